@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.apicurio.registry.rest.client.models.ProblemDetails;
 import io.edgedistill.schemas.DeadLetter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -45,12 +46,27 @@ public final class DeadLetters {
     }
 
     public static DeadLetter envelope(ConsumerRecord<byte[], byte[]> record, Throwable error, String service) {
-        Throwable root = error;
-        StringBuilder message = new StringBuilder(String.valueOf(error.getMessage()));
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-            message.append(" <- ").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage());
+        return envelope(record, error.getClass().getName(), describe(error), service, DEFAULT_VALUE_LIMIT);
+    }
+
+    /** A readable one-line account of an exception and its causes, including registry problem details. */
+    public static String describe(Throwable error) {
+        StringBuilder message = new StringBuilder();
+        Throwable t = error;
+        int depth = 0;
+        while (t != null && depth++ < 6) {
+            if (message.length() > 0) {
+                message.append(" <- ");
+            }
+            message.append(t.getClass().getSimpleName());
+            if (t instanceof ProblemDetails pd) {
+                message.append(" (registry: HTTP ").append(pd.getStatus()).append(' ').append(pd.getTitle())
+                        .append(pd.getDetail() == null ? "" : ": " + pd.getDetail()).append(')');
+            } else if (t.getMessage() != null) {
+                message.append(": ").append(t.getMessage());
+            }
+            t = t.getCause() == t ? null : t.getCause();
         }
-        return envelope(record, error.getClass().getName(), message.toString(), service, DEFAULT_VALUE_LIMIT);
+        return message.toString();
     }
 }

@@ -55,9 +55,8 @@ public final class SafeDecoder<T> {
         try {
             decodedValue = deserializer.deserialize(record.topic(), record.headers(), value);
         } catch (RuntimeException e) {
-            deadLettered.incrementAndGet();
-            sink.send(DeadLetters.envelope(record, e, service));
-            return Optional.empty();
+            return refuse(record, e.getClass().getName(), "cannot decode the value with schema id "
+                    + WireFormat.schemaId(value).getAsInt() + ": " + DeadLetters.describe(e));
         }
         if (decodedValue == null) {
             return refuse(record, NULL_VALUE, "value decoded to null");

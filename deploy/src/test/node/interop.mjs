@@ -1,0 +1,50 @@
+// A non-Java Confluent-format client: kafkajs for Kafka, Confluent's own schema-registry client for Avro.
+// Talks to the registry only through its Confluent-compatible API (REGISTRY = .../apis/ccompat/v7).
+//   node interop.mjs produce   TOPIC, VALUE_JSON, KEY       -> prints {"schemaId":..,"bytes":..,"partition":..,"offset":..}
+//   node interop.mjs consume   TOPIC, MATCH_FIELD, MATCH_VALUE -> prints the decoded record as JSON
+import { Kafka, logLevel } from 'kafkajs';
+import { SchemaRegistryClient, AvroSerializer, AvroDeserializer, SerdeType } from '@confluentinc/schemaregistry';
+
+const mode = process.argv[2];
+const { BOOTSTRAP, REGISTRY, TOPIC } = process.env;
+const registry = new SchemaRegistryClient({ baseURLs: [REGISTRY] });
+const kafka = new Kafka({ clientId: 'node-interop', brokers: [BOOTSTRAP], logLevel: process.env.KAFKAJS_LOG === 'info' ? logLevel.INFO : logLevel.ERROR,
+  retry: { initialRetryTime: 200, retries: 15 } });
+const timeout = setTimeout(() => { console.error('interop: timed out'); process.exit(3); }, 60000);
+
+const json = (v) => JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? Number(x) : Buffer.isBuffer(x) ? x.toString('base64') : x));
+
+if (mode === 'produce') {
+  const serializer = new AvroSerializer(registry, SerdeType.VALUE, { useLatestVersion: true });
+  const value = JSON.parse(process.env.VALUE_JSON);
+  const payload = await serializer.serialize(TOPIC, value);
+  const producer = kafka.producer({ idempotent: true });
+  await producer.connect();
+  const [md] = await producer.send({ topic: TOPIC, acks: -1, messages: [{ key: process.env.KEY, value: payload }] });
+  await producer.disconnect();
+  console.log("RESULT " + json({ schemaId: payload.readInt32BE(1), magic: payload[0], bytes: payload.length, partition: md.partition, offset: Number(md.baseOffset) }));
+} else if (mode === 'consume') {
+  const deserializer = new AvroDeserializer(registry, SerdeType.VALUE, {});
+  const consumer = kafka.consumer({ groupId: `node-interop-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  await new Promise((resolve, reject) => {
+    consumer.run({
+      eachMessage: async ({ message }) => {
+        try {
+          const record = await deserializer.deserialize(TOPIC, message.value);
+          if (String(record[process.env.MATCH_FIELD]) === process.env.MATCH_VALUE) {
+            console.log("RESULT " + json({ schemaId: message.value.readInt32BE(1), record }));
+            resolve();
+          }
+        } catch (e) { reject(e); }
+      },
+    }).catch(reject);
+  });
+  await consumer.disconnect();
+} else {
+  console.error('usage: node interop.mjs produce|consume');
+  process.exit(2);
+}
+clearTimeout(timeout);
+process.exit(0);
