@@ -1,4 +1,4 @@
-package io.edgedistill.deploy.demo;
+package io.edgedistill.demo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.edgedistill.deploy.demo;
+package io.edgedistill.demo;
 
 import java.time.Duration;
 import java.util.ArrayList;
