@@ -1,0 +1,293 @@
+package io.edgedistill.bench.eval;
+
+import io.edgedistill.core.data.ColumnMapping;
+import io.edgedistill.core.data.RawDataset;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Evaluation CLI: quality of a detector trained by each method (pooled, random subset, one-shot FedAvg,
+ * local-distill-then-merge, reference CollabDM, ours) on non-IID edges, plus the poisoning experiment.
+ *
+ * <pre>
+ * ./mvnw -q -pl bench -am package -DskipTests
+ * java -Dai.djl.offline=true -cp "$(cat bench/target/classpath.txt):bench/target/classes" \
+ *      io.edgedistill.bench.eval.EvaluateMain --format nslkdd \
+ *      --data ../shared/datasets/nsl-kdd/KDDTrain+_20Percent.txt --edges 10 --beta 0.1 --ipc 10 --reps 3
+ * </pre>
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Distillation quality vs baselines on Dirichlet(beta) non-IID edges.")
+public final class EvaluateMain implements Callable<Integer> {
+
+    @Option(names = "--data", description = "one labelled file, split into train/test by --test-fraction")
+    Path data;
+    @Option(names = "--train", description = "training file (with --test)")
+    Path trainFile;
+    @Option(names = "--test", description = "test file (with --train)")
+    Path testFile;
+    @Option(names = "--generate", description = "generate this many synthetic 5G-NIDD-schema rows instead of reading a file")
+    Integer generate;
+    @Option(names = "--gen-seed", defaultValue = "1", description = "generator seed (default ${DEFAULT-VALUE})")
+    long genSeed;
+    @Option(names = "--min-per-class", defaultValue = "300", description = "generator: minimum rows per class (default ${DEFAULT-VALUE})")
+    int minPerClass;
+
+    @Option(names = "--format", defaultValue = "5gnidd", description = "5gnidd | nslkdd | csv (default ${DEFAULT-VALUE})")
+    String format;
+    @Option(names = "--label", description = "csv: label column name")
+    String label;
+    @Option(names = "--label-index", description = "csv: label column index (negative = from the end)")
+    Integer labelIndex;
+    @Option(names = "--no-header", description = "csv: file has no header (give --columns)")
+    boolean noHeader;
+    @Option(names = "--columns", split = ",", description = "csv: column names")
+    List<String> columns;
+    @Option(names = "--categorical", split = ",", description = "csv: categorical columns")
+    List<String> categorical;
+    @Option(names = "--drop", split = ",", description = "csv: columns to drop")
+    List<String> drop;
+    @Option(names = "--max-rows", defaultValue = "2147483647", description = "read at most this many rows per file")
+    int maxRows;
+    @Option(names = "--test-fraction", defaultValue = "0.2", description = "test share of the split (default ${DEFAULT-VALUE})")
+    double testFraction;
+    @Option(names = "--split-seed", defaultValue = "1", description = "seed of the stratified split (default ${DEFAULT-VALUE})")
+    long splitSeed;
+
+    @Option(names = "--edges", defaultValue = "10", description = "edges (default ${DEFAULT-VALUE})")
+    int edges;
+    @Option(names = "--beta", split = ",", defaultValue = "0.1", description = "Dirichlet beta(s) (default ${DEFAULT-VALUE})")
+    List<Double> betas;
+    @Option(names = "--ipc", split = ",", defaultValue = "10", description = "samples per class (default ${DEFAULT-VALUE})")
+    List<Integer> ipcs;
+    @Option(names = "--grid", defaultValue = "star",
+            description = "star: first (ipc, beta) plus one-at-a-time variations; product: all pairs (default ${DEFAULT-VALUE})")
+    String grid;
+    @Option(names = "--reps", defaultValue = "3", description = "repetitions (default ${DEFAULT-VALUE})")
+    int reps;
+    @Option(names = "--seed", defaultValue = "1", description = "base seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--k", defaultValue = "8", description = "embedding networks K (default ${DEFAULT-VALUE})")
+    int k;
+    @Option(names = "--hidden", defaultValue = "128", description = "embedding hidden width (default ${DEFAULT-VALUE})")
+    int hidden;
+    @Option(names = "--embed", defaultValue = "64", description = "embedding width (default ${DEFAULT-VALUE})")
+    int embed;
+    @Option(names = "--synth-steps", defaultValue = "400", description = "distillation Adam steps (default ${DEFAULT-VALUE})")
+    int synthSteps;
+    @Option(names = "--synth-lr", defaultValue = "0.03", description = "distillation learning rate (default ${DEFAULT-VALUE})")
+    float synthLr;
+    @Option(names = "--second-moment-weight", defaultValue = "0.5", description = "distillation second-moment term weight (default ${DEFAULT-VALUE})")
+    float secondMomentWeight;
+    @Option(names = "--mlp-hidden", defaultValue = "64", description = "detector hidden width (default ${DEFAULT-VALUE})")
+    int mlpHidden;
+    @Option(names = "--fed-epochs", defaultValue = "3", description = "FedAvg local epochs (default ${DEFAULT-VALUE})")
+    int fedEpochs;
+    @Option(names = "--no-input-moments", description = "summaries without input-space moments (synthetic init from noise)")
+    boolean noInputMoments;
+
+    @Option(names = "--no-prior-correction",
+            description = "do not add log class priors (from the counts the cloud receives) to the logits of detectors trained on balanced small sets")
+    boolean noPriorCorrection;
+
+    @Option(names = "--poison", defaultValue = "none", description = "none | flip | scale | both (default ${DEFAULT-VALUE})")
+    String poison;
+    @Option(names = "--poison-trials", defaultValue = "20", description = "seeded poisoning trials (default ${DEFAULT-VALUE})")
+    int poisonTrials;
+    @Option(names = "--poison-f1-trials", defaultValue = "3", description = "trials that also measure macro-F1 (default ${DEFAULT-VALUE})")
+    int poisonF1Trials;
+    @Option(names = "--scale", defaultValue = "3.0", description = "factor of the scaled attack (default ${DEFAULT-VALUE})")
+    double scale;
+    @Option(names = "--skip-quality", description = "only the poisoning experiment")
+    boolean skipQuality;
+
+    @Option(names = "--methods", split = ",",
+            description = "methods to run (default all: pooled,random-subset,fedavg-1shot,local-distill-merge,collabdm-unweighted,ours)")
+    List<String> methods;
+
+    @Option(names = "--out", description = "append the Markdown report to this file")
+    Path out;
+    @Option(names = "--csv", description = "write the aggregated rows as CSV")
+    Path csvOut;
+
+    /** The Markdown text of the last run (for tests). */
+    String lastReport;
+
+    public static void main(String[] args) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        System.exit(new CommandLine(new EvaluateMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        DataLoading.Prepared prep = prepare();
+        log("data: " + prep.description());
+        StringBuilder md = new StringBuilder();
+        md.append("### Evaluation: ").append(prep.description()).append("\n\n");
+        md.append(String.format(Locale.ROOT,
+                (skipQuality ? "" : "reps " + reps + ", ") + "edges %d, seed %d, K=%d, hidden %d, embed %d, synth steps %d (lr %s, second-moment weight %s), detector MLP hidden %d, "
+                        + "FedAvg %d local epochs, input moments %s, prior correction %s%n",
+                edges, seed, k, hidden, embed, synthSteps, synthLr, secondMomentWeight, mlpHidden, fedEpochs, !noInputMoments,
+                !noPriorCorrection));
+        Harness h = new Harness(prep.train(), prep.test());
+        Harness.Settings base = new Harness.Settings(edges, betas.get(0), ipcs.get(0), seed, k, hidden, embed, synthSteps,
+                synthLr, secondMomentWeight, mlpHidden, fedEpochs, !noInputMoments, !noPriorCorrection);
+        Report report = new Report();
+        if (!skipQuality) {
+            for (double[] cfg : configs()) {
+                Harness.Settings s = base.with(edges, cfg[0], (int) cfg[1]);
+                String name = String.format(Locale.ROOT, "edges=%d beta=%s ipc=%d", edges, trim(cfg[0]), (int) cfg[1]);
+                for (int rep = 0; rep < reps; rep++) {
+                    long tr = System.nanoTime();
+                    for (Harness.Run run : h.runRep(s, rep, methods == null ? Harness.METHODS : methods)) {
+                        report.add(name, run);
+                    }
+                    log(String.format(Locale.ROOT, "%s rep %d done in %.1f s", name, rep, (System.nanoTime() - tr) / 1e9));
+                }
+            }
+            md.append(report.markdown());
+        }
+        if (!"none".equals(poison)) {
+            md.append(poisonSection(h, base));
+        }
+        md.append(String.format(Locale.ROOT, "%nTotal wall time %.1f s.%n", (System.nanoTime() - t0) / 1e9));
+        lastReport = md.toString();
+        System.out.println(lastReport);
+        if (out != null) {
+            Files.writeString(out, lastReport + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+        if (csvOut != null) {
+            Files.writeString(csvOut, report.csv(), StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+
+    private String poisonSection(Harness h, Harness.Settings base) {
+        StringBuilder sb = new StringBuilder("\n#### Poisoning: 1 of " + edges + " edges attacks (beta "
+                + trim(base.beta()) + ", ipc " + base.ipc() + ")\n\n");
+        sb.append("| attack | trials | attacker quarantined | honest edges quarantined (total) | clean F1 | attacked + screening F1 | attacked, no screening F1 | F1 drop with screening (points) |\n");
+        sb.append("|---|---|---|---|---|---|---|---|\n");
+        List<Harness.Attack> attacks = new ArrayList<>();
+        if ("flip".equals(poison) || "both".equals(poison)) {
+            attacks.add(Harness.Attack.FLIP);
+        }
+        if ("scale".equals(poison) || "both".equals(poison)) {
+            attacks.add(Harness.Attack.SCALE);
+        }
+        for (Harness.Attack a : attacks) {
+            int caught = 0;
+            int fp = 0;
+            List<Double> clean = new ArrayList<>();
+            List<Double> def = new ArrayList<>();
+            List<Double> undef = new ArrayList<>();
+            String example = "";
+            for (int t = 0; t < poisonTrials; t++) {
+                Harness.PoisonTrial pt = h.poisonTrial(base, 1000 + t, a, scale, t < poisonF1Trials);
+                caught += pt.caught() ? 1 : 0;
+                fp += pt.falsePositives();
+                if (!Double.isNaN(pt.cleanF1())) {
+                    clean.add(pt.cleanF1());
+                    def.add(pt.defendedF1());
+                    undef.add(pt.undefendedF1());
+                }
+                if (example.isEmpty() && pt.caught()) {
+                    example = pt.reason();
+                }
+                log(String.format(Locale.ROOT, "poison %s trial %d: attacker %s caught=%s fp=%d f1 %.4f/%.4f/%.4f", a, t,
+                        pt.attacker(), pt.caught(), pt.falsePositives(), pt.cleanF1(), pt.defendedF1(), pt.undefendedF1()));
+            }
+            double c = Report.mean(clean.stream().mapToDouble(Double::doubleValue).toArray());
+            double d = Report.mean(def.stream().mapToDouble(Double::doubleValue).toArray());
+            double u = Report.mean(undef.stream().mapToDouble(Double::doubleValue).toArray());
+            sb.append(String.format(Locale.ROOT, "| %s%s | %d | %d / %d (%.0f %%) | %d | %s | %s | %s | %s |%n",
+                    a.name().toLowerCase(Locale.ROOT), a == Harness.Attack.SCALE ? " ×" + trim(scale) : "",
+                    poisonTrials, caught, poisonTrials, 100.0 * caught / poisonTrials, fp, f4(c), f4(d), f4(u),
+                    Double.isNaN(c) ? "n/a" : String.format(Locale.ROOT, "%.2f", 100 * (c - d))));
+            if (!example.isEmpty()) {
+                sb.append("\nExample quarantine record: `").append(example).append("`\n\n");
+            }
+        }
+        sb.append("F1 columns: mean over the first ").append(Math.min(poisonF1Trials, poisonTrials))
+                .append(" trials (ours, count-weighted).\n");
+        return sb.toString();
+    }
+
+    private List<double[]> configs() {
+        Set<String> seen = new LinkedHashSet<>();
+        List<double[]> out = new ArrayList<>();
+        if ("product".equals(grid)) {
+            for (double b : betas) {
+                for (int i : ipcs) {
+                    add(out, seen, b, i);
+                }
+            }
+        } else {
+            add(out, seen, betas.get(0), ipcs.get(0));
+            for (int i : ipcs) {
+                add(out, seen, betas.get(0), i);
+            }
+            for (double b : betas) {
+                add(out, seen, b, ipcs.get(0));
+            }
+        }
+        return out;
+    }
+
+    private static void add(List<double[]> out, Set<String> seen, double b, int ipc) {
+        if (seen.add(b + "/" + ipc)) {
+            out.add(new double[]{b, ipc});
+        }
+    }
+
+    private DataLoading.Prepared prepare() throws IOException {
+        ColumnMapping m = DataLoading.mapping(format, label, labelIndex, noHeader, columns, categorical, drop);
+        if (generate != null) {
+            RawDataset raw = DataLoading.generate5gNidd(generate, genSeed, minPerClass);
+            return DataLoading.split(raw, testFraction, splitSeed, String.format(Locale.ROOT,
+                    "SYNTHETIC 5G-NIDD-schema data (FiveGNiddGenerator, %d rows, seed %d, min %d per class)",
+                    generate, genSeed, minPerClass));
+        }
+        if (data != null) {
+            RawDataset raw = DataLoading.load(data, m, maxRows);
+            return DataLoading.split(raw, testFraction, splitSeed, data.getFileName() + " (" + format + ")");
+        }
+        if (trainFile != null && testFile != null) {
+            RawDataset tr = DataLoading.load(trainFile, m, maxRows);
+            // the test file uses the training file's class list
+            ColumnMapping mt = m.classOrder() == null ? m.toBuilder().classOrder(tr.classNames()).build() : m;
+            RawDataset te = DataLoading.load(testFile, mt, maxRows);
+            return DataLoading.prepare(tr, te, trainFile.getFileName() + " / " + testFile.getFileName() + " (" + format + ")");
+        }
+        throw new CommandLine.ParameterException(new CommandLine(this),
+                "give --data FILE, or --train FILE --test FILE, or --generate ROWS");
+    }
+
+    private static String f4(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private static void log(String s) {
+        System.err.println("[eval] " + s);
+    }
+}

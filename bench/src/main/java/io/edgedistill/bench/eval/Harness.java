@@ -1,0 +1,461 @@
+package io.edgedistill.bench.eval;
+
+import io.edgedistill.core.aggregate.GlobalTargets;
+import io.edgedistill.core.aggregate.PoisonDetector;
+import io.edgedistill.core.aggregate.Quarantine;
+import io.edgedistill.core.aggregate.TargetSnapshot;
+import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.data.DirichletPartitioner;
+import io.edgedistill.core.data.Splits;
+import io.edgedistill.core.nn.Activation;
+import io.edgedistill.core.nn.EmbeddingNetworks;
+import io.edgedistill.core.nn.EmbeddingSpec;
+import io.edgedistill.core.nn.WeightInit;
+import io.edgedistill.core.summary.EdgeSummarizer;
+import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryOptions;
+import io.edgedistill.core.synth.SynthConfig;
+import io.edgedistill.core.synth.SyntheticSet;
+import io.edgedistill.core.synth.SyntheticSetOptimizer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs the methods of the evaluation on one train/test pair (already pre-processed with a feature spec fitted
+ * on the training data only). For every repetition the training data are split over the edges by
+ * Dirichlet(β), and each method produces a detector that is scored on the same test data:
+ * <ul>
+ *   <li>{@code pooled}: all training data in one place (upper bound; edges would send their raw data).</li>
+ *   <li>{@code random-subset}: IPC random real samples per class from the pooled data.</li>
+ *   <li>{@code fedavg-1shot}: each edge trains the same initial model on its data for a few epochs; the cloud
+ *       averages the weights once, weighted by the edges' sample counts.</li>
+ *   <li>{@code local-distill-merge}: each edge distils its own synthetic set (distribution matching against its
+ *       own summary only) and sends it; the cloud concatenates the sets and trains.</li>
+ *   <li>{@code collabdm-unweighted}: the reference CollabDM aggregation — plain mean over the edges that hold a
+ *       class, no screening — then one distillation in the cloud.</li>
+ *   <li>{@code ours}: the same summaries, count-weighted (exact pooled mean) after poisoning screening, then
+ *       one distillation in the cloud.</li>
+ * </ul>
+ * All methods of a repetition share the classifier initialisation seed, the embedding networks and the
+ * partition. Bytes per edge are payload bytes (float32 values, 8 per count), headers excluded.
+ */
+public final class Harness {
+
+    public static final String POOLED = "pooled";
+    public static final String RANDOM = "random-subset";
+    public static final String FEDAVG = "fedavg-1shot";
+    public static final String LOCAL = "local-distill-merge";
+    public static final String COLLAB = "collabdm-unweighted";
+    public static final String OURS = "ours";
+    /** Ours, but the detector is the product's teacher ({@code core.model.MlpTrainer}, its default recipe). */
+    public static final String OURS_CORE = "ours-core-teacher";
+    public static final List<String> METHODS = List.of(POOLED, RANDOM, FEDAVG, LOCAL, COLLAB, OURS, OURS_CORE);
+
+    /** Settings of one configuration. */
+    public record Settings(int edges, double beta, int ipc, long seed, int k, int hidden, int embed,
+                           int synthSteps, float synthLr, float secondMomentWeight, int mlpHidden,
+                           int fedEpochs, boolean inputMoments, boolean priorCorrection) {
+        public static Settings defaults(int edges, double beta, int ipc, long seed) {
+            return new Settings(edges, beta, ipc, seed, EmbeddingSpec.DEFAULT_K, EmbeddingSpec.DEFAULT_HIDDEN,
+                    EmbeddingSpec.DEFAULT_EMBED, 400, 0.03f, 0.5f, 64, 3, true, true);
+        }
+
+        public Settings with(int newEdges, double newBeta, int newIpc) {
+            return new Settings(newEdges, newBeta, newIpc, seed, k, hidden, embed, synthSteps, synthLr,
+                    secondMomentWeight, mlpHidden, fedEpochs, inputMoments, priorCorrection);
+        }
+    }
+
+    /** Outcome of one method in one repetition. */
+    public record Run(String method, int rep, double macroF1, double accuracy, double bytesPerEdge,
+                      double seconds, String note) {
+    }
+
+    private final Dataset train;
+    private final Dataset test;
+    private final Map<String, Run> cache = new HashMap<>();
+
+    public Harness(Dataset train, Dataset test) {
+        if (train.dim() != test.dim() || !train.classNames().equals(test.classNames())) {
+            throw new IllegalArgumentException("train and test must share features and classes");
+        }
+        this.train = train;
+        this.test = test;
+    }
+
+    static long repSeed(long seed, int rep) {
+        return seed * 1_000_003L + rep * 7_919L + 17;
+    }
+
+    /** Everything an edge holds in one repetition. */
+    private final class Round {
+        final Settings s;
+        final int rep;
+        final long rs;
+        final int[][] parts;
+        final Dataset[] edgeData;
+        final EmbeddingNetworks nets;
+        final List<EdgeSummary> summaries = new ArrayList<>();
+        final double summarySeconds;
+
+        Round(Settings s, int rep) {
+            this.s = s;
+            this.rep = rep;
+            this.rs = repSeed(s.seed(), rep);
+            this.parts = new DirichletPartitioner(s.edges(), s.beta(), rs).partition(train.y(), train.numClasses());
+            this.edgeData = new Dataset[parts.length];
+            for (int e = 0; e < parts.length; e++) {
+                edgeData[e] = train.subset(parts[e]);
+            }
+            this.nets = new EmbeddingNetworks(new EmbeddingSpec(rs + 1, s.k(), train.dim(), s.hidden(), s.embed(),
+                    Activation.RELU, WeightInit.HE_UNIFORM));
+            long t0 = System.nanoTime();
+            EdgeSummarizer summarizer = new EdgeSummarizer(nets,
+                    new SummaryOptions(true, s.inputMoments(), null, 8192));
+            for (int e = 0; e < parts.length; e++) {
+                Dataset d = edgeData[e];
+                summaries.add(summarizer.summarize("edge-" + e, rep, d.x(), d.size(), d.y(), d.numClasses()));
+            }
+            this.summarySeconds = (System.nanoTime() - t0) / 1e9 / parts.length;
+        }
+
+        SynthConfig synth() {
+            return new SynthConfig(s.ipc(), s.synthSteps(), Math.max(1, s.synthSteps() / 4), s.synthLr(),
+                    s.secondMomentWeight(), rs + 2);
+        }
+
+        long clfSeed() {
+            return rs + 3;
+        }
+
+        Distilled ours;
+
+        double meanSummaryBytes() {
+            return summaries.stream().mapToLong(EdgeSummary::sizeBytes).average().orElse(0);
+        }
+    }
+
+    /** Runs every method for repetition {@code rep} under {@code s}; pooled and FedAvg results are cached. */
+    public List<Run> runRep(Settings s, int rep) {
+        return runRep(s, rep, METHODS);
+    }
+
+    /** Runs the given methods (a subset of {@link #METHODS}, in that order) for one repetition. */
+    public List<Run> runRep(Settings s, int rep, List<String> methods) {
+        List<Run> out = new ArrayList<>();
+        if (methods.contains(POOLED)) {
+            out.add(pooled(s, rep));
+        }
+        if (methods.contains(RANDOM)) {
+            out.add(randomSubset(s, rep));
+        }
+        Round round = new Round(s, rep);
+        if (methods.contains(FEDAVG)) {
+            out.add(fedAvg(round));
+        }
+        if (methods.contains(LOCAL)) {
+            out.add(localDistillMerge(round));
+        }
+        if (methods.contains(COLLAB)) {
+            out.add(distilled(round, COLLAB, GlobalTargets.Weighting.UNWEIGHTED, false, round.summaries));
+        }
+        if (methods.contains(OURS)) {
+            out.add(distilled(round, OURS, GlobalTargets.Weighting.COUNT, true, round.summaries));
+        }
+        if (methods.contains(OURS_CORE)) {
+            out.add(oursCoreTeacher(round));
+        }
+        return out;
+    }
+
+    private Run pooled(Settings s, int rep) {
+        String key = POOLED + ":" + s.seed() + ":" + rep + ":" + s.mlpHidden() + ":" + s.edges();
+        return cache.computeIfAbsent(key, k -> {
+            long rs = repSeed(s.seed(), rep);
+            long t0 = System.nanoTime();
+            MlpClassifier m = new MlpClassifier(train.dim(), s.mlpHidden(), train.numClasses(), rs + 3);
+            m.train(train.x(), train.y(), train.size(), null, MlpClassifier.TrainConfig.pooled(), rs + 4);
+            Metrics.Scores sc = evaluate(m);
+            double bytes = (double) train.size() / s.edges() * (train.dim() + 1) * 4.0;
+            return new Run(POOLED, rep, sc.macroF1(), sc.accuracy(), bytes, secs(t0), "raw data uploaded");
+        });
+    }
+
+    private Run randomSubset(Settings s, int rep) {
+        long rs = repSeed(s.seed(), rep);
+        long t0 = System.nanoTime();
+        int[] idx = Splits.randomPerClass(train.y(), train.numClasses(), s.ipc(), rs + 5);
+        Dataset sub = train.subset(idx);
+        MlpClassifier m = new MlpClassifier(train.dim(), s.mlpHidden(), train.numClasses(), rs + 3);
+        m.train(sub.x(), sub.y(), sub.size(), null, MlpClassifier.TrainConfig.small(), rs + 4);
+        Metrics.Scores sc = evaluate(m, s.priorCorrection() ? logPrior(countsOf(train.y())) : null);
+        double bytes = (double) sub.size() * (train.dim() + 1) * 4.0 / s.edges();
+        return new Run(RANDOM, rep, sc.macroF1(), sc.accuracy(), bytes, secs(t0),
+                sub.size() + " real samples (privacy: raw records leave the edges)");
+    }
+
+    private Run fedAvg(Round r) {
+        Settings s = r.s;
+        String key = FEDAVG + ":" + s.seed() + ":" + r.rep + ":" + s.edges() + ":" + s.beta() + ":" + s.mlpHidden()
+                + ":" + s.fedEpochs();
+        return cache.computeIfAbsent(key, k -> {
+            long t0 = System.nanoTime();
+            MlpClassifier init = new MlpClassifier(train.dim(), s.mlpHidden(), train.numClasses(), r.clfSeed());
+            MlpClassifier[] local = new MlpClassifier[r.edgeData.length];
+            double[] w = new double[local.length];
+            MlpClassifier.TrainConfig base = MlpClassifier.TrainConfig.pooled();
+            MlpClassifier.TrainConfig cfg = new MlpClassifier.TrainConfig(s.fedEpochs(), base.batch(), base.lr(),
+                    base.weightDecay(), 50, 0);
+            for (int e = 0; e < local.length; e++) {
+                Dataset d = r.edgeData[e];
+                local[e] = init.copy();
+                local[e].train(d.x(), d.y(), d.size(), null, cfg, r.rs + 100 + e);
+                w[e] = d.size();
+            }
+            MlpClassifier avg = MlpClassifier.average(local, w);
+            Metrics.Scores sc = evaluate(avg);
+            return new Run(FEDAVG, r.rep, sc.macroF1(), sc.accuracy(), init.sizeBytes(), secs(t0),
+                    s.fedEpochs() + " local epochs, one averaging round");
+        });
+    }
+
+    private Run localDistillMerge(Round r) {
+        long t0 = System.nanoTime();
+        SyntheticSetOptimizer opt = new SyntheticSetOptimizer(r.nets, r.synth());
+        List<SyntheticSet> sets = new ArrayList<>();
+        double bytes = 0;
+        long[] counts = new long[train.numClasses()];
+        for (EdgeSummary sum : r.summaries) {
+            for (int c = 0; c < counts.length; c++) {
+                counts[c] += sum.counts()[c];
+            }
+            bytes += 8.0 * counts.length; // the edge sends its class counts with its set
+            GlobalTargets own = GlobalTargets.countWeighted(r.s.k(), train.numClasses(), r.s.embed(), train.dim());
+            own.put(sum);
+            SyntheticSet set = opt.optimise(own.snapshot());
+            sets.add(set);
+            bytes += set.size() * (train.dim() + 1) * 4.0;
+        }
+        Merged merged = merge(sets);
+        MlpClassifier m = trainOn(r, merged.x, merged.y, merged.n);
+        Metrics.Scores sc = evaluate(m, r.s.priorCorrection() ? logPrior(counts) : null);
+        return new Run(LOCAL, r.rep, sc.macroF1(), sc.accuracy(), bytes / sets.size(), secs(t0),
+                merged.n + " merged synthetic samples");
+    }
+
+    private Run distilled(Round r, String name, GlobalTargets.Weighting weighting, boolean screen,
+                          List<EdgeSummary> summaries) {
+        long t0 = System.nanoTime();
+        Distilled d = distill(r, weighting, screen, summaries);
+        if (name.equals(OURS)) {
+            r.ours = d;
+        }
+        MlpClassifier m = trainOn(r, d.set.x(), d.set.labels(), d.set.size());
+        Metrics.Scores sc = evaluate(m, r.s.priorCorrection() ? logPrior(d.counts) : null);
+        String note = d.set.size() + " synthetic samples, loss " + String.format(java.util.Locale.ROOT, "%.4g", d.set.loss())
+                + (screen ? ", quarantined " + d.quarantined.size() : "");
+        return new Run(name, r.rep, sc.macroF1(), sc.accuracy(), r.meanSummaryBytes(), secs(t0) + r.summarySeconds,
+                note);
+    }
+
+    private record Distilled(SyntheticSet set, List<Quarantine> quarantined, long[] counts) {
+    }
+
+    /** The synthetic set of {@code ours} (recomputed when ours did not run), detector from core MlpTrainer. */
+    private Run oursCoreTeacher(Round r) {
+        long t0 = System.nanoTime();
+        Distilled d = r.ours != null ? r.ours : distill(r, GlobalTargets.Weighting.COUNT, true, r.summaries);
+        io.edgedistill.core.model.MlpModel teacher = io.edgedistill.core.model.MlpTrainer.train(
+                new int[]{r.s.mlpHidden()}, d.set.x(), d.set.size(), d.set.labels(), null, train.numClasses(),
+                io.edgedistill.core.model.TrainConfig.teacher(r.clfSeed()));
+        float[] logits = teacher.logits(test.x(), test.size());
+        double[] bias = r.s.priorCorrection() ? logPrior(d.counts) : null;
+        int c = train.numClasses();
+        int[] pred = new int[test.size()];
+        for (int i = 0; i < pred.length; i++) {
+            int best = 0;
+            double bv = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < c; k++) {
+                double v = logits[i * c + k] + (bias == null ? 0 : bias[k]);
+                if (v > bv) {
+                    bv = v;
+                    best = k;
+                }
+            }
+            pred[i] = best;
+        }
+        Metrics.Scores sc = Metrics.score(test.y(), pred, c);
+        return new Run(OURS_CORE, r.rep, sc.macroF1(), sc.accuracy(), r.meanSummaryBytes(),
+                secs(t0) + (r.ours != null ? 0 : r.summarySeconds), "core MlpTrainer teacher recipe on the same set");
+    }
+
+    private Distilled distill(Round r, GlobalTargets.Weighting weighting, boolean screen, List<EdgeSummary> summaries) {
+        List<EdgeSummary> use = summaries;
+        List<Quarantine> q = List.of();
+        if (screen) {
+            PoisonDetector.Result res = new PoisonDetector().screen(summaries);
+            use = res.accepted();
+            q = res.quarantined();
+        }
+        GlobalTargets targets = new GlobalTargets(r.s.k(), train.numClasses(), r.s.embed(), train.dim(), weighting, 1.0);
+        long[] counts = new long[train.numClasses()];
+        for (EdgeSummary s : use) {
+            targets.put(s);
+            for (int c = 0; c < counts.length; c++) {
+                counts[c] += s.counts()[c];
+            }
+        }
+        TargetSnapshot snap = targets.snapshot();
+        SyntheticSet set = new SyntheticSetOptimizer(r.nets, r.synth()).optimise(snap);
+        return new Distilled(set, q, counts);
+    }
+
+    private MlpClassifier trainOn(Round r, float[] x, int[] y, int n) {
+        MlpClassifier m = new MlpClassifier(train.dim(), r.s.mlpHidden(), train.numClasses(), r.clfSeed());
+        m.train(x, y, n, null, MlpClassifier.TrainConfig.small(), r.clfSeed() + 1);
+        return m;
+    }
+
+    private record Merged(float[] x, int[] y, int n) {
+    }
+
+    private Merged merge(List<SyntheticSet> sets) {
+        int n = 0;
+        for (SyntheticSet s : sets) {
+            n += s.size();
+        }
+        int d = train.dim();
+        float[] x = new float[n * d];
+        int[] y = new int[n];
+        int off = 0;
+        for (SyntheticSet s : sets) {
+            System.arraycopy(s.x(), 0, x, off * d, s.size() * d);
+            System.arraycopy(s.labels(), 0, y, off, s.size());
+            off += s.size();
+        }
+        return new Merged(x, y, n);
+    }
+
+    private Metrics.Scores evaluate(MlpClassifier m) {
+        return evaluate(m, null);
+    }
+
+    private Metrics.Scores evaluate(MlpClassifier m, double[] logitBias) {
+        int[] pred = m.predict(test.x(), test.size(), logitBias);
+        return Metrics.score(test.y(), pred, test.numClasses());
+    }
+
+    private static long[] countsOf(int[] y) {
+        long[] c = new long[y.length == 0 ? 0 : java.util.Arrays.stream(y).max().getAsInt() + 1];
+        for (int v : y) {
+            c[v]++;
+        }
+        return c;
+    }
+
+    /**
+     * Post-hoc logit adjustment (Menon et al., ICLR 2021) for detectors trained on class-balanced sets: add the
+     * log of the global class prior, known to the cloud from the counts it receives. Null when all counts are 0.
+     */
+    private double[] logPrior(long[] counts) {
+        double tot = 0;
+        for (long c : counts) {
+            tot += c;
+        }
+        if (tot == 0) {
+            return null;
+        }
+        double[] b = new double[train.numClasses()];
+        for (int c = 0; c < b.length; c++) {
+            long n = c < counts.length ? counts[c] : 0;
+            b[c] = Math.log(Math.max(n, 0.5) / tot);
+        }
+        return b;
+    }
+
+    private static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // poisoning
+
+    /** Attacks of the poisoning experiment. */
+    public enum Attack { FLIP, SCALE }
+
+    /** Outcome of one poisoning trial. */
+    public record PoisonTrial(int trial, String attacker, boolean caught, int falsePositives, double cleanF1,
+                              double defendedF1, double undefendedF1, String reason) {
+    }
+
+    /**
+     * One trial: a clean round; then one edge (chosen by seed) replaces its summary by a label-flipped
+     * (labels shifted by one class) or scaled (means ×{@code scale}, second moments ×scale²) summary. Reports
+     * whether the detector quarantined the attacker, how many honest edges it quarantined, and the macro-F1
+     * of ours on clean summaries, on attacked summaries with screening, and count-weighted without screening.
+     */
+    public PoisonTrial poisonTrial(Settings s, int trial, Attack attack, double scale, boolean scoreF1) {
+        Round r = new Round(s, trial);
+        int bad = new java.util.SplittableRandom(r.rs + 9).nextInt(s.edges());
+        EdgeSummary honest = r.summaries.get(bad);
+        EdgeSummary poisoned;
+        if (attack == Attack.FLIP) {
+            Dataset d = r.edgeData[bad];
+            int[] flipped = new int[d.size()];
+            for (int i = 0; i < flipped.length; i++) {
+                flipped[i] = (d.y()[i] + 1) % d.numClasses();
+            }
+            poisoned = new EdgeSummarizer(r.nets, new SummaryOptions(true, s.inputMoments(), null, 8192))
+                    .summarize(honest.edgeId(), honest.roundId(), d.x(), d.size(), flipped, d.numClasses());
+        } else {
+            poisoned = scaled(honest, scale);
+        }
+        List<EdgeSummary> attacked = new ArrayList<>(r.summaries);
+        attacked.set(bad, poisoned);
+        PoisonDetector.Result res = new PoisonDetector().screen(attacked);
+        Set<String> q = new HashSet<>();
+        String reason = "";
+        for (Quarantine qq : res.quarantined()) {
+            q.add(qq.edgeId());
+            if (qq.edgeId().equals(honest.edgeId())) {
+                reason = qq.reason();
+            }
+        }
+        boolean caught = q.contains(honest.edgeId());
+        int fp = q.size() - (caught ? 1 : 0);
+        double clean = Double.NaN;
+        double defended = Double.NaN;
+        double undefended = Double.NaN;
+        if (scoreF1) {
+            clean = f1Of(r, distill(r, GlobalTargets.Weighting.COUNT, true, r.summaries));
+            defended = f1Of(r, distill(r, GlobalTargets.Weighting.COUNT, true, attacked));
+            undefended = f1Of(r, distill(r, GlobalTargets.Weighting.COUNT, false, attacked));
+        }
+        return new PoisonTrial(trial, honest.edgeId(), caught, fp, clean, defended, undefended, reason);
+    }
+
+    private double f1Of(Round r, Distilled d) {
+        return evaluate(trainOn(r, d.set.x(), d.set.labels(), d.set.size()),
+                r.s.priorCorrection() ? logPrior(d.counts) : null).macroF1();
+    }
+
+    private static EdgeSummary scaled(EdgeSummary s, double f) {
+        float[] m = s.means().clone();
+        for (int i = 0; i < m.length; i++) {
+            m[i] *= (float) f;
+        }
+        float[] q = null;
+        if (s.secondMoments() != null) {
+            q = s.secondMoments().clone();
+            for (int i = 0; i < q.length; i++) {
+                q[i] *= (float) (f * f);
+            }
+        }
+        return new EdgeSummary(s.edgeId(), s.roundId(), s.kind(), s.k(), s.numClasses(), s.embedDim(), s.dIn(),
+                s.counts(), m, q, s.inputMeans(), s.inputSecondMoments(), s.privacy());
+    }
+}

@@ -1,0 +1,87 @@
+package io.edgedistill.core.signing;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Ed25519 key helpers: generation, Base64 encodings (private keys as PKCS#8, public keys as X.509
+ * SubjectPublicKeyInfo, both DER, the same bytes {@code openssl genpkey -algorithm ed25519} writes between
+ * the PEM armour lines), and a stable key id derived from the public key.
+ */
+public final class Ed25519Keys {
+    private Ed25519Keys() {
+    }
+
+    /** A fresh key pair (for development and tests; production keys come from configuration). */
+    public static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance(SignedPayload.ALGORITHM).generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 unavailable", e);
+        }
+    }
+
+    /** Base64 of the PKCS#8 DER encoding. */
+    public static String encodePrivate(PrivateKey key) {
+        return Base64.getEncoder().encodeToString(key.getEncoded());
+    }
+
+    /** Base64 of the X.509 SubjectPublicKeyInfo DER encoding. */
+    public static String encodePublic(PublicKey key) {
+        return Base64.getEncoder().encodeToString(key.getEncoded());
+    }
+
+    /** Parses a Base64 PKCS#8 Ed25519 private key (PEM armour and whitespace are tolerated). */
+    public static PrivateKey decodePrivate(String base64) {
+        try {
+            return KeyFactory.getInstance(SignedPayload.ALGORITHM)
+                    .generatePrivate(new PKCS8EncodedKeySpec(der(base64)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a Base64 PKCS#8 Ed25519 private key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses a Base64 X.509 Ed25519 public key (PEM armour and whitespace are tolerated). */
+    public static PublicKey decodePublic(String base64) {
+        try {
+            return KeyFactory.getInstance(SignedPayload.ALGORITHM)
+                    .generatePublic(new X509EncodedKeySpec(der(base64)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a Base64 X.509 Ed25519 public key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Key id: "ed25519:" + the first 16 hex digits of SHA-256 over the X.509 encoding of the public key. */
+    public static String keyId(PublicKey key) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+            return "ed25519:" + HexFormat.of().formatHex(h, 0, 8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the private and public key belong together (sign-and-verify round trip). */
+    public static boolean matches(PrivateKey priv, PublicKey pub) {
+        SignedPayload probe = new SignedPayload("probe", 0, "probe", "0".repeat(64), 0);
+        return probe.verify(pub, probe.sign(priv));
+    }
+
+    private static byte[] der(String base64) {
+        if (base64 == null) {
+            throw new IllegalArgumentException("key is null");
+        }
+        String s = base64.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return Base64.getDecoder().decode(s.getBytes(StandardCharsets.US_ASCII));
+    }
+}

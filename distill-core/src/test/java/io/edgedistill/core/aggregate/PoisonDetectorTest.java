@@ -1,0 +1,127 @@
+package io.edgedistill.core.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgedistill.core.nn.Activation;
+import io.edgedistill.core.nn.EmbeddingNetworks;
+import io.edgedistill.core.nn.EmbeddingSpec;
+import io.edgedistill.core.nn.WeightInit;
+import io.edgedistill.core.summary.EdgeSummarizer;
+import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryOptions;
+import io.edgedistill.core.util.GaussianMixture;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PoisonDetectorTest {
+    static final int C = 5;
+    static final int D = 8;
+    static final EmbeddingNetworks NETS = new EmbeddingNetworks(
+            new EmbeddingSpec(21L, 4, D, 32, 16, Activation.RELU, WeightInit.HE_UNIFORM));
+    static final EdgeSummarizer SUM = new EdgeSummarizer(NETS, SummaryOptions.defaults());
+
+    static List<GaussianMixture.Data> parts(long seed) {
+        GaussianMixture gm = new GaussianMixture(C, D, 1.5, 1.0, seed);
+        return gm.dirichletEdges(10, 400, 0.1, seed + 100);
+    }
+
+    static List<EdgeSummary> summaries(List<GaussianMixture.Data> parts) {
+        List<EdgeSummary> out = new ArrayList<>();
+        for (int e = 0; e < parts.size(); e++) {
+            GaussianMixture.Data d = parts.get(e);
+            out.add(SUM.summarize("edge-" + e, 1, d.x(), d.n(), d.y(), C));
+        }
+        return out;
+    }
+
+    static int largest(List<GaussianMixture.Data> parts) {
+        int best = 0;
+        for (int e = 1; e < parts.size(); e++) {
+            if (parts.get(e).n() > parts.get(best).n()) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    @Test
+    void honestNonIidEdgesAreNotQuarantined() {
+        PoisonDetector det = new PoisonDetector();
+        for (long seed = 1; seed <= 4; seed++) {
+            PoisonDetector.Result r = det.screen(summaries(parts(seed)));
+            assertThat(r.quarantined()).as("seed %d", seed).isEmpty();
+            assertThat(r.accepted()).hasSize(10);
+        }
+    }
+
+    @Test
+    void labelFlippedSummaryIsQuarantined() {
+        PoisonDetector det = new PoisonDetector();
+        for (long seed = 1; seed <= 4; seed++) {
+            List<GaussianMixture.Data> p = parts(seed);
+            List<EdgeSummary> s = summaries(p);
+            int bad = largest(p);
+            GaussianMixture.Data d = p.get(bad);
+            int[] flipped = new int[d.n()];
+            for (int i = 0; i < d.n(); i++) {
+                flipped[i] = (d.y()[i] + 1) % C; // the attacker relabels class a as a+1
+            }
+            s.set(bad, SUM.summarize("edge-" + bad, 1, d.x(), d.n(), flipped, C));
+            PoisonDetector.Result r = det.screen(s);
+            assertThat(r.quarantined()).as("seed %d", seed).extracting(Quarantine::edgeId)
+                    .containsExactly("edge-" + bad);
+            assertThat(r.quarantined().get(0).reason()).contains("edge-" + bad).contains("z=");
+            assertThat(r.accepted()).hasSize(9);
+        }
+    }
+
+    @Test
+    void dpNoiseIsToleratedAndFlipsAreStillCaught() {
+        EdgeSummarizer dp = new EdgeSummarizer(NETS, SummaryOptions.defaults()
+                .withDp(new io.edgedistill.core.summary.DpConfig(4.0, 1e-5, 5.0, new java.util.Random(3))));
+        PoisonDetector det = new PoisonDetector();
+        for (long seed = 1; seed <= 3; seed++) {
+            List<GaussianMixture.Data> p = parts(seed);
+            List<EdgeSummary> s = new ArrayList<>();
+            for (int e = 0; e < p.size(); e++) {
+                GaussianMixture.Data d = p.get(e);
+                s.add(dp.summarize("edge-" + e, 1, d.x(), d.n(), d.y(), C));
+            }
+            assertThat(det.screen(s).quarantined()).as("seed %d", seed).isEmpty();
+            int bad = largest(p);
+            GaussianMixture.Data d = p.get(bad);
+            int[] flipped = new int[d.n()];
+            for (int i = 0; i < d.n(); i++) {
+                flipped[i] = (d.y()[i] + 1) % C;
+            }
+            s.set(bad, dp.summarize("edge-" + bad, 1, d.x(), d.n(), flipped, C));
+            assertThat(det.screen(s).quarantined()).extracting(Quarantine::edgeId).containsExactly("edge-" + bad);
+        }
+    }
+
+    @Test
+    void scaledSummaryIsQuarantinedWithScaleReason() {
+        PoisonDetector det = new PoisonDetector();
+        for (float factor : new float[] {3f, 10f}) {
+            List<GaussianMixture.Data> p = parts(7);
+            List<EdgeSummary> s = summaries(p);
+            int bad = largest(p);
+            EdgeSummary h = s.get(bad);
+            float[] m = h.means().clone();
+            for (int i = 0; i < m.length; i++) {
+                m[i] *= factor;
+            }
+            s.set(bad, new EdgeSummary(h.edgeId(), 1, h.kind(), h.k(), C, h.embedDim(), D, h.counts(), m,
+                    h.secondMoments(), h.inputMeans(), h.inputSecondMoments(), null));
+            PoisonDetector.Result r = det.screen(s);
+            assertThat(r.quarantined()).extracting(Quarantine::edgeId).containsExactly("edge-" + bad);
+            assertThat(r.quarantined().get(0).reason()).contains("scaled");
+            // the streaming check agrees
+            List<EdgeSummary> trusted = new ArrayList<>(s);
+            trusted.remove(bad);
+            assertThat(det.check(s.get(bad), trusted)).isPresent();
+            assertThat(det.check(trusted.get(0), trusted.subList(1, trusted.size()))).isEmpty();
+        }
+    }
+}
