@@ -1,0 +1,141 @@
+package io.edgedistill.processor.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+/**
+ * Every setting of the distill-processor, bound from {@code processor.*} in application.yml and overridable
+ * by environment variables ({@code PROCESSOR_BOOTSTRAP_SERVERS}, ...) or system properties
+ * ({@code -Dprocessor.bootstrap-servers=...}). A plain mutable bean, so tests build one with {@code new}.
+ */
+@ConfigurationProperties("processor")
+public class ProcessorConfig {
+    // --- Kafka / registry
+    private String applicationId = "distill-processor";
+    private String bootstrapServers = "127.0.0.1:9092";
+    private String registryUrl = "http://127.0.0.1:8081/apis/registry/v3";
+    private String stateDir = "";
+    private int streamThreads = 2;
+    private long commitIntervalMs = 100;
+    private boolean startStreams = true;
+
+    // --- task / rounds
+    private String taskId = "5g-nidd-attacks";
+    private long taskSeed = 20241;
+    private int numNetworks = 8;
+    private int hiddenDim = 128;
+    private int embedDim = 64;
+    private String activation = "relu";
+    private String generator = "splitmix64-v1";
+    private int samplesPerClass = 10;
+    private boolean secondMoments = false;
+    /** "generated" (5G-NIDD generator) or a path to a 5G-NIDD Combined.csv file. */
+    private String dataset = "generated";
+    private int datasetRows = 20000;
+    private long datasetSeed = 7;
+    private boolean openRoundOnStart = true;
+    /** 0 = rounds only on request (POST /rounds). */
+    private long roundIntervalMs = 0;
+
+    // --- aggregation / poisoning defence
+    private double poisonZThreshold = 8.0;
+    private double poisonScaleRatio = 1.5;
+    private long poisonMinClassCount = 2;
+    private int poisonMinPeers = 2;
+    private double knowledgeWeight = 1.0;
+
+    // --- synthetic-set optimiser
+    private int synthSteps = 300;
+    private int synthWarmSteps = 60;
+    private float synthLearningRate = 0.03f;
+    private float synthSecondMomentWeight = 0.5f;
+    private double synthMinRelativeGain = 0.001;
+    private long synthDebounceMs = 500;
+    private float softLabelTemperature = 1.0f;
+
+    // --- traffic scoring
+    /** Model id scored against; empty = the task id (the global edge model). */
+    private String scoringModelId = "";
+    private double alertThreshold = 0.8;
+    private int scoringBatchSize = 2000;
+    private long scoringBatchMaxMs = 50;
+
+    public String getApplicationId() { return applicationId; }
+    public void setApplicationId(String v) { applicationId = v; }
+    public String getBootstrapServers() { return bootstrapServers; }
+    public void setBootstrapServers(String v) { bootstrapServers = v; }
+    public String getRegistryUrl() { return registryUrl; }
+    public void setRegistryUrl(String v) { registryUrl = v; }
+    public String getStateDir() { return stateDir; }
+    public void setStateDir(String v) { stateDir = v; }
+    public int getStreamThreads() { return streamThreads; }
+    public void setStreamThreads(int v) { streamThreads = v; }
+    public long getCommitIntervalMs() { return commitIntervalMs; }
+    public void setCommitIntervalMs(long v) { commitIntervalMs = v; }
+    public boolean isStartStreams() { return startStreams; }
+    public void setStartStreams(boolean v) { startStreams = v; }
+    public String getTaskId() { return taskId; }
+    public void setTaskId(String v) { taskId = v; }
+    public long getTaskSeed() { return taskSeed; }
+    public void setTaskSeed(long v) { taskSeed = v; }
+    public int getNumNetworks() { return numNetworks; }
+    public void setNumNetworks(int v) { numNetworks = v; }
+    public int getHiddenDim() { return hiddenDim; }
+    public void setHiddenDim(int v) { hiddenDim = v; }
+    public int getEmbedDim() { return embedDim; }
+    public void setEmbedDim(int v) { embedDim = v; }
+    public String getActivation() { return activation; }
+    public void setActivation(String v) { activation = v; }
+    public String getGenerator() { return generator; }
+    public void setGenerator(String v) { generator = v; }
+    public int getSamplesPerClass() { return samplesPerClass; }
+    public void setSamplesPerClass(int v) { samplesPerClass = v; }
+    public boolean isSecondMoments() { return secondMoments; }
+    public void setSecondMoments(boolean v) { secondMoments = v; }
+    public String getDataset() { return dataset; }
+    public void setDataset(String v) { dataset = v; }
+    public int getDatasetRows() { return datasetRows; }
+    public void setDatasetRows(int v) { datasetRows = v; }
+    public long getDatasetSeed() { return datasetSeed; }
+    public void setDatasetSeed(long v) { datasetSeed = v; }
+    public boolean isOpenRoundOnStart() { return openRoundOnStart; }
+    public void setOpenRoundOnStart(boolean v) { openRoundOnStart = v; }
+    public long getRoundIntervalMs() { return roundIntervalMs; }
+    public void setRoundIntervalMs(long v) { roundIntervalMs = v; }
+    public double getPoisonZThreshold() { return poisonZThreshold; }
+    public void setPoisonZThreshold(double v) { poisonZThreshold = v; }
+    public double getPoisonScaleRatio() { return poisonScaleRatio; }
+    public void setPoisonScaleRatio(double v) { poisonScaleRatio = v; }
+    public long getPoisonMinClassCount() { return poisonMinClassCount; }
+    public void setPoisonMinClassCount(long v) { poisonMinClassCount = v; }
+    public int getPoisonMinPeers() { return poisonMinPeers; }
+    public void setPoisonMinPeers(int v) { poisonMinPeers = v; }
+    public double getKnowledgeWeight() { return knowledgeWeight; }
+    public void setKnowledgeWeight(double v) { knowledgeWeight = v; }
+    public int getSynthSteps() { return synthSteps; }
+    public void setSynthSteps(int v) { synthSteps = v; }
+    public int getSynthWarmSteps() { return synthWarmSteps; }
+    public void setSynthWarmSteps(int v) { synthWarmSteps = v; }
+    public float getSynthLearningRate() { return synthLearningRate; }
+    public void setSynthLearningRate(float v) { synthLearningRate = v; }
+    public float getSynthSecondMomentWeight() { return synthSecondMomentWeight; }
+    public void setSynthSecondMomentWeight(float v) { synthSecondMomentWeight = v; }
+    public double getSynthMinRelativeGain() { return synthMinRelativeGain; }
+    public void setSynthMinRelativeGain(double v) { synthMinRelativeGain = v; }
+    public long getSynthDebounceMs() { return synthDebounceMs; }
+    public void setSynthDebounceMs(long v) { synthDebounceMs = v; }
+    public float getSoftLabelTemperature() { return softLabelTemperature; }
+    public void setSoftLabelTemperature(float v) { softLabelTemperature = v; }
+    public String getScoringModelId() { return scoringModelId; }
+    public void setScoringModelId(String v) { scoringModelId = v; }
+    public double getAlertThreshold() { return alertThreshold; }
+    public void setAlertThreshold(double v) { alertThreshold = v; }
+    public int getScoringBatchSize() { return scoringBatchSize; }
+    public void setScoringBatchSize(int v) { scoringBatchSize = v; }
+    public long getScoringBatchMaxMs() { return scoringBatchMaxMs; }
+    public void setScoringBatchMaxMs(long v) { scoringBatchMaxMs = v; }
+
+    /** The model id traffic is scored against. */
+    public String effectiveScoringModelId() {
+        return scoringModelId == null || scoringModelId.isBlank() ? taskId : scoringModelId;
+    }
+}

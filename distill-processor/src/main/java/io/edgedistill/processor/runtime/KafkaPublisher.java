@@ -1,0 +1,47 @@
+package io.edgedistill.processor.runtime;
+
+import java.util.Map;
+import java.util.Properties;
+
+import io.edgedistill.processor.service.SyntheticSetSink;
+import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.schemas.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes synthetic-set versions to the compacted {@code distill.synthetic-sets} (key = task id) with an
+ * idempotent producer, acks=all, and waits for the acknowledgement. Also used for round specs
+ * ({@link #send(String, String, Object)}).
+ */
+public final class KafkaPublisher implements SyntheticSetSink, AutoCloseable {
+    private final KafkaProducer<String, Object> producer;
+
+    @SuppressWarnings("unchecked")
+    public KafkaPublisher(String bootstrap, Serializer<?> valueSerializer) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "distill-processor-publisher");
+        producer = new KafkaProducer<>(p, new StringSerializer(), (Serializer<Object>) valueSerializer);
+    }
+
+    @Override
+    public void publish(SyntheticSet set) throws Exception {
+        send(Topics.SYNTHETIC_SETS, set.getTaskId(), set);
+    }
+
+    public void send(String topic, String key, Object value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

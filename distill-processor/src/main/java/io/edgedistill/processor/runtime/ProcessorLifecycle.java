@@ -1,0 +1,71 @@
+package io.edgedistill.processor.runtime;
+
+import java.time.Duration;
+
+import io.edgedistill.processor.config.ProcessorConfig;
+import io.edgedistill.processor.service.OptimiserRunner;
+import io.edgedistill.processor.service.SyntheticSetState;
+import io.edgedistill.processor.service.TargetsRegistry;
+import io.edgedistill.processor.topology.ProcessorTopology;
+import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.schemas.Topics;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up order: recover the latest synthetic set per task from the compacted topic (monotonic versions,
+ * warm starts across restarts), connect the optimiser to target changes, publish / learn the current round,
+ * then start Kafka Streams.
+ */
+@Singleton
+public class ProcessorLifecycle {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorLifecycle.class);
+
+    private final ProcessorConfig config;
+    private final SyntheticSetState sets;
+    private final TargetsRegistry targets;
+    private final OptimiserRunner optimiser;
+    private final RoundService rounds;
+    private final StreamsRunner streams;
+    private final ProcessorTopology.AvroSerdes serdes;
+    private volatile String startupError;
+
+    public ProcessorLifecycle(ProcessorConfig config, SyntheticSetState sets, TargetsRegistry targets,
+                              OptimiserRunner optimiser, RoundService rounds, StreamsRunner streams,
+                              ProcessorTopology.AvroSerdes serdes) {
+        this.config = config;
+        this.sets = sets;
+        this.targets = targets;
+        this.optimiser = optimiser;
+        this.rounds = rounds;
+        this.streams = streams;
+        this.serdes = serdes;
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        if (!config.isStartStreams()) {
+            LOG.info("processor.start-streams=false: not connecting to Kafka");
+            return;
+        }
+        try {
+            for (SyntheticSet s : TopicReader.readAll(config.getBootstrapServers(), Topics.SYNTHETIC_SETS,
+                    serdes.syntheticSets().deserializer(), Duration.ofSeconds(30))) {
+                sets.update(s);
+            }
+            targets.addListener(optimiser::onTargets);
+            rounds.start();
+            streams.start();
+        } catch (Exception e) {
+            startupError = e.toString();
+            LOG.error("processor start-up failed", e);
+        }
+    }
+
+    public String startupError() {
+        return startupError;
+    }
+}

@@ -1,0 +1,49 @@
+package io.edgedistill.processor.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.edgedistill.schemas.DeadLetter;
+import io.edgedistill.schemas.dlq.RecordValidator;
+import io.edgedistill.schemas.dlq.SafeDecoder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Decoding inside the topology with the project's {@link SafeDecoder}: the dead letter it builds is captured
+ * and returned to the processor, which forwards it to the {@code .dlq} sink, so dead letters are written by
+ * the stream task's producer and covered by exactly-once like every other output.
+ */
+final class Intake<T> {
+    private final List<DeadLetter> captured = new ArrayList<>(1);
+    private final SafeDecoder<T> decoder;
+
+    Intake(Deserializer<T> deserializer, RecordValidator<T> validator, String service, int maxValueBytes) {
+        this.decoder = new SafeDecoder<>(deserializer, validator, captured::add, service, maxValueBytes);
+    }
+
+    /** Either the decoded valid value or the dead letter. */
+    record Result<T>(T value, DeadLetter deadLetter) {
+    }
+
+    Result<T> decode(ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
+        int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+        long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+        byte[] k = record.key();
+        byte[] v = record.value();
+        ConsumerRecord<byte[], byte[]> cr = new ConsumerRecord<>(topic, partition, offset, record.timestamp(),
+                TimestampType.CREATE_TIME, k == null ? -1 : k.length, v == null ? -1 : v.length, k, v,
+                record.headers(), Optional.empty());
+        captured.clear();
+        Optional<T> value = decoder.decode(cr);
+        if (value.isPresent()) {
+            return new Result<>(value.get(), null);
+        }
+        return new Result<>(null, captured.isEmpty() ? null : captured.get(0));
+    }
+}

@@ -1,0 +1,194 @@
+package io.edgedistill.processor.topology;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.processor.config.ProcessorConfig;
+import io.edgedistill.processor.service.CoreSummaryCodec;
+import io.edgedistill.processor.service.LiveModels;
+import io.edgedistill.processor.service.ProcessorMetrics;
+import io.edgedistill.processor.service.SummaryMapper;
+import io.edgedistill.processor.service.SummaryValidator;
+import io.edgedistill.processor.service.TargetsRegistry;
+import io.edgedistill.schemas.AttackAlert;
+import io.edgedistill.schemas.DeadLetter;
+import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.TrafficFlow;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The distill-processor's Kafka Streams topology (DESIGN §2–3, issue 4 item 2), built from a config and the
+ * value serdes (registry-backed in the app, {@code PlainAvroSerde} in unit tests):
+ * <pre>
+ *  distill.rounds ──▶ global store rounds-store (task → current RoundSpec)
+ *  models.updates ──▶ global processor: verify (SHA-256, format, spec) ──▶ models-store + LiveModels
+ *  edge.summaries ─┐ decode + validate vs current round ──invalid──▶ edge.summaries.dlq / edge.knowledge.dlq
+ *  edge.knowledge ─┘            │ valid (core summary, key = task)
+ *                               ▼ repartition (1 partition per task group)
+ *             aggregation: submissions-store + quarantine-store (changelogs), poisoning detector,
+ *             count-weighted targets ──▶ TargetsRegistry (optimiser, API);  quarantines ──▶ alerts.attacks
+ *  edge.traffic ──▶ decode ──invalid──▶ edge.traffic.dlq
+ *                     └─▶ ring buffer (changelog) ──batch (N flows or T ms)──▶ one forward pass ──▶ alerts.attacks
+ * </pre>
+ */
+public final class ProcessorTopology {
+    public static final String ROUNDS_STORE = "rounds-store";
+    public static final String MODELS_STORE = "models-store";
+    public static final String SUBMISSIONS_STORE = "submissions-store";
+    public static final String QUARANTINE_STORE = "quarantine-store";
+    public static final String TRAFFIC_BUFFER_STORE = "traffic-buffer";
+    static final String ROUNDS_TOPIC = Topics.ROUNDS;
+    static final String MODELS_TOPIC = Topics.MODEL_UPDATES;
+    static final String TRAFFIC_TOPIC = Topics.TRAFFIC;
+    static final int MAX_SUMMARY_BYTES = 4 << 20;
+    static final String SERVICE = "distill-processor";
+
+    /** Value serdes of every topic the topology touches. */
+    public record AvroSerdes(Serde<RoundSpec> rounds, Serde<io.edgedistill.schemas.EdgeSummary> summaries,
+                             Serde<EdgeKnowledge> knowledge, Serde<TrafficFlow> traffic, Serde<ModelUpdate> models,
+                             Serde<AttackAlert> alerts, Serde<DeadLetter> deadLetters,
+                             Serde<io.edgedistill.schemas.SyntheticSet> syntheticSets) {
+    }
+
+    /** Shared in-process services the topology feeds. */
+    public record Services(TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics) {
+    }
+
+    private ProcessorTopology() {
+    }
+
+    public static Topology build(ProcessorConfig cfg, AvroSerdes serdes, Services services) {
+        StreamsBuilder b = new StreamsBuilder();
+        ProcessorMetrics metrics = services.metrics();
+
+        b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ROUNDS_STORE), Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
+                Topics.ROUNDS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("rounds-source"),
+                () -> new StoreAsIsProcessor(ROUNDS_STORE));
+        b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE), Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
+                Topics.MODEL_UPDATES, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("models-source"),
+                () -> new ModelUpdateProcessor(serdes.models().deserializer(), services.models()));
+
+        // --- contributions: summaries and knowledge
+        KStream<byte[], ContributionIntakeProcessor.Out> summaries = b
+                .stream(Topics.SUMMARIES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("summaries-source"))
+                .process(() -> new ContributionIntakeProcessor<>(serdes.summaries().deserializer(),
+                        serdes.rounds().deserializer(), new ContributionIntakeProcessor.Kind<io.edgedistill.schemas.EdgeSummary>() {
+                            public String taskId(io.edgedistill.schemas.EdgeSummary v) {
+                                return v.getTaskId();
+                            }
+
+                            public List<String> violations(io.edgedistill.schemas.EdgeSummary v, String key, RoundSpec r) {
+                                return SummaryValidator.violations(v, key, r);
+                            }
+
+                            public EdgeSummary toCore(io.edgedistill.schemas.EdgeSummary v, RoundSpec r) {
+                                return SummaryMapper.toCore(v, r);
+                            }
+                        }, SERVICE + "/summaries", MAX_SUMMARY_BYTES, metrics.summariesDeadLettered::increment),
+                        Named.as("summaries-intake"));
+        KStream<byte[], ContributionIntakeProcessor.Out> knowledge = b
+                .stream(Topics.KNOWLEDGE, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("knowledge-source"))
+                .process(() -> new ContributionIntakeProcessor<>(serdes.knowledge().deserializer(),
+                        serdes.rounds().deserializer(), new ContributionIntakeProcessor.Kind<EdgeKnowledge>() {
+                            public String taskId(EdgeKnowledge v) {
+                                return v.getTaskId();
+                            }
+
+                            public List<String> violations(EdgeKnowledge v, String key, RoundSpec r) {
+                                return SummaryValidator.violations(v, key, r);
+                            }
+
+                            public EdgeSummary toCore(EdgeKnowledge v, RoundSpec r) {
+                                return SummaryMapper.toCore(v, r);
+                            }
+                        }, SERVICE + "/knowledge", MAX_SUMMARY_BYTES, metrics.knowledgeDeadLettered::increment),
+                        Named.as("knowledge-intake"));
+
+        Map<String, KStream<byte[], ContributionIntakeProcessor.Out>> s = summaries.split(Named.as("summaries-"))
+                .branch((k, v) -> v.deadLetter() != null, Branched.withConsumer(dl -> dl
+                        .mapValues(ContributionIntakeProcessor.Out::deadLetter, Named.as("summaries-dead-letter"))
+                        .to(Topics.deadLetterTopic(Topics.SUMMARIES), Produced.with(Serdes.ByteArray(), serdes.deadLetters())
+                                .withName("summaries-dlq-sink"))))
+                .defaultBranch(Branched.as("valid"));
+        Map<String, KStream<byte[], ContributionIntakeProcessor.Out>> k = knowledge.split(Named.as("knowledge-"))
+                .branch((key, v) -> v.deadLetter() != null, Branched.withConsumer(dl -> dl
+                        .mapValues(ContributionIntakeProcessor.Out::deadLetter, Named.as("knowledge-dead-letter"))
+                        .to(Topics.deadLetterTopic(Topics.KNOWLEDGE), Produced.with(Serdes.ByteArray(), serdes.deadLetters())
+                                .withName("knowledge-dlq-sink"))))
+                .defaultBranch(Branched.as("valid"));
+
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBMISSIONS_STORE), Serdes.String(),
+                Serdes.ByteArray()));
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUARANTINE_STORE), Serdes.String(),
+                Serdes.String()));
+        s.get("summaries-valid").merge(k.get("knowledge-valid"), Named.as("contributions-merge"))
+                .map((key, v) -> KeyValue.pair(v.taskId(), v.summary()), Named.as("contributions-by-task"))
+                .repartition(Repartitioned.with(Serdes.String(), CoreSummaryCodec.serde())
+                        .withName("contributions").withNumberOfPartitions(1))
+                .process(() -> new AggregationProcessor(cfg, serdes.rounds().deserializer(), services.targets(), metrics),
+                        Named.as("aggregation"), SUBMISSIONS_STORE, QUARANTINE_STORE)
+                .to(Topics.ALERTS, Produced.with(Serdes.String(), serdes.alerts()).withName("poison-alerts-sink"));
+
+        // --- traffic scoring
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TRAFFIC_BUFFER_STORE), Serdes.Long(),
+                Serdes.ByteArray()).withCachingEnabled());
+        org.apache.kafka.common.serialization.Serializer<AttackAlert> alertSer = serdes.alerts().serializer();
+        org.apache.kafka.common.serialization.Serializer<DeadLetter> dlSer = serdes.deadLetters().serializer();
+        org.apache.kafka.common.serialization.Serializer<TrafficScoringProcessor.Out> outSer = (topic, out) ->
+                out.alert() != null ? alertSer.serialize(topic, out.alert()) : dlSer.serialize(topic, out.deadLetter());
+        String trafficDlq = Topics.deadLetterTopic(Topics.TRAFFIC);
+        b.stream(Topics.TRAFFIC, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("traffic-source"))
+                .process(() -> new TrafficScoringProcessor(serdes.traffic().deserializer(), serdes.models().deserializer(),
+                        services.models(), cfg.effectiveScoringModelId(), cfg.getAlertThreshold(),
+                        cfg.getScoringBatchSize(), cfg.getScoringBatchMaxMs(), metrics),
+                        Named.as("traffic-scoring"), TRAFFIC_BUFFER_STORE)
+                // one sink for both outputs (alerts and dead letters), so the hot path has no extra nodes
+                .to((key, out, ctx) -> out.alert() != null ? Topics.ALERTS : trafficDlq,
+                        Produced.with(Serdes.ByteArray(), Serdes.serdeFrom(outSer, (t, d) -> {
+                            throw new UnsupportedOperationException("write-only");
+                        })).withName("traffic-outputs-sink"));
+        return b.build();
+    }
+
+    /** Kafka Streams settings: exactly-once v2, state dir, threads, robust deserialisation of global topics. */
+    public static Properties streamsConfig(ProcessorConfig cfg) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.getApplicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.getBootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.getStreamThreads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, cfg.getCommitIntervalMs());
+        if (cfg.getStateDir() != null && !cfg.getStateDir().isBlank()) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, cfg.getStateDir());
+        }
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 8 << 20);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        return p;
+    }
+}
