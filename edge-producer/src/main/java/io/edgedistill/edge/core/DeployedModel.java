@@ -1,0 +1,33 @@
+package io.edgedistill.edge.core;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.edgedistill.core.data.FeatureSpec;
+import io.edgedistill.core.model.MlpModel;
+
+/**
+ * A verified model an edge can run.
+ *
+ * @param modelId             model identity (task, or task/cohort)
+ * @param version             version within the model id
+ * @param sha256              SHA-256 of its weights
+ * @param model               the MLP
+ * @param specJson            preprocessing spec JSON its inputs assume
+ * @param spec                the parsed spec
+ * @param classes             output classes in order
+ * @param syntheticSetVersion synthetic set it was trained on
+ * @param acceptedAt          when the edge accepted it
+ */
+public record DeployedModel(String modelId, long version, String sha256, MlpModel model, String specJson,
+                            FeatureSpec spec, List<String> classes, long syntheticSetVersion, Instant acceptedAt) {
+
+    public boolean personalised() {
+        return modelId.indexOf('/') >= 0;
+    }
+
+    @Override
+    public String toString() {
+        return modelId + " v" + version;
+    }
+}

@@ -1,0 +1,136 @@
+package io.edgedistill.edge.core;
+
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.edgedistill.schemas.ModelUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The detector an edge runs, swapped atomically. Accepts updates of the task's global model and of the
+ * edge's cohort model only, each verified ({@link ModelVerifier}) and strictly newer than every version of
+ * that model id accepted before (no replay, no downgrade, also after a rollback). Once a personalised model
+ * runs, newer global models are verified and kept as the fallback but do not replace it (unless configured
+ * otherwise). The previous model is kept for {@link #rollback()}.
+ */
+public final class ModelSlot {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelSlot.class);
+
+    /** What happened to an offered update. */
+    public record Decision(boolean accepted, boolean swapped, ModelVerifier.Reason reason, String detail) {
+    }
+
+    private final String edgeId;
+    private final String globalModelId;
+    private final String cohortModelId;
+    private final boolean preferPersonalised;
+    private final ModelVerifier verifier;
+    private final AtomicReference<DeployedModel> live = new AtomicReference<>();
+    private final AtomicReference<DeployedModel> previous = new AtomicReference<>();
+    private final AtomicReference<DeployedModel> latestGlobal = new AtomicReference<>();
+    private final Map<String, Long> highest = new HashMap<>();
+    private final Map<ModelVerifier.Reason, AtomicLong> rejected = new EnumMap<>(ModelVerifier.Reason.class);
+    private final AtomicLong swaps = new AtomicLong();
+
+    public ModelSlot(String edgeId, String taskId, String cohort, boolean preferPersonalised, ModelVerifier verifier) {
+        this.edgeId = edgeId;
+        this.globalModelId = taskId;
+        this.cohortModelId = taskId + "/" + (cohort == null || cohort.isBlank() ? edgeId : cohort);
+        this.preferPersonalised = preferPersonalised;
+        this.verifier = verifier;
+        for (ModelVerifier.Reason r : ModelVerifier.Reason.values()) {
+            rejected.put(r, new AtomicLong());
+        }
+    }
+
+    /** Whether an update concerns this edge at all (global model of its task, or its cohort's model). */
+    public boolean relevant(String modelId) {
+        return globalModelId.equals(modelId) || cohortModelId.equals(modelId);
+    }
+
+    /** Verifies and, when acceptable, swaps in the update. */
+    public synchronized Decision offer(ModelUpdate u) {
+        if (!relevant(u.getModelId())) {
+            return new Decision(false, false, ModelVerifier.Reason.NOT_FOR_THIS_EDGE, u.getModelId());
+        }
+        ModelVerifier.Verdict v = verifier.verify(u);
+        if (!v.ok()) {
+            return reject(u, v.reason(), v.detail());
+        }
+        long seen = highest.getOrDefault(u.getModelId(), 0L);
+        if (u.getVersion() <= seen) {
+            return reject(u, ModelVerifier.Reason.REPLAY_OR_DOWNGRADE, "version " + u.getVersion()
+                    + " is not newer than accepted version " + seen + " of " + u.getModelId());
+        }
+        highest.put(u.getModelId(), u.getVersion());
+        DeployedModel m = v.model();
+        DeployedModel current = live.get();
+        if (!m.personalised()) {
+            latestGlobal.set(m);
+            if (preferPersonalised && current != null && current.personalised()) {
+                LOG.info("[{}] accepted {} as fallback; keeps running personalised {}", edgeId, m, current);
+                return new Decision(true, false, null, "kept personalised " + current);
+            }
+        }
+        previous.set(current);
+        live.set(m);
+        swaps.incrementAndGet();
+        LOG.info("[{}] now running {} (was {})", edgeId, m, current == null ? "none" : current);
+        return new Decision(true, true, null, "swapped from " + (current == null ? "none" : current.toString()));
+    }
+
+    private Decision reject(ModelUpdate u, ModelVerifier.Reason reason, String detail) {
+        rejected.get(reason).incrementAndGet();
+        LOG.warn("[{}] rejected model update {} v{}: {} ({})", edgeId, u.getModelId(), u.getVersion(), reason, detail);
+        return new Decision(false, false, reason, detail);
+    }
+
+    /** Goes back to the previous model, if any; versions accepted so far stay burnt. */
+    public synchronized Optional<DeployedModel> rollback() {
+        DeployedModel prev = previous.get();
+        if (prev == null) {
+            return Optional.empty();
+        }
+        DeployedModel cur = live.getAndSet(prev);
+        previous.set(null);
+        swaps.incrementAndGet();
+        LOG.warn("[{}] rolled back from {} to {}", edgeId, cur, prev);
+        return Optional.of(prev);
+    }
+
+    /** The running model (lock-free read for scoring). */
+    public DeployedModel live() {
+        return live.get();
+    }
+
+    public DeployedModel previous() {
+        return previous.get();
+    }
+
+    public long rejectedCount(ModelVerifier.Reason r) {
+        return rejected.get(r).get();
+    }
+
+    public Map<String, Long> rejectedCounts() {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        rejected.forEach((k, v) -> m.put(k.name(), v.get()));
+        return m;
+    }
+
+    public long swaps() {
+        return swaps.get();
+    }
+
+    public String globalModelId() {
+        return globalModelId;
+    }
+
+    public String cohortModelId() {
+        return cohortModelId;
+    }
+}

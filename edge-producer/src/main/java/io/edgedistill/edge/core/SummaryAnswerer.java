@@ -1,0 +1,152 @@
+package io.edgedistill.edge.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.nn.EmbeddingNetworks;
+import io.edgedistill.core.summary.EdgeSummarizer;
+import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.schemas.ClassSummary;
+import io.edgedistill.schemas.KnowledgeClass;
+import io.edgedistill.schemas.PrivacyReport;
+import io.edgedistill.schemas.RoundSpec;
+
+/**
+ * Answers a round (DESIGN §3.2): builds the round's K embedding networks from (seed, k), preprocesses the
+ * local window with the round's spec, summarises it per class (DP when the round asks) and maps the result
+ * to the Avro contract. Classes are matched by name between the spec and the round's class list.
+ */
+public final class SummaryAnswerer {
+    private SummaryAnswerer() {
+    }
+
+    /** Local rows under the round's preprocessing, with labels in the round's class indexing. */
+    public record Prepared(float[] x, int n, int[] labels, int numClasses) {
+    }
+
+    public static Prepared prepare(LocalData data, RoundSpec round) {
+        Dataset ds = data.preprocessed(round.getPreprocessing().getJson());
+        int d = ds.dim();
+        if (d != round.getNetwork().getInputDim()) {
+            throw new IllegalArgumentException("round " + round.getRoundId() + " declares inputDim "
+                    + round.getNetwork().getInputDim() + " but its preprocessing spec yields " + d);
+        }
+        List<String> classes = round.getClasses();
+        int[] map = new int[ds.numClasses()];
+        for (int c = 0; c < map.length; c++) {
+            map[c] = classes.indexOf(ds.classNames().get(c));
+        }
+        int keep = 0;
+        for (int y : ds.y()) {
+            if (map[y] >= 0) {
+                keep++;
+            }
+        }
+        float[] x = new float[keep * d];
+        int[] labels = new int[keep];
+        int r = 0;
+        for (int i = 0; i < ds.size(); i++) {
+            int lab = map[ds.y()[i]];
+            if (lab >= 0) {
+                System.arraycopy(ds.x(), i * d, x, r * d, d);
+                labels[r++] = lab;
+            }
+        }
+        return new Prepared(x, keep, labels, classes.size());
+    }
+
+    /** Summarizer of the round's networks with the round's options. */
+    public static EdgeSummarizer summarizer(RoundSpec round) {
+        return new EdgeSummarizer(new EmbeddingNetworks(RoundSpecs.embeddingSpec(round)),
+                RoundSpecs.summaryOptions(round));
+    }
+
+    /** The edge's summary of its local window for the round. */
+    public static io.edgedistill.schemas.EdgeSummary answer(String edgeId, LocalData data, RoundSpec round) {
+        Prepared p = prepare(data, round);
+        EdgeSummary s = summarizer(round).summarize(edgeId, round.getRoundId(), p.x(), p.n(), p.labels(), p.numClasses());
+        List<ClassSummary> classes = new ArrayList<>();
+        for (int c = 0; c < s.numClasses(); c++) {
+            if (s.counts()[c] <= 0) {
+                continue;
+            }
+            classes.add(ClassSummary.newBuilder()
+                    .setClassIndex(c)
+                    .setCount(s.counts()[c])
+                    .setMeans(list(s.classVector(c)))
+                    .setSecondMoments(s.secondMoments() == null ? null : list(s.classSecondMoments(c)))
+                    .setInputMean(s.inputMeans() == null ? null : list(slice(s.inputMeans(), c, s.dIn())))
+                    .setInputVar(s.inputMeans() == null ? null : list(variance(s, c)))
+                    .build());
+        }
+        return io.edgedistill.schemas.EdgeSummary.newBuilder()
+                .setEdgeId(edgeId)
+                .setTaskId(round.getTaskId())
+                .setRoundId(round.getRoundId())
+                .setWindowStart(data.windowStart())
+                .setWindowEnd(data.windowEnd())
+                .setNumNetworks(s.k())
+                .setEmbedDim(s.embedDim())
+                .setClasses(classes)
+                .setPrivacy(privacy(s))
+                .setProducedAt(Instant.now())
+                .build();
+    }
+
+    /** Knowledge classes (reverse distillation) from a knowledge summary plus per-class totals. */
+    static List<KnowledgeClass> knowledgeClasses(EdgeSummary s, long[] misclassified, long[] totals) {
+        List<KnowledgeClass> out = new ArrayList<>();
+        for (int c = 0; c < s.numClasses(); c++) {
+            if (s.counts()[c] <= 0) {
+                continue;
+            }
+            out.add(KnowledgeClass.newBuilder()
+                    .setClassIndex(c)
+                    .setCount(s.counts()[c])
+                    .setMisclassified(misclassified[c])
+                    .setTotal(totals[c])
+                    .setMeans(list(s.classVector(c)))
+                    .setSecondMoments(s.secondMoments() == null ? null : list(s.classSecondMoments(c)))
+                    .setInputMean(s.inputMeans() == null ? null : list(slice(s.inputMeans(), c, s.dIn())))
+                    .setInputVar(s.inputMeans() == null ? null : list(variance(s, c)))
+                    .build());
+        }
+        return out;
+    }
+
+    static PrivacyReport privacy(EdgeSummary s) {
+        if (s.privacy() == null) {
+            return null;
+        }
+        var p = s.privacy();
+        return PrivacyReport.newBuilder().setEpsilon(p.epsilon()).setDelta(p.delta()).setNoiseStd(p.sigmaSums())
+                .setClipNorm((float) p.clipNorm()).build();
+    }
+
+    private static float[] slice(float[] a, int c, int d) {
+        float[] out = new float[d];
+        System.arraycopy(a, c * d, out, 0, d);
+        return out;
+    }
+
+    private static float[] variance(EdgeSummary s, int c) {
+        int d = s.dIn();
+        float[] v = new float[d];
+        for (int j = 0; j < d; j++) {
+            float m = s.inputMeans()[c * d + j];
+            float q = s.inputSecondMoments() == null ? m * m : s.inputSecondMoments()[c * d + j];
+            v[j] = Math.max(0f, q - m * m);
+        }
+        return v;
+    }
+
+    static List<Float> list(float[] a) {
+        List<Float> out = new ArrayList<>(a.length);
+        for (float v : a) {
+            out.add(v);
+        }
+        return out;
+    }
+}

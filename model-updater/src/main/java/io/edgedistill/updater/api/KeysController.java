@@ -1,0 +1,29 @@
+package io.edgedistill.updater.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.edgedistill.updater.signing.UpdateSigner;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+
+/** The public key edges (and demos) trust for model updates. */
+@Controller
+public class KeysController {
+    private final UpdateSigner signer;
+
+    public KeysController(UpdateSigner signer) {
+        this.signer = signer;
+    }
+
+    @Get("/keys")
+    public Map<String, Object> keys() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("keyId", signer.keyId());
+        m.put("algorithm", "Ed25519");
+        m.put("publicKey", signer.publicKeyBase64());
+        m.put("encoding", "base64 X.509 SubjectPublicKeyInfo (DER)");
+        m.put("development", signer.devKey());
+        return m;
+    }
+}

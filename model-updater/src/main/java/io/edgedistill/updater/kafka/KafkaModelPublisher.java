@@ -1,0 +1,61 @@
+package io.edgedistill.updater.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.serde.AvroSerdes;
+import io.edgedistill.updater.service.ModelPublisher;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Publishes model updates to {@code models.updates} (key = modelId), idempotent, acks=all, and waits. */
+public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaModelPublisher.class);
+    private final KafkaProducer<String, ModelUpdate> producer;
+
+    public KafkaModelPublisher(String bootstrap, String registryUrl, String clientId) {
+        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(registryUrl));
+        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
+        cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
+        cfg.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        this.producer = new KafkaProducer<>(cfg);
+    }
+
+    @Override
+    public void publish(ModelUpdate update) {
+        try {
+            RecordMetadata md = producer.send(new ProducerRecord<>(Topics.MODEL_UPDATES, update.getModelId(), update))
+                    .get(60, TimeUnit.SECONDS);
+            LOG.debug("Model update {} v{} at {}-{}@{}", update.getModelId(), update.getVersion(), md.topic(),
+                    md.partition(), md.offset());
+        } catch (ExecutionException e) {
+            throw new KafkaException("publishing " + update.getModelId() + " v" + update.getVersion() + " failed",
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("timed out publishing " + update.getModelId(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted publishing a model update", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,260 @@
+package io.edgedistill.updater.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
+import io.edgedistill.schemas.dlq.RecordValidator;
+import io.edgedistill.schemas.dlq.SafeDecoder;
+import io.edgedistill.schemas.serde.AvroSerdes;
+import io.edgedistill.updater.service.ModelUpdateService;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The updater's Kafka side: on start it reads the compacted {@code models.updates} to the end to restore
+ * the live models and their versions; it always reads {@code distill.rounds} from the beginning (the
+ * preprocessing specs the synthetic sets refer to); and it consumes {@code distill.synthetic-sets} and
+ * {@code edge.knowledge} in a consumer group, committing after each batch is handled (at least once; the
+ * service skips versions it has handled). Values are read as bytes and decoded with {@link SafeDecoder}, so
+ * bad records go to {@code <topic>.dlq} and never stop the loop. Within a batch only the newest synthetic
+ * set per task is trained on.
+ */
+public final class UpdaterKafkaLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UpdaterKafkaLoop.class);
+    private static final String SERVICE = "model-updater";
+    private static final int MAX_VALUE = 16 << 20;
+
+    private final ModelUpdateService service;
+    private final String bootstrap;
+    private final String registryUrl;
+    private final String groupId;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch restored = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private volatile KafkaConsumer<byte[], byte[]> main;
+    private volatile KafkaConsumer<byte[], byte[]> rounds;
+    private Thread thread;
+    private KafkaDeadLetterSink sink;
+
+    public UpdaterKafkaLoop(ModelUpdateService service, String bootstrap, String registryUrl, String groupId) {
+        this.service = service;
+        this.bootstrap = bootstrap;
+        this.registryUrl = registryUrl;
+        this.groupId = groupId;
+    }
+
+    /** Starts the consumer thread. */
+    public synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        thread = new Thread(this::run, "model-updater-kafka");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Whether start-up restoration from {@code models.updates} has finished. */
+    public boolean restored() {
+        return restored.getCount() == 0;
+    }
+
+    public boolean running() {
+        return running.get() && thread != null && thread.isAlive();
+    }
+
+    private <T extends SpecificRecord> SafeDecoder<T> decoder(RecordValidator<T> validator) {
+        return new SafeDecoder<>(AvroSerdes.<T>deserializer(registryUrl, false), validator, sink, SERVICE, MAX_VALUE);
+    }
+
+    private Map<String, Object> consumerConfig(String group) {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        cfg.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_VALUE);
+        cfg.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
+        cfg.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        if (group != null) {
+            cfg.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        }
+        return cfg;
+    }
+
+    /** Runs the loop; when Kafka is unreachable or a client fails, starts over after a pause. */
+    private void run() {
+        try {
+            while (running.get()) {
+                if (runOnce()) {
+                    break;
+                }
+                failures.incrementAndGet();
+                try {
+                    Thread.sleep(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                LOG.info("model-updater Kafka loop restarting");
+            }
+        } finally {
+            restored.countDown();
+            stopped.countDown();
+        }
+    }
+
+    /** Number of times the loop failed and was restarted. */
+    public long failures() {
+        return failures.get();
+    }
+
+    /** One life of the loop; true when it ended because of a shutdown. */
+    private boolean runOnce() {
+        try {
+            sink = new KafkaDeadLetterSink(bootstrap, registryUrl, Map.of("client.id", SERVICE));
+            SafeDecoder<ModelUpdate> updates = decoder(Validators.MODEL_UPDATE);
+            SafeDecoder<RoundSpec> roundDecoder = decoder(Validators.ROUND);
+            SafeDecoder<SyntheticSet> sets = decoder(Validators.SYNTHETIC_SET);
+            SafeDecoder<EdgeKnowledge> knowledge = decoder(Validators.KNOWLEDGE);
+            restore(updates);
+            restored.countDown();
+            rounds = new KafkaConsumer<>(consumerConfig(null));
+            assignAllFromBeginning(rounds, Topics.ROUNDS);
+            main = new KafkaConsumer<>(consumerConfig(groupId));
+            main.subscribe(List.of(Topics.SYNTHETIC_SETS, Topics.KNOWLEDGE));
+            LOG.info("model-updater consuming {} and {} (group {}), rounds from {}", Topics.SYNTHETIC_SETS,
+                    Topics.KNOWLEDGE, groupId, bootstrap);
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : rounds.poll(Duration.ofMillis(20))) {
+                    roundDecoder.decode(r).ifPresent(spec -> service.registerPreprocessing(
+                            spec.getPreprocessing().getJson(), spec.getPreprocessing().getSha256()));
+                }
+                ConsumerRecords<byte[], byte[]> batch = main.poll(Duration.ofMillis(300));
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                Map<String, SyntheticSet> newest = new LinkedHashMap<>();
+                Map<String, EdgeKnowledge> know = new LinkedHashMap<>(); // newest per edge within a batch
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    if (r.topic().equals(Topics.SYNTHETIC_SETS)) {
+                        sets.decode(r).ifPresent(s -> newest.merge(s.getTaskId(), s,
+                                (a, b) -> b.getVersion() > a.getVersion() ? b : a));
+                    } else {
+                        knowledge.decode(r).ifPresent(k -> know.put(k.getEdgeId(), k));
+                    }
+                }
+                // make sure the specs the sets refer to are in (a round is published before its set)
+                for (ConsumerRecord<byte[], byte[]> r : rounds.poll(Duration.ZERO)) {
+                    roundDecoder.decode(r).ifPresent(spec -> service.registerPreprocessing(
+                            spec.getPreprocessing().getJson(), spec.getPreprocessing().getSha256()));
+                }
+                for (SyntheticSet s : newest.values()) {
+                    service.onSyntheticSet(s);
+                }
+                for (EdgeKnowledge k : know.values()) {
+                    service.onKnowledge(k);
+                }
+                main.commitSync();
+            }
+            return true;
+        } catch (WakeupException e) {
+            return !running.get();
+        } catch (RuntimeException e) {
+            LOG.error("model-updater Kafka loop failed (will restart in 5 s): {}", e.toString(), e);
+            return !running.get();
+        } finally {
+            closeQuietly(main);
+            closeQuietly(rounds);
+            main = null;
+            rounds = null;
+            if (sink != null) {
+                sink.close();
+                sink = null;
+            }
+        }
+    }
+
+    private void restore(SafeDecoder<ModelUpdate> decoder) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig(null))) {
+            List<TopicPartition> parts = assignAllFromBeginning(c, Topics.MODEL_UPDATES);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            int n = 0;
+            while (running.get() && parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) {
+                        continue; // tombstone: a deleted model
+                    }
+                    Optional<ModelUpdate> u = decoder.decode(r);
+                    u.ifPresent(service::restoreLive);
+                    n++;
+                }
+            }
+            LOG.info("Restored from {}: {} records, {} live models", Topics.MODEL_UPDATES, n,
+                    service.liveModels().size());
+        }
+    }
+
+    private static List<TopicPartition> assignAllFromBeginning(KafkaConsumer<byte[], byte[]> c, String topic) {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (PartitionInfo p : c.partitionsFor(topic, Duration.ofSeconds(30))) {
+            parts.add(new TopicPartition(topic, p.partition()));
+        }
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        return parts;
+    }
+
+    private static void closeQuietly(KafkaConsumer<?, ?> c) {
+        if (c != null) {
+            try {
+                c.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debug("close failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        KafkaConsumer<byte[], byte[]> m = main;
+        if (m != null) {
+            m.wakeup();
+        }
+        KafkaConsumer<byte[], byte[]> r = rounds;
+        if (r != null) {
+            r.wakeup();
+        }
+        try {
+            if (thread != null) {
+                stopped.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

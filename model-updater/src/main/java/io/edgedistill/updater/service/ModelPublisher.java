@@ -1,0 +1,9 @@
+package io.edgedistill.updater.service;
+
+import io.edgedistill.schemas.ModelUpdate;
+
+/** Where accepted model updates go; {@link #publish} returns only once the update is durable (or throws). */
+@FunctionalInterface
+public interface ModelPublisher {
+    void publish(ModelUpdate update);
+}

@@ -1,0 +1,201 @@
+package io.edgedistill.updater.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.edgedistill.core.model.MlpModel;
+import io.edgedistill.core.model.ModelFormat;
+import io.edgedistill.core.signing.SignedPayload;
+import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.KnowledgeClass;
+import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.updater.signing.UpdateSigner;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The updater's logic without Kafka: train → validate → publish or refuse; signatures; personalisation. */
+class ModelUpdateServiceTest {
+    private static Fixtures fx;
+
+    private final List<ModelUpdate> published = new ArrayList<>();
+    private final UpdateSigner signer = UpdateSigner.fromConfig("", "", "test-key");
+
+    @BeforeAll
+    static void data() {
+        fx = new Fixtures(42, 8000);
+    }
+
+    static TrainingSettings fast(Map<String, String> cohorts) {
+        return new TrainingSettings(new int[] {64}, new int[] {32}, 100, 30, 4f, 0.7f, 4, 0.2f, 0, 0.5f, 0.0, 0.02,
+                1, cohorts);
+    }
+
+    private ModelUpdateService service(Map<String, String> cohorts) {
+        ModelUpdateService s = new ModelUpdateService(ValidationSource.generated(9001, 3000, 80), signer,
+                published::add, fast(cohorts));
+        s.registerPreprocessing(fx.specJson, fx.specSha);
+        return s;
+    }
+
+    @Test
+    void publishesASignedVerifiableUpdateAndTamperingIsDetected() throws Exception {
+        ModelUpdateService s = service(Map.of());
+        List<HistoryEntry> out = s.onSyntheticSet(fx.set(1, 10, false));
+
+        assertThat(out).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(HistoryEntry.PUBLISHED);
+            assertThat(e.version()).isEqualTo(1);
+            assertThat(e.macroF1()).isGreaterThan(0.4);
+        });
+        assertThat(published).hasSize(1);
+        ModelUpdate u = published.get(0);
+        assertThat(u.getModelId()).isEqualTo(Fixtures.TASK);
+        assertThat(u.getCohort()).isNull();
+        assertThat(u.getFormat()).isEqualTo(ModelUpdateService.FORMAT);
+        assertThat(u.getSigningKeyId()).isEqualTo("test-key");
+        assertThat(u.getMetrics().getPreviousMacroF1()).isNull();
+        assertThat(u.getPreprocessing()).isEqualTo(fx.specJson);
+        byte[] weights = bytes(u.getWeights());
+        assertThat(ModelFormat.sha256Hex(weights)).isEqualTo(u.getSha256());
+        MlpModel model = ModelFormat.read(weights);
+        assertThat(model.inputDim()).isEqualTo(fx.spec.dim());
+        assertThat(model.numClasses()).isEqualTo(9);
+
+        SignedPayload payload = new SignedPayload(u.getModelId(), u.getVersion(), u.getFormat(), u.getSha256(),
+                u.getSyntheticSetVersion());
+        assertThat(payload.verify(signer.publicKey(), bytes(u.getSignature()))).isTrue();
+
+        // tampered weights: the checksum no longer matches, and a re-computed checksum breaks the signature
+        weights[weights.length / 2] ^= 0x5a;
+        String tamperedSha = ModelFormat.sha256Hex(weights);
+        assertThat(tamperedSha).isNotEqualTo(u.getSha256());
+        assertThat(new SignedPayload(u.getModelId(), u.getVersion(), u.getFormat(), tamperedSha,
+                u.getSyntheticSetVersion()).verify(signer.publicKey(), bytes(u.getSignature()))).isFalse();
+        // a replayed signature on another version does not verify
+        assertThat(new SignedPayload(u.getModelId(), 2, u.getFormat(), u.getSha256(), u.getSyntheticSetVersion())
+                .verify(signer.publicKey(), bytes(u.getSignature()))).isFalse();
+    }
+
+    @Test
+    void refusesAModelWorseThanTheLiveOneAndRecordsWhy() {
+        ModelUpdateService s = service(Map.of());
+        s.onSyntheticSet(fx.set(1, 10, false));
+        List<HistoryEntry> out = s.onSyntheticSet(fx.set(2, 10, true)); // labels scrambled
+
+        assertThat(out).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(HistoryEntry.REFUSED);
+            assertThat(e.reason()).contains("below live 5g-nidd v1");
+            assertThat(e.previousMacroF1()).isGreaterThan(e.macroF1());
+        });
+        assertThat(published).hasSize(1);
+        assertThat(s.live(Fixtures.TASK)).get().extracting(l -> l.update().getVersion()).isEqualTo(1L);
+        assertThat(s.history()).extracting(HistoryEntry::status).containsExactly("PUBLISHED", "REFUSED");
+        assertThat(s.count(HistoryEntry.REFUSED)).isEqualTo(1);
+
+        // old or repeated versions are ignored
+        assertThat(s.onSyntheticSet(fx.set(2, 10, false))).isEmpty();
+    }
+
+    @Test
+    void aSetWaitsForItsPreprocessingSpec() {
+        ModelUpdateService s = new ModelUpdateService(ValidationSource.generated(9001, 3000, 80), signer,
+                published::add, fast(Map.of()));
+        assertThat(s.onSyntheticSet(fx.set(1, 5, false))).isEmpty();
+        assertThat(published).isEmpty();
+        List<HistoryEntry> out = s.registerPreprocessing(fx.specJson, fx.specSha);
+        assertThat(out).extracting(HistoryEntry::status).containsExactly(HistoryEntry.PUBLISHED);
+        assertThat(published).hasSize(1);
+    }
+
+    @Test
+    void knowledgeFromAnEdgeProducesAPersonalisedModelForItsCohort() {
+        ModelUpdateService s = service(Map.of("edge-7", "north"));
+        s.onSyntheticSet(fx.set(1, 10, false));
+        EdgeKnowledge k = knowledge("edge-7", new int[] {3, 6});
+
+        Optional<HistoryEntry> e = s.onKnowledge(k);
+        assertThat(e).get().satisfies(h -> {
+            assertThat(h.modelId()).isEqualTo("5g-nidd/north");
+            assertThat(h.cohort()).isEqualTo("north");
+            assertThat(h.status()).isIn(HistoryEntry.PUBLISHED, HistoryEntry.REFUSED);
+            assertThat(h.previousMacroF1()).isNotNull(); // compared with the global live model
+        });
+        if (e.get().status().equals(HistoryEntry.PUBLISHED)) {
+            ModelUpdate u = published.get(published.size() - 1);
+            assertThat(u.getModelId()).isEqualTo("5g-nidd/north");
+            assertThat(u.getCohort()).isEqualTo("north");
+            assertThat(u.getVersion()).isEqualTo(1);
+            assertThat(new SignedPayload(u.getModelId(), u.getVersion(), u.getFormat(), u.getSha256(),
+                    u.getSyntheticSetVersion()).verify(signer.publicKey(), bytes(u.getSignature()))).isTrue();
+        }
+        // the same knowledge again is not re-trained
+        assertThat(s.onKnowledge(k)).isEmpty();
+        // knowledge about the personalised model on the same set: over the per-set budget (1 here)
+        EdgeKnowledge again = knowledge("edge-7", new int[] {4});
+        again.setModelId("5g-nidd/north");
+        assertThat(s.onKnowledge(again)).get().satisfies(h -> {
+            assertThat(h.status()).isEqualTo(HistoryEntry.SKIPPED);
+            assertThat(h.reason()).contains("already personalised 1 times");
+        });
+        EdgeKnowledge merged = ModelUpdateService.merge(k, again);
+        assertThat(merged.getClasses()).extracting(c -> c.getClassIndex()).containsExactly(3, 6, 4);
+        // knowledge without input moments (sent under DP) cannot be personalised on: skipped with the reason
+        EdgeKnowledge dp = knowledge("edge-8", new int[] {2});
+        dp.getClasses().forEach(c -> {
+            c.setInputMean(null);
+            c.setInputVar(null);
+        });
+        assertThat(s.onKnowledge(dp)).get().satisfies(h -> {
+            assertThat(h.modelId()).isEqualTo("5g-nidd/edge-8");
+            assertThat(h.status()).isEqualTo(HistoryEntry.SKIPPED);
+            assertThat(h.reason()).contains("no usable input moments");
+        });
+        // a new synthetic set refreshes the cohort too
+        List<HistoryEntry> refresh = s.onSyntheticSet(fx.set(2, 10, false));
+        assertThat(refresh).extracting(HistoryEntry::modelId).containsExactly("5g-nidd", "5g-nidd/north");
+    }
+
+    /** Knowledge as an edge would send it: input moments of its rows of the given classes. */
+    static EdgeKnowledge knowledge(String edge, int[] classes) {
+        List<KnowledgeClass> kcs = new ArrayList<>();
+        int d = fx.train.dim();
+        for (int c : classes) {
+            int[] idx = fx.train.indicesOf(c);
+            double[] s = new double[d];
+            double[] q = new double[d];
+            for (int i : idx) {
+                for (int j = 0; j < d; j++) {
+                    double v = fx.train.get(i, j);
+                    s[j] += v;
+                    q[j] += v * v;
+                }
+            }
+            List<Float> mean = new ArrayList<>();
+            List<Float> var = new ArrayList<>();
+            for (int j = 0; j < d; j++) {
+                double m = s[j] / idx.length;
+                mean.add((float) m);
+                var.add((float) Math.max(0, q[j] / idx.length - m * m));
+            }
+            kcs.add(KnowledgeClass.newBuilder().setClassIndex(c).setCount(idx.length).setMisclassified(idx.length / 2)
+                    .setTotal(idx.length).setMeans(List.of(0f)).setInputMean(mean).setInputVar(var).build());
+        }
+        return EdgeKnowledge.newBuilder().setEdgeId(edge).setTaskId(Fixtures.TASK).setRoundId(1)
+                .setModelId(Fixtures.TASK).setModelVersion(1).setWindowStart(Instant.EPOCH).setWindowEnd(Instant.now())
+                .setNumNetworks(1).setEmbedDim(1).setClasses(kcs).setLocalAccuracy(0.5).setLocalMacroF1(0.4)
+                .setProducedAt(Instant.now()).build();
+    }
+
+    static byte[] bytes(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+}
