@@ -13,82 +13,102 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The main job on the embedded default: starts the local stack (real broker + real registry), creates the
- * topics, produces and consumes one record of every contract, routes a malformed record to its dead-letter
- * topic, prints a report and stops everything.
+ * The main job on the embedded default ({@code ./edgedistill demo}): starts the local stack (real broker +
+ * real registry), checks every contract, starts the distill-processor and the model-updater, simulates
+ * edges, runs rounds until the edge model converges, shifts one edge's traffic to show reverse
+ * distillation, prints a report and stops everything.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run EdgeDistill end to end on a local stack.")
 public final class DemoMain implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", description = "Use a running broker instead of starting the local stack.")
-    String bootstrap;
+    @Option(names = "--edges", defaultValue = "10", description = "Simulated edges (default: ${DEFAULT-VALUE}).")
+    int edges;
 
-    @Option(names = "--registry", description = "Apicurio v3 API URL of a running registry (with --bootstrap).")
-    String registry;
+    @Option(names = "--beta", defaultValue = "0.1", description = "Dirichlet beta of the non-IID split (default: ${DEFAULT-VALUE}).")
+    double beta;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the example records (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ipc", defaultValue = "10", description = "Synthetic samples per class (default: ${DEFAULT-VALUE}).")
+    int ipc;
+
+    @Option(names = "--rows", defaultValue = "20000", description = "Rows of generated data over all edges (default: ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--dataset", description = "A 5G-NIDD Combined.csv (real or generated) to split over the edges instead of generated data.")
+    Path dataset;
+
+    @Option(names = "--max-rounds", defaultValue = "4", description = "Rounds at most before the drift phase (default: ${DEFAULT-VALUE}).")
+    int maxRounds;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the data and the edges' split (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--contracts-only", description = "Only check the contracts on the stack (no services).")
+    boolean contractsOnly;
+
+    @Option(names = "--keep-logs", description = "Keep the stack's and services' logs (printed path).")
+    boolean keepLogs;
 
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        LocalStack stack = null;
-        String bs = bootstrap;
-        String reg = registry;
-        if (bs == null) {
-            System.out.println("Starting the local stack (Kafka KRaft broker + Apicurio Registry) ...");
-            Path dir = Files.createTempDirectory("edgedistill-demo-");
-            try {
-                stack = LocalStack.builder().dataDir(dir).build().start();
-            } catch (StackException e) {
-                System.err.println("The local stack did not start: " + e.getMessage());
-                return 2;
-            }
-            bs = stack.bootstrapServers();
-            reg = stack.registryUrl();
-            System.out.printf("  broker   %s  ready in %.1f s%n", bs, stack.brokerStartup().toMillis() / 1e3);
-            System.out.printf("  registry %s  ready in %.1f s (Confluent API: %s)%n", reg, stack.registryStartup().toMillis() / 1e3,
-                    stack.confluentRegistryUrl());
-            System.out.printf("  registry rules: COMPATIBILITY=%s, VALIDITY=%s%n", stack.registry().globalRule("COMPATIBILITY"),
-                    stack.registry().globalRule("VALIDITY"));
-            printTopics(stack.topicPlan(), stack.topicResult());
-        } else if (reg == null) {
-            System.err.println("--registry is required with --bootstrap");
+        Path dir = Files.createTempDirectory("edgedistill-demo-");
+        System.out.println("EdgeDistill demo — working directory " + dir);
+        System.out.println("Starting the local stack (Kafka KRaft broker + Apicurio Registry) ...");
+        LocalStack stack;
+        try {
+            stack = LocalStack.builder().dataDir(dir.resolve("stack")).build().start();
+        } catch (StackException e) {
+            System.err.println("The local stack did not start: " + e.getMessage());
             return 2;
         }
         try {
-            ContractsCheck check = new ContractsCheck(bs, reg);
-            System.out.println();
-            System.out.println("Contracts (one record of every schema, produced through the registry and read back):");
-            System.out.printf("  %-24s %-14s %9s %6s %10s %6s %7s%n", "topic", "schema", "schema-id", "bytes", "partition@off", "equal", "ack ms");
-            List<ContractsCheck.Outcome> outcomes = check.roundTripEveryContract(seed);
-            boolean ok = true;
-            for (ContractsCheck.Outcome o : outcomes) {
-                System.out.printf("  %-24s %-14s %9d %6d %10s %6s %7d%n", o.topic(), o.schema(), o.schemaId(), o.bytes(),
-                        o.partition() + "@" + o.offset(), o.roundTrip() ? "yes" : "NO", o.ackMillis());
-                ok &= o.roundTrip();
+            System.out.printf("  broker   %s  ready in %.1f s%n", stack.bootstrapServers(), stack.brokerStartup().toMillis() / 1e3);
+            System.out.printf("  registry %s  ready in %.1f s (Confluent API: %s), COMPATIBILITY=%s%n", stack.registryUrl(),
+                    stack.registryStartup().toMillis() / 1e3, stack.confluentRegistryUrl(), stack.registry().globalRule("COMPATIBILITY"));
+            TopicPlan.Result topics = stack.topicResult();
+            System.out.printf("  topics: %d created from topics.yaml (%d compacted)%n", topics.created().size(),
+                    stack.topicPlan().topics().stream().filter(TopicPlan.Topic::compacted).count());
+            int rc = 0;
+            if (!contractsOnly) {
+                LoopDemo.Options options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, maxRounds, seed);
+                rc = new LoopDemo(stack, Path.of("").toAbsolutePath(), dir, options).run();
             }
-            ContractsCheck.DeadLetterOutcome dl = check.malformedRecordToDeadLetter();
-            System.out.println();
-            System.out.println("Bad input: a " + dl.originalBytes() + "-byte non-Avro record on edge.summaries went to " + dl.topic());
-            System.out.println("  reason: " + dl.reason());
-            System.out.println();
-            System.out.printf("%s in %.1f s.%n", ok ? "All contracts verified" : "SOME CONTRACTS FAILED", (System.nanoTime() - t0) / 1e9);
-            return ok ? 0 : 1;
+            // after the services have stopped: the example records must not reach them
+            boolean contractsOk = checkContracts(stack);
+            System.out.printf("%nDemo finished in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
+            return contractsOk ? rc : 1;
         } finally {
-            if (stack != null) {
-                System.out.println("Stopping the local stack ...");
-                stack.close();
+            System.out.println("Stopping the local stack ...");
+            stack.close();
+            if (!keepLogs) {
+                deleteQuietly(dir);
+            } else {
+                System.out.println("Logs kept under " + dir);
             }
         }
     }
 
-    private static void printTopics(TopicPlan plan, TopicPlan.Result result) {
-        System.out.printf("  topics: %d created, %d updated, %d unchanged (from topics.yaml)%n", result.created().size(),
-                result.updated().size(), result.unchanged().size());
-        for (TopicPlan.Topic t : plan.topics()) {
-            System.out.printf("    %-28s partitions=%d %s%n", t.name(), t.partitions(),
-                    t.compacted() ? "compacted" : "retention.ms=" + t.config().getOrDefault("retention.ms", "default"));
+    private static boolean checkContracts(LocalStack stack) {
+        ContractsCheck check = new ContractsCheck(stack.bootstrapServers(), stack.registryUrl());
+        System.out.println();
+        System.out.println("Contracts: one record of every schema produced through the registry and read back");
+        System.out.printf("  %-24s %-14s %9s %6s %6s%n", "topic", "schema", "schema-id", "bytes", "equal");
+        boolean ok = true;
+        for (ContractsCheck.Outcome o : check.roundTripEveryContract(1)) {
+            System.out.printf("  %-24s %-14s %9d %6d %6s%n", o.topic(), o.schema(), o.schemaId(), o.bytes(), o.roundTrip() ? "yes" : "NO");
+            ok &= o.roundTrip();
+        }
+        ContractsCheck.DeadLetterOutcome dl = check.malformedRecordToDeadLetter();
+        System.out.println("  bad input: a " + dl.originalBytes() + "-byte non-Avro record on edge.summaries went to " + dl.topic()
+                + " (" + dl.reason() + ")");
+        return ok;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // temporary files only
         }
     }
 
@@ -96,8 +116,8 @@ public final class DemoMain implements Callable<Integer> {
     private static final java.util.logging.Logger APICURIO_JUL = java.util.logging.Logger.getLogger("io.apicurio");
 
     public static void main(String[] args) {
-        // the registry client logs a start-up notice through java.util.logging; keep the report readable
         APICURIO_JUL.setLevel(java.util.logging.Level.SEVERE);
         System.exit(new CommandLine(new DemoMain()).execute(args));
     }
+
 }

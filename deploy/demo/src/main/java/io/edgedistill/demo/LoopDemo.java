@@ -1,0 +1,287 @@
+package io.edgedistill.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgedistill.core.data.FiveGNiddSchema;
+import io.edgedistill.deploy.LocalStack;
+import io.edgedistill.deploy.StackException;
+import io.edgedistill.edge.core.ClassificationMetrics;
+import io.edgedistill.edge.core.DeployedModel;
+import io.edgedistill.edge.core.EdgeRuntime;
+import io.edgedistill.edge.core.EdgeSettings;
+import io.edgedistill.edge.core.LocalData;
+import io.edgedistill.edge.core.ModelVerifier;
+import io.edgedistill.edge.core.TrafficStreamer;
+import io.edgedistill.schemas.ModelUpdate;
+
+/**
+ * The running system on the local stack: the processor and the updater as their own JVMs, N simulated edges
+ * in this JVM (each a full {@link EdgeRuntime}: traffic, summaries, signed-model swaps, local scoring,
+ * reverse distillation). Rounds run until the edge model stops improving; then one edge's traffic shifts to a
+ * new attack mix and its reverse-distillation knowledge yields a personalised model.
+ */
+final class LoopDemo {
+
+    static final String TASK = "5g-nidd-attacks";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final double CONVERGED = 0.005;
+
+    record Options(int edges, double beta, int ipc, int rows, Path dataset, int maxRounds, long seed) {
+    }
+
+    /** One round's outcome for the report. */
+    record RoundOutcome(long roundId, String model, double heldOutBefore, double heldOutAfter, double validationF1,
+                        List<Long> swapMillis, String note) {
+    }
+
+    private final LocalStack stack;
+    private final Path repo;
+    private final Path dir;
+    private final Options o;
+
+    LoopDemo(LocalStack stack, Path repo, Path dir, Options options) {
+        this.stack = stack;
+        this.repo = repo;
+        this.dir = dir;
+        this.o = options;
+    }
+
+    int run() throws Exception {
+        System.out.println();
+        System.out.println("Starting the services (each its own JVM) ...");
+        long s0 = System.nanoTime();
+        Map<String, String> procProps = new LinkedHashMap<>();
+        procProps.put("processor.bootstrap-servers", stack.bootstrapServers());
+        procProps.put("processor.registry-url", stack.registryUrl());
+        procProps.put("processor.application-id", "distill-processor-demo-" + UUID.randomUUID());
+        procProps.put("processor.state-dir", dir.resolve("processor-state").toString());
+        procProps.put("processor.task-id", TASK);
+        procProps.put("processor.samples-per-class", String.valueOf(o.ipc()));
+        procProps.put("processor.stream-threads", "1");
+        procProps.put("processor.open-round-on-start", "false");
+        procProps.put("ai.djl.pytorch.num_threads", "1");
+        procProps.put("processor.dataset", o.dataset() == null ? "generated" : o.dataset().toAbsolutePath().toString());
+        Map<String, String> updProps = new LinkedHashMap<>();
+        updProps.put("updater.kafka.bootstrap-servers", stack.bootstrapServers());
+        updProps.put("updater.kafka.registry-url", stack.registryUrl());
+        updProps.put("ai.djl.pytorch.num_threads", "1");
+        // a cohort's first personalised model is validated on the cloud's (global) validation set, which does not
+        // look like the cohort's traffic; allow it to be this much below the global model there
+        updProps.put("updater.training.personalised-tolerance", "0.05");
+        updProps.put("updater.kafka.group-id", "model-updater-demo-" + UUID.randomUUID());
+        try (ServiceProcess processor = ServiceProcess.start(repo, "distill-processor", "io.edgedistill.processor.ProcessorApplication",
+                procProps, dir, "1g");
+             ServiceProcess updater = ServiceProcess.start(repo, "model-updater", "io.edgedistill.updater.ModelUpdaterApplication",
+                     updProps, dir, "1g")) {
+            processor.awaitHealthy(Duration.ofSeconds(120));
+            updater.awaitHealthy(Duration.ofSeconds(120));
+            System.out.printf("  distill-processor %s and model-updater %s healthy in %.1f s%n", processor.url(""), updater.url(""),
+                    (System.nanoTime() - s0) / 1e9);
+            JsonNode keys = JSON.readTree(updater.get("/keys"));
+            String trusted = keys.path("keyId").asText() + "=" + keys.path("publicKey").asText();
+            System.out.println("  edges trust the updater's Ed25519 key " + keys.path("keyId").asText()
+                    + (keys.path("development").asBoolean() ? " (development key generated at start-up)" : ""));
+            return withEdges(processor, updater, trusted);
+        } catch (StackException e) {
+            System.err.println("A service did not start: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int withEdges(ServiceProcess processor, ServiceProcess updater, String trusted) throws Exception {
+        System.out.printf("Starting %d simulated edges (Dirichlet beta %.2f shards of %s) ...%n", o.edges(), o.beta(),
+                o.dataset() == null ? o.rows() + " rows of generated 5G-NIDD-schema data" : o.dataset());
+        List<EdgeRuntime> edges = new ArrayList<>();
+        LocalData heldOut = LocalData.generated(o.seed() + 7919, 4000, null);
+        long rawBytes = 0;
+        // 20 flows/s per edge: enough to show scoring and alerts, little enough to leave the 2 cores to learning
+        TrafficStreamer.Settings traffic = new TrafficStreamer.Settings(20, 10_000, 32L << 20, 60_000, 5, 64 << 10, "none", 0);
+        try (TopicObserver observer = new TopicObserver(stack.bootstrapServers(), stack.registryUrl())) {
+            for (int i = 0; i < o.edges(); i++) {
+                String id = String.format("edge-%02d", i);
+                LocalData data = LocalData.generatedShard(o.seed(), o.rows(), o.edges(), o.beta(), i);
+                rawBytes += (long) data.size() * FiveGNiddSchema.FEATURE_COLUMNS.size() * 4L;
+                // during the rounds no edge reports knowledge (threshold 0): the drift phase shows it on one edge
+                edges.add(startEdge(id, data, 0.0, trusted, traffic));
+            }
+            try {
+                List<RoundOutcome> rounds = runRounds(processor, updater, observer, edges, heldOut);
+                DriftOutcome drift = drift(observer, edges, trusted, traffic);
+                Report.print(o, rounds, drift, observer, edges, rawBytes, updater);
+                return 0;
+            } finally {
+                for (EdgeRuntime e : edges) {
+                    e.close();
+                }
+            }
+        }
+    }
+
+    private List<RoundOutcome> runRounds(ServiceProcess processor, ServiceProcess updater, TopicObserver observer,
+                                         List<EdgeRuntime> edges, LocalData heldOut) throws Exception {
+        List<RoundOutcome> out = new ArrayList<>();
+        double lastF1 = Double.NaN;
+        for (int r = 1; r <= o.maxRounds(); r++) {
+            Instant start = Instant.now();
+            long roundId = JSON.readTree(processor.post("/rounds")).path("roundId").asLong();
+            System.out.printf("Round %d opened; waiting for summaries -> synthetic set -> model -> all edges ...%n", roundId);
+            Map<String, Long> swapAt = new HashMap<>();
+            String refused = null;
+            Instant refusedAt = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            int lastPrinted = -1;
+            while (System.nanoTime() < deadline && swapAt.size() < edges.size()) {
+                for (EdgeRuntime e : edges) {
+                    DeployedModel m = e.node().slot().live();
+                    if (m != null && !m.personalised() && !swapAt.containsKey(e.node().settings().edgeId())
+                            && roundOfSet(observer, m.syntheticSetVersion()) == roundId) {
+                        swapAt.put(e.node().settings().edgeId(), Duration.between(start, Instant.now()).toMillis());
+                    }
+                }
+                String why = swapAt.isEmpty() ? refusal(updater, observer, roundId) : null;
+                // a refused set may be followed by a better one of the same round: give it 10 s
+                if (why != null && refusedAt == null) {
+                    refusedAt = Instant.now();
+                }
+                if (why != null && Duration.between(refusedAt, Instant.now()).toSeconds() >= 10) {
+                    refused = why; // no later synthetic set of this round produced a better model either
+                    break;
+                }
+                if (swapAt.size() != lastPrinted && !swapAt.isEmpty()) {
+                    lastPrinted = swapAt.size();
+                    System.out.printf("  %d/%d edges run a model of round %d (%.1f s)%n", swapAt.size(), edges.size(), roundId,
+                            Duration.between(start, Instant.now()).toMillis() / 1e3);
+                }
+                Thread.sleep(20);
+            }
+            DeployedModel live = latestGlobal(edges);
+            if (refused != null) {
+                System.out.println("  the updater refused this round's model: " + refused);
+                out.add(new RoundOutcome(roundId, live == null ? "-" : live.modelId() + " v" + live.version(), lastF1, lastF1, Double.NaN,
+                        List.of(), "refused: " + refused));
+                break;
+            }
+            if (swapAt.size() < edges.size()) {
+                System.out.printf("  only %d/%d edges got a model of round %d within 90 s%n", swapAt.size(), edges.size(), roundId);
+            }
+            double f1 = live == null ? Double.NaN : HeldOut.evaluate(live, heldOut).macroF1();
+            ModelUpdate published = observer.models.stream().map(TopicObserver.Seen::value)
+                    .filter(m -> live != null && m.getModelId().equals(live.modelId()) && m.getVersion() == live.version())
+                    .findFirst().orElse(null);
+            List<Long> lat = new ArrayList<>(swapAt.values());
+            lat.sort(Long::compare);
+            out.add(new RoundOutcome(roundId, live == null ? "-" : live.modelId() + " v" + live.version(), lastF1, f1,
+                    published == null ? Double.NaN : published.getMetrics().getMacroF1(), lat, ""));
+            System.out.printf("  round %d: %s, held-out macro-F1 %.3f (before %.3f), last edge swapped after %.1f s%n", roundId,
+                    live == null ? "no model" : live.modelId() + " v" + live.version(), f1, lastF1,
+                    lat.isEmpty() ? Double.NaN : lat.get(lat.size() - 1) / 1e3);
+            if (!Double.isNaN(lastF1) && f1 - lastF1 < CONVERGED) {
+                System.out.println("  converged (held-out macro-F1 gain below " + CONVERGED + ")");
+                break;
+            }
+            lastF1 = f1;
+        }
+        return out;
+    }
+
+    /** The drift phase's outcome. */
+    record DriftOutcome(String edgeId, double f1Before, double f1After, String modelBefore, String modelAfter, long millis,
+                        long knowledgeSent) {
+    }
+
+    private EdgeRuntime startEdge(String id, LocalData data, double knowledgeThreshold, String trusted, TrafficStreamer.Settings traffic) {
+        EdgeSettings settings = new EdgeSettings(id, TASK, "", true, knowledgeThreshold, 0.6f, 0.5, 50, true);
+        EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
+                new EdgeRuntime.Settings(stack.bootstrapServers(), stack.registryUrl(), traffic, true, 512, Duration.ofSeconds(3)));
+        edge.start();
+        return edge;
+    }
+
+    /**
+     * Edge 0's site starts seeing a new attack mix (every attack type, less benign traffic) and now reports
+     * reverse-distillation knowledge whenever its live model's local macro-F1 is below 0.95.
+     */
+    private DriftOutcome drift(TopicObserver observer, List<EdgeRuntime> edges, String trusted, TrafficStreamer.Settings traffic)
+            throws Exception {
+        EdgeRuntime old = edges.get(0);
+        String id = old.node().settings().edgeId();
+        double[] mix = new double[FiveGNiddSchema.CLASSES.size()];
+        Arrays.fill(mix, 1.0);
+        mix[0] = 0.5;
+        LocalData shifted = LocalData.generated(o.seed() + 104_729, 3000, mix);
+        LocalData shiftedHeldOut = LocalData.generated(o.seed() + 130_363, 3000, mix);
+        DeployedModel before = old.node().slot().live();
+        double f1Before = before == null ? Double.NaN : HeldOut.evaluate(before, shiftedHeldOut).macroF1();
+        System.out.printf("%nDrift: %s's traffic shifts to a new attack mix; its model %s scores macro-F1 %.3f on it%n", id,
+                before == null ? "-" : before.modelId() + " v" + before.version(), f1Before);
+        Instant start = Instant.now();
+        old.close();
+        EdgeRuntime edge = startEdge(id, shifted, 0.95, trusted, traffic);
+        edges.set(0, edge);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        DeployedModel after = null;
+        while (System.nanoTime() < deadline) {
+            DeployedModel m = edge.node().slot().live();
+            if (m != null && m.personalised()) {
+                after = m;
+                break;
+            }
+            Thread.sleep(50);
+        }
+        long millis = Duration.between(start, Instant.now()).toMillis();
+        double f1After = after == null ? Double.NaN : HeldOut.evaluate(after, shiftedHeldOut).macroF1();
+        if (after != null) {
+            System.out.printf("  %s sent reverse-distillation knowledge and now runs personalised %s v%d: macro-F1 %.3f on the new mix (%.1f s)%n",
+                    id, after.modelId(), after.version(), f1After, millis / 1e3);
+        } else {
+            System.out.printf("  no personalised model reached %s within 90 s (knowledge records sent: %d)%n", id, edge.node().knowledgeSent());
+        }
+        return new DriftOutcome(id, f1Before, f1After, before == null ? "-" : before.modelId() + " v" + before.version(),
+                after == null ? "-" : after.modelId() + " v" + after.version(), millis, edge.node().knowledgeSent());
+    }
+
+    /** The newest global model any edge runs (or keeps as fallback under a personalised one). */
+    private static DeployedModel latestGlobal(List<EdgeRuntime> edges) {
+        DeployedModel best = null;
+        for (EdgeRuntime e : edges) {
+            for (DeployedModel m : new DeployedModel[] {e.node().slot().live(), e.node().slot().previous()}) {
+                if (m != null && !m.personalised() && (best == null || m.version() > best.version())) {
+                    best = m;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static long roundOfSet(TopicObserver observer, long setVersion) {
+        return observer.sets.stream().filter(s -> s.value().getVersion() == setVersion).mapToLong(s -> s.value().getRoundId())
+                .findFirst().orElse(-1);
+    }
+
+    /** The updater's reason when it refused the model of a synthetic set of this round, else null. */
+    private static String refusal(ServiceProcess updater, TopicObserver observer, long roundId) {
+        try {
+            for (JsonNode h : JSON.readTree(updater.get("/models")).path("history")) {
+                if ("REFUSED".equals(h.path("status").asText()) && h.path("cohort").asText("").isEmpty()
+                        && roundOfSet(observer, h.path("syntheticSetVersion").asLong()) == roundId) {
+                    return h.path("reason").asText();
+                }
+            }
+        } catch (Exception e) {
+            return null;
+        }
+        return null;
+    }
+
+}

@@ -1,0 +1,115 @@
+package io.edgedistill.demo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgedistill.edge.core.EdgeRuntime;
+import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.SyntheticSet;
+
+/** The demo's final report. */
+final class Report {
+
+    private Report() {
+    }
+
+    static void print(LoopDemo.Options o, List<LoopDemo.RoundOutcome> rounds, LoopDemo.DriftOutcome drift, TopicObserver observer,
+                      List<EdgeRuntime> edges, long rawBytes, ServiceProcess updater) {
+        System.out.println();
+        System.out.println("================================ EdgeDistill report ================================");
+        System.out.printf("%d edges, Dirichlet beta %.2f, IPC %d, %s%n", o.edges(), o.beta(), o.ipc(),
+                o.dataset() == null ? o.rows() + " rows of generated 5G-NIDD-schema data (seed " + o.seed() + ")" : o.dataset().toString());
+
+        System.out.println();
+        System.out.println("Rounds (held-out macro-F1 of the edges' global model on 4,000 generated flows they never saw):");
+        System.out.printf("  %-6s %-26s %-10s %-10s %-12s %-22s %s%n", "round", "model the edges run", "F1 before", "F1 after",
+                "validation", "round start -> edges", "note");
+        List<Long> all = new ArrayList<>();
+        for (LoopDemo.RoundOutcome r : rounds) {
+            all.addAll(r.swapMillis());
+            String lat = r.swapMillis().isEmpty() ? "-" : String.format("p50 %.1f s, last %.1f s",
+                    percentile(r.swapMillis(), 50) / 1e3, r.swapMillis().get(r.swapMillis().size() - 1) / 1e3);
+            System.out.printf("  %-6d %-26s %-10s %-10s %-12s %-22s %s%n", r.roundId(), r.model(), fmt(r.heldOutBefore()),
+                    fmt(r.heldOutAfter()), fmt(r.validationF1()), lat, r.note());
+        }
+        all.sort(Long::compare);
+        if (!all.isEmpty()) {
+            System.out.printf("  round start -> an edge runs the new model: p50 %.2f s, p99 %.2f s over %d edge-rounds%n",
+                    percentile(all, 50) / 1e3, percentile(all, 99) / 1e3, all.size());
+        }
+
+        System.out.println();
+        System.out.println("Synthetic-set versions (distill.synthetic-sets):");
+        for (TopicObserver.Seen<SyntheticSet> s : observer.sets) {
+            SyntheticSet v = s.value();
+            System.out.printf("  v%-3d round %-3d %4d samples  matching loss %.5f%s  contributions %d, exclusions %d%n", v.getVersion(),
+                    v.getRoundId(), v.getSamples().size(), v.getMatchingLoss(),
+                    v.getPreviousLoss() == null ? "" : String.format(" (was %.5f)", v.getPreviousLoss()),
+                    v.getProvenance().getContributions().size(), v.getProvenance().getExclusions().size());
+        }
+
+        System.out.println();
+        System.out.println("Model versions (models.updates, signed Ed25519, validated by the updater):");
+        for (TopicObserver.Seen<ModelUpdate> s : observer.models) {
+            ModelUpdate m = s.value();
+            System.out.printf("  %-28s v%-3d set v%-3d validation macro-F1 %.3f (live before: %s)  %d bytes  %s%n", m.getModelId(),
+                    m.getVersion(), m.getSyntheticSetVersion(), m.getMetrics().getMacroF1(),
+                    m.getMetrics().getPreviousMacroF1() == null ? "none" : String.format("%.3f", m.getMetrics().getPreviousMacroF1()),
+                    m.getWeights().remaining(), m.getArchitecture());
+        }
+        try {
+            JsonNode hist = new ObjectMapper().readTree(updater.get("/models")).path("history");
+            long refused = 0;
+            for (JsonNode h : hist) {
+                if ("REFUSED".equals(h.path("status").asText())) {
+                    refused++;
+                    System.out.printf("  refused: %s (set v%d): %s%n", h.path("modelId").asText(), h.path("syntheticSetVersion").asLong(),
+                            h.path("reason").asText());
+                }
+            }
+            System.out.printf("  %d published, %d refused as not better than the live model%n", observer.models.size(), refused);
+        } catch (Exception e) {
+            System.out.println("  (updater history unavailable: " + e.getMessage() + ")");
+        }
+
+        System.out.println();
+        System.out.println("Reverse distillation:");
+        if (drift != null) {
+            System.out.printf("  %s after the shift: %s macro-F1 %s -> %s %s in %.1f s (%d knowledge records)%n", drift.edgeId(),
+                    drift.modelBefore(), fmt(drift.f1Before()), drift.modelAfter(), fmt(drift.f1After()), drift.millis() / 1e3,
+                    drift.knowledgeSent());
+        }
+
+        System.out.println();
+        long flows = edges.stream().mapToLong(e -> e.node().flowsScored()).sum();
+        System.out.printf("Alerts on alerts.attacks by class: %s (by source %s; %d flows scored at the edges)%n", observer.sortedAlerts(),
+                observer.alertsBySource, flows);
+        System.out.printf("Poisoning alerts: %d%n", observer.poisoningAlerts.size());
+
+        long learning = observer.learningBytesByEdge.values().stream().mapToLong(Long::longValue).sum();
+        System.out.println();
+        System.out.printf("Bytes the edges sent for learning (summaries + knowledge, Avro wire format): %,d in total, %,d per edge on average;%n",
+                learning, learning / Math.max(1, o.edges()));
+        System.out.printf("their raw local data (float32 features) would be %,d bytes: %.1fx more.%n", rawBytes,
+                learning == 0 ? Double.NaN : (double) rawBytes / learning);
+        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(observer.learningBytesByEdge).entrySet()) {
+            System.out.printf("  %s %,d bytes%n", e.getKey(), e.getValue());
+        }
+        System.out.println("====================================================================================");
+    }
+
+    static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.3f", v);
+    }
+}

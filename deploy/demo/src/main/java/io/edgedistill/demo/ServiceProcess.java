@@ -1,0 +1,116 @@
+package io.edgedistill.demo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.edgedistill.deploy.ChildProcess;
+import io.edgedistill.deploy.Preflight;
+import io.edgedistill.deploy.StackException;
+
+/**
+ * One EdgeDistill service (a Micronaut application module) run as its own JVM with the class path its
+ * build wrote to {@code <module>/target/run.classpath}; ready when its {@code /health} answers UP.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private final String name;
+    private final int port;
+    private final ChildProcess process;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private ServiceProcess(String name, int port, ChildProcess process) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+    }
+
+    /** Starts {@code mainClass} of {@code module} with {@code properties} as -D options. */
+    static ServiceProcess start(Path repo, String module, String mainClass, Map<String, String> properties, Path logDir,
+                                String heap) {
+        Path moduleDir = repo.resolve(module);
+        Path cpFile = moduleDir.resolve("target/run.classpath");
+        if (!Files.isRegularFile(cpFile)) {
+            throw new StackException(cpFile + " is missing: build the project first (./mvnw -B -pl deploy/demo -am install -DskipTests)");
+        }
+        String cp;
+        try {
+            cp = moduleDir.resolve("target/classes") + java.io.File.pathSeparator + Files.readString(cpFile).trim();
+        } catch (IOException e) {
+            throw new StackException("Cannot read " + cpFile, e);
+        }
+        int port = Preflight.freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + heap);
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Dai.djl.offline=true");
+        cmd.add("-Dmicronaut.server.port=" + port);
+        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-cp");
+        cmd.add(cp);
+        cmd.add(mainClass);
+        ChildProcess child = ChildProcess.start(module, cmd, repo, logDir.resolve(module.replace('/', '-') + ".log"), Map.of());
+        return new ServiceProcess(module, port, child);
+    }
+
+    void awaitHealthy(Duration timeout) {
+        process.awaitReady(() -> {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/health"))).timeout(Duration.ofSeconds(2))
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200 && r.body().contains("UP");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, timeout);
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    String get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).GET().build());
+    }
+
+    String post(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+    }
+
+    private String send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new StackException(name + " answered HTTP " + r.statusCode() + " to " + request.uri() + ": " + r.body());
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new StackException(name + " did not answer " + request.uri() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted", e);
+        }
+    }
+
+    Path logFile() {
+        return process.logFile();
+    }
+
+    @Override
+    public void close() {
+        process.stop(Duration.ofSeconds(20));
+    }
+}

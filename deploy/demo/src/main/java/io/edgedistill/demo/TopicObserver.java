@@ -1,0 +1,130 @@
+package io.edgedistill.demo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.edgedistill.schemas.AttackAlert;
+import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.serde.AvroSerdes;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/** Watches the cloud's outputs (rounds, synthetic sets, model updates, alerts) for the demo's report. */
+final class TopicObserver implements AutoCloseable {
+
+    record Seen<T>(T value, Instant at) {
+    }
+
+    final List<Seen<RoundSpec>> rounds = new CopyOnWriteArrayList<>();
+    final List<Seen<SyntheticSet>> sets = new CopyOnWriteArrayList<>();
+    final List<Seen<ModelUpdate>> models = new CopyOnWriteArrayList<>();
+    final Map<String, Long> alertsByClass = new ConcurrentHashMap<>();
+    final Map<String, Long> alertsBySource = new ConcurrentHashMap<>();
+    final List<AttackAlert> poisoningAlerts = new CopyOnWriteArrayList<>();
+    /** Bytes (wire format, key and value) each edge sent on edge.summaries and edge.knowledge. */
+    final Map<String, Long> learningBytesByEdge = new ConcurrentHashMap<>();
+    final Map<String, Long> knowledgeByEdge = new ConcurrentHashMap<>();
+
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    TopicObserver(String bootstrap, String registryUrl) {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cfg);
+        Deserializer<SpecificRecord> decoder = AvroSerdes.deserializer(registryUrl, false);
+        List<TopicPartition> parts = new ArrayList<>();
+        for (String t : List.of(Topics.ROUNDS, Topics.SYNTHETIC_SETS, Topics.MODEL_UPDATES, Topics.ALERTS, Topics.SUMMARIES,
+                Topics.KNOWLEDGE)) {
+            consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+        }
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        thread = new Thread(() -> {
+            try (consumer) {
+                while (running.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        if (r.value() == null) {
+                            continue;
+                        }
+                        if (r.topic().equals(Topics.SUMMARIES) || r.topic().equals(Topics.KNOWLEDGE)) {
+                            String edge = r.key() == null ? "?" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+                            learningBytesByEdge.merge(edge, (long) r.serializedValueSize() + Math.max(0, r.serializedKeySize()), Long::sum);
+                            if (r.topic().equals(Topics.KNOWLEDGE)) {
+                                knowledgeByEdge.merge(edge, 1L, Long::sum);
+                            }
+                            continue;
+                        }
+                        SpecificRecord v;
+                        try {
+                            v = decoder.deserialize(r.topic(), r.headers(), r.value());
+                        } catch (RuntimeException e) {
+                            continue; // the services dead-letter such records; the report only counts good ones
+                        }
+                        Instant now = Instant.now();
+                        if (v instanceof RoundSpec rs) {
+                            rounds.add(new Seen<>(rs, now));
+                        } else if (v instanceof SyntheticSet s) {
+                            sets.add(new Seen<>(s, now));
+                        } else if (v instanceof ModelUpdate m) {
+                            models.add(new Seen<>(m, now));
+                        } else if (v instanceof AttackAlert a) {
+                            alertsBySource.merge(a.getSource().name(), 1L, Long::sum);
+                            if (a.getKind() == io.edgedistill.schemas.AlertKind.POISONED_CONTRIBUTION) {
+                                poisoningAlerts.add(a);
+                            } else {
+                                alertsByClass.merge(a.getAttackClass(), 1L, Long::sum);
+                            }
+                        }
+                    }
+                }
+            }
+        }, "demo-observer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    long latestRoundId() {
+        return rounds.stream().mapToLong(s -> s.value().getRoundId()).max().orElse(0);
+    }
+
+    /** The round a model was trained for (through its synthetic-set version); -1 if unknown. */
+    long roundOf(ModelUpdate m) {
+        return sets.stream().filter(s -> s.value().getVersion() == m.getSyntheticSetVersion())
+                .mapToLong(s -> s.value().getRoundId()).findFirst().orElse(-1);
+    }
+
+    Map<String, Long> sortedAlerts() {
+        return new TreeMap<>(alertsByClass);
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
