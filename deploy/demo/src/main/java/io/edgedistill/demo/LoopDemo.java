@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.StackException;
-import io.edgedistill.edge.core.ClassificationMetrics;
 import io.edgedistill.edge.core.DeployedModel;
 import io.edgedistill.edge.core.EdgeRuntime;
 import io.edgedistill.edge.core.EdgeSettings;
@@ -175,7 +174,7 @@ final class LoopDemo {
             if (swapAt.size() < edges.size()) {
                 System.out.printf("  only %d/%d edges got a model of round %d within 90 s%n", swapAt.size(), edges.size(), roundId);
             }
-            double f1 = live == null ? Double.NaN : HeldOut.evaluate(live, heldOut).macroF1();
+            double f1 = live == null ? Double.NaN : live.evaluate(heldOut).map(c -> c.macroF1()).orElse(Double.NaN);
             ModelUpdate published = observer.models.stream().map(TopicObserver.Seen::value)
                     .filter(m -> live != null && m.getModelId().equals(live.modelId()) && m.getVersion() == live.version())
                     .findFirst().orElse(null);
@@ -222,7 +221,7 @@ final class LoopDemo {
         LocalData shifted = LocalData.generated(o.seed() + 104_729, 3000, mix);
         LocalData shiftedHeldOut = LocalData.generated(o.seed() + 130_363, 3000, mix);
         DeployedModel before = old.node().slot().live();
-        double f1Before = before == null ? Double.NaN : HeldOut.evaluate(before, shiftedHeldOut).macroF1();
+        double f1Before = before == null ? Double.NaN : before.evaluate(shiftedHeldOut).map(c -> c.macroF1()).orElse(Double.NaN);
         System.out.printf("%nDrift: %s's traffic shifts to a new attack mix; its model %s scores macro-F1 %.3f on it%n", id,
                 before == null ? "-" : before.modelId() + " v" + before.version(), f1Before);
         Instant start = Instant.now();
@@ -240,7 +239,7 @@ final class LoopDemo {
             Thread.sleep(50);
         }
         long millis = Duration.between(start, Instant.now()).toMillis();
-        double f1After = after == null ? Double.NaN : HeldOut.evaluate(after, shiftedHeldOut).macroF1();
+        double f1After = after == null ? Double.NaN : after.evaluate(shiftedHeldOut).map(c -> c.macroF1()).orElse(Double.NaN);
         if (after != null) {
             System.out.printf("  %s sent reverse-distillation knowledge and now runs personalised %s v%d: macro-F1 %.3f on the new mix (%.1f s)%n",
                     id, after.modelId(), after.version(), f1After, millis / 1e3);

@@ -54,6 +54,28 @@ class StackLifecycleTest {
     }
 
     @Test
+    void theWholeStackStartsAnswersAndStopsCleanly(@TempDir Path dir) throws Exception {
+        LocalStack stack = LocalStack.builder().dataDir(dir).build();
+        try {
+            stack.start();
+            assertThat(stack.broker().isRunning()).isTrue();
+            assertThat(stack.registry().isRunning()).isTrue();
+            assertThat(stack.registry().globalRule("COMPATIBILITY")).isEqualTo("BACKWARD");
+            try (var admin = stack.admin()) {
+                assertThat(admin.describeCluster().nodes().get()).hasSize(1);
+                assertThat(admin.listTopics().names().get()).contains("edge.summaries", "models.updates");
+            }
+        } finally {
+            stack.close();
+        }
+        assertThat(stack.broker().isRunning()).isFalse();
+        assertThat(stack.registry().isRunning()).isFalse();
+        // both ports are free again: a clean stop releases them
+        Preflight.requirePortFree(stack.broker().port(), "broker after stop");
+        Preflight.requirePortFree(stack.registry().port(), "registry after stop");
+    }
+
+    @Test
     void aTakenPortIsReportedClearly(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             KafkaBroker broker = new KafkaBroker(dir, taken.getLocalPort(), Preflight.freePort(), java.util.Map.of(), List.of());

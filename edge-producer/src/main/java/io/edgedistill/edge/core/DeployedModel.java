@@ -2,8 +2,10 @@ package io.edgedistill.edge.core;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import io.edgedistill.core.data.FeatureSpec;
+import io.edgedistill.core.model.ClassificationMetrics;
 import io.edgedistill.core.model.MlpModel;
 
 /**
@@ -24,6 +26,18 @@ public record DeployedModel(String modelId, long version, String sha256, MlpMode
 
     public boolean personalised() {
         return modelId.indexOf('/') >= 0;
+    }
+
+    /**
+     * Accuracy and macro-F1 of this model on labelled data, preprocessed with its own spec; rows of classes
+     * it does not know are skipped. Empty when no row is left.
+     */
+    public Optional<ClassificationMetrics> evaluate(LocalData data) {
+        EdgeNode.Labelled l = EdgeNode.labelled(this, data);
+        if (l.n() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(ClassificationMetrics.of(l.y(), model.predict(l.x(), l.n()), classes.size()));
     }
 
     @Override

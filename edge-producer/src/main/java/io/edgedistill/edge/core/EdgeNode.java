@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.model.ClassificationMetrics;
 import io.edgedistill.core.model.ReverseDistiller;
 import io.edgedistill.core.summary.EdgeSummarizer;
 import io.edgedistill.core.summary.SummaryKind;
@@ -110,21 +111,16 @@ public final class EdgeNode {
         if (m == null) {
             return Optional.empty();
         }
-        Labelled l = labelled(m, data.get());
-        if (l.n == 0) {
-            return Optional.empty();
-        }
-        int[] pred = m.model().predict(l.x, l.n);
-        ClassificationMetrics cm = ClassificationMetrics.of(l.y, pred, m.classes().size());
-        lastEvaluation = cm;
-        return Optional.of(cm);
+        Optional<ClassificationMetrics> cm = m.evaluate(data.get());
+        cm.ifPresent(c -> lastEvaluation = c);
+        return cm;
     }
 
     /** Local rows under a model's preprocessing with labels in its class indexing (unknown classes dropped). */
-    private record Labelled(float[] x, int[] y, int n, int[] rows) {
+    record Labelled(float[] x, int[] y, int n, int[] rows) {
     }
 
-    private static Labelled labelled(DeployedModel m, LocalData d) {
+    static Labelled labelled(DeployedModel m, LocalData d) {
         Dataset ds = d.preprocessed(m.specJson());
         int[] map = new int[ds.numClasses()];
         for (int c = 0; c < map.length; c++) {

@@ -19,6 +19,7 @@ import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.data.RawDataset;
 import io.edgedistill.core.data.Sampling;
+import io.edgedistill.core.model.ClassificationMetrics;
 import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.MlpTrainer;
 import io.edgedistill.core.model.ModelFormat;

@@ -1,4 +1,4 @@
-package io.edgedistill.edge.core;
+package io.edgedistill.core.model;
 
 /**
  * Accuracy and macro-F1 of predictions. Macro-F1 averages the per-class F1 over the classes that occur in
