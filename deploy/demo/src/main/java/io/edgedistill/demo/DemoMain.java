@@ -70,8 +70,8 @@ public final class DemoMain implements Callable<Integer> {
                     stack.topicPlan().topics().stream().filter(TopicPlan.Topic::compacted).count());
             int rc = 0;
             if (!contractsOnly) {
-                LoopDemo.Options options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, maxRounds, seed);
-                rc = new LoopDemo(stack, Path.of("").toAbsolutePath(), dir, options).run();
+                LoopDemo.Options options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, maxRounds, seed, java.util.Map.of());
+                rc = new LoopDemo(stack, Path.of("").toAbsolutePath(), dir, options).run().isPresent() ? 0 : 2;
             }
             // after the services have stopped: the example records must not reach them
             boolean contractsOk = checkContracts(stack);

@@ -36,7 +36,16 @@ final class LoopDemo {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double CONVERGED = 0.005;
 
-    record Options(int edges, double beta, int ipc, int rows, Path dataset, int maxRounds, long seed) {
+    /**
+     * @param updaterOverrides extra model-updater settings (e.g. a test widening the personalisation tolerance)
+     */
+    record Options(int edges, double beta, int ipc, int rows, Path dataset, int maxRounds, long seed,
+                   Map<String, String> updaterOverrides) {
+    }
+
+    /** What the run produced, for the report and for tests. */
+    record Outcome(List<RoundOutcome> rounds, DriftOutcome drift, long edgeAlerts, long processorAlerts, int syntheticSets,
+                   int modelUpdates, long flowsScoredAtEdges) {
     }
 
     /** One round's outcome for the report. */
@@ -56,7 +65,8 @@ final class LoopDemo {
         this.o = options;
     }
 
-    int run() throws Exception {
+    /** Runs the loop; empty when a service did not start (the reason is printed). */
+    java.util.Optional<Outcome> run() throws Exception {
         System.out.println();
         System.out.println("Starting the services (each its own JVM) ...");
         long s0 = System.nanoTime();
@@ -78,6 +88,7 @@ final class LoopDemo {
         // a cohort's first personalised model is validated on the cloud's (global) validation set, which does not
         // look like the cohort's traffic; allow it to be this much below the global model there
         updProps.put("updater.training.personalised-tolerance", "0.05");
+        updProps.putAll(o.updaterOverrides());
         updProps.put("updater.kafka.group-id", "model-updater-demo-" + UUID.randomUUID());
         try (ServiceProcess processor = ServiceProcess.start(repo, "distill-processor", "io.edgedistill.processor.ProcessorApplication",
                 procProps, dir, "1g");
@@ -91,14 +102,14 @@ final class LoopDemo {
             String trusted = keys.path("keyId").asText() + "=" + keys.path("publicKey").asText();
             System.out.println("  edges trust the updater's Ed25519 key " + keys.path("keyId").asText()
                     + (keys.path("development").asBoolean() ? " (development key generated at start-up)" : ""));
-            return withEdges(processor, updater, trusted);
+            return java.util.Optional.of(withEdges(processor, updater, trusted));
         } catch (StackException e) {
             System.err.println("A service did not start: " + e.getMessage());
-            return 2;
+            return java.util.Optional.empty();
         }
     }
 
-    private int withEdges(ServiceProcess processor, ServiceProcess updater, String trusted) throws Exception {
+    private Outcome withEdges(ServiceProcess processor, ServiceProcess updater, String trusted) throws Exception {
         System.out.printf("Starting %d simulated edges (Dirichlet beta %.2f shards of %s) ...%n", o.edges(), o.beta(),
                 o.dataset() == null ? o.rows() + " rows of generated 5G-NIDD-schema data" : o.dataset());
         List<EdgeRuntime> edges = new ArrayList<>();
@@ -118,7 +129,9 @@ final class LoopDemo {
                 List<RoundOutcome> rounds = runRounds(processor, updater, observer, edges, heldOut);
                 DriftOutcome drift = drift(observer, edges, trusted, traffic);
                 Report.print(o, rounds, drift, observer, edges, rawBytes, updater);
-                return 0;
+                return new Outcome(rounds, drift, observer.alertsBySource.getOrDefault("EDGE", 0L),
+                        observer.alertsBySource.getOrDefault("PROCESSOR", 0L), observer.sets.size(), observer.models.size(),
+                        edges.stream().mapToLong(e -> e.node().flowsScored()).sum());
             } finally {
                 for (EdgeRuntime e : edges) {
                     e.close();

@@ -1,0 +1,47 @@
+package io.edgedistill.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.edgedistill.deploy.LocalStack;
+import io.edgedistill.deploy.LocalStackExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole loop on the real broker and registry, with the processor and the updater as their own JVMs and
+ * three edges: round -> summaries -> synthetic set -> signed model -> edges swap and score -> alerts from
+ * edges and processor -> knowledge after a traffic shift -> personalised model on that edge.
+ */
+@ExtendWith(LocalStackExtension.class)
+class EndToEndLoopTest {
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void roundsSummariesSyntheticSetsSignedModelsAlertsAndReverseDistillation(LocalStack stack, @TempDir Path dir) throws Exception {
+        // the test checks the mechanics of personalisation, not its accuracy: any first personalised model is accepted
+        LoopDemo.Options options = new LoopDemo.Options(3, 0.5, 10, 6000, null, 1, 7,
+                Map.of("updater.training.personalised-tolerance", "1.0"));
+        LoopDemo.Outcome out = new LoopDemo(stack, Path.of("../..").toAbsolutePath().normalize(), dir, options).run().orElseThrow();
+
+        assertThat(out.rounds()).hasSize(1);
+        LoopDemo.RoundOutcome round = out.rounds().get(0);
+        assertThat(round.swapMillis()).as("every edge runs the round's signed model").hasSize(3);
+        assertThat(round.model()).startsWith(LoopDemo.TASK + " v");
+        assertThat(round.heldOutAfter()).isBetween(0.0, 1.0);
+        assertThat(out.syntheticSets()).isPositive();
+        assertThat(out.modelUpdates()).isPositive();
+        assertThat(out.flowsScoredAtEdges()).isPositive();
+        assertThat(out.edgeAlerts()).as("alerts raised by the edges").isPositive();
+        assertThat(out.processorAlerts()).as("alerts raised by the processor's scoring").isPositive();
+
+        LoopDemo.DriftOutcome drift = out.drift();
+        assertThat(drift.knowledgeSent()).as("reverse-distillation knowledge after the shift").isPositive();
+        assertThat(drift.modelAfter()).as("the shifted edge runs a personalised model").startsWith(LoopDemo.TASK + "/edge-00 v");
+    }
+}
