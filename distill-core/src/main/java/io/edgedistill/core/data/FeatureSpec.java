@@ -275,7 +275,8 @@ public final class FeatureSpec {
         return parseNumber(cell);
     }
 
-    static double parseNumber(String cell) {
+    /** A CSV cell as a number (decimal or 0x-hex); NaN when it is not a finite number. */
+    public static double parseNumber(String cell) {
         String s = cell.trim();
         try {
             double v = Double.parseDouble(s);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.data.RawDataset;
 import io.edgedistill.schemas.TrafficFlow;
 
@@ -45,7 +46,7 @@ public final class Flows {
                     cats.put(name, cell);
                     continue;
                 }
-                double v = parse(cell);
+                double v = FeatureSpec.parseNumber(cell);
                 if (Double.isFinite(v)) {
                     num.put(name, v);
                 } else {
@@ -54,22 +55,6 @@ public final class Flows {
             }
             numeric[i] = Collections.unmodifiableMap(num);
             categorical[i] = Collections.unmodifiableMap(cats);
-        }
-    }
-
-    private static double parse(String cell) {
-        String s = cell.trim();
-        try {
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            if (s.startsWith("0x") || s.startsWith("0X")) {
-                try {
-                    return Long.parseLong(s.substring(2), 16);
-                } catch (NumberFormatException e2) {
-                    return Double.NaN;
-                }
-            }
-            return Double.NaN;
         }
     }
 
