@@ -1,7 +1,7 @@
 // A non-Java Confluent-format client: kafkajs for Kafka, Confluent's own schema-registry client for Avro.
 // Talks to the registry only through its Confluent-compatible API (REGISTRY = .../apis/ccompat/v7).
 //   node interop.mjs produce   TOPIC, VALUE_JSON, KEY       -> prints {"schemaId":..,"bytes":..,"partition":..,"offset":..}
-//   node interop.mjs consume   TOPIC, MATCH_FIELD, MATCH_VALUE -> prints the decoded record as JSON
+//   node interop.mjs consume   TOPIC, PARTITION, OFFSET        -> prints the decoded record as JSON
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistryClient, AvroSerializer, AvroDeserializer, SerdeType } from '@confluentinc/schemaregistry';
 
@@ -10,7 +10,8 @@ const { BOOTSTRAP, REGISTRY, TOPIC } = process.env;
 const registry = new SchemaRegistryClient({ baseURLs: [REGISTRY] });
 const kafka = new Kafka({ clientId: 'node-interop', brokers: [BOOTSTRAP], logLevel: process.env.KAFKAJS_LOG === 'info' ? logLevel.INFO : logLevel.ERROR,
   retry: { initialRetryTime: 200, retries: 15 } });
-const timeout = setTimeout(() => { console.error('interop: timed out'); process.exit(3); }, 60000);
+let timeoutDetail = () => '';
+const timeout = setTimeout(() => { console.error('interop: timed out; ' + timeoutDetail()); process.exit(3); }, 90000);
 
 const json = (v) => JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? Number(x) : Buffer.isBuffer(x) ? x.toString('base64') : x));
 
@@ -24,22 +25,33 @@ if (mode === 'produce') {
   await producer.disconnect();
   console.log("RESULT " + json({ schemaId: payload.readInt32BE(1), magic: payload[0], bytes: payload.length, partition: md.partition, offset: Number(md.baseOffset) }));
 } else if (mode === 'consume') {
+  // Reads the record at PARTITION/OFFSET (what the Java producer acknowledged) and decodes it. The consumer
+  // seeks there explicitly instead of trusting the group's start position, and reads uncommitted data too,
+  // so only the record itself decides the outcome; on a timeout it prints what it did see.
   const deserializer = new AvroDeserializer(registry, SerdeType.VALUE, {});
-  const consumer = kafka.consumer({ groupId: `node-interop-${Date.now()}-${Math.random()}` });
+  const partition = Number(process.env.PARTITION);
+  const offset = String(process.env.OFFSET);
+  const seen = [];
+  timeoutDetail = () => 'records seen: ' + json(seen.slice(-20)) + ' (' + seen.length + ' in all)';
+  const consumer = kafka.consumer({ groupId: `node-interop-${Date.now()}-${Math.random()}`, readUncommitted: true, maxWaitTimeInMs: 500 });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
   await new Promise((resolve, reject) => {
     consumer.run({
-      eachMessage: async ({ message }) => {
+      autoCommit: false,
+      eachMessage: async ({ partition: p, message }) => {
+        seen.push({ partition: p, offset: message.offset, bytes: message.value ? message.value.length : null });
+        if (p !== partition || message.offset !== offset) {
+          return;
+        }
         try {
           const record = await deserializer.deserialize(TOPIC, message.value);
-          if (String(record[process.env.MATCH_FIELD]) === process.env.MATCH_VALUE) {
-            console.log("RESULT " + json({ schemaId: message.value.readInt32BE(1), record }));
-            resolve();
-          }
+          console.log("RESULT " + json({ schemaId: message.value.readInt32BE(1), record }));
+          resolve();
         } catch (e) { reject(e); }
       },
     }).catch(reject);
+    consumer.seek({ topic: TOPIC, partition, offset });
   });
   await consumer.disconnect();
 } else {

@@ -29,7 +29,7 @@ final class NodeInterop {
 
     static Result node(String mode, Map<String, String> env) throws Exception {
         ensureInstalled();
-        return run(List.of("node", "interop.mjs", mode), env, 90);
+        return run(List.of("node", "interop.mjs", mode), env, 120);
     }
 
     /** Exit code, the whole output (kafkajs logs included), and the JSON after "RESULT " if printed. */
