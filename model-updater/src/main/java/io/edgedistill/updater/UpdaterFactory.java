@@ -142,6 +142,15 @@ public class UpdaterFactory {
                                @Value("${updater.kafka.bootstrap-servers:127.0.0.1:9092}") String bootstrap,
                                @Value("${updater.kafka.registry-url:`http://127.0.0.1:8081/apis/registry/v3`}") String registry,
                                @Value("${updater.kafka.group-id:model-updater}") String groupId) {
+        Thread warmUp = new Thread(() -> {
+            try {
+                service.warmUp();
+            } catch (RuntimeException e) {
+                LOG.warn("warm-up failed (the first synthetic set will load what it needs): {}", e.toString());
+            }
+        }, "updater-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         UpdaterKafkaLoop loop = new UpdaterKafkaLoop(service, bootstrap, registry, groupId);
         loop.start();
         LOG.info("model-updater Kafka loop started against {} / {}", bootstrap, registry);

@@ -125,6 +125,12 @@ final class LoopDemo {
                 // during the rounds no edge reports knowledge (threshold 0): the drift phase shows it on one edge
                 edges.add(startEdge(id, data, 0.0, trusted, traffic));
             }
+            long readyBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < readyBy && !edges.stream().allMatch(EdgeRuntime::ready)) {
+                Thread.sleep(50);
+            }
+            System.out.printf("  %d/%d edges ready (consuming rounds and model updates)%n",
+                    edges.stream().filter(EdgeRuntime::ready).count(), edges.size());
             try {
                 List<RoundOutcome> rounds = runRounds(processor, updater, observer, edges, heldOut);
                 DriftOutcome drift = drift(observer, edges, trusted, traffic);

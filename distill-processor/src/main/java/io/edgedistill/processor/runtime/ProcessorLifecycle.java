@@ -51,6 +51,7 @@ public class ProcessorLifecycle {
             LOG.info("processor.start-streams=false: not connecting to Kafka");
             return;
         }
+        optimiser.warmUp();
         try {
             for (SyntheticSet s : TopicReader.readAll(config.getBootstrapServers(), Topics.SYNTHETIC_SETS,
                     serdes.syntheticSets().deserializer(), Duration.ofSeconds(30))) {

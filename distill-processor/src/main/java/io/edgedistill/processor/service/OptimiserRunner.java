@@ -20,6 +20,7 @@ import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.core.synth.SynthConfig;
 import io.edgedistill.core.synth.SyntheticSet;
 import io.edgedistill.core.synth.SyntheticSetOptimizer;
+import io.edgedistill.core.util.Engines;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.schemas.Contribution;
 import io.edgedistill.schemas.ContributionKind;
@@ -67,6 +68,17 @@ public final class OptimiserRunner implements AutoCloseable {
         this.sink = sink;
         this.state = state;
         this.metrics = metrics;
+    }
+
+    /** Warms the tensor engine on the optimiser's thread, so that the first round does not pay for it. */
+    public void warmUp() {
+        worker.execute(() -> {
+            try {
+                LOG.info("tensor engine warmed up in {} ms", Engines.warmUp().toMillis());
+            } catch (RuntimeException e) {
+                LOG.warn("tensor engine warm-up failed: {}", e.toString());
+            }
+        });
     }
 
     /** Called on the stream thread: records the update and schedules a debounced run. Never blocks. */

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.edgedistill.core.util.Engines;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.EdgeSummary;
@@ -67,6 +68,8 @@ public final class EdgeRuntime implements AutoCloseable {
     private final Settings settings;
     private final String edgeId;
     private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean warmedUp = new AtomicBoolean();
+    private final AtomicBoolean assigned = new AtomicBoolean();
     private final BlockingQueue<long[]> toScore = new ArrayBlockingQueue<>(50_000);
     private final ExecutorService worker;
     private final AtomicReference<Thread> consumerThread = new AtomicReference<>();
@@ -180,6 +183,15 @@ public final class EdgeRuntime implements AutoCloseable {
                     node.settings().labelledTraffic(), this::enqueueScoring);
             streamer.start();
         }
+        worker.execute(() -> {
+            try {
+                Engines.warmUp(); // the first round's summary should not pay for loading the tensor engine
+            } catch (RuntimeException e) {
+                LOG.warn("[{}] tensor engine warm-up failed: {}", edgeId, e.toString());
+            } finally {
+                warmedUp.set(true);
+            }
+        });
         scorer = new Thread(this::scoreLoop, "edge-scorer-" + edgeId);
         scorer.setDaemon(true);
         scorer.start();
@@ -267,6 +279,11 @@ public final class EdgeRuntime implements AutoCloseable {
     }
 
     /** Whether the input consumer is alive. */
+    /** Consuming rounds and model updates, with the tensor engine warmed up: ready to answer a round at once. */
+    public boolean ready() {
+        return warmedUp.get() && assigned.get() && consuming();
+    }
+
     public boolean consuming() {
         Thread t = consumerThread.get();
         return running.get() && t != null && t.isAlive();
@@ -292,6 +309,7 @@ public final class EdgeRuntime implements AutoCloseable {
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
+            assigned.set(true);
             while (running.get()) {
                 RoundSpec newestRound = null;
                 boolean swapped = false;
@@ -349,6 +367,7 @@ public final class EdgeRuntime implements AutoCloseable {
             LOG.error("[{}] consumer failed (restarting in 5 s): {}", edgeId, e.toString(), e);
             return !running.get();
         } finally {
+            assigned.set(false);
             if (consumer != null) {
                 try {
                     consumer.close(Duration.ofSeconds(5));

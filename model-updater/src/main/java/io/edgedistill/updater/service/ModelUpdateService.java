@@ -25,6 +25,7 @@ import io.edgedistill.core.model.MlpTrainer;
 import io.edgedistill.core.model.ModelFormat;
 import io.edgedistill.core.model.ModelFormatException;
 import io.edgedistill.core.signing.SignedPayload;
+import io.edgedistill.core.util.Engines;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.ModelUpdate;
@@ -472,6 +473,25 @@ public final class ModelUpdateService {
         return ClassificationMetrics.of(val.y(), pred, numClasses);
     }
 
+    private synchronized RawDataset validationRaw() {
+        if (validationRaw == null) {
+            long t0 = System.nanoTime();
+            validationRaw = validationSource.load();
+            LOG.info("Validation set loaded: {} rows from {} in {} ms", validationRaw.size(),
+                    validationSource.describe(), (System.nanoTime() - t0) / 1_000_000);
+        }
+        return validationRaw;
+    }
+
+    /**
+     * Loads the validation rows and warms the tensor engine, so that the first synthetic set does not pay for
+     * either; called once at start-up, off the Kafka loop.
+     */
+    public void warmUp() {
+        validationRaw();
+        LOG.info("Tensor engine warmed up in {} ms", Engines.warmUp().toMillis());
+    }
+
     /** Validation rows under a spec, labels re-indexed to {@code classes} (rows of other classes dropped). */
     private Dataset validation(FeatureSpec spec, String sha, List<String> classes) {
         String key = sha + "|" + String.join(",", classes);
@@ -479,13 +499,7 @@ public final class ModelUpdateService {
         if (cached != null) {
             return cached;
         }
-        if (validationRaw == null) {
-            long t0 = System.nanoTime();
-            validationRaw = validationSource.load();
-            LOG.info("Validation set loaded: {} rows from {} in {} ms", validationRaw.size(),
-                    validationSource.describe(), (System.nanoTime() - t0) / 1_000_000);
-        }
-        Dataset all = spec.transform(validationRaw);
+        Dataset all = spec.transform(validationRaw());
         int[] map = new int[all.numClasses()];
         for (int cl = 0; cl < map.length; cl++) {
             map[cl] = classes.indexOf(all.classNames().get(cl));
