@@ -30,7 +30,7 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = "--ipc", defaultValue = "10", description = "Synthetic samples per class (default: ${DEFAULT-VALUE}).")
     int ipc;
 
-    @Option(names = "--rows", defaultValue = "20000", description = "Rows of generated data over all edges (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rows", defaultValue = "20000", description = "Rows over all edges: generated, or read from --dataset (default: ${DEFAULT-VALUE}).")
     int rows;
 
     @Option(names = "--dataset", description = "A 5G-NIDD Combined.csv (real or generated) to split over the edges instead of generated data.")

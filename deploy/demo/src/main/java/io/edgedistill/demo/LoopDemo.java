@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.deploy.LocalStack;
+import io.edgedistill.deploy.ServiceProcess;
 import io.edgedistill.deploy.StackException;
 import io.edgedistill.edge.core.DeployedModel;
 import io.edgedistill.edge.core.EdgeRuntime;
@@ -78,6 +79,7 @@ final class LoopDemo {
         procProps.put("processor.task-id", TASK);
         procProps.put("processor.samples-per-class", String.valueOf(o.ipc()));
         procProps.put("processor.stream-threads", "1");
+        procProps.put("processor.instance-id", "processor-1");
         procProps.put("processor.open-round-on-start", "false");
         procProps.put("ai.djl.pytorch.num_threads", "1");
         procProps.put("processor.dataset", o.dataset() == null ? "generated" : o.dataset().toAbsolutePath().toString());
@@ -117,10 +119,12 @@ final class LoopDemo {
         long rawBytes = 0;
         // 20 flows/s per edge: enough to show scoring and alerts, little enough to leave the 2 cores to learning
         TrafficStreamer.Settings traffic = new TrafficStreamer.Settings(20, 10_000, 32L << 20, 60_000, 5, 64 << 10, "none", 0);
+        List<LocalData> shards = o.dataset() == null ? LocalData.generatedShards(o.seed(), o.rows(), o.edges(), o.beta())
+                : LocalData.csvShards(o.dataset(), o.rows(), o.edges(), o.beta(), o.seed());
         try (TopicObserver observer = new TopicObserver(stack.bootstrapServers(), stack.registryUrl())) {
             for (int i = 0; i < o.edges(); i++) {
                 String id = String.format("edge-%02d", i);
-                LocalData data = LocalData.generatedShard(o.seed(), o.rows(), o.edges(), o.beta(), i);
+                LocalData data = shards.get(i);
                 rawBytes += (long) data.size() * FiveGNiddSchema.FEATURE_COLUMNS.size() * 4L;
                 // during the rounds no edge reports knowledge (threshold 0): the drift phase shows it on one edge
                 edges.add(startEdge(id, data, 0.0, trusted, traffic));

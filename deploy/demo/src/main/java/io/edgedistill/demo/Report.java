@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgedistill.deploy.ServiceProcess;
 import io.edgedistill.edge.core.EdgeRuntime;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.SyntheticSet;

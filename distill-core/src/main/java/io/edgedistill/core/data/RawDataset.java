@@ -128,6 +128,14 @@ public final class RawDataset {
         return new RawDataset(columnNames, cols, yy, classNames, categoricalHint, missingTokens, 0);
     }
 
+    /** The same rows with other labels (same class list), e.g. to simulate a label-flipping attacker. */
+    public RawDataset withLabels(int[] labels) {
+        if (labels.length != y.length) {
+            throw new IllegalArgumentException(labels.length + " labels for " + y.length + " rows");
+        }
+        return new RawDataset(columnNames, columns, labels.clone(), classNames, categoricalHint, missingTokens, skippedRows);
+    }
+
     @Override
     public String toString() {
         return "RawDataset{rows=" + size() + ", columns=" + columnNames.size() + ", classes=" + classNames

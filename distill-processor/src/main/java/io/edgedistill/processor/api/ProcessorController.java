@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import io.edgedistill.core.aggregate.TargetSnapshot;
 import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.runtime.RoundService;
 import io.edgedistill.processor.runtime.StreamsRunner;
@@ -132,16 +133,24 @@ public class ProcessorController {
             cm.put("name", up.round().getClasses().get(c));
             cm.put("weight", s.classWeights()[c]);
             int edges = 0;
+            long samples = 0;
             for (EdgeSummary e : up.accepted()) {
                 edges += e.counts()[c] > 0 ? 1 : 0;
+                samples += e.kind() == SummaryKind.DATA ? e.counts()[c] : 0;
             }
             cm.put("edges", edges);
+            cm.put("samples", samples);
             classes.add(cm);
         }
         m.put("classes", classes);
         List<Map<String, Object>> contributions = new ArrayList<>();
         for (EdgeSummary e : up.accepted()) {
-            contributions.add(Map.of("edgeId", e.edgeId(), "kind", e.kind().name(), "samples", e.totalCount()));
+            List<Long> perClass = new ArrayList<>(e.numClasses());
+            for (long n : e.counts()) {
+                perClass.add(n);
+            }
+            contributions.add(Map.of("edgeId", e.edgeId(), "kind", e.kind().name(), "samples", e.totalCount(),
+                    "classCounts", perClass));
         }
         m.put("contributions", contributions);
         m.put("excluded", up.excluded().size());

@@ -17,6 +17,9 @@ public class ProcessorConfig {
     private int streamThreads = 2;
     private long commitIntervalMs = 100;
     private boolean startStreams = true;
+    /** Static group membership: a stable id per processor instance lets a restarted instance take its tasks back at once. */
+    private String instanceId = "";
+    private int sessionTimeoutMs = 15_000;
 
     // --- task / rounds
     private String taskId = "5g-nidd-attacks";
@@ -69,6 +72,10 @@ public class ProcessorConfig {
     public void setStateDir(String v) { stateDir = v; }
     public int getStreamThreads() { return streamThreads; }
     public void setStreamThreads(int v) { streamThreads = v; }
+    public String getInstanceId() { return instanceId; }
+    public void setInstanceId(String v) { instanceId = v; }
+    public int getSessionTimeoutMs() { return sessionTimeoutMs; }
+    public void setSessionTimeoutMs(int v) { sessionTimeoutMs = v; }
     public long getCommitIntervalMs() { return commitIntervalMs; }
     public void setCommitIntervalMs(long v) { commitIntervalMs = v; }
     public boolean isStartStreams() { return startStreams; }

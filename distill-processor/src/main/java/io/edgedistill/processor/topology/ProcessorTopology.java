@@ -189,6 +189,12 @@ public final class ProcessorTopology {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        // a crashed instance is noticed after the session timeout; with a stable instance id (static membership)
+        // the restarted instance rejoins under its old identity and resumes its tasks without a rebalance
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), cfg.getSessionTimeoutMs());
+        if (cfg.getInstanceId() != null && !cfg.getInstanceId().isBlank()) {
+            p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), cfg.getInstanceId());
+        }
         return p;
     }
 }

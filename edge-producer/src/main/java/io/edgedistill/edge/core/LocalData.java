@@ -45,16 +45,47 @@ public final class LocalData {
         if (index < 0 || index >= edges) {
             throw new IllegalArgumentException("shard index " + index + " outside [0," + edges + ")");
         }
+        return generatedShards(seed, totalRows, edges, beta).get(index);
+    }
+
+    /** Every shard of {@link #generatedShard} at once (the rows are generated and split once). */
+    public static List<LocalData> generatedShards(long seed, int totalRows, int edges, double beta) {
         FiveGNiddGenerator.Config cfg = FiveGNiddGenerator.Config.defaults();
         cfg.minPerClass = Math.min(200, totalRows / 40);
         RawDataset all = CsvLoader.fromRows(FiveGNiddSchema.ALL_COLUMNS,
                 new FiveGNiddGenerator(seed, cfg).generate(totalRows), FiveGNiddSchema.mapping());
+        return shards(all, "generated 5G-NIDD (seed " + seed + ", " + totalRows + " rows)", edges, beta, seed);
+    }
+
+    /** A 5G-NIDD Combined.csv (real or generated) split over {@code edges} edges by Dirichlet(β) over classes. */
+    public static List<LocalData> csvShards(Path file, int maxRows, int edges, double beta, long seed) {
+        return shards(csv(file, maxRows).raw(), "CSV " + file, edges, beta, seed);
+    }
+
+    private static List<LocalData> shards(RawDataset all, String what, int edges, double beta, long seed) {
         if (edges == 1) {
-            return new LocalData(all, "generated 5G-NIDD (seed " + seed + ", " + totalRows + " rows)");
+            return List.of(new LocalData(all, what));
         }
         int[][] parts = new DirichletPartitioner(edges, beta, seed).partition(all.labels(), all.numClasses());
-        return new LocalData(all.select(parts[index]), "generated 5G-NIDD shard " + index + "/" + edges + " (seed "
-                + seed + ", beta " + beta + ", " + parts[index].length + " rows)");
+        List<LocalData> out = new java.util.ArrayList<>(edges);
+        for (int i = 0; i < edges; i++) {
+            out.add(new LocalData(all.select(parts[i]), what + ", shard " + i + "/" + edges + " (beta " + beta + ", "
+                    + parts[i].length + " rows)"));
+        }
+        return out;
+    }
+
+    /**
+     * The same rows with every label moved to the next class (cyclically): the local data of a label-flipping
+     * attacker, for poisoning simulations.
+     */
+    public LocalData labelFlipped() {
+        int[] y = raw.labels().clone();
+        int numClasses = raw.numClasses();
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (y[i] + 1) % numClasses;
+        }
+        return new LocalData(raw.withLabels(y), description + ", labels flipped");
     }
 
     /** Rows of generated data with a given class mix (e.g. a new attack mix to simulate drift). */

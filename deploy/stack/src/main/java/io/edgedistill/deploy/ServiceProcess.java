@@ -1,4 +1,4 @@
-package io.edgedistill.demo;
+package io.edgedistill.deploy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,15 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.edgedistill.deploy.ChildProcess;
-import io.edgedistill.deploy.Preflight;
-import io.edgedistill.deploy.StackException;
-
 /**
  * One EdgeDistill service (a Micronaut application module) run as its own JVM with the class path its
- * build wrote to {@code <module>/target/run.classpath}; ready when its {@code /health} answers UP.
+ * build wrote to {@code <module>/target/run.classpath}; ready when its {@code /health} answers UP. Used by the
+ * demo and by the fault-injection tests (which crash it with {@link #kill()}).
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
@@ -34,7 +31,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts {@code mainClass} of {@code module} with {@code properties} as -D options. */
-    static ServiceProcess start(Path repo, String module, String mainClass, Map<String, String> properties, Path logDir,
+    public static ServiceProcess start(Path repo, String module, String mainClass, Map<String, String> properties, Path logDir,
                                 String heap) {
         Path moduleDir = repo.resolve(module);
         Path cpFile = moduleDir.resolve("target/run.classpath");
@@ -62,7 +59,7 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(module, port, child);
     }
 
-    void awaitHealthy(Duration timeout) {
+    public void awaitHealthy(Duration timeout) {
         process.awaitReady(() -> {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/health"))).timeout(Duration.ofSeconds(2))
@@ -77,15 +74,15 @@ final class ServiceProcess implements AutoCloseable {
         }, timeout);
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
 
-    String get(String path) {
+    public String get(String path) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).GET().build());
     }
 
-    String post(String path) {
+    public String post(String path) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
     }
@@ -105,8 +102,26 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    Path logFile() {
+    public Path logFile() {
         return process.logFile();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The last lines of the service's log (for failure messages). */
+    public String tail(int lines) {
+        return process.tail(lines);
+    }
+
+    /** Crashes the service: SIGKILL, no shutdown hooks, no clean close of clients or state. */
+    public void kill() {
+        process.kill();
     }
 
     @Override
