@@ -84,4 +84,27 @@ public final class Ed25519Keys {
         String s = base64.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         return Base64.getDecoder().decode(s.getBytes(StandardCharsets.US_ASCII));
     }
+
+    /**
+     * Trusted keys from configuration entries, each either {@code keyId=base64} or a bare Base64 X.509 public
+     * key (its id is then {@link #keyId}); blank entries are skipped.
+     */
+    public static java.util.Map<String, PublicKey> parseTrusted(java.util.List<String> entries) {
+        java.util.Map<String, PublicKey> keys = new java.util.LinkedHashMap<>();
+        for (String e : entries == null ? java.util.List.<String>of() : entries) {
+            String s = e.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            // in Base64, '=' appears only as trailing padding: an '=' followed by key text separates an id
+            int eq = s.indexOf('=');
+            if (eq > 0 && !s.substring(eq + 1).replace("=", "").isEmpty()) {
+                keys.put(s.substring(0, eq).trim(), decodePublic(s.substring(eq + 1)));
+            } else {
+                PublicKey k = decodePublic(s);
+                keys.put(keyId(k), k);
+            }
+        }
+        return keys;
+    }
 }

@@ -1,5 +1,10 @@
 package io.edgedistill.processor.config;
 
+import java.util.List;
+import java.util.Map;
+
+import io.edgedistill.core.signing.Ed25519Keys;
+import io.edgedistill.core.signing.UpdateVerifier;
 import io.edgedistill.processor.runtime.KafkaPublisher;
 import io.edgedistill.processor.runtime.RoundService;
 import io.edgedistill.processor.runtime.StreamsRunner;
@@ -10,15 +15,19 @@ import io.edgedistill.processor.service.RoundFactory;
 import io.edgedistill.processor.service.SyntheticSetState;
 import io.edgedistill.processor.service.TargetsRegistry;
 import io.edgedistill.processor.topology.ProcessorTopology;
+import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Wires the plain services, the Kafka clients and the topology for the Micronaut application. */
 @Factory
 public class ProcessorBeans {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorBeans.class);
 
     @Singleton
     ProcessorMetrics metrics(MeterRegistry registry) {
@@ -31,8 +40,14 @@ public class ProcessorBeans {
     }
 
     @Singleton
-    LiveModels liveModels(ProcessorMetrics metrics) {
-        return new LiveModels(metrics);
+    LiveModels liveModels(ProcessorMetrics metrics, ProcessorConfig cfg) {
+        List<String> keys = cfg.getTrustedKeys();
+        if (keys == null || keys.stream().allMatch(String::isBlank)) {
+            LOG.warn("processor.trusted-keys is empty: model updates are checked (SHA-256, format, spec) but their "
+                    + "signatures are not; configure the updater's public key to score only signed models");
+            return new LiveModels(metrics);
+        }
+        return new LiveModels(metrics, UpdateVerifier.signedBy(Ed25519Keys.parseTrusted(keys)));
     }
 
     @Singleton
@@ -73,10 +88,18 @@ public class ProcessorBeans {
         return new RoundService(cfg, factory, publisher, serdes.rounds().deserializer(), metrics);
     }
 
+    /** Dead letters of the global topics (rounds, model updates), written with a plain producer. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    KafkaDeadLetterSink globalDeadLetters(ProcessorConfig cfg) {
+        return new KafkaDeadLetterSink(cfg.getBootstrapServers(), cfg.getRegistryUrl(),
+                Map.of("client.id", cfg.getApplicationId() + "-global-dlq"));
+    }
+
     @Singleton
     @Bean(preDestroy = "close")
     StreamsRunner streamsRunner(ProcessorConfig cfg, ProcessorTopology.AvroSerdes serdes, TargetsRegistry targets,
-                                LiveModels models, ProcessorMetrics metrics) {
-        return new StreamsRunner(cfg, serdes, new ProcessorTopology.Services(targets, models, metrics));
+                                LiveModels models, ProcessorMetrics metrics, KafkaDeadLetterSink deadLetters) {
+        return new StreamsRunner(cfg, serdes, new ProcessorTopology.Services(targets, models, metrics, deadLetters));
     }
 }

@@ -58,6 +58,8 @@ public class ProcessorConfig {
     // --- traffic scoring
     /** Model id scored against; empty = the task id (the global edge model). */
     private String scoringModelId = "";
+    /** Ed25519 public keys ({@code keyId=base64} or bare base64) whose signatures make a model update scoreable. */
+    private java.util.List<String> trustedKeys = new java.util.ArrayList<>();
     private double alertThreshold = 0.8;
     private int scoringBatchSize = 2000;
     private long scoringBatchMaxMs = 50;
@@ -72,6 +74,8 @@ public class ProcessorConfig {
     public void setStateDir(String v) { stateDir = v; }
     public int getStreamThreads() { return streamThreads; }
     public void setStreamThreads(int v) { streamThreads = v; }
+    public java.util.List<String> getTrustedKeys() { return trustedKeys; }
+    public void setTrustedKeys(java.util.List<String> v) { trustedKeys = v; }
     public String getInstanceId() { return instanceId; }
     public void setInstanceId(String v) { instanceId = v; }
     public int getSessionTimeoutMs() { return sessionTimeoutMs; }

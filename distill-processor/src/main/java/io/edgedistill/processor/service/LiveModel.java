@@ -1,13 +1,11 @@
 package io.edgedistill.processor.service;
 
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
 import io.edgedistill.core.data.FeatureSpec;
-import io.edgedistill.core.model.ModelFormat;
-import io.edgedistill.core.model.ModelFormatException;
 import io.edgedistill.core.model.MlpModel;
+import io.edgedistill.core.signing.UpdateVerifier;
 import io.edgedistill.schemas.ModelUpdate;
 
 /**
@@ -25,44 +23,28 @@ public record LiveModel(String modelId, long version, String sha256, MlpModel mo
         }
     }
 
-    /**
-     * Verifies and loads an update: SHA-256 of the weights equals the declared one, the weights parse in the
-     * distill-core model format, the preprocessing spec parses and its width equals the model's input, and
-     * the class list matches the output width. (The Ed25519 signature is verified by edges; the processor
-     * has no key configured.)
-     */
+    /** Verifies and loads an update with the checks of {@link UpdateVerifier} (checksum only, no keys). */
     public static LiveModel load(ModelUpdate u) throws Rejected {
-        byte[] weights = new byte[u.getWeights().remaining()];
-        u.getWeights().duplicate().get(weights);
-        String actual = HexFormat.of().formatHex(ModelFormat.sha256(weights));
-        String declared = u.getSha256().toString().trim().toLowerCase(Locale.ROOT);
-        if (!actual.equals(declared)) {
-            throw new Rejected("SHA-256 mismatch for model " + u.getModelId() + " v" + u.getVersion()
-                    + ": declared " + declared + ", weights hash to " + actual + " (tampered or corrupted)");
-        }
-        MlpModel model;
+        return load(u, UpdateVerifier.checksumOnly());
+    }
+
+    /**
+     * Verifies and loads an update with the shared {@link UpdateVerifier}: signature by a trusted key (when
+     * the verifier has keys), SHA-256 of the weights, weight format, preprocessing spec and class list.
+     */
+    public static LiveModel load(ModelUpdate u, UpdateVerifier verifier) throws Rejected {
+        UpdateVerifier.Candidate candidate = new UpdateVerifier.Candidate(u.getModelId(), u.getVersion(), u.getFormat(),
+                u.getSha256(), u.getSyntheticSetVersion(), u.getSignatureAlgorithm(), u.getSigningKeyId(),
+                bytes(u.getSignature()), bytes(u.getWeights()), u.getPreprocessing(), List.copyOf(u.getClasses()));
+        UpdateVerifier.Verified v;
         try {
-            model = ModelFormat.read(weights);
-        } catch (ModelFormatException e) {
-            throw new Rejected("model " + u.getModelId() + " v" + u.getVersion() + " does not parse: " + e.getMessage());
+            v = verifier.verify(candidate);
+        } catch (UpdateVerifier.Rejected e) {
+            throw new Rejected(e.reason() + ": " + e.getMessage());
         }
-        String json = u.getPreprocessing().toString();
-        if (json.isBlank()) {
-            throw new Rejected("model " + u.getModelId() + " v" + u.getVersion() + " carries no preprocessing spec");
-        }
-        FeatureSpec spec;
-        try {
-            spec = FeatureSpec.fromJson(json);
-        } catch (RuntimeException e) {
-            throw new Rejected("preprocessing spec of " + u.getModelId() + " v" + u.getVersion() + " does not parse: " + e);
-        }
-        if (spec.dim() != model.inputDim()) {
-            throw new Rejected("preprocessing width " + spec.dim() + " != model input " + model.inputDim());
-        }
-        List<String> classes = u.getClasses().stream().map(CharSequence::toString).toList();
-        if (classes.size() != model.numClasses()) {
-            throw new Rejected("class list of " + classes.size() + " != model output " + model.numClasses());
-        }
+        MlpModel model = v.model();
+        FeatureSpec spec = v.spec();
+        List<String> classes = candidate.classes();
         int benign = -1;
         for (int i = 0; i < classes.size(); i++) {
             String c = classes.get(i).toLowerCase(Locale.ROOT);
@@ -70,8 +52,18 @@ public record LiveModel(String modelId, long version, String sha256, MlpModel mo
                 benign = i;
             }
         }
-        return new LiveModel(u.getModelId().toString(), u.getVersion(), actual, model, new BatchedMlp(model),
+        return new LiveModel(u.getModelId(), u.getVersion(), u.getSha256(), model, new BatchedMlp(model),
                 new FlowVectorizer(spec),
                 classes, benign);
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer b) {
+        if (b == null) {
+            return new byte[0];
+        }
+        java.nio.ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
     }
 }

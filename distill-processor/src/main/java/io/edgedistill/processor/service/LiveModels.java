@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.edgedistill.core.signing.UpdateVerifier;
 import io.edgedistill.schemas.ModelUpdate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,34 +28,56 @@ public final class LiveModels {
     private final Deque<Rejection> rejections = new ArrayDeque<>();
     private final ProcessorMetrics metrics;
 
+    private final UpdateVerifier verifier;
+
+    /** Checks checksums, formats and specs but not signatures (no trusted keys). */
     public LiveModels(ProcessorMetrics metrics) {
+        this(metrics, UpdateVerifier.checksumOnly());
+    }
+
+    public LiveModels(ProcessorMetrics metrics, UpdateVerifier verifier) {
         this.metrics = metrics;
+        this.verifier = verifier;
     }
 
     /**
      * Verifies and offers an update: becomes live when it verifies and its version is higher than the live one.
+     * A refused update is recorded (log, counter, {@link #rejections()}).
      *
      * @return the loaded model when it became live
      */
     public Optional<LiveModel> offer(ModelUpdate update) {
+        try {
+            return tryOffer(update);
+        } catch (LiveModel.Rejected e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * As {@link #offer}, but a refused update also throws, with the reason (an update not newer than the live
+     * model is not refused: it is simply not used).
+     */
+    public Optional<LiveModel> tryOffer(ModelUpdate update) throws LiveModel.Rejected {
         LiveModel current = live.get(update.getModelId());
         if (current != null && update.getVersion() <= current.version()) {
             return Optional.empty();
         }
+        LiveModel loaded;
         try {
-            LiveModel loaded = LiveModel.load(update);
-            LiveModel now = live.merge(loaded.modelId(), loaded, (old, neu) -> neu.version() > old.version() ? neu : old);
-            if (now == loaded) {
-                metrics.modelsLoaded.increment();
-                LOG.info("model {} v{} is live ({} classes, input {})", loaded.modelId(), loaded.version(),
-                        loaded.classes().size(), loaded.vectorizer().dim());
-                return Optional.of(loaded);
-            }
-            return Optional.empty();
+            loaded = LiveModel.load(update, verifier);
         } catch (LiveModel.Rejected e) {
             reject(update.getModelId(), update.getVersion(), e.getMessage());
-            return Optional.empty();
+            throw e;
         }
+        LiveModel now = live.merge(loaded.modelId(), loaded, (old, neu) -> neu.version() > old.version() ? neu : old);
+        if (now == loaded) {
+            metrics.modelsLoaded.increment();
+            LOG.info("model {} v{} is live ({} classes, input {})", loaded.modelId(), loaded.version(),
+                    loaded.classes().size(), loaded.vectorizer().dim());
+            return Optional.of(loaded);
+        }
+        return Optional.empty();
     }
 
     public void reject(String modelId, long version, String reason) {

@@ -13,6 +13,8 @@ public final class ProcessorMetrics {
     public final Counter summariesDeadLettered;
     public final Counter knowledgeDeadLettered;
     public final Counter trafficDeadLettered;
+    public final Counter roundsDeadLettered;
+    public final Counter modelsDeadLettered;
     public final Counter flowsScored;
     public final Counter flowsUnscored;
     public final Counter attackAlerts;
@@ -31,6 +33,8 @@ public final class ProcessorMetrics {
         summariesDeadLettered = c("records.deadlettered", "topic", "edge.summaries");
         knowledgeDeadLettered = c("records.deadlettered", "topic", "edge.knowledge");
         trafficDeadLettered = c("records.deadlettered", "topic", "edge.traffic");
+        roundsDeadLettered = c("records.deadlettered", "topic", "distill.rounds");
+        modelsDeadLettered = c("records.deadlettered", "topic", "models.updates");
         flowsScored = c("flows.scored");
         flowsUnscored = c("flows.unscored");
         attackAlerts = c("alerts", "kind", "NETWORK_ATTACK");

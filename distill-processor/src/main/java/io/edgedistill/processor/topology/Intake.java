@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.edgedistill.schemas.DeadLetter;
+import io.edgedistill.schemas.dlq.DeadLetters;
 import io.edgedistill.schemas.dlq.RecordValidator;
 import io.edgedistill.schemas.dlq.SafeDecoder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,8 +22,10 @@ import org.apache.kafka.streams.processor.api.Record;
 final class Intake<T> {
     private final List<DeadLetter> captured = new ArrayList<>(1);
     private final SafeDecoder<T> decoder;
+    private final String service;
 
     Intake(Deserializer<T> deserializer, RecordValidator<T> validator, String service, int maxValueBytes) {
+        this.service = service;
         this.decoder = new SafeDecoder<>(deserializer, validator, captured::add, service, maxValueBytes);
     }
 
@@ -30,20 +33,29 @@ final class Intake<T> {
     record Result<T>(T value, DeadLetter deadLetter) {
     }
 
+    /** A dead letter for a record that decoded but is refused for a reason found after decoding. */
+    DeadLetter refuse(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String reason) {
+        return DeadLetters.envelope(consumerRecord(context, record), SafeDecoder.INVALID, reason, service,
+                DeadLetters.DEFAULT_VALUE_LIMIT);
+    }
+
     Result<T> decode(ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
+        captured.clear();
+        Optional<T> value = decoder.decode(consumerRecord(context, record));
+        if (value.isPresent()) {
+            return new Result<>(value.get(), null);
+        }
+        return new Result<>(null, captured.isEmpty() ? null : captured.get(0));
+    }
+
+    private static ConsumerRecord<byte[], byte[]> consumerRecord(ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
         int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
         long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
         byte[] k = record.key();
         byte[] v = record.value();
-        ConsumerRecord<byte[], byte[]> cr = new ConsumerRecord<>(topic, partition, offset, record.timestamp(),
+        return new ConsumerRecord<>(topic, partition, offset, record.timestamp(),
                 TimestampType.CREATE_TIME, k == null ? -1 : k.length, v == null ? -1 : v.length, k, v,
                 record.headers(), Optional.empty());
-        captured.clear();
-        Optional<T> value = decoder.decode(cr);
-        if (value.isPresent()) {
-            return new Result<>(value.get(), null);
-        }
-        return new Result<>(null, captured.isEmpty() ? null : captured.get(0));
     }
 }

@@ -1,7 +1,13 @@
 package io.edgedistill.processor.topology;
 
+import java.nio.charset.StandardCharsets;
+
+import io.edgedistill.processor.service.LiveModel;
 import io.edgedistill.processor.service.LiveModels;
+import io.edgedistill.processor.service.ProcessorMetrics;
 import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.dlq.ContractChecks;
+import io.edgedistill.schemas.dlq.DeadLetterSink;
 import io.edgedistill.schemas.dlq.DeadLetters;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -10,57 +16,60 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Global processor of {@code models.updates}: decodes each update, verifies it (SHA-256 of the weights,
- * model format, preprocessing spec, classes) through {@link LiveModels}, and keeps the verified raw record
- * of the highest version per model id in the global models store. Undecodable or tampered updates are
- * refused and reported (log, {@code models.rejected} counter, {@code /models}); they never replace the live
- * model. (A global processor cannot write to a topic, so there is no dead letter here.)
+ * Global processor of {@code models.updates}: decodes each update, verifies it through {@link LiveModels}
+ * (signature by a trusted key when keys are configured, SHA-256 of the weights, model format, preprocessing
+ * spec, classes), and keeps the verified raw record of the highest version per model id in the global models
+ * store. Undecodable and refused (tampered, unsigned, incompatible) updates never replace the live model;
+ * they are reported (log, {@code models.rejected} counter, {@code /models}) and sent to
+ * {@code models.updates.dlq} through a plain producer. As for rounds, a restart may dead-letter a record again.
  */
-final class ModelUpdateProcessor implements Processor<String, byte[], Void, Void> {
-    private final Deserializer<ModelUpdate> deserializer;
+final class ModelUpdateProcessor implements Processor<byte[], byte[], Void, Void> {
+    private final Intake<ModelUpdate> intake;
     private final LiveModels models;
+    private final DeadLetterSink deadLetters;
+    private final ProcessorMetrics metrics;
+    private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> store;
 
-    ModelUpdateProcessor(Deserializer<ModelUpdate> deserializer, LiveModels models) {
-        this.deserializer = deserializer;
+    ModelUpdateProcessor(Deserializer<ModelUpdate> deserializer, LiveModels models, DeadLetterSink deadLetters,
+                         ProcessorMetrics metrics) {
+        this.intake = new Intake<>(deserializer, ContractChecks.MODEL_UPDATE, ProcessorTopology.SERVICE + "/models",
+                ProcessorTopology.MAX_GLOBAL_VALUE_BYTES);
         this.models = models;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         store = context.getStateStore(ProcessorTopology.MODELS_STORE);
-        // after a restart the store may have been restored without this processor: load what it holds
-        try (var it = store.all()) {
-            while (it.hasNext()) {
-                var kv = it.next();
-                ModelUpdate u = decode(kv.key, kv.value);
-                if (u != null) {
-                    models.offer(u);
-                }
-            }
-        }
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
+    public void process(Record<byte[], byte[]> record) {
         if (record.value() == null) {
             return; // tombstone: the live model stays until a newer version arrives
         }
-        ModelUpdate u = decode(record.key(), record.value());
-        if (u == null) {
+        Intake.Result<ModelUpdate> r = intake.decode(context, record);
+        if (r.deadLetter() != null) {
+            String key = record.key() == null ? "?" : new String(record.key(), StandardCharsets.UTF_8);
+            models.reject(key, -1, "undecodable or malformed model update: " + r.deadLetter().getErrorMessage());
+            deadLetter(r.deadLetter());
             return;
         }
-        if (models.offer(u).isPresent()) {
-            store.put(u.getModelId(), record.value());
+        ModelUpdate u = r.value();
+        try {
+            if (models.tryOffer(u).isPresent()) {
+                store.put(u.getModelId(), record.value());
+            }
+        } catch (LiveModel.Rejected e) {
+            deadLetter(intake.refuse(context, record, e.getMessage()));
         }
     }
 
-    private ModelUpdate decode(String key, byte[] value) {
-        try {
-            return deserializer.deserialize(ProcessorTopology.MODELS_TOPIC, value);
-        } catch (RuntimeException e) {
-            models.reject(key == null ? "?" : key, -1, "undecodable model update: " + DeadLetters.describe(e));
-            return null;
-        }
+    private void deadLetter(io.edgedistill.schemas.DeadLetter letter) {
+        metrics.modelsDeadLettered.increment();
+        deadLetters.send(letter);
     }
 }

@@ -19,6 +19,7 @@ import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
+import io.edgedistill.schemas.dlq.DeadLetterSink;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -35,13 +36,16 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.LoggerFactory;
 
 /**
  * The distill-processor's Kafka Streams topology (DESIGN §2–3, issue 4 item 2), built from a config and the
  * value serdes (registry-backed in the app, {@code PlainAvroSerde} in unit tests):
  * <pre>
- *  distill.rounds ──▶ global store rounds-store (task → current RoundSpec)
- *  models.updates ──▶ global processor: verify (SHA-256, format, spec) ──▶ models-store + LiveModels
+ *  distill.rounds ──▶ global processor: decode + check ──▶ rounds-store (task → current RoundSpec)
+ *                                                      └─invalid──▶ distill.rounds.dlq (plain producer)
+ *  models.updates ──▶ global processor: verify (signature, SHA-256, format, spec) ──▶ models-store + LiveModels
+ *                                                      └─refused──▶ models.updates.dlq (plain producer)
  *  edge.summaries ─┐ decode + validate vs current round ──invalid──▶ edge.summaries.dlq / edge.knowledge.dlq
  *  edge.knowledge ─┘            │ valid (core summary, key = task)
  *                               ▼ repartition (1 partition per task group)
@@ -60,7 +64,9 @@ public final class ProcessorTopology {
     static final String ROUNDS_TOPIC = Topics.ROUNDS;
     static final String MODELS_TOPIC = Topics.MODEL_UPDATES;
     static final String TRAFFIC_TOPIC = Topics.TRAFFIC;
-    static final int MAX_SUMMARY_BYTES = 4 << 20;
+    /** Below the topics' max.message.bytes (4 MiB), so that an oversized contribution reaches the dead-letter topic. */
+    static final int MAX_SUMMARY_BYTES = 1 << 20;
+    static final int MAX_GLOBAL_VALUE_BYTES = 16 << 20;
     static final String SERVICE = "distill-processor";
 
     /** Value serdes of every topic the topology touches. */
@@ -70,8 +76,17 @@ public final class ProcessorTopology {
                              Serde<io.edgedistill.schemas.SyntheticSet> syntheticSets) {
     }
 
-    /** Shared in-process services the topology feeds. */
-    public record Services(TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics) {
+    /**
+     * Shared in-process services the topology feeds; {@code globalDeadLetters} receives the dead letters of the
+     * global topics (rounds, model updates), which have no stream-task producer.
+     */
+    public record Services(TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics,
+                           DeadLetterSink globalDeadLetters) {
+        /** Services whose global dead letters are only logged (unit tests and benchmarks). */
+        public Services(TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics) {
+            this(targets, models, metrics, letter -> LoggerFactory.getLogger(ProcessorTopology.class).warn(
+                    "dead letter of {} ({}): {}", letter.getSourceTopic(), letter.getErrorClass(), letter.getErrorMessage()));
+        }
     }
 
     private ProcessorTopology() {
@@ -83,12 +98,13 @@ public final class ProcessorTopology {
 
         b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ROUNDS_STORE), Serdes.String(),
                         Serdes.ByteArray()).withLoggingDisabled(),
-                Topics.ROUNDS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("rounds-source"),
-                () -> new StoreAsIsProcessor(ROUNDS_STORE));
+                Topics.ROUNDS, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("rounds-source"),
+                () -> new RoundsGlobalProcessor(serdes.rounds().deserializer(), services.globalDeadLetters(), metrics));
         b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE), Serdes.String(),
                         Serdes.ByteArray()).withLoggingDisabled(),
-                Topics.MODEL_UPDATES, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("models-source"),
-                () -> new ModelUpdateProcessor(serdes.models().deserializer(), services.models()));
+                Topics.MODEL_UPDATES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("models-source"),
+                () -> new ModelUpdateProcessor(serdes.models().deserializer(), services.models(),
+                        services.globalDeadLetters(), metrics));
 
         // --- contributions: summaries and knowledge
         KStream<byte[], ContributionIntakeProcessor.Out> summaries = b

@@ -44,6 +44,8 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
     record Out(AttackAlert alert, DeadLetter deadLetter) {
     }
 
+    /** A flow record is a few hundred bytes; anything beyond this is refused (to the dead-letter topic). */
+    static final int MAX_FLOW_BYTES = 64 << 10;
     private final Deserializer<TrafficFlow> deserializer;
     private final Deserializer<ModelUpdate> modelDeserializer;
     private final LiveModels models;
@@ -85,8 +87,14 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
             if (flow.getFlowId().isEmpty()) {
                 v.add("flowId is empty");
             }
+            for (var e : flow.getNumeric().entrySet()) {
+                if (e.getValue() == null || !Double.isFinite(e.getValue())) {
+                    v.add("feature " + e.getKey() + " is not finite (" + e.getValue() + ")");
+                    break;
+                }
+            }
             return v;
-        }, "distill-processor/traffic-scoring", 1 << 20);
+        }, "distill-processor/traffic-scoring", MAX_FLOW_BYTES);
         this.mirror = new TrafficFlow[capacity];
         this.mirrorSeq = new long[capacity];
         java.util.Arrays.fill(mirrorSeq, -1);

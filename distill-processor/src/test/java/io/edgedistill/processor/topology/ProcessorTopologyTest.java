@@ -25,6 +25,7 @@ import io.edgedistill.schemas.AlertSource;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.ClassSummary;
 import io.edgedistill.schemas.DeadLetter;
+import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.serde.PlainAvroSerde;
@@ -50,6 +51,7 @@ class ProcessorTopologyTest {
     private final TargetsRegistry targets = new TargetsRegistry();
     private final ProcessorMetrics metrics = ProcessorMetrics.inMemory();
     private final LiveModels models = new LiveModels(metrics);
+    private final List<DeadLetter> globalDeadLetters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> rounds;
     private TestInputTopic<String, byte[]> summaries;
@@ -68,7 +70,7 @@ class ProcessorTopologyTest {
         Properties props = ProcessorTopology.streamsConfig(cfg);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
         driver = new TopologyTestDriver(ProcessorTopology.build(cfg, serdes,
-                new ProcessorTopology.Services(targets, models, metrics)), props);
+                new ProcessorTopology.Services(targets, models, metrics, globalDeadLetters::add)), props);
         StringSerializer s = new StringSerializer();
         ByteArraySerializer b = new ByteArraySerializer();
         rounds = driver.createInputTopic(Topics.ROUNDS, s, b);
@@ -256,6 +258,26 @@ class ProcessorTopologyTest {
     }
 
     @Test
+    void badRoundRecordsAreDeadLetteredAndTheCurrentRoundStays() {
+        rounds.pipeInput(Fixtures.TASK, "not avro".getBytes(StandardCharsets.UTF_8));
+        RoundSpec broken = Fixtures.round(2);
+        broken.getNetwork().setCount(0);
+        rounds.pipeInput(Fixtures.TASK, enc(serdes.rounds(), broken));
+        rounds.pipeInput("another-task", enc(serdes.rounds(), Fixtures.round(3))); // key is not the task id
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(ProcessorTopology.ROUNDS_STORE);
+        assertThat(serdes.rounds().deserializer().deserialize(Topics.ROUNDS, store.get(Fixtures.TASK)).getRoundId())
+                .as("the valid round 1 stays current").isEqualTo(1);
+        assertThat(globalDeadLetters).extracting(DeadLetter::getErrorClass)
+                .containsExactly("NotWireFormat", "InvalidRecord", "InvalidRecord");
+        assertThat(globalDeadLetters.get(1).getErrorMessage()).contains("non-positive network dimensions");
+        assertThat(globalDeadLetters.get(2).getErrorMessage()).contains("key must be the task id");
+        assertThat(metrics.roundsDeadLettered.count()).isEqualTo(3);
+        // contributions are still validated against round 1
+        send(Fixtures.summary("edge-a", 1, new long[] {10, 10, 10}, 1));
+        assertThat(targets.latest(Fixtures.TASK)).isPresent();
+    }
+
+    @Test
     void knowledgeJoinsTheTargetsAsAKnowledgeContribution() {
         send(Fixtures.summary("edge-a", 1, new long[] {100, 100, 100}, 1));
         knowledge.pipeInput("edge-a", enc(serdes.knowledge(), Fixtures.knowledge("edge-a", 1, 2, 30)));
@@ -275,9 +297,13 @@ class ProcessorTopologyTest {
         assertThat(models.get(Fixtures.TASK)).hasValueSatisfying(m -> assertThat(m.version()).isEqualTo(1));
         assertThat(models.rejections()).singleElement().satisfies(r -> {
             assertThat(r.version()).isEqualTo(2);
-            assertThat(r.reason()).contains("SHA-256 mismatch");
+            assertThat(r.reason()).contains("BAD_CHECKSUM").contains("SHA-256");
         });
         assertThat(metrics.modelsRejected.count()).isEqualTo(1);
+        assertThat(globalDeadLetters).as("the tampered update is dead-lettered").singleElement().satisfies(d -> {
+            assertThat(d.getSourceTopic()).isEqualTo(Topics.MODEL_UPDATES);
+            assertThat(d.getErrorMessage()).contains("BAD_CHECKSUM");
+        });
 
         traffic.pipeInput("edge-1", enc(serdes.traffic(), Fixtures.flow("edge-1", "f1", 0, 5, "udp")));   // UDPFlood
         traffic.pipeInput("edge-1", enc(serdes.traffic(), Fixtures.flow("edge-1", "f2", 0, 0, "tcp")));   // benign

@@ -67,9 +67,16 @@ public final class EdgeRuntime implements AutoCloseable {
     private final EdgeNode node;
     private final Settings settings;
     private final String edgeId;
+    /** Dead-letter error class of a round that does not move forward in the log. */
+    public static final String STALE_ROUND = "StaleRound";
+    /** Dead-letter error class prefix of a refused model update (followed by the {@link ModelVerifier.Reason}). */
+    public static final String MODEL_REJECTED = "ModelRejected:";
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean warmedUp = new AtomicBoolean();
     private final AtomicBoolean assigned = new AtomicBoolean();
+    /** Highest offset handled per partition of the input topics (survives consumer restarts within this process). */
+    private final Map<TopicPartition, Long> handled = new HashMap<>();
+    private long highestRound;
     private final BlockingQueue<long[]> toScore = new ArrayBlockingQueue<>(50_000);
     private final ExecutorService worker;
     private final AtomicReference<Thread> consumerThread = new AtomicReference<>();
@@ -314,15 +321,27 @@ public final class EdgeRuntime implements AutoCloseable {
                 RoundSpec newestRound = null;
                 boolean swapped = false;
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (r.offset() <= handled.getOrDefault(tp, -1L)) {
+                        continue; // read again after a consumer restart: handled (and reported) the first time
+                    }
+                    handled.put(tp, r.offset());
                     if (r.value() == null) {
                         continue; // tombstone on a compacted topic
                     }
                     if (r.topic().equals(Topics.ROUNDS)) {
                         RoundSpec spec = rounds.decode(r).orElse(null);
-                        if (spec != null && spec.getTaskId().equals(node.settings().taskId())
-                                && (newestRound == null || spec.getRoundId() > newestRound.getRoundId())) {
-                            newestRound = spec;
+                        if (spec == null || !spec.getTaskId().equals(node.settings().taskId())) {
+                            continue;
                         }
+                        if (spec.getRoundId() <= highestRound) {
+                            // a round id that does not move forward in the log: duplicated or replayed
+                            rounds.reject(r, STALE_ROUND, "round " + spec.getRoundId() + " of task " + spec.getTaskId()
+                                    + " is not newer than round " + highestRound + " seen before it");
+                            continue;
+                        }
+                        highestRound = spec.getRoundId();
+                        newestRound = spec;
                     } else {
                         String key = r.key() == null ? "" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
                         if (!key.isEmpty() && !node.slot().relevant(key)) {
@@ -330,7 +349,11 @@ public final class EdgeRuntime implements AutoCloseable {
                         }
                         ModelUpdate u = updates.decode(r).orElse(null);
                         if (u != null) {
-                            swapped |= node.onModelUpdate(u).swapped();
+                            ModelSlot.Decision d = node.onModelUpdate(u);
+                            swapped |= d.swapped();
+                            if (!d.accepted() && d.reason() != ModelVerifier.Reason.NOT_FOR_THIS_EDGE) {
+                                updates.reject(r, MODEL_REJECTED + d.reason(), d.detail());
+                            }
                         }
                     }
                 }

@@ -4,22 +4,18 @@ import java.nio.ByteBuffer;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.edgedistill.core.data.FeatureSpec;
-import io.edgedistill.core.model.MlpModel;
-import io.edgedistill.core.model.ModelFormat;
-import io.edgedistill.core.model.ModelFormatException;
 import io.edgedistill.core.signing.Ed25519Keys;
-import io.edgedistill.core.signing.SignedPayload;
+import io.edgedistill.core.signing.UpdateVerifier;
 import io.edgedistill.schemas.ModelUpdate;
 
 /**
- * Checks a model update before an edge may run it: Ed25519 signature by a trusted key over the canonical
- * payload ({@link SignedPayload}), SHA-256 of the weights, the weight format and the preprocessing it
- * assumes. Version policy (no replay, no downgrade) is the {@link ModelSlot}'s job.
+ * Checks a model update before an edge may run it, with the shared {@link UpdateVerifier} (Ed25519 signature
+ * by a trusted key over the canonical payload, SHA-256 of the weights, the weight format and the
+ * preprocessing it assumes); an edge always requires the signature. Version policy (no replay, no downgrade)
+ * is the {@link ModelSlot}'s job.
  */
 public final class ModelVerifier {
 
@@ -40,11 +36,11 @@ public final class ModelVerifier {
         }
     }
 
-    private final Map<String, PublicKey> trusted;
+    private final UpdateVerifier checks;
 
     /** @param trusted key id → public key */
     public ModelVerifier(Map<String, PublicKey> trusted) {
-        this.trusted = Map.copyOf(trusted);
+        this.checks = UpdateVerifier.signedBy(trusted);
     }
 
     /**
@@ -52,83 +48,33 @@ public final class ModelVerifier {
      * X.509 public key (its id is then {@link Ed25519Keys#keyId}).
      */
     public static ModelVerifier fromConfig(List<String> entries) {
-        Map<String, PublicKey> keys = new LinkedHashMap<>();
-        for (String e : entries == null ? List.<String>of() : entries) {
-            String s = e.trim();
-            if (s.isEmpty()) {
-                continue;
-            }
-            // in Base64, '=' appears only as trailing padding: an '=' followed by key text separates an id
-            int eq = s.indexOf('=');
-            if (eq > 0 && !s.substring(eq + 1).replace("=", "").isEmpty()) {
-                keys.put(s.substring(0, eq).trim(), Ed25519Keys.decodePublic(s.substring(eq + 1)));
-            } else {
-                PublicKey k = Ed25519Keys.decodePublic(s);
-                keys.put(Ed25519Keys.keyId(k), k);
-            }
-        }
-        return new ModelVerifier(keys);
+        return new ModelVerifier(Ed25519Keys.parseTrusted(entries));
     }
 
     public Map<String, PublicKey> trustedKeys() {
-        return trusted;
+        return checks.trustedKeys();
     }
 
     public List<String> trustedKeyIds() {
-        return new ArrayList<>(trusted.keySet());
+        return new ArrayList<>(checks.trustedKeys().keySet());
     }
 
     public Verdict verify(ModelUpdate u) {
-        if (!SignedPayload.ALGORITHM.equals(u.getSignatureAlgorithm())) {
-            return Verdict.refuse(Reason.UNSUPPORTED_ALGORITHM, "signature algorithm " + u.getSignatureAlgorithm());
-        }
-        PublicKey key = trusted.get(u.getSigningKeyId());
-        if (key == null) {
-            return Verdict.refuse(Reason.UNTRUSTED_KEY, "signing key " + u.getSigningKeyId() + " is not trusted "
-                    + trusted.keySet());
-        }
-        byte[] weights = bytes(u.getWeights());
-        String actual = ModelFormat.sha256Hex(weights);
-        if (!actual.equals(u.getSha256())) {
-            return Verdict.refuse(Reason.BAD_CHECKSUM, "SHA-256 of the weights is " + actual + ", update says "
-                    + u.getSha256());
-        }
-        SignedPayload payload;
+        UpdateVerifier.Verified v;
         try {
-            payload = new SignedPayload(u.getModelId(), u.getVersion(), u.getFormat(), u.getSha256(),
-                    u.getSyntheticSetVersion());
-        } catch (IllegalArgumentException e) {
-            return Verdict.refuse(Reason.BAD_SIGNATURE, "unsignable fields: " + e.getMessage());
+            v = checks.verify(candidate(u));
+        } catch (UpdateVerifier.Rejected e) {
+            return Verdict.refuse(Reason.valueOf(e.reason().name()), e.getMessage());
         }
-        if (!payload.verify(key, bytes(u.getSignature()))) {
-            return Verdict.refuse(Reason.BAD_SIGNATURE, "Ed25519 signature does not verify under key "
-                    + u.getSigningKeyId());
-        }
-        if (!u.getFormat().equals("edgedistill-mlp-v" + ModelFormat.VERSION)) {
-            return Verdict.refuse(Reason.BAD_FORMAT, "unknown weight format " + u.getFormat());
-        }
-        MlpModel model;
-        try {
-            model = ModelFormat.read(weights);
-        } catch (ModelFormatException e) {
-            return Verdict.refuse(Reason.BAD_FORMAT, e.getMessage());
-        }
-        FeatureSpec spec;
-        try {
-            spec = FeatureSpec.fromJson(u.getPreprocessing());
-        } catch (RuntimeException e) {
-            return Verdict.refuse(Reason.INCOMPATIBLE, "preprocessing spec does not parse: " + e.getMessage());
-        }
-        if (spec.dim() != model.inputDim()) {
-            return Verdict.refuse(Reason.INCOMPATIBLE, "preprocessing width " + spec.dim() + " != model input "
-                    + model.inputDim());
-        }
-        if (u.getClasses().size() != model.numClasses()) {
-            return Verdict.refuse(Reason.INCOMPATIBLE, u.getClasses().size() + " classes listed, model has "
-                    + model.numClasses() + " outputs");
-        }
-        return new Verdict(new DeployedModel(u.getModelId(), u.getVersion(), u.getSha256(), model, u.getPreprocessing(),
-                spec, List.copyOf(u.getClasses()), u.getSyntheticSetVersion(), Instant.now()), null, "verified");
+        return new Verdict(new DeployedModel(u.getModelId(), u.getVersion(), u.getSha256(), v.model(), u.getPreprocessing(),
+                v.spec(), List.copyOf(u.getClasses()), u.getSyntheticSetVersion(), Instant.now()), null, "verified");
+    }
+
+    /** The fields of an update that {@link UpdateVerifier} checks. */
+    public static UpdateVerifier.Candidate candidate(ModelUpdate u) {
+        return new UpdateVerifier.Candidate(u.getModelId(), u.getVersion(), u.getFormat(), u.getSha256(),
+                u.getSyntheticSetVersion(), u.getSignatureAlgorithm(), u.getSigningKeyId(), bytes(u.getSignature()),
+                bytes(u.getWeights()), u.getPreprocessing(), List.copyOf(u.getClasses()));
     }
 
     static byte[] bytes(ByteBuffer b) {

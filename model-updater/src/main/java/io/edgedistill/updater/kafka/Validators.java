@@ -9,6 +9,7 @@ import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSample;
 import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.schemas.dlq.ContractChecks;
 import io.edgedistill.schemas.dlq.RecordValidator;
 
 /** Semantic checks of the records the updater consumes; failures go to the dead-letter topic. */
@@ -74,13 +75,7 @@ public final class Validators {
         return v;
     };
 
-    public static final RecordValidator<RoundSpec> ROUND = r -> {
-        List<String> v = new ArrayList<>();
-        if (r.getPreprocessing().getJson().isBlank()) {
-            v.add("empty preprocessing spec");
-        }
-        return v;
-    };
+    public static final RecordValidator<RoundSpec> ROUND = ContractChecks.ROUND;
 
-    public static final RecordValidator<ModelUpdate> MODEL_UPDATE = RecordValidator.none();
+    public static final RecordValidator<ModelUpdate> MODEL_UPDATE = ContractChecks.MODEL_UPDATE;
 }

@@ -74,6 +74,14 @@ public final class SafeDecoder<T> {
         return Optional.of(decodedValue);
     }
 
+    /**
+     * Sends a record that decoded but was refused afterwards (e.g. a model update failing verification) to the
+     * dead-letter sink with {@code errorClass} and the reason.
+     */
+    public void reject(ConsumerRecord<byte[], byte[]> record, String errorClass, String message) {
+        refuse(record, errorClass, message);
+    }
+
     public long decodedCount() {
         return decoded.get();
     }
