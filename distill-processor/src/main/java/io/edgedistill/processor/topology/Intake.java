@@ -23,14 +23,21 @@ final class Intake<T> {
     private final List<DeadLetter> captured = new ArrayList<>(1);
     private final SafeDecoder<T> decoder;
     private final String service;
+    private final Deserializer<T> deserializer;
 
     Intake(Deserializer<T> deserializer, RecordValidator<T> validator, String service, int maxValueBytes) {
         this.service = service;
+        this.deserializer = deserializer;
         this.decoder = new SafeDecoder<>(deserializer, validator, captured::add, service, maxValueBytes);
     }
 
     /** Either the decoded valid value or the dead letter. */
     record Result<T>(T value, DeadLetter deadLetter) {
+    }
+
+    /** Decodes a value this processor stored after validating it (no checks, throws if it does not decode). */
+    T decodeTrusted(byte[] value) {
+        return deserializer.deserialize(null, value);
     }
 
     /** A dead letter for a record that decoded but is refused for a reason found after decoding. */

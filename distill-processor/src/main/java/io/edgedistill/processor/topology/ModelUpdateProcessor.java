@@ -62,6 +62,13 @@ final class ModelUpdateProcessor implements Processor<byte[], byte[], Void, Void
         try {
             if (models.tryOffer(u).isPresent()) {
                 store.put(u.getModelId(), record.value());
+            } else {
+                // the log holds each model id's versions in increasing order: an older or equal version after a
+                // newer one is a replay or a downgrade
+                long live = models.get(u.getModelId()).map(LiveModel::version).orElse(0L);
+                models.reject(u.getModelId(), u.getVersion(), "REPLAY_OR_DOWNGRADE");
+                deadLetter(intake.refuse(context, record, "REPLAY_OR_DOWNGRADE: " + u.getModelId() + " v" + u.getVersion()
+                        + " is not newer than the live v" + live));
             }
         } catch (LiveModel.Rejected e) {
             deadLetter(intake.refuse(context, record, e.getMessage()));

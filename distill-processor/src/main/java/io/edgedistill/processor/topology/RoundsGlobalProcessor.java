@@ -14,8 +14,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Global processor of {@code distill.rounds}: keeps the latest valid round spec per task (raw bytes, key = task
- * id) in the global rounds store. A record that does not decode, fails the structural checks or whose key is
- * not its task id never enters the store (the current round stays) and goes to {@code distill.rounds.dlq}
+ * id) in the global rounds store. A record that does not decode, fails the structural checks, whose key is
+ * not its task id or whose round id does not move forward (a duplicate or replayed round) never enters the store (the current round stays) and goes to {@code distill.rounds.dlq}
  * through a plain producer (a global processor has no stream-task producer). Global stores are rebuilt from
  * the topic at every start, so a record may be dead-lettered again after a restart: dead letters carry the
  * source topic/partition/offset to de-duplicate.
@@ -60,6 +60,17 @@ final class RoundsGlobalProcessor implements Processor<byte[], byte[], Void, Voi
             deadLetters.send(intake.refuse(context, record, "round of task '" + r.value().getTaskId()
                     + "' under key '" + key + "' (the key must be the task id)"));
             return;
+        }
+        byte[] current = store.get(key);
+        if (current != null) {
+            long currentId = intake.decodeTrusted(current).getRoundId();
+            if (r.value().getRoundId() <= currentId) {
+                // rounds of a task only move forward in the log: this one is duplicated or replayed
+                metrics.roundsDeadLettered.increment();
+                deadLetters.send(intake.refuse(context, record, "round " + r.value().getRoundId() + " of task '" + key
+                        + "' is not newer than its current round " + currentId + " (duplicate or out of order)"));
+                return;
+            }
         }
         store.put(key, record.value());
     }

@@ -264,14 +264,16 @@ class ProcessorTopologyTest {
         broken.getNetwork().setCount(0);
         rounds.pipeInput(Fixtures.TASK, enc(serdes.rounds(), broken));
         rounds.pipeInput("another-task", enc(serdes.rounds(), Fixtures.round(3))); // key is not the task id
+        rounds.pipeInput(Fixtures.TASK, enc(serdes.rounds(), Fixtures.round(1))); // round 1 again
         KeyValueStore<String, byte[]> store = driver.getKeyValueStore(ProcessorTopology.ROUNDS_STORE);
         assertThat(serdes.rounds().deserializer().deserialize(Topics.ROUNDS, store.get(Fixtures.TASK)).getRoundId())
                 .as("the valid round 1 stays current").isEqualTo(1);
         assertThat(globalDeadLetters).extracting(DeadLetter::getErrorClass)
-                .containsExactly("NotWireFormat", "InvalidRecord", "InvalidRecord");
+                .containsExactly("NotWireFormat", "InvalidRecord", "InvalidRecord", "InvalidRecord");
         assertThat(globalDeadLetters.get(1).getErrorMessage()).contains("non-positive network dimensions");
         assertThat(globalDeadLetters.get(2).getErrorMessage()).contains("key must be the task id");
-        assertThat(metrics.roundsDeadLettered.count()).isEqualTo(3);
+        assertThat(globalDeadLetters.get(3).getErrorMessage()).contains("duplicate or out of order");
+        assertThat(metrics.roundsDeadLettered.count()).isEqualTo(4);
         // contributions are still validated against round 1
         send(Fixtures.summary("edge-a", 1, new long[] {10, 10, 10}, 1));
         assertThat(targets.latest(Fixtures.TASK)).isPresent();
