@@ -52,28 +52,59 @@ public final class Validators {
         return v;
     };
 
+    /**
+     * Knowledge the updater can use without knowing the round: an edge id, classes with non-negative distinct
+     * indices and counts ≥ 1, vectors of K·e (means, second moments) or equal (input moments) length with finite
+     * values. The processor checks the rest against the current round and dead-letters what fails there.
+     */
     public static final RecordValidator<EdgeKnowledge> KNOWLEDGE = k -> {
         List<String> v = new ArrayList<>();
         if (k.getEdgeId().isBlank()) {
             v.add("empty edgeId");
         }
+        if (k.getClasses().isEmpty()) {
+            v.add("no classes");
+        }
+        int len = k.getNumNetworks() * k.getEmbedDim();
+        if (k.getNumNetworks() <= 0 || k.getEmbedDim() <= 0) {
+            v.add("non-positive numNetworks/embedDim " + k.getNumNetworks() + "/" + k.getEmbedDim());
+        }
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
         for (KnowledgeClass kc : k.getClasses()) {
-            if (kc.getClassIndex() < 0) {
-                v.add("negative classIndex");
+            int c = kc.getClassIndex();
+            if (c < 0 || !seen.add(c)) {
+                v.add("classIndex " + c + " negative or repeated");
             }
-            if (kc.getCount() < 0) {
-                v.add("negative count");
+            if (kc.getCount() < 1) {
+                v.add("class " + c + ": count " + kc.getCount() + " < 1");
             }
-            if (kc.getInputMean() != null && kc.getInputVar() != null
-                    && kc.getInputMean().size() != kc.getInputVar().size()) {
-                v.add("inputMean and inputVar differ in length for class " + kc.getClassIndex());
-            }
-            if (kc.getInputMean() != null && kc.getInputMean().stream().anyMatch(f -> f == null || !Float.isFinite(f))) {
-                v.add("non-finite inputMean for class " + kc.getClassIndex());
+            finite(v, "class " + c + " means", kc.getMeans(), len);
+            finite(v, "class " + c + " secondMoments", kc.getSecondMoments(), len);
+            int dIn = kc.getInputMean() == null ? -1 : kc.getInputMean().size();
+            finite(v, "class " + c + " inputMean", kc.getInputMean(), dIn);
+            finite(v, "class " + c + " inputVar", kc.getInputVar(), dIn);
+            if (v.size() > 5) {
+                break;
             }
         }
         return v;
     };
+
+    private static void finite(List<String> v, String what, List<Float> values, int expected) {
+        if (values == null) {
+            return;
+        }
+        if (expected >= 0 && values.size() != expected) {
+            v.add(what + " has " + values.size() + " floats, expected " + expected);
+            return;
+        }
+        for (Float f : values) {
+            if (f == null || !Float.isFinite(f)) {
+                v.add(what + " has a non-finite value");
+                return;
+            }
+        }
+    }
 
     public static final RecordValidator<RoundSpec> ROUND = ContractChecks.ROUND;
 
