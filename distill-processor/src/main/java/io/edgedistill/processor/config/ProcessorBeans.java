@@ -51,7 +51,7 @@ public class ProcessorBeans {
     @Singleton
     @Bean(preDestroy = "close")
     KafkaPublisher publisher(ProcessorConfig cfg) {
-        return new KafkaPublisher(cfg.getBootstrapServers(), AvroSerdes.serializer(cfg.getRegistryUrl(), false));
+        return new KafkaPublisher(cfg.getBootstrapServers(), cfg.kafkaSecurity(), AvroSerdes.serializer(cfg.getRegistryUrl(), false));
     }
 
     @Singleton

@@ -52,7 +52,7 @@ public class ProcessorLifecycle {
             return;
         }
         try {
-            for (SyntheticSet s : TopicReader.readAll(config.getBootstrapServers(), Topics.SYNTHETIC_SETS,
+            for (SyntheticSet s : TopicReader.readAll(config.getBootstrapServers(), config.kafkaSecurity(), Topics.SYNTHETIC_SETS,
                     serdes.syntheticSets().deserializer(), Duration.ofSeconds(30))) {
                 sets.update(s);
             }
