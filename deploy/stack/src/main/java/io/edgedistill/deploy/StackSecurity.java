@@ -84,7 +84,17 @@ public final class StackSecurity {
 
     /** Writes the principal's client properties file for {@code bootstrapServers}; returns its path. */
     public Path writeClientProperties(String principal, String bootstrapServers) {
-        Properties p = clientSecurity(principal).toProperties();
+        return writeClientProperties(principal, bootstrapServers, "SASL_PLAINTEXT", Map.of());
+    }
+
+    /**
+     * Writes the principal's client properties file: {@code protocol} (SASL_PLAINTEXT or SASL_SSL), SCRAM-SHA-512 with
+     * the principal's password, and {@code extra} settings (e.g. the TLS trust store every client of a cluster shares).
+     */
+    public Path writeClientProperties(String principal, String bootstrapServers, String protocol, Map<String, String> extra) {
+        Properties p = new Properties();
+        p.putAll(extra);
+        p.putAll(KafkaClientSecurity.sasl(protocol, KafkaBroker.MECHANISM, principal, password(principal)).settings());
         p.put("bootstrap.servers", bootstrapServers);
         Path file = clientProperties(principal);
         try {
@@ -128,6 +138,13 @@ public final class StackSecurity {
             throw new StackException("Interrupted while creating SCRAM users", e);
         }
         return List.copyOf(names);
+    }
+
+    /** Drops the principal's password: the next {@link #password} generates a new one (rotation). */
+    public synchronized void forget(String principal) {
+        if (passwords.remove(principal) != null) {
+            store();
+        }
     }
 
     private Path credentialsFile() {

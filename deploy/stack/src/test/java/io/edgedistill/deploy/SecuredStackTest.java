@@ -76,9 +76,12 @@ class SecuredStackTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (stack != null) {
             stack.close();
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 
@@ -333,6 +336,31 @@ class SecuredStackTest {
             Set<AclBinding> now = Set.copyOf(admin.describeAcls(AclBindingFilter.ANY).values().get());
             assertThat(now).doesNotContain(drift).contains(foreign);
             admin.deleteAcls(List.of(foreign.toFilter())).all().get();
+        }
+    }
+
+    @Test
+    void provisionCreatesMissingUsersOnlyAndTheirFilesWork() throws Exception {
+        Path creds = dir.resolve("provisioned");
+        int rc = new picocli.CommandLine(new ProvisionMain()).execute("--bootstrap-server", stack.bootstrapServers(),
+                "--command-config", stack.clientProperties("admin").toString(), "--replication-factor", "1",
+                "--credentials-dir", creds.toString(), "--edge", "edge-1,edge-2,edge-9");
+        assertThat(rc).isZero();
+        // existing users kept their passwords: no file for them, and the stack's own files still work
+        assertThat(creds.resolve("edge-1.properties")).doesNotExist();
+        assertThat(creds.resolve("distill-processor.properties")).doesNotExist();
+        send("edge-1", "edge.summaries", "edge-1");
+        KafkaClientSecurity edge9 = KafkaClientSecurity.fromFile(creds.resolve("edge-9.properties"));
+        try (KafkaProducer<byte[], byte[]> p = producer(edge9)) {
+            p.send(new ProducerRecord<>("edge.traffic", "edge-9".getBytes(), VALUE)).get();
+            assertThatThrownBy(() -> p.send(new ProducerRecord<>("models.updates", "edge-9".getBytes(), VALUE)).get())
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        try (Admin admin = stack.admin()) {
+            admin.deleteAcls(List.of(new AclBindingFilter(
+                    new org.apache.kafka.common.resource.ResourcePatternFilter(ResourceType.ANY, null, PatternType.ANY),
+                    new org.apache.kafka.common.acl.AccessControlEntryFilter("User:edge-9", null, AclOperation.ANY,
+                            AclPermissionType.ANY)))).all().get();
         }
     }
 
