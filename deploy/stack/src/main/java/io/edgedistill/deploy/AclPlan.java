@@ -81,7 +81,7 @@ public final class AclPlan {
     private final Role edges;
 
     private AclPlan(Map<String, Role> principals, Role edges) {
-        this.principals = Map.copyOf(principals);
+        this.principals = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(principals));
         this.edges = edges;
     }
 

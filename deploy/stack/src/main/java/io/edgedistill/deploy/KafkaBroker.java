@@ -155,6 +155,9 @@ public final class KafkaBroker implements AutoCloseable {
         } else if (security != null && !Files.exists(marker)) {
             throw new StackException("The Kafka data in " + logDir + " were formatted for an unsecured broker: its metadata hold no "
                     + "SCRAM credentials for the secured one. Use another data directory, or delete " + dataDir + " to start afresh.");
+        } else if (security == null && Files.exists(marker)) {
+            throw new StackException("The Kafka data in " + logDir + " belong to a secured broker: start it secured (--secured), "
+                    + "not without authentication and ACLs, or use another data directory.");
         }
         List<String> run = javaCommand("kafka.Kafka");
         run.add(config.toString());
