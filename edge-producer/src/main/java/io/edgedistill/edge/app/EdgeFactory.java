@@ -75,9 +75,14 @@ public class EdgeFactory {
                 alertThreshold, maxAlerts, labelled);
         TrafficStreamer.Settings ts = new TrafficStreamer.Settings(rate, queueCapacity, bufferMemory, maxBlockMs, lingerMs,
                 batchSize, compression, 0);
+        KafkaClientSecurity security = KafkaClientSecurity.resolve(clientProperties, securityProtocol, saslMechanism, saslUsername,
+                saslPassword);
+        // an edge's principal is its id (acls.yaml): another edge's credentials are a configuration error
+        security.username().filter(user -> !user.equals(edgeId)).ifPresent(user -> {
+            throw new IllegalArgumentException("edge.id " + edgeId + " connects to Kafka as " + user + ": an edge's Kafka user is its id");
+        });
         EdgeRuntime rt = EdgeRuntime.create(es, data, verifier,
-                new EdgeRuntime.Settings(bootstrap, registry, ts, traffic, scoreBatch, knowledgeInterval,
-                        KafkaClientSecurity.resolve(clientProperties, securityProtocol, saslMechanism, saslUsername, saslPassword)));
+                new EdgeRuntime.Settings(bootstrap, registry, ts, traffic, scoreBatch, knowledgeInterval, security));
         register(meters, rt);
         rt.start();
         return rt;
