@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import io.edgedistill.schemas.security.KafkaClientSecurity;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import io.edgedistill.schemas.security.KafkaClientSecurity;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,7 @@ public final class KafkaBroker implements AutoCloseable {
     public static final String MECHANISM = "SCRAM-SHA-512";
     static final String AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
     /** Written next to the storage when it was formatted for a secured broker. */
-    private static final String SECURED_MARKER = "secured-format";
+    static final String SECURED_MARKER = "secured-format";
 
     /**
      * Credentials of a secured broker.

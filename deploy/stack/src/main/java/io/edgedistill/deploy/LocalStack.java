@@ -51,6 +51,11 @@ public final class LocalStack implements AutoCloseable {
         int kafkaPort = b.kafkaPort > 0 ? b.kafkaPort : Preflight.freePort();
         int controllerPort = b.controllerPort > 0 ? b.controllerPort : Preflight.freePort();
         int registryPort = b.registryPort > 0 ? b.registryPort : Preflight.freePort();
+        if (b.secured && Files.exists(dataDir.resolve("kafka").resolve(KafkaBroker.SECURED_MARKER))
+                && !Files.exists(dataDir.resolve("security").resolve("credentials.properties"))) {
+            throw new StackException("The secured broker data in " + dataDir + " have lost their credentials ("
+                    + dataDir.resolve("security") + "): the broker could not authenticate to itself. Use another data directory.");
+        }
         this.security = b.secured ? StackSecurity.in(dataDir.resolve("security")) : null;
         this.aclPlan = b.secured ? AclPlan.standard() : null;
         b.edges.forEach(e -> edges.add(AclPlan.requireEdgeId(e)));

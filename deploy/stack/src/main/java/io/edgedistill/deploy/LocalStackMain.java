@@ -45,8 +45,8 @@ public final class LocalStackMain implements Callable<Integer> {
         try {
             stack = LocalStack.builder().dataDir(dataDir).kafkaPort(kafkaPort).controllerPort(controllerPort)
                     .registryPort(registryPort).secured(secured).edges(secured ? edges : List.of()).build();
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+        } catch (IllegalArgumentException | StackException e) {
+            System.err.println("Stack did not start: " + e.getMessage());
             return 2;
         }
         try {
