@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.edgedistill.updater.kafka.KafkaModelPublisher;
 import io.edgedistill.updater.kafka.UpdaterKafkaLoop;
 import io.edgedistill.updater.service.ModelPublisher;
@@ -101,12 +102,23 @@ public class UpdaterFactory {
                 .toArray();
     }
 
+    /** How every Kafka client of the updater authenticates ({@code updater.kafka.*}; plaintext when blank). */
+    @Singleton
+    KafkaClientSecurity kafkaSecurity(@Value("${updater.kafka.client-properties:}") String clientProperties,
+                                      @Value("${updater.kafka.security-protocol:}") String protocol,
+                                      @Value("${updater.kafka.sasl-mechanism:}") String mechanism,
+                                      @Value("${updater.kafka.sasl-username:}") String username,
+                                      @Value("${updater.kafka.sasl-password:}") String password) {
+        return KafkaClientSecurity.resolve(clientProperties, protocol, mechanism, username, password);
+    }
+
     @Singleton
     @Requires(property = "updater.kafka.enabled", notEquals = "false")
     @Bean(preDestroy = "close")
     KafkaModelPublisher kafkaPublisher(@Value("${updater.kafka.bootstrap-servers:127.0.0.1:9092}") String bootstrap,
-                                       @Value("${updater.kafka.registry-url:`http://127.0.0.1:8081/apis/registry/v3`}") String registry) {
-        return new KafkaModelPublisher(bootstrap, registry, "model-updater");
+                                       @Value("${updater.kafka.registry-url:`http://127.0.0.1:8081/apis/registry/v3`}") String registry,
+                                       KafkaClientSecurity security) {
+        return new KafkaModelPublisher(bootstrap, registry, "model-updater", security);
     }
 
     @Singleton
@@ -141,7 +153,8 @@ public class UpdaterFactory {
     UpdaterKafkaLoop kafkaLoop(ModelUpdateService service,
                                @Value("${updater.kafka.bootstrap-servers:127.0.0.1:9092}") String bootstrap,
                                @Value("${updater.kafka.registry-url:`http://127.0.0.1:8081/apis/registry/v3`}") String registry,
-                               @Value("${updater.kafka.group-id:model-updater}") String groupId) {
+                               @Value("${updater.kafka.group-id:model-updater}") String groupId,
+                               KafkaClientSecurity security) {
         Thread warmUp = new Thread(() -> {
             try {
                 service.warmUp();
@@ -151,9 +164,9 @@ public class UpdaterFactory {
         }, "updater-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
-        UpdaterKafkaLoop loop = new UpdaterKafkaLoop(service, bootstrap, registry, groupId);
+        UpdaterKafkaLoop loop = new UpdaterKafkaLoop(service, bootstrap, registry, groupId, security);
         loop.start();
-        LOG.info("model-updater Kafka loop started against {} / {}", bootstrap, registry);
+        LOG.info("model-updater Kafka loop started against {} / {} as {}", bootstrap, registry, security);
         return loop;
     }
 }

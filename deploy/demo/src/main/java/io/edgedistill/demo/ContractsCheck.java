@@ -47,16 +47,24 @@ public final class ContractsCheck {
 
     private final String bootstrap;
     private final String registryUrl;
+    private final io.edgedistill.schemas.security.KafkaClientSecurity security;
 
     public ContractsCheck(String bootstrap, String registryUrl) {
+        this(bootstrap, registryUrl, io.edgedistill.schemas.security.KafkaClientSecurity.none());
+    }
+
+    /** A check whose clients connect as {@code security}'s principal (one that may write every topic: the admin). */
+    public ContractsCheck(String bootstrap, String registryUrl, io.edgedistill.schemas.security.KafkaClientSecurity security) {
         this.bootstrap = bootstrap;
         this.registryUrl = registryUrl;
+        this.security = security;
     }
 
     public List<Outcome> roundTripEveryContract(long seed) {
         Map<String, SpecificRecord> samples = ContractSamples.all(seed);
         Map<String, Object> pcfg = new HashMap<>(AvroSerdes.producerValueConfig(registryUrl));
         pcfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        security.applyTo(pcfg);
         pcfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         pcfg.put(ProducerConfig.ACKS_CONFIG, "all");
         pcfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -92,11 +100,12 @@ public final class ContractsCheck {
         byte[] garbage = ("not avro " + UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Map<String, Object> pcfg = new HashMap<>();
         pcfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        security.applyTo(pcfg);
         pcfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         pcfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pcfg);
              KafkaConsumer<byte[], byte[]> consumer = rawConsumer();
-             KafkaDeadLetterSink sink = new KafkaDeadLetterSink(bootstrap, registryUrl, Map.of())) {
+             KafkaDeadLetterSink sink = new KafkaDeadLetterSink(bootstrap, registryUrl, security, Map.of())) {
             RecordMetadata md = producer.send(new ProducerRecord<>(Topics.SUMMARIES, "edge-bad".getBytes(), garbage)).get();
             ConsumerRecord<byte[], byte[]> raw = readAt(consumer, md.topic(), md.partition(), md.offset());
             SafeDecoder<SpecificRecord> safe = new SafeDecoder<>(AvroSerdes.deserializer(registryUrl, false),
@@ -129,6 +138,7 @@ public final class ContractsCheck {
     private KafkaConsumer<byte[], byte[]> rawConsumer() {
         Map<String, Object> ccfg = new HashMap<>();
         ccfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        security.applyTo(ccfg);
         ccfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         ccfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         ccfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

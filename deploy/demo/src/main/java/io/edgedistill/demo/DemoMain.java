@@ -48,6 +48,10 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = "--keep-logs", description = "Keep the stack's and services' logs (printed path).")
     boolean keepLogs;
 
+    @Option(names = "--secured", description = "Run on a secured stack: SASL/SCRAM-SHA-512 and the ACLs of acls.yaml, every "
+            + "service and edge under its own principal.")
+    boolean secured;
+
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
@@ -56,7 +60,7 @@ public final class DemoMain implements Callable<Integer> {
         System.out.println("Starting the local stack (Kafka KRaft broker + Apicurio Registry) ...");
         LocalStack stack;
         try {
-            stack = LocalStack.builder().dataDir(dir.resolve("stack")).build().start();
+            stack = LocalStack.builder().dataDir(dir.resolve("stack")).secured(secured).build().start();
         } catch (StackException e) {
             System.err.println("The local stack did not start: " + e.getMessage());
             return 2;
@@ -68,6 +72,10 @@ public final class DemoMain implements Callable<Integer> {
             TopicPlan.Result topics = stack.topicResult();
             System.out.printf("  topics: %d created from topics.yaml (%d compacted)%n", topics.created().size(),
                     stack.topicPlan().topics().stream().filter(TopicPlan.Topic::compacted).count());
+            if (stack.secured()) {
+                System.out.printf("  secured: SASL/SCRAM-SHA-512, %d ACLs from acls.yaml for %s; everything else denied%n",
+                        stack.aclResult().created().size() + stack.aclResult().unchanged(), stack.aclPlan().servicePrincipals());
+            }
             int rc = 0;
             if (!contractsOnly) {
                 LoopDemo.Options options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, maxRounds, seed, java.util.Map.of());
@@ -89,7 +97,8 @@ public final class DemoMain implements Callable<Integer> {
     }
 
     private static boolean checkContracts(LocalStack stack) {
-        ContractsCheck check = new ContractsCheck(stack.bootstrapServers(), stack.registryUrl());
+        // the check writes one record to every topic: on a secured stack only the admin may
+        ContractsCheck check = new ContractsCheck(stack.bootstrapServers(), stack.registryUrl(), stack.clientSecurity("admin"));
         System.out.println();
         System.out.println("Contracts: one record of every schema produced through the registry and read back");
         System.out.printf("  %-24s %-14s %9s %6s %6s%n", "topic", "schema", "schema-id", "bytes", "equal");

@@ -83,6 +83,10 @@ final class LoopDemo {
         procProps.put("processor.open-round-on-start", "false");
         procProps.put("ai.djl.pytorch.num_threads", "1");
         procProps.put("processor.dataset", o.dataset() == null ? "generated" : o.dataset().toAbsolutePath().toString());
+        if (stack.secured()) {
+            // each service authenticates as its own principal; the file keeps the password off the command line
+            procProps.put("processor.client-properties", stack.clientProperties("distill-processor").toString());
+        }
         Map<String, String> updProps = new LinkedHashMap<>();
         updProps.put("updater.kafka.bootstrap-servers", stack.bootstrapServers());
         updProps.put("updater.kafka.registry-url", stack.registryUrl());
@@ -92,6 +96,9 @@ final class LoopDemo {
         updProps.put("updater.training.personalised-tolerance", "0.05");
         updProps.putAll(o.updaterOverrides());
         updProps.put("updater.kafka.group-id", "model-updater-demo-" + UUID.randomUUID());
+        if (stack.secured()) {
+            updProps.put("updater.kafka.client-properties", stack.clientProperties("model-updater").toString());
+        }
         try (ServiceProcess processor = ServiceProcess.start(repo, "distill-processor", "io.edgedistill.processor.ProcessorApplication",
                 procProps, dir, "1g");
              ServiceProcess updater = ServiceProcess.start(repo, "model-updater", "io.edgedistill.updater.ModelUpdaterApplication",
@@ -111,6 +118,10 @@ final class LoopDemo {
         }
     }
 
+    private static String edgeId(int i) {
+        return String.format("edge-%02d", i);
+    }
+
     private Outcome withEdges(ServiceProcess processor, ServiceProcess updater, String trusted) throws Exception {
         System.out.printf("Starting %d simulated edges (Dirichlet beta %.2f shards of %s) ...%n", o.edges(), o.beta(),
                 o.dataset() == null ? o.rows() + " rows of generated 5G-NIDD-schema data" : o.dataset());
@@ -119,11 +130,21 @@ final class LoopDemo {
         long rawBytes = 0;
         // 20 flows/s per edge: enough to show scoring and alerts, little enough to leave the 2 cores to learning
         TrafficStreamer.Settings traffic = new TrafficStreamer.Settings(20, 10_000, 32L << 20, 60_000, 5, 64 << 10, "none", 0);
+        if (stack.secured()) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < o.edges(); i++) {
+                ids.add(edgeId(i));
+            }
+            stack.addEdges(ids);
+            System.out.printf("  secured: every edge connects as its own principal (%s ... %s), the observer as operator%n",
+                    ids.get(0), ids.get(ids.size() - 1));
+        }
         List<LocalData> shards = o.dataset() == null ? LocalData.generatedShards(o.seed(), o.rows(), o.edges(), o.beta())
                 : LocalData.csvShards(o.dataset(), o.rows(), o.edges(), o.beta(), o.seed());
-        try (TopicObserver observer = new TopicObserver(stack.bootstrapServers(), stack.registryUrl())) {
+        try (TopicObserver observer = new TopicObserver(stack.bootstrapServers(), stack.registryUrl(),
+                stack.clientSecurity("operator"))) {
             for (int i = 0; i < o.edges(); i++) {
-                String id = String.format("edge-%02d", i);
+                String id = edgeId(i);
                 LocalData data = shards.get(i);
                 rawBytes += (long) data.size() * FiveGNiddSchema.FEATURE_COLUMNS.size() * 4L;
                 // during the rounds no edge reports knowledge (threshold 0): the drift phase shows it on one edge
@@ -225,7 +246,8 @@ final class LoopDemo {
     private EdgeRuntime startEdge(String id, LocalData data, double knowledgeThreshold, String trusted, TrafficStreamer.Settings traffic) {
         EdgeSettings settings = new EdgeSettings(id, TASK, "", true, knowledgeThreshold, 0.6f, 0.5, 50, true);
         EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
-                new EdgeRuntime.Settings(stack.bootstrapServers(), stack.registryUrl(), traffic, true, 512, Duration.ofSeconds(3)));
+                new EdgeRuntime.Settings(stack.bootstrapServers(), stack.registryUrl(), traffic, true, 512, Duration.ofSeconds(3),
+                        stack.clientSecurity(id)));
         edge.start();
         return edge;
     }

@@ -45,8 +45,14 @@ final class TopicObserver implements AutoCloseable {
     private final Thread thread;
 
     TopicObserver(String bootstrap, String registryUrl) {
+        this(bootstrap, registryUrl, io.edgedistill.schemas.security.KafkaClientSecurity.none());
+    }
+
+    /** An observer that reads as {@code security}'s principal (the operator's, on a secured stack). */
+    TopicObserver(String bootstrap, String registryUrl, io.edgedistill.schemas.security.KafkaClientSecurity security) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        security.applyTo(cfg);
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import io.edgedistill.schemas.security.KafkaClientSecurity;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -22,8 +23,53 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Apache Kafka broker in KRaft mode (combined broker + controller, one node) run as its own JVM from
  * the Maven Central jars. Storage is formatted on first start; data survive restarts in {@code dataDir}.
+ *
+ * <p>With a {@link Security} the broker is secured: its client listener takes SASL/SCRAM-SHA-512 only, the
+ * KRaft {@code StandardAuthorizer} denies every operation no ACL allows ({@code allow.everyone.if.no.acl.found=false}),
+ * the node talks to itself (inter-broker: transaction markers) over the client listener as the super user
+ * {@code nodeUser}, and to its controller over a SASL/PLAIN controller listener (the controller cannot use SCRAM:
+ * SCRAM credentials live in the metadata log it serves). The SCRAM credentials of {@code nodeUser} and of the
+ * operator super user {@code adminUser} are written into the metadata log when storage is formatted
+ * ({@code StorageTool format --add-scram}), so they exist before the broker first starts.
  */
 public final class KafkaBroker implements AutoCloseable {
+
+    /** The client listener's SASL mechanism. */
+    public static final String MECHANISM = "SCRAM-SHA-512";
+    static final String AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
+    /** Written next to the storage when it was formatted for a secured broker. */
+    static final String SECURED_MARKER = "secured-format";
+
+    /**
+     * Credentials of a secured broker.
+     *
+     * @param nodeUser      the broker's own identity (inter-broker and controller connections), a super user
+     * @param adminUser     the operators' super user (topics, users, ACLs)
+     */
+    public record Security(String nodeUser, String nodePassword, String adminUser, String adminPassword) {
+        public Security {
+            for (String u : List.of(nodeUser, adminUser)) {
+                if (!u.matches("[A-Za-z0-9_-]+")) {
+                    throw new IllegalArgumentException("super user names are [A-Za-z0-9_-]+, not " + u);
+                }
+            }
+            for (String p : List.of(nodePassword, adminPassword)) {
+                if (!p.matches("[A-Za-z0-9]{16,}")) {
+                    throw new IllegalArgumentException("broker passwords are at least 16 letters and digits");
+                }
+            }
+        }
+
+        /** The operators' client settings (a super user). */
+        public KafkaClientSecurity adminClient() {
+            return KafkaClientSecurity.scram(adminUser, adminPassword);
+        }
+
+        @Override
+        public String toString() {
+            return "Security[node=" + nodeUser + ", admin=" + adminUser + "]";
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
     private static final long MIN_FREE_DISK = 256L << 20;
@@ -33,9 +79,17 @@ public final class KafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final Map<String, String> extraConfig;
     private final List<String> jvmOptions;
+    private final Security security;
     private ChildProcess process;
 
     public KafkaBroker(Path dataDir, int port, int controllerPort, Map<String, String> extraConfig, List<String> jvmOptions) {
+        this(dataDir, port, controllerPort, extraConfig, jvmOptions, null);
+    }
+
+    /** A secured broker when {@code security} is not null (see the class comment). */
+    public KafkaBroker(Path dataDir, int port, int controllerPort, Map<String, String> extraConfig, List<String> jvmOptions,
+                       Security security) {
+        this.security = security;
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
@@ -55,6 +109,15 @@ public final class KafkaBroker implements AutoCloseable {
         return dataDir;
     }
 
+    public boolean secured() {
+        return security != null;
+    }
+
+    /** The settings of a client of the operators' super user (plaintext for an unsecured broker). */
+    public KafkaClientSecurity adminClient() {
+        return security == null ? KafkaClientSecurity.none() : security.adminClient();
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }
@@ -69,12 +132,32 @@ public final class KafkaBroker implements AutoCloseable {
         Preflight.requirePortFree(controllerPort, "Kafka controller listener");
         Path config = writeConfig();
         Path logDir = dataDir.resolve("kafka-logs");
+        Path marker = dataDir.resolve(SECURED_MARKER);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             String clusterId = Uuid.randomUuid().toString();
-            LOG.info("formatting Kafka storage in {} (cluster id {})", logDir, clusterId);
+            LOG.info("formatting Kafka storage in {} (cluster id {}{})", logDir, clusterId, security == null ? "" : ", secured");
             List<String> format = javaCommand("kafka.tools.StorageTool");
             format.addAll(List.of("format", "-t", clusterId, "-c", config.toString()));
-            ChildProcess.runToCompletion("kafka-storage-format", format, dataDir, dataDir.resolve("format.log"), Duration.ofSeconds(60));
+            Path argFile = dataDir.resolve("format.args");
+            if (security != null) {
+                // SCRAM credentials in the bootstrap metadata: the broker and the operator can authenticate at first
+                // start. Passed in an owner-only java @argfile, so the passwords never show on a command line.
+                format.addAll(List.of("--add-scram", scram(security.nodeUser(), security.nodePassword()),
+                        "--add-scram", scram(security.adminUser(), security.adminPassword())));
+                format = argFileCommand(format, argFile);
+            }
+            try {
+                ChildProcess.runToCompletion("kafka-storage-format", format, dataDir, dataDir.resolve("format.log"), Duration.ofSeconds(60));
+            } finally {
+                deleteQuietly(argFile);
+            }
+            writeMarker(marker);
+        } else if (security != null && !Files.exists(marker)) {
+            throw new StackException("The Kafka data in " + logDir + " were formatted for an unsecured broker: its metadata hold no "
+                    + "SCRAM credentials for the secured one. Use another data directory, or delete " + dataDir + " to start afresh.");
+        } else if (security == null && Files.exists(marker)) {
+            throw new StackException("The Kafka data in " + logDir + " belong to a secured broker: start it secured (--secured), "
+                    + "not without authentication and ACLs, or use another data directory.");
         }
         List<String> run = javaCommand("kafka.Kafka");
         run.add(config.toString());
@@ -104,6 +187,46 @@ public final class KafkaBroker implements AutoCloseable {
         stop();
     }
 
+    private static String scram(String user, String password) {
+        return MECHANISM + "=[name=" + user + ",password=" + password + "]";
+    }
+
+    /** {@code java <options> @file} where the file holds {@code -cp}, the class path, the main class and its arguments. */
+    private List<String> argFileCommand(List<String> command, Path argFile) {
+        int cp = command.indexOf("-cp");
+        StringBuilder sb = new StringBuilder();
+        for (String arg : command.subList(cp, command.size())) {
+            sb.append('"').append(arg.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
+        }
+        try {
+            Secrets.writeOwnerOnly(argFile, sb.toString());
+        } catch (IOException e) {
+            throw new StackException("Cannot write " + argFile, e);
+        }
+        List<String> out = new ArrayList<>(command.subList(0, cp));
+        out.add("@" + argFile);
+        return out;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", file, e.toString());
+        }
+    }
+
+    private void writeMarker(Path marker) {
+        if (security == null) {
+            return;
+        }
+        try {
+            Files.writeString(marker, "formatted with SCRAM credentials for " + security.nodeUser() + " and " + security.adminUser() + "\n");
+        } catch (IOException e) {
+            throw new StackException("Cannot write " + marker, e);
+        }
+    }
+
     Path logFile() {
         return dataDir.resolve("broker.log");
     }
@@ -111,6 +234,7 @@ public final class KafkaBroker implements AutoCloseable {
     private boolean answersMetadata() {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        adminClient().applyTo(props);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
@@ -156,17 +280,52 @@ public final class KafkaBroker implements AutoCloseable {
         cfg.put("group.initial.rebalance.delay.ms", "0");
         cfg.put("message.max.bytes", String.valueOf(16 << 20));
         cfg.put("log.cleaner.backoff.ms", "5000");
+        if (security != null) {
+            cfg.putAll(securedListeners());
+        }
         cfg.putAll(extraConfig);
         StringBuilder sb = new StringBuilder("# written by EdgeDistill's local stack\n");
         cfg.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
         Path file = dataDir.resolve("server.properties");
         try {
             Files.createDirectories(dataDir);
-            Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+            if (security != null) {
+                Secrets.writeOwnerOnly(file, sb.toString()); // holds the node's passwords
+            } else {
+                Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             throw new StackException("Cannot write " + file + ": " + e.getMessage(), e);
         }
         return file;
+    }
+
+    /**
+     * The secured node: SCRAM on the client listener (also the inter-broker one), PLAIN on the controller
+     * listener (its only user is the node itself), the KRaft authorizer with deny by default.
+     */
+    private Map<String, String> securedListeners() {
+        String node = KafkaClientSecurity.jaasConfig(MECHANISM, security.nodeUser(), security.nodePassword());
+        String controller = KafkaClientSecurity.jaasConfig("PLAIN", security.nodeUser(), security.nodePassword())
+                .replaceFirst(";$", " user_" + security.nodeUser() + "=\"" + security.nodePassword() + "\";");
+        Map<String, String> cfg = new LinkedHashMap<>();
+        cfg.put("listeners", "CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        cfg.put("advertised.listeners", "CLIENT://127.0.0.1:" + port);
+        cfg.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        cfg.put("inter.broker.listener.name", "CLIENT");
+        cfg.put("sasl.enabled.mechanisms", MECHANISM);
+        cfg.put("listener.name.client.sasl.enabled.mechanisms", MECHANISM);
+        cfg.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        cfg.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
+        cfg.put("sasl.mechanism.controller.protocol", "PLAIN");
+        cfg.put("listener.name.client.scram-sha-512.sasl.jaas.config", node);
+        cfg.put("listener.name.controller.plain.sasl.jaas.config", controller);
+        cfg.put("authorizer.class.name", AUTHORIZER);
+        cfg.put("allow.everyone.if.no.acl.found", "false");
+        cfg.put("super.users", "User:" + security.nodeUser() + ";User:" + security.adminUser());
+        // a refused login answers after this delay, which slows down password guessing
+        cfg.put("connection.failed.authentication.delay.ms", "500");
+        return cfg;
     }
 
     private Path writeLogbackConfig() {

@@ -4,11 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 import org.apache.kafka.clients.admin.Admin;
+import io.edgedistill.schemas.security.KafkaClientSecurity;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * The whole local stack: a Kafka broker and an Apicurio Registry, each its own JVM, plus the topic plan.
  * Started by the demo, by {@code LocalStackMain --keep-running} and, once per test run, by
  * {@link LocalStackExtension}.
+ *
+ * <p>{@link Builder#secured(boolean) Secured}, the broker takes SASL/SCRAM-SHA-512 clients only and authorises every
+ * request against the ACL plan ({@code acls.yaml}, {@link AclPlan}): on start the stack creates a SCRAM user with a
+ * generated password for every principal of the plan and every edge named ({@link Builder#edges},
+ * {@link #addEdges}), applies the ACLs, and writes a client properties file per principal under
+ * {@code <data dir>/security/} ({@link #clientProperties}); the operator's super user is {@code admin}.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -26,7 +38,11 @@ public final class LocalStack implements AutoCloseable {
     private final ApicurioRegistry registry;
     private final TopicPlan plan;
     private final Duration startTimeout;
+    private final StackSecurity security;
+    private final AclPlan aclPlan;
+    private final Set<String> edges = new LinkedHashSet<>();
     private TopicPlan.Result topicResult;
+    private AclPlan.Result aclResult;
     private Duration brokerStartup = Duration.ZERO;
     private Duration registryStartup = Duration.ZERO;
 
@@ -35,9 +51,18 @@ public final class LocalStack implements AutoCloseable {
         int kafkaPort = b.kafkaPort > 0 ? b.kafkaPort : Preflight.freePort();
         int controllerPort = b.controllerPort > 0 ? b.controllerPort : Preflight.freePort();
         int registryPort = b.registryPort > 0 ? b.registryPort : Preflight.freePort();
+        if (b.secured && Files.exists(dataDir.resolve("kafka").resolve(KafkaBroker.SECURED_MARKER))
+                && !Files.exists(dataDir.resolve("security").resolve("credentials.properties"))) {
+            throw new StackException("The secured broker data in " + dataDir + " have lost their credentials ("
+                    + dataDir.resolve("security") + "): the broker could not authenticate to itself. Use another data directory.");
+        }
+        this.security = b.secured ? StackSecurity.in(dataDir.resolve("security")) : null;
+        this.aclPlan = b.secured ? AclPlan.standard() : null;
+        b.edges.forEach(e -> edges.add(AclPlan.requireEdgeId(e)));
         this.broker = new KafkaBroker(dataDir.resolve("kafka"), kafkaPort, controllerPort, b.brokerConfig,
-                List.of("-Xms256m", "-Xmx" + b.brokerHeap, "-XX:+UseG1GC", "-Djava.awt.headless=true"));
-        this.registry = new ApicurioRegistry(dataDir.resolve("registry"), registryPort);
+                List.of("-Xms256m", "-Xmx" + b.brokerHeap, "-XX:+UseG1GC", "-Djava.awt.headless=true"),
+                security == null ? null : security.brokerSecurity());
+        this.registry = b.registry ? new ApicurioRegistry(dataDir.resolve("registry"), registryPort) : null;
         this.plan = TopicPlan.standard((short) 1);
         this.startTimeout = b.startTimeout;
     }
@@ -46,10 +71,13 @@ public final class LocalStack implements AutoCloseable {
         return new Builder();
     }
 
-    /** Starts broker and registry in parallel, then applies the topic plan. */
+    /** Starts broker and registry in parallel, then applies the topic plan (and, secured, the users and ACLs). */
     public LocalStack start() {
         long t0 = System.nanoTime();
         Thread registryThread = new Thread(() -> {
+            if (registry == null) {
+                return;
+            }
             long r0 = System.nanoTime();
             registry.start(startTimeout);
             registryStartup = Duration.ofNanos(System.nanoTime() - r0);
@@ -75,14 +103,102 @@ public final class LocalStack implements AutoCloseable {
         }
         try (Admin admin = admin()) {
             topicResult = plan.apply(admin);
+            if (security != null) {
+                provision(admin);
+            }
             warmUpGroupCoordinator(admin);
         } catch (RuntimeException e) {
             stopQuietly();
             throw e;
         }
-        LOG.info("stack up in {} ms: kafka {} , registry {}", Duration.ofNanos(System.nanoTime() - t0).toMillis(),
-                bootstrapServers(), registryUrl());
+        LOG.info("stack up in {} ms: kafka {} ({}), registry {}", Duration.ofNanos(System.nanoTime() - t0).toMillis(),
+                bootstrapServers(), security == null ? "unsecured" : "secured", registry == null ? "-" : registryUrl());
         return this;
+    }
+
+    /** SCRAM users of the plan's principals and the edges, the ACL plan, and the client properties files. */
+    private synchronized void provision(Admin admin) {
+        List<String> principals = new ArrayList<>(aclPlan.servicePrincipals());
+        principals.addAll(edges);
+        security.upsertUsers(admin, principals);
+        aclResult = aclPlan.apply(admin, edges);
+        security.writeClientProperties(StackSecurity.ADMIN_USER, bootstrapServers());
+        principals.forEach(p -> security.writeClientProperties(p, bootstrapServers()));
+        LOG.info("secured: {} principals, ACLs {} created, {} deleted, {} unchanged; client settings in {}", principals.size(),
+                aclResult.created().size(), aclResult.deleted().size(), aclResult.unchanged(), security.dir());
+    }
+
+    /**
+     * Adds edge principals to a started secured stack: their SCRAM users, their ACLs and their client properties
+     * files. Edges already known are left as they are.
+     */
+    public synchronized void addEdges(Collection<String> edgeIds) {
+        requireSecured();
+        edgeIds.forEach(AclPlan::requireEdgeId);
+        if (!edges.addAll(edgeIds)) {
+            return;
+        }
+        try (Admin admin = admin()) {
+            provision(admin);
+        }
+    }
+
+    public boolean secured() {
+        return security != null;
+    }
+
+    /** The stack's credentials (secured stacks only). */
+    public Optional<StackSecurity> security() {
+        return Optional.ofNullable(security);
+    }
+
+    /** The ACL plan applied (secured stacks only). */
+    public AclPlan aclPlan() {
+        requireSecured();
+        return aclPlan;
+    }
+
+    /** What the last application of the ACL plan did (secured stacks only). */
+    public AclPlan.Result aclResult() {
+        requireSecured();
+        return aclResult;
+    }
+
+    /** The edges with a principal on this stack. */
+    public synchronized Set<String> edges() {
+        return Set.copyOf(edges);
+    }
+
+    /**
+     * The client settings of a principal ({@code distill-processor}, {@code model-updater}, {@code operator},
+     * {@code admin} or an edge id added to the stack); on an unsecured stack, plaintext for everyone.
+     */
+    public KafkaClientSecurity clientSecurity(String principal) {
+        if (security == null) {
+            return KafkaClientSecurity.none();
+        }
+        knownPrincipal(principal);
+        return security.clientSecurity(principal);
+    }
+
+    /** The principal's client properties file under {@code <data dir>/security/} (secured stacks only). */
+    public Path clientProperties(String principal) {
+        requireSecured();
+        knownPrincipal(principal);
+        return security.clientProperties(principal);
+    }
+
+    private synchronized void knownPrincipal(String principal) {
+        if (!principal.equals(StackSecurity.ADMIN_USER) && !aclPlan.servicePrincipals().contains(principal)
+                && !edges.contains(principal)) {
+            throw new IllegalArgumentException("no principal " + principal + " on this stack (add an edge with addEdges)");
+        }
+    }
+
+    private void requireSecured() {
+        if (security == null) {
+            throw new IllegalStateException("the stack is not secured");
+        }
     }
 
     /**
@@ -125,12 +241,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** Apicurio native v3 API base URL (what {@code AvroSerdes} takes). */
     public String registryUrl() {
-        return registry.url();
+        return registry().url();
     }
 
     /** Confluent-compatible API base URL. */
     public String confluentRegistryUrl() {
-        return registry.confluentUrl();
+        return registry().confluentUrl();
     }
 
     public KafkaBroker broker() {
@@ -138,6 +254,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public ApicurioRegistry registry() {
+        if (registry == null) {
+            throw new IllegalStateException("this stack was built without a registry");
+        }
         return registry;
     }
 
@@ -157,9 +276,11 @@ public final class LocalStack implements AutoCloseable {
         return registryStartup;
     }
 
+    /** An admin client; on a secured stack it authenticates as the super user {@code admin}. */
     public Admin admin() {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        broker.adminClient().applyTo(props);
         return Admin.create(props);
     }
 
@@ -170,7 +291,9 @@ public final class LocalStack implements AutoCloseable {
 
     private void stopQuietly() {
         try {
-            registry.stop();
+            if (registry != null) {
+                registry.stop();
+            }
         } finally {
             broker.stop();
         }
@@ -185,6 +308,9 @@ public final class LocalStack implements AutoCloseable {
         private String brokerHeap = "1g";
         private Duration startTimeout = Duration.ofSeconds(120);
         private Map<String, String> brokerConfig = Map.of();
+        private boolean secured;
+        private boolean registry = true;
+        private List<String> edges = List.of();
 
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
@@ -218,6 +344,27 @@ public final class LocalStack implements AutoCloseable {
 
         public Builder brokerConfig(Map<String, String> config) {
             this.brokerConfig = Map.copyOf(config);
+            return this;
+        }
+
+        /**
+         * SASL/SCRAM-SHA-512 and ACLs from {@code acls.yaml} (see the class comment). The data directory of a
+         * secured stack must be new or one a secured stack formatted.
+         */
+        public Builder secured(boolean secured) {
+            this.secured = secured;
+            return this;
+        }
+
+        /** Edge ids that get a principal of their own on a secured stack (more with {@link LocalStack#addEdges}). */
+        public Builder edges(Collection<String> edgeIds) {
+            this.edges = List.copyOf(edgeIds);
+            return this;
+        }
+
+        /** Whether to run the registry (default yes; tests of the broker alone leave it out). */
+        public Builder registry(boolean registry) {
+            this.registry = registry;
             return this;
         }
 

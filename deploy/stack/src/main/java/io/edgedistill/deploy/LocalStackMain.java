@@ -1,6 +1,7 @@
 package io.edgedistill.deploy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,11 +30,25 @@ public final class LocalStackMain implements Callable<Integer> {
     @Option(names = "--keep-running", description = "Keep the stack up until Ctrl-C (otherwise stop after start-up checks).")
     boolean keepRunning;
 
+    @Option(names = "--secured", description = "SASL/SCRAM-SHA-512 and ACLs (acls.yaml): a user with a generated password per "
+            + "principal, client properties files under <data-dir>/security/. A data directory is secured or not for good.")
+    boolean secured;
+
+    @Option(names = "--edge", split = ",", paramLabel = "EDGE_ID",
+            description = "Edge ids that get a principal (with --secured; default: ${DEFAULT-VALUE}).", defaultValue = "edge-1")
+    List<String> edges;
+
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        LocalStack stack = LocalStack.builder().dataDir(dataDir).kafkaPort(kafkaPort).controllerPort(controllerPort)
-                .registryPort(registryPort).build();
+        LocalStack stack;
+        try {
+            stack = LocalStack.builder().dataDir(dataDir).kafkaPort(kafkaPort).controllerPort(controllerPort)
+                    .registryPort(registryPort).secured(secured).edges(secured ? edges : List.of()).build();
+        } catch (IllegalArgumentException | StackException e) {
+            System.err.println("Stack did not start: " + e.getMessage());
+            return 2;
+        }
         try {
             stack.start();
         } catch (StackException e) {
@@ -48,6 +63,11 @@ public final class LocalStackMain implements Callable<Integer> {
         System.out.println("  data                   = " + dataDir.toAbsolutePath());
         TopicPlan.Result r = stack.topicResult();
         System.out.printf("  topics: %d created, %d updated, %d unchanged%n", r.created().size(), r.updated().size(), r.unchanged().size());
+        if (stack.secured()) {
+            printSecurity(stack);
+        } else {
+            System.out.println("  security               = none (plaintext, no ACLs; --secured for SASL/SCRAM and ACLs)");
+        }
         if (!keepRunning) {
             stack.close();
             return 0;
@@ -61,6 +81,22 @@ public final class LocalStackMain implements Callable<Integer> {
         System.out.println("Running; press Ctrl-C to stop.");
         done.await();
         return 0;
+    }
+
+    static void printSecurity(LocalStack stack) {
+        AclPlan.Result acls = stack.aclResult();
+        System.out.println("  security               = SASL_PLAINTEXT, SCRAM-SHA-512; ACLs from acls.yaml (" + acls.created().size()
+                + " created, " + acls.deleted().size() + " removed, " + acls.unchanged() + " unchanged); everything else denied");
+        System.out.println("  client settings (bootstrap.servers, security.protocol, sasl.mechanism, sasl.jaas.config), one file per principal:");
+        List<String> principals = new java.util.ArrayList<>(List.of(StackSecurity.ADMIN_USER));
+        principals.addAll(stack.aclPlan().servicePrincipals());
+        stack.edges().stream().sorted().forEach(principals::add);
+        for (String p : principals) {
+            System.out.printf("    %-20s %s%n", p, stack.clientProperties(p));
+        }
+        System.out.println("  services: processor.client-properties / updater.kafka.client-properties / edge.kafka.client-properties = <file>");
+        System.out.println("  Kafka tools: kafka-topics.sh --bootstrap-server " + stack.bootstrapServers() + " --command-config "
+                + stack.clientProperties(StackSecurity.ADMIN_USER) + " --list");
     }
 
     public static void main(String[] args) {

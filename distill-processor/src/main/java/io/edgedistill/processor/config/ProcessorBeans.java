@@ -66,7 +66,7 @@ public class ProcessorBeans {
     @Singleton
     @Bean(preDestroy = "close")
     KafkaPublisher publisher(ProcessorConfig cfg) {
-        return new KafkaPublisher(cfg.getBootstrapServers(), AvroSerdes.serializer(cfg.getRegistryUrl(), false));
+        return new KafkaPublisher(cfg.getBootstrapServers(), cfg.kafkaSecurity(), AvroSerdes.serializer(cfg.getRegistryUrl(), false));
     }
 
     @Singleton
@@ -92,7 +92,7 @@ public class ProcessorBeans {
     @Singleton
     @Bean(preDestroy = "close")
     KafkaDeadLetterSink globalDeadLetters(ProcessorConfig cfg) {
-        return new KafkaDeadLetterSink(cfg.getBootstrapServers(), cfg.getRegistryUrl(),
+        return new KafkaDeadLetterSink(cfg.getBootstrapServers(), cfg.getRegistryUrl(), cfg.kafkaSecurity(),
                 Map.of("client.id", cfg.getApplicationId() + "-global-dlq"));
     }
 

@@ -20,6 +20,12 @@ public class ProcessorConfig {
     /** Static group membership: a stable id per processor instance lets a restarted instance take its tasks back at once. */
     private String instanceId = "";
     private int sessionTimeoutMs = 15_000;
+    // Kafka client security, for every client of the processor (see KafkaClientSecurity.resolve)
+    private String clientProperties = "";
+    private String securityProtocol = "";
+    private String saslMechanism = "";
+    private String saslUsername = "";
+    private String saslPassword = "";
 
     // --- task / rounds
     private String taskId = "5g-nidd-attacks";
@@ -84,6 +90,16 @@ public class ProcessorConfig {
     public void setCommitIntervalMs(long v) { commitIntervalMs = v; }
     public boolean isStartStreams() { return startStreams; }
     public void setStartStreams(boolean v) { startStreams = v; }
+    public String getClientProperties() { return clientProperties; }
+    public void setClientProperties(String v) { clientProperties = v; }
+    public String getSecurityProtocol() { return securityProtocol; }
+    public void setSecurityProtocol(String v) { securityProtocol = v; }
+    public String getSaslMechanism() { return saslMechanism; }
+    public void setSaslMechanism(String v) { saslMechanism = v; }
+    public String getSaslUsername() { return saslUsername; }
+    public void setSaslUsername(String v) { saslUsername = v; }
+    public String getSaslPassword() { return saslPassword; }
+    public void setSaslPassword(String v) { saslPassword = v; }
     public String getTaskId() { return taskId; }
     public void setTaskId(String v) { taskId = v; }
     public long getTaskSeed() { return taskSeed; }
@@ -144,6 +160,12 @@ public class ProcessorConfig {
     public void setScoringBatchSize(int v) { scoringBatchSize = v; }
     public long getScoringBatchMaxMs() { return scoringBatchMaxMs; }
     public void setScoringBatchMaxMs(long v) { scoringBatchMaxMs = v; }
+
+    /** How every Kafka client of the processor authenticates (plaintext when nothing is configured). */
+    public io.edgedistill.schemas.security.KafkaClientSecurity kafkaSecurity() {
+        return io.edgedistill.schemas.security.KafkaClientSecurity.resolve(clientProperties, securityProtocol, saslMechanism,
+                saslUsername, saslPassword);
+    }
 
     /** The model id traffic is scored against. */
     public String effectiveScoringModelId() {

@@ -20,10 +20,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaPublisher implements SyntheticSetSink, AutoCloseable {
     private final KafkaProducer<String, Object> producer;
 
-    @SuppressWarnings("unchecked")
     public KafkaPublisher(String bootstrap, Serializer<?> valueSerializer) {
+        this(bootstrap, io.edgedistill.schemas.security.KafkaClientSecurity.none(), valueSerializer);
+    }
+
+    @SuppressWarnings("unchecked")
+    public KafkaPublisher(String bootstrap, io.edgedistill.schemas.security.KafkaClientSecurity security, Serializer<?> valueSerializer) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        security.applyTo(p);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);

@@ -53,7 +53,7 @@ public class ProcessorLifecycle {
         }
         optimiser.warmUp();
         try {
-            for (SyntheticSet s : TopicReader.readAll(config.getBootstrapServers(), Topics.SYNTHETIC_SETS,
+            for (SyntheticSet s : TopicReader.readAll(config.getBootstrapServers(), config.kafkaSecurity(), Topics.SYNTHETIC_SETS,
                     serdes.syntheticSets().deserializer(), Duration.ofSeconds(30))) {
                 sets.update(s);
             }

@@ -46,7 +46,7 @@ public final class RoundService implements AutoCloseable {
     }
 
     public void start() throws Exception {
-        List<RoundSpec> all = TopicReader.readAll(config.getBootstrapServers(), Topics.ROUNDS, deserializer,
+        List<RoundSpec> all = TopicReader.readAll(config.getBootstrapServers(), config.kafkaSecurity(), Topics.ROUNDS, deserializer,
                 Duration.ofSeconds(30));
         synchronized (this) {
             for (RoundSpec r : all) {

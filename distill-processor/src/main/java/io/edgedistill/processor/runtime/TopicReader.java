@@ -24,8 +24,14 @@ public final class TopicReader {
     }
 
     public static <T> List<T> readAll(String bootstrap, String topic, Deserializer<T> deserializer, Duration timeout) {
+        return readAll(bootstrap, io.edgedistill.schemas.security.KafkaClientSecurity.none(), topic, deserializer, timeout);
+    }
+
+    public static <T> List<T> readAll(String bootstrap, io.edgedistill.schemas.security.KafkaClientSecurity security, String topic,
+                                      Deserializer<T> deserializer, Duration timeout) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        security.applyTo(p);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "distill-processor-reader-" + UUID.randomUUID());

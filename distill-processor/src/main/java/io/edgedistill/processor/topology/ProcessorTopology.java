@@ -193,6 +193,7 @@ public final class ProcessorTopology {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.getApplicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.getBootstrapServers());
+        cfg.kafkaSecurity().applyTo(p);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.getStreamThreads());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, cfg.getCommitIntervalMs());

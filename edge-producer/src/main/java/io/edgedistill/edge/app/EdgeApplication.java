@@ -30,6 +30,7 @@ public final class EdgeApplication implements Callable<Integer> {
     @Option(names = "--cohort", description = "cohort for personalised models (edge.cohort; default the edge id)") String cohort;
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (edge.kafka.bootstrap-servers)") String bootstrap;
     @Option(names = "--registry", description = "registry URL, Apicurio v3 API (edge.kafka.registry-url)") String registry;
+    @Option(names = "--client-properties", description = "Kafka client security settings file, e.g. the edge's file of a secured stack (edge.kafka.client-properties)") String clientProperties;
     @Option(names = "--data", description = "generated | csv (edge.data.source)") String source;
     @Option(names = "--csv", description = "5G-NIDD Combined.csv path (edge.data.csv-path)") String csv;
     @Option(names = "--seed", description = "generator seed shared by all edges (edge.data.seed)") Long seed;
@@ -69,6 +70,7 @@ public final class EdgeApplication implements Callable<Integer> {
         put(p, "edge.cohort", cohort);
         put(p, "edge.kafka.bootstrap-servers", bootstrap);
         put(p, "edge.kafka.registry-url", registry);
+        put(p, "edge.kafka.client-properties", clientProperties);
         put(p, "edge.data.source", source);
         put(p, "edge.data.csv-path", csv);
         put(p, "edge.data.seed", seed);

@@ -9,6 +9,7 @@ import io.edgedistill.edge.core.EdgeSettings;
 import io.edgedistill.edge.core.LocalData;
 import io.edgedistill.edge.core.ModelVerifier;
 import io.edgedistill.edge.core.TrafficStreamer;
+import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -31,6 +32,11 @@ public class EdgeFactory {
                      @Value("${edge.cohort:}") String cohort,
                      @Value("${edge.kafka.bootstrap-servers:127.0.0.1:9092}") String bootstrap,
                      @Value("${edge.kafka.registry-url:`http://127.0.0.1:8081/apis/registry/v3`}") String registry,
+                     @Value("${edge.kafka.client-properties:}") String clientProperties,
+                     @Value("${edge.kafka.security-protocol:}") String securityProtocol,
+                     @Value("${edge.kafka.sasl-mechanism:}") String saslMechanism,
+                     @Value("${edge.kafka.sasl-username:}") String saslUsername,
+                     @Value("${edge.kafka.sasl-password:}") String saslPassword,
                      @Value("${edge.data.source:generated}") String source,
                      @Value("${edge.data.csv-path:}") String csvPath,
                      @Value("${edge.data.seed:1}") long seed,
@@ -69,8 +75,14 @@ public class EdgeFactory {
                 alertThreshold, maxAlerts, labelled);
         TrafficStreamer.Settings ts = new TrafficStreamer.Settings(rate, queueCapacity, bufferMemory, maxBlockMs, lingerMs,
                 batchSize, compression, 0);
+        KafkaClientSecurity security = KafkaClientSecurity.resolve(clientProperties, securityProtocol, saslMechanism, saslUsername,
+                saslPassword);
+        // an edge's principal is its id (acls.yaml): another edge's credentials are a configuration error
+        security.username().filter(user -> !user.equals(edgeId)).ifPresent(user -> {
+            throw new IllegalArgumentException("edge.id " + edgeId + " connects to Kafka as " + user + ": an edge's Kafka user is its id");
+        });
         EdgeRuntime rt = EdgeRuntime.create(es, data, verifier,
-                new EdgeRuntime.Settings(bootstrap, registry, ts, traffic, scoreBatch, knowledgeInterval));
+                new EdgeRuntime.Settings(bootstrap, registry, ts, traffic, scoreBatch, knowledgeInterval, security));
         register(meters, rt);
         rt.start();
         return rt;

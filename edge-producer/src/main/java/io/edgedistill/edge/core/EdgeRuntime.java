@@ -24,6 +24,7 @@ import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
 import io.edgedistill.schemas.dlq.RecordValidator;
 import io.edgedistill.schemas.dlq.SafeDecoder;
+import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,9 +60,18 @@ public final class EdgeRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRuntime.class);
     private static final int MAX_VALUE = 16 << 20;
 
-    /** Connection and loop settings. */
+    /** Connection and loop settings; {@code security}: how every Kafka client of the edge authenticates. */
     public record Settings(String bootstrap, String registryUrl, TrafficStreamer.Settings traffic,
-                           boolean streamTraffic, int scoreBatch, Duration knowledgeInterval) {
+                           boolean streamTraffic, int scoreBatch, Duration knowledgeInterval, KafkaClientSecurity security) {
+        public Settings {
+            security = security == null ? KafkaClientSecurity.none() : security;
+        }
+
+        /** Settings of an unauthenticated (plaintext) edge. */
+        public Settings(String bootstrap, String registryUrl, TrafficStreamer.Settings traffic,
+                        boolean streamTraffic, int scoreBatch, Duration knowledgeInterval) {
+            this(bootstrap, registryUrl, traffic, streamTraffic, scoreBatch, knowledgeInterval, KafkaClientSecurity.none());
+        }
     }
 
     private final EdgeNode node;
@@ -172,6 +182,7 @@ public final class EdgeRuntime implements AutoCloseable {
         }
         Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(settings.registryUrl()));
         cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        settings.security().applyTo(cfg);
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         cfg.put(ProducerConfig.ACKS_CONFIG, "all");
         cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -180,11 +191,12 @@ public final class EdgeRuntime implements AutoCloseable {
         cfg.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         cfg.put(ProducerConfig.CLIENT_ID_CONFIG, "edge-control-" + edgeId);
         control = new KafkaProducer<>(cfg);
-        sink = new KafkaDeadLetterSink(settings.bootstrap(), settings.registryUrl(), Map.of("client.id", "edge-" + edgeId));
+        sink = new KafkaDeadLetterSink(settings.bootstrap(), settings.registryUrl(), settings.security(),
+                Map.of("client.id", "edge-" + edgeId));
 
         if (settings.streamTraffic()) {
             trafficProducer = TrafficStreamer.createProducer(settings.bootstrap(), settings.traffic(),
-                    "edge-traffic-" + edgeId);
+                    "edge-traffic-" + edgeId, settings.security());
             streamer = new TrafficStreamer(edgeId, this::currentFlows, TrafficStreamer.serializer(settings.registryUrl()),
                     trafficProducer, settings.traffic(),
                     node.settings().labelledTraffic(), this::enqueueScoring);
@@ -206,7 +218,7 @@ public final class EdgeRuntime implements AutoCloseable {
         t.setDaemon(true);
         consumerThread.set(t);
         t.start();
-        LOG.info("[{}] edge started against {} ({}; traffic {})", edgeId, settings.bootstrap(),
+        LOG.info("[{}] edge started against {} as {} ({}; traffic {})", edgeId, settings.bootstrap(), settings.security(),
                 node.data().description(), settings.streamTraffic() ? settings.traffic().flowsPerSecond() + " flows/s" : "off");
     }
 
@@ -301,6 +313,7 @@ public final class EdgeRuntime implements AutoCloseable {
         SafeDecoder<ModelUpdate> updates = decoder(Validators.MODEL_UPDATE);
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        settings.security().applyTo(cfg);
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_VALUE);

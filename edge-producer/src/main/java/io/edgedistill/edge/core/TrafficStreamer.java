@@ -135,7 +135,13 @@ public final class TrafficStreamer implements AutoCloseable {
 
     /** A traffic producer for the settings (byte[] values, see {@link #serializer}). */
     public static KafkaProducer<String, byte[]> createProducer(String bootstrap, Settings s, String clientId) {
-        return new KafkaProducer<>(producerConfig(bootstrap, s, clientId));
+        return createProducer(bootstrap, s, clientId, io.edgedistill.schemas.security.KafkaClientSecurity.none());
+    }
+
+    /** A traffic producer that authenticates with {@code security}. */
+    public static KafkaProducer<String, byte[]> createProducer(String bootstrap, Settings s, String clientId,
+                                                               io.edgedistill.schemas.security.KafkaClientSecurity security) {
+        return new KafkaProducer<>(security.applyTo(producerConfig(bootstrap, s, clientId)));
     }
 
     /** The registry-backed Avro serializer of traffic values (Confluent wire format, {@link AvroSerdes}). */

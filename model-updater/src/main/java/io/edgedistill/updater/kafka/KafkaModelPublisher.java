@@ -26,8 +26,14 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
     private final KafkaProducer<String, ModelUpdate> producer;
 
     public KafkaModelPublisher(String bootstrap, String registryUrl, String clientId) {
+        this(bootstrap, registryUrl, clientId, io.edgedistill.schemas.security.KafkaClientSecurity.none());
+    }
+
+    public KafkaModelPublisher(String bootstrap, String registryUrl, String clientId,
+                               io.edgedistill.schemas.security.KafkaClientSecurity security) {
         Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(registryUrl));
         cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        security.applyTo(cfg);
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         cfg.put(ProducerConfig.ACKS_CONFIG, "all");
         cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -18,6 +18,7 @@ import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
 import io.edgedistill.schemas.dlq.RecordValidator;
 import io.edgedistill.schemas.dlq.SafeDecoder;
+import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import io.edgedistill.updater.service.ModelUpdateService;
 import org.apache.avro.specific.SpecificRecord;
@@ -50,6 +51,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private final String bootstrap;
     private final String registryUrl;
     private final String groupId;
+    private final KafkaClientSecurity security;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch restored = new CountDownLatch(1);
@@ -60,6 +62,13 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private KafkaDeadLetterSink sink;
 
     public UpdaterKafkaLoop(ModelUpdateService service, String bootstrap, String registryUrl, String groupId) {
+        this(service, bootstrap, registryUrl, groupId, KafkaClientSecurity.none());
+    }
+
+    /** A loop whose clients (consumers and dead-letter producer) authenticate with {@code security}. */
+    public UpdaterKafkaLoop(ModelUpdateService service, String bootstrap, String registryUrl, String groupId,
+                            KafkaClientSecurity security) {
+        this.security = security;
         this.service = service;
         this.bootstrap = bootstrap;
         this.registryUrl = registryUrl;
@@ -92,6 +101,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private Map<String, Object> consumerConfig(String group) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        security.applyTo(cfg);
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -135,7 +145,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     /** One life of the loop; true when it ended because of a shutdown. */
     private boolean runOnce() {
         try {
-            sink = new KafkaDeadLetterSink(bootstrap, registryUrl, Map.of("client.id", SERVICE));
+            sink = new KafkaDeadLetterSink(bootstrap, registryUrl, security, Map.of("client.id", SERVICE));
             SafeDecoder<ModelUpdate> updates = decoder(Validators.MODEL_UPDATE);
             SafeDecoder<RoundSpec> roundDecoder = decoder(Validators.ROUND);
             SafeDecoder<SyntheticSet> sets = decoder(Validators.SYNTHETIC_SET);

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,8 +27,14 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
     private final Duration timeout;
 
     public KafkaDeadLetterSink(String bootstrapServers, String registryUrl, Map<String, Object> extra) {
+        this(bootstrapServers, registryUrl, KafkaClientSecurity.none(), extra);
+    }
+
+    /** A sink that connects with the service's client security (its principal must be allowed to write the DLQs). */
+    public KafkaDeadLetterSink(String bootstrapServers, String registryUrl, KafkaClientSecurity security, Map<String, Object> extra) {
         Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(registryUrl));
         cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        security.applyTo(cfg);
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         cfg.put(ProducerConfig.ACKS_CONFIG, "all");
         cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -1,0 +1,182 @@
+package io.edgedistill.deploy;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+
+import io.edgedistill.schemas.security.KafkaClientSecurity;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+
+/**
+ * The credentials of a secured stack: a password per principal, generated on first use from a
+ * {@link java.security.SecureRandom} and kept in {@code <dir>/credentials.properties} (owner-only), and a Kafka client
+ * properties file per principal, {@code <dir>/<principal>.properties} (owner-only: {@code bootstrap.servers},
+ * {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}), usable as is by every EdgeDistill
+ * service ({@code ...client-properties}) and by Kafka's own tools ({@code --command-config}, {@code --consumer.config}).
+ * Passwords survive restarts of the same data directory and are never in the repository.
+ */
+public final class StackSecurity {
+
+    /** The broker's own identity (inter-broker and controller connections); a super user. */
+    public static final String NODE_USER = "broker";
+    /** The operators' super user. */
+    public static final String ADMIN_USER = "admin";
+    static final int SCRAM_ITERATIONS = 8192;
+
+    private final Path dir;
+    private final Map<String, String> passwords = new TreeMap<>();
+
+    private StackSecurity(Path dir) {
+        this.dir = dir.toAbsolutePath();
+        load();
+    }
+
+    /** The credentials kept in {@code dir} (created, owner-only). */
+    public static StackSecurity in(Path dir) {
+        return new StackSecurity(dir);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The broker's security: its node identity and the admin super user, with their passwords. */
+    public KafkaBroker.Security brokerSecurity() {
+        return new KafkaBroker.Security(NODE_USER, password(NODE_USER), ADMIN_USER, password(ADMIN_USER));
+    }
+
+    /** The principal's password, generated and stored on first use. */
+    public synchronized String password(String principal) {
+        String p = passwords.get(principal);
+        if (p == null) {
+            p = Secrets.newPassword();
+            passwords.put(principal, p);
+            store();
+        }
+        return p;
+    }
+
+    /** The client settings of a principal (SASL_PLAINTEXT, SCRAM-SHA-512). */
+    public KafkaClientSecurity clientSecurity(String principal) {
+        return KafkaClientSecurity.scram(principal, password(principal));
+    }
+
+    /** Where the principal's client properties file is (see {@link #writeClientProperties}). */
+    public Path clientProperties(String principal) {
+        return dir.resolve(principal + ".properties");
+    }
+
+    /** Writes the principal's client properties file for {@code bootstrapServers}; returns its path. */
+    public Path writeClientProperties(String principal, String bootstrapServers) {
+        return writeClientProperties(principal, bootstrapServers, "SASL_PLAINTEXT", Map.of());
+    }
+
+    /**
+     * Writes the principal's client properties file: {@code protocol} (SASL_PLAINTEXT or SASL_SSL), SCRAM-SHA-512 with
+     * the principal's password, and {@code extra} settings (e.g. the TLS trust store every client of a cluster shares).
+     */
+    public Path writeClientProperties(String principal, String bootstrapServers, String protocol, Map<String, String> extra) {
+        Properties p = new Properties();
+        p.putAll(extra);
+        p.putAll(KafkaClientSecurity.sasl(protocol, KafkaBroker.MECHANISM, principal, password(principal)).settings());
+        p.put("bootstrap.servers", bootstrapServers);
+        Path file = clientProperties(principal);
+        try {
+            StringWriter w = new StringWriter();
+            p.store(w, "Kafka client settings of principal " + principal + " (EdgeDistill secured stack); keep private");
+            Secrets.writeOwnerOnly(file, w.toString());
+        } catch (IOException e) {
+            throw new StackException("Cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    /**
+     * Creates or updates the SCRAM-SHA-512 credential of every principal to the password kept here (an update of an
+     * unchanged password only renews its salt). Needs a super user's {@code admin}.
+     */
+    public List<String> upsertUsers(Admin admin, Collection<String> principals) {
+        List<UserScramCredentialAlteration> alterations = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>(principals);
+        for (String principal : names) {
+            alterations.add(new UserScramCredentialUpsertion(principal,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password(principal)));
+        }
+        if (alterations.isEmpty()) {
+            return List.of();
+        }
+        try {
+            admin.alterUserScramCredentials(alterations).all().get();
+            // committed by the controller; wait until the broker's metadata (which authenticates logins) has them
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!admin.describeUserScramCredentials().all().get().keySet().containsAll(names)) {
+                if (System.nanoTime() > deadline) {
+                    throw new StackException("The broker did not show the SCRAM users " + names + " within 30 s");
+                }
+                Thread.sleep(50);
+            }
+        } catch (ExecutionException e) {
+            throw new StackException("Creating the SCRAM users " + names + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("Interrupted while creating SCRAM users", e);
+        }
+        return List.copyOf(names);
+    }
+
+    /** Drops the principal's password: the next {@link #password} generates a new one (rotation). */
+    public synchronized void forget(String principal) {
+        if (passwords.remove(principal) != null) {
+            store();
+        }
+    }
+
+    private Path credentialsFile() {
+        return dir.resolve("credentials.properties");
+    }
+
+    private void load() {
+        try {
+            Files.createDirectories(dir);
+            Secrets.ownerOnly(dir);
+            Path f = credentialsFile();
+            if (Files.exists(f)) {
+                Properties p = new Properties();
+                try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                    p.load(r);
+                }
+                p.forEach((k, v) -> passwords.put((String) k, (String) v));
+            }
+        } catch (IOException e) {
+            throw new StackException("Cannot read the stack's credentials in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void store() {
+        Properties p = new Properties();
+        p.putAll(passwords);
+        StringWriter w = new StringWriter();
+        try {
+            p.store(w, "SCRAM passwords of this stack's principals, generated at first use; keep private");
+            Secrets.writeOwnerOnly(credentialsFile(), w.toString());
+        } catch (IOException e) {
+            throw new StackException("Cannot write " + credentialsFile() + ": " + e.getMessage(), e);
+        }
+    }
+}
