@@ -1,6 +1,7 @@
 package io.edgedistill.processor.runtime;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.service.OptimiserRunner;
@@ -9,6 +10,7 @@ import io.edgedistill.processor.service.TargetsRegistry;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.dlq.ContractChecks;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
@@ -55,7 +57,13 @@ public class ProcessorLifecycle {
         try {
             for (SyntheticSet s : TopicReader.readAll(config.getBootstrapServers(), config.kafkaSecurity(), Topics.SYNTHETIC_SETS,
                     serdes.syntheticSets().deserializer(), Duration.ofSeconds(30))) {
-                sets.update(s);
+                // the compacted topic may hold records this processor did not write: only valid sets are resumed from
+                List<String> violations = ContractChecks.SYNTHETIC_SET.violations(s);
+                if (violations.isEmpty()) {
+                    sets.update(s);
+                } else {
+                    LOG.warn("not resuming from synthetic set v{} of task {}: {}", s.getVersion(), s.getTaskId(), violations);
+                }
             }
             targets.addListener(optimiser::onTargets);
             rounds.start();

@@ -12,6 +12,7 @@ import io.edgedistill.processor.service.ProcessorMetrics;
 import io.edgedistill.processor.service.RoundFactory;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.dlq.ContractChecks;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,8 @@ public final class RoundService implements AutoCloseable {
                 Duration.ofSeconds(30));
         synchronized (this) {
             for (RoundSpec r : all) {
-                if (r.getTaskId().equals(config.getTaskId()) && (current == null || r.getRoundId() > current.getRoundId())) {
+                if (r.getTaskId().equals(config.getTaskId()) && ContractChecks.ROUND.violations(r).isEmpty()
+                        && (current == null || r.getRoundId() > current.getRoundId())) {
                     current = r;
                 }
             }

@@ -7,7 +7,6 @@ import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
-import io.edgedistill.schemas.SyntheticSample;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.dlq.ContractChecks;
 import io.edgedistill.schemas.dlq.RecordValidator;
@@ -17,40 +16,7 @@ public final class Validators {
     private Validators() {
     }
 
-    public static final RecordValidator<SyntheticSet> SYNTHETIC_SET = s -> {
-        List<String> v = new ArrayList<>();
-        int c = s.getClasses().size();
-        if (c < 2) {
-            v.add("fewer than 2 classes");
-        }
-        if (s.getFeatureDim() <= 0) {
-            v.add("featureDim " + s.getFeatureDim() + " not positive");
-        }
-        if (s.getSamples().isEmpty()) {
-            v.add("no samples");
-        }
-        int i = 0;
-        for (SyntheticSample x : s.getSamples()) {
-            if (x.getLabel() < 0 || x.getLabel() >= c) {
-                v.add("sample " + i + " label " + x.getLabel() + " outside [0," + c + ")");
-            }
-            if (x.getFeatures().size() != s.getFeatureDim()) {
-                v.add("sample " + i + " has " + x.getFeatures().size() + " features, featureDim " + s.getFeatureDim());
-            } else {
-                for (Float f : x.getFeatures()) {
-                    if (f == null || !Float.isFinite(f)) {
-                        v.add("sample " + i + " has a non-finite feature");
-                        break;
-                    }
-                }
-            }
-            if (v.size() > 5) {
-                break;
-            }
-            i++;
-        }
-        return v;
-    };
+    public static final RecordValidator<SyntheticSet> SYNTHETIC_SET = ContractChecks.SYNTHETIC_SET;
 
     /**
      * Knowledge the updater can use without knowing the round: an edge id, classes with non-negative distinct

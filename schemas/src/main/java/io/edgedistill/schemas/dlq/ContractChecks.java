@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SyntheticSample;
+import io.edgedistill.schemas.SyntheticSet;
 
 /**
  * Structural checks of the cloud's own outputs that every consumer applies before using them (edges,
@@ -60,6 +62,42 @@ public final class ContractChecks {
         }
         if (u.getWeights() == null || !u.getWeights().hasRemaining()) {
             v.add("no weights");
+        }
+        return v;
+    };
+
+    /** A usable synthetic set: at least 2 classes, samples with in-range labels and featureDim finite features. */
+    public static final RecordValidator<SyntheticSet> SYNTHETIC_SET = s -> {
+        List<String> v = new ArrayList<>();
+        int c = s.getClasses().size();
+        if (c < 2) {
+            v.add("fewer than 2 classes");
+        }
+        if (s.getFeatureDim() <= 0) {
+            v.add("featureDim " + s.getFeatureDim() + " not positive");
+        }
+        if (s.getSamples().isEmpty()) {
+            v.add("no samples");
+        }
+        int i = 0;
+        for (SyntheticSample x : s.getSamples()) {
+            if (x.getLabel() < 0 || x.getLabel() >= c) {
+                v.add("sample " + i + " label " + x.getLabel() + " outside [0," + c + ")");
+            }
+            if (x.getFeatures().size() != s.getFeatureDim()) {
+                v.add("sample " + i + " has " + x.getFeatures().size() + " features, featureDim " + s.getFeatureDim());
+            } else {
+                for (Float f : x.getFeatures()) {
+                    if (f == null || !Float.isFinite(f)) {
+                        v.add("sample " + i + " has a non-finite feature");
+                        break;
+                    }
+                }
+            }
+            if (v.size() > 5) {
+                break;
+            }
+            i++;
         }
         return v;
     };
