@@ -1,0 +1,126 @@
+package io.edgedistill.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgedistill.deploy.LocalStack;
+import io.edgedistill.deploy.LocalStackExtension;
+import io.edgedistill.deploy.ServiceProcess;
+import io.edgedistill.edge.core.LocalData;
+import io.edgedistill.edge.core.SummaryAnswerer;
+import io.edgedistill.schemas.AlertKind;
+import io.edgedistill.schemas.AttackAlert;
+import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Poisoning at system level (issue 5 item 7): the same ten edges (the demo's data: Dirichlet β = 0.1 shards of
+ * generated 5G-NIDD-schema rows) answer the same round twice, as two tasks on one processor and one updater: once
+ * all honest, once with one edge sending the summary of its rows with every label moved to the next class. The
+ * poisoned contribution is quarantined, a POISONED_CONTRIBUTION alert is raised, the synthetic set records the
+ * exclusion, and the updater publishes a model for both; their validation macro-F1 are reported side by side.
+ */
+@ExtendWith(LocalStackExtension.class)
+class PoisoningSystemTest {
+
+    @Test
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
+    void aLabelFlippingEdgeIsQuarantinedAlertedAndExcludedFromTheSyntheticSet(LocalStack stack, @TempDir Path dir) throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String clean = "clean-" + suffix;
+        String poisoned = "poisoned-" + suffix;
+        int edges = 10;
+        int attacker = 3;
+        try (ServiceProcess updater = SystemFixture.startUpdater(stack, dir, Map.of());
+             ServiceProcess processor = SystemFixture.startProcessor(SystemFixture.processorProps(stack, dir, clean,
+                     // one optimisation over every contribution (they arrive within a second)
+                     Map.of("processor.synth-debounce-ms", "4000")), dir);
+             KafkaProducer<String, SpecificRecord> producer = SystemFixture.avroProducer(stack)) {
+            RoundSpec cleanRound = SystemFixture.awaitRound(stack, clean, 1);
+            // the poisoned task runs the very same round (seed, networks, preprocessing)
+            RoundSpec poisonedRound = RoundSpec.newBuilder(cleanRound).setTaskId(poisoned).build();
+            producer.send(new ProducerRecord<>(Topics.ROUNDS, poisoned, poisonedRound)).get();
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                    SystemFixture.getJson(processor, "/rounds/current?taskId=" + poisoned).path("roundId").asLong() == 1);
+
+            List<LocalData> shards = LocalData.generatedShards(42, 20_000, edges, 0.1);
+            for (int i = 0; i < edges; i++) {
+                String id = String.format("edge-%02d", i);
+                producer.send(new ProducerRecord<>(Topics.SUMMARIES, id, SummaryAnswerer.answer(id, shards.get(i), cleanRound)));
+                LocalData data = i == attacker ? shards.get(i).labelFlipped() : shards.get(i);
+                producer.send(new ProducerRecord<>(Topics.SUMMARIES, id, SummaryAnswerer.answer(id, data, poisonedRound)));
+            }
+            producer.flush();
+            String attackerId = String.format("edge-%02d", attacker);
+
+            // quarantined, with an alert and an exclusion in the synthetic set's provenance
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+                for (JsonNode q : SystemFixture.getJson(processor, "/quarantine").path("quarantined")) {
+                    if (q.path("taskId").asText().equals(poisoned) && q.path("edgeId").asText().equals(attackerId)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+            JsonNode quarantine = SystemFixture.getJson(processor, "/quarantine").path("quarantined");
+            for (JsonNode q : quarantine) {
+                assertThat(q.path("taskId").asText()).as("only the attacker, only in the poisoned task: %s", q)
+                        .isEqualTo(poisoned);
+                assertThat(q.path("edgeId").asText()).isEqualTo(attackerId);
+            }
+            await().atMost(Duration.ofMinutes(1)).until(() -> !SystemFixture.<AttackAlert>readValues(stack, Topics.ALERTS,
+                    a -> a.getKind() == AlertKind.POISONED_CONTRIBUTION && a.getEdgeId().equals(attackerId)).isEmpty());
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    lastSet(stack, poisoned) != null && lastSet(stack, clean) != null);
+            SyntheticSet poisonedSet = lastSet(stack, poisoned);
+            assertThat(poisonedSet.getProvenance().getExclusions()).extracting(e -> e.getEdgeId()).containsExactly(attackerId);
+            assertThat(lastSet(stack, clean).getProvenance().getExclusions()).isEmpty();
+
+            // the published models: within 1 point of macro-F1 on the updater's validation set
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    model(stack, clean) != null && model(stack, poisoned) != null);
+            ModelUpdate cleanModel = model(stack, clean);
+            ModelUpdate poisonedModel = model(stack, poisoned);
+            double cleanF1 = cleanModel.getMetrics().getMacroF1();
+            double poisonedF1 = poisonedModel.getMetrics().getMacroF1();
+            Report.write("poisoning", String.format("10 edges (generated 5G-NIDD, seed 42, 20,000 rows, beta 0.1), %s label-flipped: "
+                            + "quarantined (%s), POISONED_CONTRIBUTION alert raised, excluded from synthetic set v%d; validation "
+                            + "macro-F1 of the published model: clean %.4f (set v%d), with the attacker %.4f (set v%d): %+.2f points",
+                    attackerId, quarantine.get(0).path("reason").asText(), poisonedSet.getVersion(), cleanF1,
+                    cleanModel.getSyntheticSetVersion(), poisonedF1, poisonedModel.getSyntheticSetVersion(),
+                    100 * (poisonedF1 - cleanF1)));
+            // both tasks publish a model; how close their validation macro-F1 is, is reported (docs/reliability.md), not
+            // asserted: the distance is dominated by the training variance of models distilled from 90 synthetic
+            // samples, which is of the same size between two clean runs
+            assertThat(cleanF1).isBetween(0.0, 1.0);
+            assertThat(poisonedF1).isBetween(0.0, 1.0);
+        }
+    }
+
+    private static SyntheticSet lastSet(LocalStack stack, String task) {
+        List<SyntheticSet> sets = SystemFixture.readValues(stack, Topics.SYNTHETIC_SETS, (SyntheticSet s) -> s.getTaskId().equals(task));
+        return sets.isEmpty() ? null : sets.get(sets.size() - 1);
+    }
+
+    private static ModelUpdate model(LocalStack stack, String task) {
+        List<ModelUpdate> models = SystemFixture.readValues(stack, Topics.MODEL_UPDATES, (ModelUpdate m) -> m.getModelId().equals(task));
+        return models.isEmpty() ? null : models.get(models.size() - 1);
+    }
+}
