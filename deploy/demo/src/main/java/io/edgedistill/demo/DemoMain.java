@@ -42,6 +42,10 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the data and the edges' split (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--poisoned-edges", defaultValue = "0", description = "Edges that send poisoned summaries (their rows with "
+            + "every label moved to the next class), to show the poisoning defence (default: ${DEFAULT-VALUE}).")
+    int poisonedEdges;
+
     @Option(names = "--contracts-only", description = "Only check the contracts on the stack (no services).")
     boolean contractsOnly;
 
@@ -78,7 +82,8 @@ public final class DemoMain implements Callable<Integer> {
             }
             int rc = 0;
             if (!contractsOnly) {
-                LoopDemo.Options options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, maxRounds, seed, java.util.Map.of());
+                LoopDemo.Options options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, maxRounds, seed, poisonedEdges,
+                        java.util.Map.of());
                 rc = new LoopDemo(stack, Path.of("").toAbsolutePath(), dir, options).run().isPresent() ? 0 : 2;
             }
             // after the services have stopped: the example records must not reach them

@@ -40,7 +40,7 @@ final class LoopDemo {
     /**
      * @param updaterOverrides extra model-updater settings (e.g. a test widening the personalisation tolerance)
      */
-    record Options(int edges, double beta, int ipc, int rows, Path dataset, int maxRounds, long seed,
+    record Options(int edges, double beta, int ipc, int rows, Path dataset, int maxRounds, long seed, int poisonedEdges,
                    Map<String, String> updaterOverrides) {
     }
 
@@ -145,7 +145,12 @@ final class LoopDemo {
                 stack.clientSecurity("operator"))) {
             for (int i = 0; i < o.edges(); i++) {
                 String id = edgeId(i);
-                LocalData data = shards.get(i);
+                // the last --poisoned-edges edges are label-flipping attackers (the drift phase uses edge 0)
+                boolean poisoned = i >= o.edges() - o.poisonedEdges();
+                LocalData data = poisoned ? shards.get(i).labelFlipped() : shards.get(i);
+                if (poisoned) {
+                    System.out.printf("  %s is a poisoning edge: it summarises its rows with every label moved to the next class%n", id);
+                }
                 rawBytes += (long) data.size() * FiveGNiddSchema.FEATURE_COLUMNS.size() * 4L;
                 // during the rounds no edge reports knowledge (threshold 0): the drift phase shows it on one edge
                 edges.add(startEdge(id, data, 0.0, trusted, traffic));

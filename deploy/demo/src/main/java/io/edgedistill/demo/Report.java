@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgedistill.deploy.ServiceProcess;
 import io.edgedistill.edge.core.EdgeRuntime;
+import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.SyntheticSet;
 
@@ -88,7 +89,11 @@ final class Report {
         long flows = edges.stream().mapToLong(e -> e.node().flowsScored()).sum();
         System.out.printf("Alerts on alerts.attacks by class: %s (by source %s; %d flows scored at the edges)%n", observer.sortedAlerts(),
                 observer.alertsBySource, flows);
-        System.out.printf("Poisoning alerts: %d%n", observer.poisoningAlerts.size());
+        System.out.printf("Poisoning alerts: %d%s%n", observer.poisoningAlerts.size(), o.poisonedEdges() > 0
+                ? " (" + o.poisonedEdges() + " poisoning edge" + (o.poisonedEdges() > 1 ? "s" : "") + " in this run)" : "");
+        for (AttackAlert a : observer.poisoningAlerts) {
+            System.out.printf("  %s: %s%n", a.getEdgeId(), a.getDetail());
+        }
 
         long learning = observer.learningBytesByEdge.values().stream().mapToLong(Long::longValue).sum();
         System.out.println();

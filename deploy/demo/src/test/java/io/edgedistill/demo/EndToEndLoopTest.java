@@ -25,7 +25,7 @@ class EndToEndLoopTest {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void roundsSummariesSyntheticSetsSignedModelsAlertsAndReverseDistillation(LocalStack stack, @TempDir Path dir) throws Exception {
         // the test checks the mechanics of personalisation, not its accuracy: any first personalised model is accepted
-        LoopDemo.Options options = new LoopDemo.Options(3, 0.5, 10, 6000, null, 1, 7,
+        LoopDemo.Options options = new LoopDemo.Options(3, 0.5, 10, 6000, null, 1, 7, 0,
                 Map.of("updater.training.personalised-tolerance", "1.0"));
         LoopDemo.Outcome out = new LoopDemo(stack, Path.of("../..").toAbsolutePath().normalize(), dir, options).run().orElseThrow();
 
