@@ -88,7 +88,7 @@ public class UpdaterFactory {
                                       @Value("${updater.training.knowledge-samples-per-class:0}") int knowledgePerClass,
                                       @Value("${updater.training.knowledge-spread:0.5}") float knowledgeSpread,
                                       @Value("${updater.training.min-improvement:0.0}") double minImprovement,
-                                      @Value("${updater.training.personalised-tolerance:0.02}") double tolerance,
+                                      @Value("${updater.training.personalised-tolerance:0.05}") double tolerance,
                                       @Value("${updater.training.max-personalisations-per-set:3}") int maxPersonalisations) {
         Map<String, String> cohorts = new LinkedHashMap<>();
         env.getProperties("updater.cohorts").forEach((k, v) -> cohorts.put(k, String.valueOf(v)));

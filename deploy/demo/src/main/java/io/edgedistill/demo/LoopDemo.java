@@ -91,9 +91,6 @@ final class LoopDemo {
         updProps.put("updater.kafka.bootstrap-servers", stack.bootstrapServers());
         updProps.put("updater.kafka.registry-url", stack.registryUrl());
         updProps.put("ai.djl.pytorch.num_threads", "1");
-        // a cohort's first personalised model is validated on the cloud's (global) validation set, which does not
-        // look like the cohort's traffic; allow it to be this much below the global model there
-        updProps.put("updater.training.personalised-tolerance", "0.05");
         updProps.putAll(o.updaterOverrides());
         updProps.put("updater.kafka.group-id", "model-updater-demo-" + UUID.randomUUID());
         if (stack.secured()) {

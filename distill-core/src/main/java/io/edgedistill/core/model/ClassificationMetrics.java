@@ -13,23 +13,42 @@ public record ClassificationMetrics(double accuracy, double macroF1, long sample
 
     /** Scores predictions against labels for {@code numClasses} classes. */
     public static ClassificationMetrics of(int[] truth, int[] predicted, int numClasses) {
+        return weighted(truth, predicted, numClasses, null);
+    }
+
+    /**
+     * Scores predictions with every sample of true class c counted {@code classWeights[c]} times (null = once):
+     * the figures a population with another class mix would show, assuming the same class-conditional
+     * behaviour (e.g. rows of a validation set reweighted to an edge's traffic mix). Classes of weight 0 are
+     * left out, their rows counting neither as hits nor as false positives of other classes.
+     */
+    public static ClassificationMetrics weighted(int[] truth, int[] predicted, int numClasses, double[] classWeights) {
         if (truth.length != predicted.length) {
             throw new IllegalArgumentException("truth and predictions differ in length");
         }
-        long[] tp = new long[numClasses];
-        long[] fp = new long[numClasses];
-        long[] fn = new long[numClasses];
-        long correct = 0;
+        if (classWeights != null && classWeights.length != numClasses) {
+            throw new IllegalArgumentException(classWeights.length + " class weights for " + numClasses + " classes");
+        }
+        double[] tp = new double[numClasses];
+        double[] fp = new double[numClasses];
+        double[] fn = new double[numClasses];
+        double correct = 0;
+        double total = 0;
         for (int i = 0; i < truth.length; i++) {
             int t = truth[i];
             int p = predicted[i];
+            double w = classWeights == null ? 1.0 : classWeights[t];
+            if (w <= 0) {
+                continue;
+            }
+            total += w;
             if (t == p) {
-                tp[t]++;
-                correct++;
+                tp[t] += w;
+                correct += w;
             } else {
-                fn[t]++;
+                fn[t] += w;
                 if (p >= 0 && p < numClasses) {
-                    fp[p]++;
+                    fp[p] += w;
                 }
             }
         }
@@ -46,7 +65,7 @@ public record ClassificationMetrics(double accuracy, double macroF1, long sample
             sum += f1[c];
             present++;
         }
-        return new ClassificationMetrics(truth.length == 0 ? 0 : (double) correct / truth.length,
-                present == 0 ? 0 : sum / present, truth.length, f1);
+        return new ClassificationMetrics(total == 0 ? 0 : correct / total, present == 0 ? 0 : sum / present,
+                truth.length, f1);
     }
 }

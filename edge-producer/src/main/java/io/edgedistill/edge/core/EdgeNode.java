@@ -241,6 +241,7 @@ public final class EdgeNode {
                 .setLocalAccuracy(cm.accuracy())
                 .setLocalMacroF1(cm.macroF1())
                 .setProducedAt(Instant.now())
+                .setClassTotals(java.util.Arrays.stream(totals).boxed().toList())
                 .build();
         out.knowledge(k);
         knowledgeSent.incrementAndGet();

@@ -142,7 +142,7 @@ public final class ModelUpdateService {
         }
         latestSets.put(task, set);
         List<HistoryEntry> out = new ArrayList<>();
-        out.add(trainAndDecide(task, null, set, spec, List.of(), "synthetic-set v" + set.getVersion()));
+        out.add(trainAndDecide(task, null, set, spec, List.of(), "synthetic-set v" + set.getVersion(), null));
         for (EdgeKnowledge k : new ArrayList<>(knowledgeByModelId.values())) {
             if (k.getTaskId().equals(task)) {
                 out.add(personalise(k, set, spec, "refresh on synthetic-set v" + set.getVersion()));
@@ -209,6 +209,9 @@ public final class ModelUpdateService {
         }
         EdgeKnowledge out = EdgeKnowledge.newBuilder(latest).build();
         out.setClasses(new ArrayList<>(byClass.values()));
+        if (latest.getClassTotals().isEmpty()) {
+            out.setClassTotals(previous.getClassTotals());
+        }
         return out;
     }
 
@@ -312,7 +315,17 @@ public final class ModelUpdateService {
                     Double.NaN, Double.NaN, null, 0, "knowledge carries no usable input moments (differential "
                     + "privacy drops them, or feature width differs): nothing to personalise on", 0, Instant.now()));
         }
-        return trainAndDecide(set.getTaskId(), cohort, set, spec, zip(xs, ys), trigger);
+        return trainAndDecide(set.getTaskId(), cohort, set, spec, zip(xs, ys), trigger, trafficMix(k, set));
+    }
+
+    /** The cohort's class mix from its knowledge (null when the edge did not report its class totals). */
+    private static double[] trafficMix(EdgeKnowledge k, SyntheticSet set) {
+        List<Long> totals = k.getClassTotals();
+        if (totals.size() != set.getClasses().size() || totals.stream().mapToLong(Long::longValue).sum() <= 0) {
+            return null;
+        }
+        double sum = totals.stream().mapToLong(Long::longValue).sum();
+        return totals.stream().mapToDouble(t -> t / sum).toArray();
     }
 
     private record Extra(float[] x, int y) {
@@ -326,8 +339,15 @@ public final class ModelUpdateService {
         return out;
     }
 
+    /**
+     * Trains the teacher and distils the student; publishes it when it validates at least as well as the model
+     * it would replace. A cohort's model is judged on the validation rows reweighted to the cohort's traffic mix
+     * ({@code cohortMix}, from its knowledge): it must beat the model the cohort runs there (its previous
+     * personalised model, else the global one), and stay within the personalisation tolerance of the global
+     * model on the unweighted validation set.
+     */
     private HistoryEntry trainAndDecide(String task, String cohort, SyntheticSet set, FeatureSpec spec,
-                                        List<Extra> extra, String trigger) {
+                                        List<Extra> extra, String trigger, double[] cohortMix) {
         long t0 = System.nanoTime();
         String modelId = modelId(task, cohort);
         Live current = live.get(modelId);
@@ -378,24 +398,53 @@ public final class ModelUpdateService {
             Dataset val = validation(spec, specSha(set, spec), set.getClasses());
             ClassificationMetrics cand = evaluate(student, val, c);
             Double previous = null;
-            double baseline = Double.NEGATIVE_INFINITY;
-            String baselineWhat = "";
-            if (current != null) {
-                previous = evaluateLive(current, set.getClasses());
-                baseline = previous + settings.minImprovement();
-                baselineWhat = "live " + modelId + " v" + current.update().getVersion();
-            } else if (cohort != null && live.containsKey(task)) {
-                previous = evaluateLive(live.get(task), set.getClasses());
-                baseline = previous - settings.personalisedTolerance();
-                baselineWhat = "global live " + task + " v" + live.get(task).update().getVersion() + " minus tolerance "
-                        + settings.personalisedTolerance();
+            String refusal = null;
+            if (cohort != null && cohortMix != null) {
+                double[] w = rowWeights(val, cohortMix, c);
+                Live runs = current != null ? current : live.get(task);
+                ClassificationMetrics candMix = ClassificationMetrics.weighted(val.y(), student.predict(val.x(), val.size()), c, w);
+                if (runs != null) {
+                    ClassificationMetrics runsMix = evaluateLive(runs, set.getClasses(), cohortMix);
+                    previous = runsMix.macroF1();
+                    if (Double.isNaN(candMix.macroF1()) || candMix.macroF1() < runsMix.macroF1() + settings.minImprovement()) {
+                        refusal = String.format("macro-F1 on the cohort's traffic mix %.4f is below %s v%d's %.4f", candMix.macroF1(),
+                                runs.update().getModelId(), runs.update().getVersion(), runsMix.macroF1());
+                    }
+                }
+                Live global = live.get(task);
+                if (refusal == null && global != null) {
+                    double g = evaluateLive(global, set.getClasses(), null).macroF1();
+                    if (cand.macroF1() < g - settings.personalisedTolerance()) {
+                        refusal = String.format("macro-F1 %.4f on the whole validation set is more than the tolerance %.2f "
+                                + "below the global %s v%d's %.4f", cand.macroF1(), settings.personalisedTolerance(), task,
+                                global.update().getVersion(), g);
+                    }
+                }
+                if (refusal == null) {
+                    cand = new ClassificationMetrics(candMix.accuracy(), candMix.macroF1(), cand.samples(), candMix.perClassF1());
+                }
+            } else {
+                double baseline = Double.NEGATIVE_INFINITY;
+                String baselineWhat = "";
+                if (current != null) {
+                    previous = evaluateLive(current, set.getClasses(), null).macroF1();
+                    baseline = previous + settings.minImprovement();
+                    baselineWhat = "live " + modelId + " v" + current.update().getVersion();
+                } else if (cohort != null && live.containsKey(task)) {
+                    previous = evaluateLive(live.get(task), set.getClasses(), null).macroF1();
+                    baseline = previous - settings.personalisedTolerance();
+                    baselineWhat = "global live " + task + " v" + live.get(task).update().getVersion() + " minus tolerance "
+                            + settings.personalisedTolerance();
+                }
+                if (previous != null && (Double.isNaN(cand.macroF1()) || cand.macroF1() < baseline)) {
+                    refusal = String.format("macro-F1 %.4f is below %s (%.4f, threshold %.4f)", cand.macroF1(),
+                            baselineWhat, previous, baseline);
+                }
             }
-            if (previous != null && (Double.isNaN(cand.macroF1()) || cand.macroF1() < baseline)) {
-                String reason = String.format("macro-F1 %.4f is below %s (%.4f, threshold %.4f)", cand.macroF1(),
-                        baselineWhat, previous, baseline);
-                LOG.info("Refused {} v{}: {}", modelId, nextVersion, reason);
+            if (refusal != null) {
+                LOG.info("Refused {} v{}: {}", modelId, nextVersion, refusal);
                 return record(entry(modelId, cohort, HistoryEntry.REFUSED, nextVersion, trigger, set, cand, previous,
-                        t0, reason));
+                        t0, refusal));
             }
             byte[] weights = ModelFormat.write(student);
             String sha = ModelFormat.sha256Hex(weights);
@@ -458,14 +507,32 @@ public final class ModelUpdateService {
         return ModelFormat.sha256Hex(spec.toJson().getBytes(StandardCharsets.UTF_8));
     }
 
-    private double evaluateLive(Live current, List<String> classes) {
+    /** The live model on the validation rows of {@code classes}, reweighted to the class mix {@code mix} (null = as is). */
+    private ClassificationMetrics evaluateLive(Live current, List<String> classes, double[] mix) {
         FeatureSpec spec = current.spec();
         if (spec == null) {
             ValidationMetrics vm = current.update().getMetrics();
-            return vm.getMacroF1();
+            return new ClassificationMetrics(vm.getAccuracy(), vm.getMacroF1(), vm.getSamples(), new double[classes.size()]);
         }
         Dataset val = validation(spec, current.specSha(), classes);
-        return evaluate(current.model(), val, classes.size()).macroF1();
+        return ClassificationMetrics.weighted(val.y(), current.model().predict(val.x(), val.size()), classes.size(),
+                mix == null ? null : rowWeights(val, mix, classes.size()));
+    }
+
+    /**
+     * Per-class weights that turn the validation set's class mix into {@code mix} (each class's rows together
+     * weigh its share of the mix); classes without validation rows get none.
+     */
+    private static double[] rowWeights(Dataset val, double[] mix, int numClasses) {
+        long[] n = new long[numClasses];
+        for (int y : val.y()) {
+            n[y]++;
+        }
+        double[] w = new double[numClasses];
+        for (int c = 0; c < numClasses; c++) {
+            w[c] = n[c] == 0 ? 0 : mix[c] / n[c];
+        }
+        return w;
     }
 
     private static ClassificationMetrics evaluate(MlpModel model, Dataset val, int numClasses) {

@@ -21,8 +21,8 @@ import io.edgedistill.core.model.TrainConfig;
  *                                   reported per-feature standard deviation (the hard samples are
  *                                   multi-modal: a full-width Gaussian would cover other classes)
  * @param minImprovement             a candidate is published only if macroF1 ≥ live + minImprovement
- * @param personalisedTolerance      a cohort's first personalised model may be this much below the global
- *                                   live model on the (global) validation set
+ * @param personalisedTolerance      a personalised model may be at most this much below the global model's macro-F1
+ *                                   on the whole validation set (it must beat what its cohort runs on the cohort's mix)
  * @param maxPersonalisationsPerSet  knowledge-triggered trainings per cohort and synthetic-set version (an
  *                                   edge whose personalised model still underperforms keeps reporting; this
  *                                   bounds the loop until the next synthetic set)
@@ -36,7 +36,7 @@ public record TrainingSettings(int[] teacherHidden, int[] studentHidden, int tea
     /** Defaults: teacher 128-64, student 32, 300/100 epochs, T = 4, α = 0.7, 10 jittered copies (σ 0.2). */
     public static TrainingSettings defaults() {
         return new TrainingSettings(new int[] {128, 64}, new int[] {32}, 300, 100, 4f, 0.7f, 10, 0.2f, 0, 0.5f, 0.0,
-                0.02, 3, Map.of());
+                0.05, 3, Map.of());
     }
 
     TrainConfig teacherConfig(long seed) {

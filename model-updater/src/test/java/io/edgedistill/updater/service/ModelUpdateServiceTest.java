@@ -161,6 +161,33 @@ class ModelUpdateServiceTest {
         assertThat(refresh).extracting(HistoryEntry::modelId).containsExactly("5g-nidd", "5g-nidd/north");
     }
 
+    @Test
+    void aPersonalisedModelIsJudgedOnItsCohortsTrafficMix() {
+        ModelUpdateService s = service(Map.of());
+        s.onSyntheticSet(fx.set(1, 10, false));
+        EdgeKnowledge k = knowledge("edge-9", new int[] {3, 6});
+        int classes = fx.set(1, 10, false).getClasses().size();
+        List<Long> totals = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            totals.add(c == 3 || c == 6 ? 500L : 5L); // the edge sees mostly classes 3 and 6
+        }
+        k.setClassTotals(totals);
+        HistoryEntry h = s.onKnowledge(k).orElseThrow();
+        assertThat(h.modelId()).isEqualTo("5g-nidd/edge-9");
+        // the baseline is the global model on the cohort's mix, not on the validation set as it is
+        double globalAsIs = s.liveModels().stream().filter(l -> l.update().getModelId().equals("5g-nidd")).findFirst()
+                .orElseThrow().update().getMetrics().getMacroF1();
+        assertThat(h.previousMacroF1()).isNotNull().isNotEqualTo(globalAsIs);
+        if (h.status().equals(HistoryEntry.REFUSED)) {
+            assertThat(h.reason()).containsAnyOf("cohort's traffic mix", "tolerance");
+        } else {
+            assertThat(h.status()).isEqualTo(HistoryEntry.PUBLISHED);
+            assertThat(h.macroF1()).as("published on the mix, above the global model there").isGreaterThanOrEqualTo(h.previousMacroF1());
+        }
+        assertThat(ModelUpdateService.merge(k, knowledge("edge-9", new int[] {4})).getClassTotals())
+                .as("a report without totals keeps the earlier ones").isEqualTo(totals);
+    }
+
     /** Knowledge as an edge would send it: input moments of its rows of the given classes. */
     static EdgeKnowledge knowledge(String edge, int[] classes) {
         List<KnowledgeClass> kcs = new ArrayList<>();
