@@ -21,6 +21,8 @@ public final class FlowVectorizer {
     private final FeatureSpec spec;
     private final List<FeatureSpec.ColumnSpec> columns = new ArrayList<>();
     private final List<Map<String, Integer>> vocabIndex = new ArrayList<>();
+    /** Column name → position in {@link #columns}. */
+    private final Map<String, Integer> columnIndex = new java.util.HashMap<>();
     private final Set<String> missingTokens;
     private final int dim;
     private final double clip;
@@ -29,6 +31,7 @@ public final class FlowVectorizer {
         this.spec = spec;
         for (FeatureSpec.ColumnSpec c : spec.columns()) {
             if (c.kind != FeatureSpec.Kind.DROPPED) {
+                columnIndex.putIfAbsent(c.name, columns.size());
                 columns.add(c);
                 Map<String, Integer> idx = new java.util.HashMap<>();
                 for (int i = c.vocab.size() - 1; i >= 0; i--) {
@@ -50,37 +53,54 @@ public final class FlowVectorizer {
         return dim;
     }
 
-    /** Writes the features of {@code flow} into {@code out} at {@code offset} (dim floats). */
+    /**
+     * Writes the features of {@code flow} into {@code out} at {@code offset} (dim floats). Each entry of the flow's
+     * two maps is looked up once in this vectorizer's column index (rather than every column in the flow's freshly
+     * decoded maps), which keeps the hot path's hashing in one small, cache-resident table.
+     */
     public void vectorize(TrafficFlow flow, float[] out, int offset) {
-        Map<String, Double> numeric = flow.getNumeric();
-        Map<String, String> categorical = flow.getCategorical();
+        int n = columns.size();
+        double[] number = new double[n];
+        boolean[] hasNumber = new boolean[n];
+        String[] text = new String[n];
+        for (Map.Entry<String, Double> e : flow.getNumeric().entrySet()) {
+            Integer col = columnIndex.get(e.getKey());
+            if (col != null && e.getValue() != null) {
+                number[col] = e.getValue();
+                hasNumber[col] = true;
+            }
+        }
+        for (Map.Entry<String, String> e : flow.getCategorical().entrySet()) {
+            Integer col = columnIndex.get(e.getKey());
+            if (col != null) {
+                text[col] = e.getValue();
+            }
+        }
         int pos = offset;
-        for (int col = 0; col < columns.size(); col++) {
+        for (int col = 0; col < n; col++) {
             FeatureSpec.ColumnSpec c = columns.get(col);
             if (c.kind == FeatureSpec.Kind.CATEGORICAL) {
-                String v = categorical.get(c.name);
-                if (v == null) {
-                    Double d = numeric.get(c.name);
-                    v = d == null ? null : format(d);
-                }
-                if (v != null && !missingTokens.contains(v.trim())) {
-                    Integer idx = vocabIndex.get(col).get(v.trim());
-                    if (idx != null) {
-                        out[pos + idx] = 1f;
+                String v = text[col] != null ? text[col] : hasNumber[col] ? format(number[col]) : null;
+                if (v != null) {
+                    String t = v.trim();
+                    if (!missingTokens.contains(t)) {
+                        Integer idx = vocabIndex.get(col).get(t);
+                        if (idx != null) {
+                            out[pos + idx] = 1f;
+                        }
                     }
                 }
                 pos += c.vocab.size();
                 continue;
             }
             double v = Double.NaN;
-            Double d = numeric.get(c.name);
-            if (d != null) {
-                v = d;
-            } else {
-                String s = categorical.get(c.name);
-                if (s != null && !missingTokens.contains(s.trim())) {
+            if (hasNumber[col]) {
+                v = number[col];
+            } else if (text[col] != null) {
+                String t = text[col].trim();
+                if (!missingTokens.contains(t)) {
                     try {
-                        v = Double.parseDouble(s.trim());
+                        v = Double.parseDouble(t);
                     } catch (NumberFormatException e) {
                         v = Double.NaN;
                     }
