@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgedistill.core.data.FiveGNiddGenerator;
 import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.ServiceProcess;
@@ -265,8 +266,14 @@ final class LoopDemo {
         double[] mix = new double[FiveGNiddSchema.CLASSES.size()];
         Arrays.fill(mix, 1.0);
         mix[0] = 0.5;
-        LocalData shifted = LocalData.generated(o.seed() + 104_729, 3000, mix);
-        LocalData shiftedHeldOut = LocalData.generated(o.seed() + 130_363, 3000, mix);
+        // and a capture point that often misses TCP handshakes and sees more look-alike flows
+        FiveGNiddGenerator.Config cfg = FiveGNiddGenerator.Config.defaults();
+        cfg.classMix = mix;
+        cfg.partialCapture = 0.6;
+        cfg.ambiguity = 0.1;
+        String what = ", new attack mix, 60 % partial captures";
+        LocalData shifted = LocalData.generated(o.seed() + 104_729, 3000, cfg, what);
+        LocalData shiftedHeldOut = LocalData.generated(o.seed() + 130_363, 3000, cfg, what);
         DeployedModel before = old.node().slot().live();
         double f1Before = before == null ? Double.NaN : before.evaluate(shiftedHeldOut).map(c -> c.macroF1()).orElse(Double.NaN);
         System.out.printf("%nDrift: %s's traffic shifts to a new attack mix; its model %s scores macro-F1 %.3f on it%n", id,

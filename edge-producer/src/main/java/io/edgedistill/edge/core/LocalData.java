@@ -94,10 +94,17 @@ public final class LocalData {
         if (classMix != null) {
             cfg.classMix = classMix.clone();
         }
+        return generated(seed, rows, cfg, classMix == null ? "" : ", custom mix");
+    }
+
+    /**
+     * Rows of generated data under a generator configuration (class mix, ambiguity, partial captures), e.g. an
+     * edge whose capture point and attack mix change.
+     */
+    public static LocalData generated(long seed, int rows, FiveGNiddGenerator.Config cfg, String what) {
         RawDataset all = CsvLoader.fromRows(FiveGNiddSchema.ALL_COLUMNS, new FiveGNiddGenerator(seed, cfg).generate(rows),
                 FiveGNiddSchema.mapping());
-        return new LocalData(all, "generated 5G-NIDD (seed " + seed + ", " + rows + " rows"
-                + (classMix == null ? "" : ", custom mix") + ")");
+        return new LocalData(all, "generated 5G-NIDD (seed " + seed + ", " + rows + " rows" + what + ")");
     }
 
     /** A 5G-NIDD Combined.csv (real or generated); at most {@code maxRows} rows (0 = all). */

@@ -318,6 +318,33 @@ public final class ModelUpdateService {
         return trainAndDecide(set.getTaskId(), cohort, set, spec, zip(xs, ys), trigger, trafficMix(k, set));
     }
 
+    /**
+     * Adapts a student to a cohort's class mix (logit adjustment): the output biases move by
+     * log(π_cohort(c) / π_train(c)), so that the model's posteriors follow the cohort's traffic instead of the
+     * class-balanced training set. Classes the cohort never reported keep a small floor so they stay reachable.
+     */
+    static MlpModel withClassPrior(MlpModel model, int[] trainLabels, int n, double[] cohortMix) {
+        int c = model.numClasses();
+        double[] train = new double[c];
+        for (int i = 0; i < n; i++) {
+            train[trainLabels[i]]++;
+        }
+        float[][] w = new float[model.numLayers()][];
+        float[][] b = new float[model.numLayers()][];
+        for (int l = 0; l < model.numLayers(); l++) {
+            w[l] = model.weights(l);
+            b[l] = model.biases(l);
+        }
+        float[] out = b[b.length - 1];
+        double floor = 1e-3;
+        for (int k = 0; k < c; k++) {
+            double pi = (cohortMix[k] + floor) / (1 + c * floor);
+            double pt = (train[k] + 1) / (n + c);
+            out[k] += (float) Math.log(pi / pt);
+        }
+        return new MlpModel(model.layerSizes(), w, b);
+    }
+
     /** The cohort's class mix from its knowledge (null when the edge did not report its class totals). */
     private static double[] trafficMix(EdgeKnowledge k, SyntheticSet set) {
         List<Long> totals = k.getClassTotals();
@@ -394,6 +421,24 @@ public final class ModelUpdateService {
             }
             MlpModel student = MlpTrainer.distill(teacher, settings.studentHidden(), tx, m, ty,
                     settings.studentConfig(seed + 1));
+            String variant = "";
+            if (cohortMix != null) {
+                student = withClassPrior(student, y, n, cohortMix);
+                // a second candidate: the model the cohort runs now, adapted to its class mix only
+                Live runs = current != null ? current : live.get(task);
+                int setSize = set.getSamples().size();
+                if (runs != null && runs.spec() != null && runs.spec().dim() == d && runs.model().numClasses() == c) {
+                    MlpModel adapted = withClassPrior(runs.model(), y, setSize, cohortMix);
+                    Dataset v = validation(spec, specSha(set, spec), set.getClasses());
+                    double[] w = rowWeights(v, cohortMix, c);
+                    if (ClassificationMetrics.weighted(v.y(), adapted.predict(v.x(), v.size()), c, w).macroF1()
+                            > ClassificationMetrics.weighted(v.y(), student.predict(v.x(), v.size()), c, w).macroF1()) {
+                        student = adapted;
+                        variant = " (" + runs.update().getModelId() + " v" + runs.update().getVersion()
+                                + " adapted to the cohort's class mix)";
+                    }
+                }
+            }
 
             Dataset val = validation(spec, specSha(set, spec), set.getClasses());
             ClassificationMetrics cand = evaluate(student, val, c);
@@ -472,9 +517,10 @@ public final class ModelUpdateService {
                     .build();
             publisher.publish(update);
             live.put(modelId, new Live(update, student, spec, specSha(set, spec)));
-            String reason = String.format("macro-F1 %.4f, accuracy %.4f%s; %s, %d parameters", cand.macroF1(),
+            String reason = String.format("macro-F1 %.4f, accuracy %.4f%s%s; %s, %d parameters", cand.macroF1(),
                     cand.accuracy(), previous == null ? " (first model)" : String.format(" vs %.4f", previous),
-                    architecture(student), student.parameterCount());
+                    cohortMix == null ? "" : " on the cohort's traffic mix" + variant, architecture(student),
+                    student.parameterCount());
             LOG.info("Published {} v{} (set v{}): {}", modelId, nextVersion, set.getVersion(), reason);
             return record(entry(modelId, cohort, HistoryEntry.PUBLISHED, nextVersion, trigger, set, cand, previous, t0,
                     reason));
