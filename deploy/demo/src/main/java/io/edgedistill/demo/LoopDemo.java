@@ -192,7 +192,8 @@ final class LoopDemo {
                     DeployedModel m = e.node().slot().live();
                     if (m != null && !m.personalised() && !swapAt.containsKey(e.node().settings().edgeId())
                             && roundOfSet(observer, m.syntheticSetVersion()) == roundId) {
-                        swapAt.put(e.node().settings().edgeId(), Duration.between(start, Instant.now()).toMillis());
+                        // when the edge accepted it (the edge's own clock), not when this loop noticed
+                        swapAt.put(e.node().settings().edgeId(), Duration.between(start, m.acceptedAt()).toMillis());
                     }
                 }
                 String why = swapAt.isEmpty() ? refusal(updater, observer, roundId) : null;
@@ -206,8 +207,9 @@ final class LoopDemo {
                 }
                 if (swapAt.size() != lastPrinted && !swapAt.isEmpty()) {
                     lastPrinted = swapAt.size();
-                    System.out.printf("  %d/%d edges run a model of round %d (%.1f s)%n", swapAt.size(), edges.size(), roundId,
-                            Duration.between(start, Instant.now()).toMillis() / 1e3);
+                    System.out.printf("  %d/%d edges run a model of round %d (the last swapped %.1f s after the round opened)%n",
+                            swapAt.size(), edges.size(), roundId,
+                            swapAt.values().stream().mapToLong(Long::longValue).max().orElse(0) / 1e3);
                 }
                 Thread.sleep(20);
             }
