@@ -342,8 +342,9 @@ public final class SyntheticSetOptimizer {
 
     /**
      * Targets and class averaging on the device. When the set is class-major with equal blocks per class (as
-     * {@link #initialise} builds it) the class means of ψ and of ψ² are reshapes + means over each block,
-     * compared with {@code target1} / {@code target2}; otherwise the features [ψ, √λ·ψ²] are averaged by one
+     * {@link #initialise} builds it) the statistics ψ (and x with the input term), stacked with their squares,
+     * form one (rows, m) matrix whose class means are one reshape + mean over the blocks, compared with
+     * {@code blockTarget} under per-row weights {@code blockWeight} (1, input weight w, λ, λ·w); otherwise the features [ψ, √λ·ψ²] are averaged by one
      * matmul with an (m × C) averaging matrix and compared with the concatenated {@code target}
      * [μ̄, √λ·q̄].
      */
@@ -356,8 +357,9 @@ public final class SyntheticSetOptimizer {
         final float rootLambda;
         final int[] blockClasses;   // class of each block on the block path, else null
         final int width;
-        final NDArray target1;      // (K, e, columns): first-moment targets
-        final NDArray target2;      // (K, e, columns): second-moment targets (unscaled), or a placeholder
+        final NDArray blockTarget;  // block path: (rows, columns) targets of the stacked statistics, or null
+        final NDArray blockWeight;  // block path: (rows, 1) weight of each statistic, or null
+        final int blockRows;        // block path: K·e (+ dIn with the input term), doubled with second moments
         final NDArray inputMean;    // (columns, dIn): input-space mean targets, or null when the term is off
         final NDArray inputSecond;  // (columns, dIn): input-space second-moment targets, or null
         final float inputWeight;
@@ -416,7 +418,6 @@ public final class SyntheticSetOptimizer {
             }
             target = m.create(tm, new Shape(t.k(), width, cols));
             targetSecond = m.create(0f);
-            target1 = target.get(":, 0:" + e + ", :").duplicate();
             if (config.inputMomentWeight() > 0 && t.inputMeans() != null && t.inputSecondMoments() != null) {
                 int d = t.dIn();
                 float[] im = new float[cols * d];
@@ -437,7 +438,47 @@ public final class SyntheticSetOptimizer {
                 inputSecond = null;
                 inputWeight = 0f;
             }
-            target2 = useSecond ? target.get(":, " + e + ":, :").div(rootLambda) : targetSecond;
+            if (blockClasses != null) {
+                // stacked statistics, one row each: [ψ_k,j (K·e); x_j (dIn, with the input term)], then the
+                // same rows squared when second moments are matched; targets per block column, weights per row
+                int d = t.dIn();
+                int first = t.k() * e + (inputMean != null ? d : 0);
+                blockRows = useSecond ? 2 * first : first;
+                float lambda = rootLambda * rootLambda;
+                float[] bt = new float[blockRows * cols];
+                float[] bw = new float[blockRows];
+                for (int col = 0; col < cols; col++) {
+                    int c = columns[col];
+                    for (int net = 0; net < t.k(); net++) {
+                        for (int j = 0; j < e; j++) {
+                            int r = net * e + j;
+                            bt[r * cols + col] = t.means()[t.index(net, c, j)];
+                            bw[r] = 1f;
+                            if (useSecond) {
+                                bt[(first + r) * cols + col] = t.secondMoments()[t.index(net, c, j)];
+                                bw[first + r] = lambda;
+                            }
+                        }
+                    }
+                    if (inputMean != null) {
+                        for (int j = 0; j < d; j++) {
+                            int r = t.k() * e + j;
+                            bt[r * cols + col] = t.inputMeans()[c * d + j];
+                            bw[r] = inputWeight;
+                            if (useSecond) {
+                                bt[(first + r) * cols + col] = t.inputSecondMoments()[c * d + j];
+                                bw[first + r] = lambda * inputWeight;
+                            }
+                        }
+                    }
+                }
+                blockTarget = m.create(bt, new Shape(blockRows, cols));
+                blockWeight = m.create(bw, new Shape(blockRows, 1));
+            } else {
+                blockRows = 0;
+                blockTarget = null;
+                blockWeight = null;
+            }
         }
 
         /** Classes of equal, contiguous, distinct blocks that all have targets; null if the set is not so. */
@@ -470,19 +511,19 @@ public final class SyntheticSetOptimizer {
         NDArray loss(NDArray x) {
             NDArray emb = networks.forward(weights, x); // (K, e, m)
             if (blockClasses != null) {
+                // one stacked (rows, m) statistic matrix, one block mean, one weighted squared error: few native
+                // calls per step whatever terms are on
                 long m = x.getShape().get(0);
                 int p = blockClasses.length;
-                Shape blocks = new Shape(networks.spec().k(), networks.spec().embedDim(), p, m / p);
-                NDArray l = emb.reshape(blocks).mean(new int[] {3}).sub(target1).square().sum();
+                NDArray stats = emb.reshape(networks.spec().k() * (long) networks.spec().embedDim(), m);
+                if (inputMean != null) {
+                    stats = stats.concat(x.transpose(), 0); // (K·e + dIn, m)
+                }
                 if (useSecond) {
-                    NDArray q = emb.square().reshape(blocks).mean(new int[] {3}).sub(target2).square().sum();
-                    l = l.add(q.mul(rootLambda * rootLambda));
+                    stats = stats.concat(stats.square(), 0);
                 }
-                if (inputMean != null) { // class means of x and x² over the blocks: (p, dIn)
-                    NDArray xb = x.reshape(new Shape(p, m / p, x.getShape().get(1)));
-                    l = l.add(inputTerm(xb.mean(new int[] {1}), xb.square().mean(new int[] {1})));
-                }
-                return l;
+                return stats.reshape(blockRows, p, m / p).mean(new int[] {2}).sub(blockTarget).square()
+                        .mul(blockWeight).sum();
             }
             NDArray feats = useSecond ? emb.concat(emb.square().mul(rootLambda), 1) : emb; // (K, width, m)
             NDArray l = feats.matMul(avg).sub(target).square().sum(); // (K, width, C)
