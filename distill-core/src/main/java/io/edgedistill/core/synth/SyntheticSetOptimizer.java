@@ -285,8 +285,8 @@ public final class SyntheticSetOptimizer {
 
     /** x ← clamp(x, lower, upper), in place (outside gradient recording). */
     private static void project(NDArray x, NDArray lower, NDArray upper) {
-        try (NDArray clamped = x.maximum(lower).minimum(upper); NDArray delta = x.sub(clamped)) {
-            x.subi(delta);
+        try (NDArray low = x.maximum(lower); NDArray clamped = low.minimum(upper)) {
+            clamped.copyTo(x);
         }
     }
 
