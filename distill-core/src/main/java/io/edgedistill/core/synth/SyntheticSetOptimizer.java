@@ -342,9 +342,10 @@ public final class SyntheticSetOptimizer {
 
     /**
      * Targets and class averaging on the device. When the set is class-major with equal blocks per class (as
-     * {@link #initialise} builds it) the statistics ψ (and x with the input term), stacked with their squares,
-     * form one (rows, m) matrix whose class means are one reshape + mean over the blocks, compared with
-     * {@code blockTarget} under per-row weights {@code blockWeight} (1, input weight w, λ, λ·w); otherwise the features [ψ, √λ·ψ²] are averaged by one
+     * {@link #initialise} builds it) the class means of ψ and of ψ² (and of x and x² with the input term) are
+     * reshapes + means over each block, compared with {@code target1} / {@code target2} (and
+     * {@code inputMean} / {@code inputSecond}); separate chains measured faster than one stacked matrix
+     * (whose concatenations copy); otherwise the features [ψ, √λ·ψ²] are averaged by one
      * matmul with an (m × C) averaging matrix and compared with the concatenated {@code target}
      * [μ̄, √λ·q̄].
      */
@@ -357,9 +358,8 @@ public final class SyntheticSetOptimizer {
         final float rootLambda;
         final int[] blockClasses;   // class of each block on the block path, else null
         final int width;
-        final NDArray blockTarget;  // block path: (rows, columns) targets of the stacked statistics, or null
-        final NDArray blockWeight;  // block path: (rows, 1) weight of each statistic, or null
-        final int blockRows;        // block path: K·e (+ dIn with the input term), doubled with second moments
+        final NDArray target1;      // (K, e, columns): first-moment targets
+        final NDArray target2;      // (K, e, columns): second-moment targets (unscaled), or a placeholder
         final NDArray inputMean;    // (columns, dIn): input-space mean targets, or null when the term is off
         final NDArray inputSecond;  // (columns, dIn): input-space second-moment targets, or null
         final float inputWeight;
@@ -438,47 +438,8 @@ public final class SyntheticSetOptimizer {
                 inputSecond = null;
                 inputWeight = 0f;
             }
-            if (blockClasses != null) {
-                // stacked statistics, one row each: [ψ_k,j (K·e); x_j (dIn, with the input term)], then the
-                // same rows squared when second moments are matched; targets per block column, weights per row
-                int d = t.dIn();
-                int first = t.k() * e + (inputMean != null ? d : 0);
-                blockRows = useSecond ? 2 * first : first;
-                float lambda = rootLambda * rootLambda;
-                float[] bt = new float[blockRows * cols];
-                float[] bw = new float[blockRows];
-                for (int col = 0; col < cols; col++) {
-                    int c = columns[col];
-                    for (int net = 0; net < t.k(); net++) {
-                        for (int j = 0; j < e; j++) {
-                            int r = net * e + j;
-                            bt[r * cols + col] = t.means()[t.index(net, c, j)];
-                            bw[r] = 1f;
-                            if (useSecond) {
-                                bt[(first + r) * cols + col] = t.secondMoments()[t.index(net, c, j)];
-                                bw[first + r] = lambda;
-                            }
-                        }
-                    }
-                    if (inputMean != null) {
-                        for (int j = 0; j < d; j++) {
-                            int r = t.k() * e + j;
-                            bt[r * cols + col] = t.inputMeans()[c * d + j];
-                            bw[r] = inputWeight;
-                            if (useSecond) {
-                                bt[(first + r) * cols + col] = t.inputSecondMoments()[c * d + j];
-                                bw[first + r] = lambda * inputWeight;
-                            }
-                        }
-                    }
-                }
-                blockTarget = m.create(bt, new Shape(blockRows, cols));
-                blockWeight = m.create(bw, new Shape(blockRows, 1));
-            } else {
-                blockRows = 0;
-                blockTarget = null;
-                blockWeight = null;
-            }
+            target1 = target.get(":, 0:" + e + ", :").duplicate();
+            target2 = useSecond ? target.get(":, " + e + ":, :").div(rootLambda) : targetSecond;
         }
 
         /** Classes of equal, contiguous, distinct blocks that all have targets; null if the set is not so. */
@@ -511,19 +472,19 @@ public final class SyntheticSetOptimizer {
         NDArray loss(NDArray x) {
             NDArray emb = networks.forward(weights, x); // (K, e, m)
             if (blockClasses != null) {
-                // one stacked (rows, m) statistic matrix, one block mean, one weighted squared error: few native
-                // calls per step whatever terms are on
                 long m = x.getShape().get(0);
                 int p = blockClasses.length;
-                NDArray stats = emb.reshape(networks.spec().k() * (long) networks.spec().embedDim(), m);
-                if (inputMean != null) {
-                    stats = stats.concat(x.transpose(), 0); // (K·e + dIn, m)
-                }
+                Shape blocks = new Shape(networks.spec().k(), networks.spec().embedDim(), p, m / p);
+                NDArray l = emb.reshape(blocks).mean(new int[] {3}).sub(target1).square().sum();
                 if (useSecond) {
-                    stats = stats.concat(stats.square(), 0);
+                    NDArray q = emb.square().reshape(blocks).mean(new int[] {3}).sub(target2).square().sum();
+                    l = l.add(q.mul(rootLambda * rootLambda));
                 }
-                return stats.reshape(blockRows, p, m / p).mean(new int[] {2}).sub(blockTarget).square()
-                        .mul(blockWeight).sum();
+                if (inputMean != null) { // class means of x and x² over the blocks: (p, dIn)
+                    NDArray xb = x.reshape(new Shape(p, m / p, x.getShape().get(1)));
+                    l = l.add(inputTerm(xb.mean(new int[] {1}), xb.square().mean(new int[] {1})));
+                }
+                return l;
             }
             NDArray feats = useSecond ? emb.concat(emb.square().mul(rootLambda), 1) : emb; // (K, width, m)
             NDArray l = feats.matMul(avg).sub(target).square().sum(); // (K, width, C)
