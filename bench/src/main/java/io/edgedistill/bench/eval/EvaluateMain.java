@@ -92,6 +92,12 @@ public final class EvaluateMain implements Callable<Integer> {
     float synthLr;
     @Option(names = "--second-moment-weight", defaultValue = "0.5", description = "distillation second-moment term weight (default ${DEFAULT-VALUE})")
     float secondMomentWeight;
+    @Option(names = "--input-moment-weight", defaultValue = "3",
+            description = "distillation: weight of the per-class input-moment term, 0 = off (default ${DEFAULT-VALUE})")
+    float inputMomentWeight;
+    @Option(names = "--box-sigmas", defaultValue = "3",
+            description = "distillation: per-class box (0/1 columns in [0,1], others class mean +- this many class std), 0 = off (default ${DEFAULT-VALUE})")
+    float boxSigmas;
     @Option(names = "--mlp-hidden", defaultValue = "64", description = "detector hidden width (default ${DEFAULT-VALUE})")
     int mlpHidden;
     @Option(names = "--fed-epochs", defaultValue = "3", description = "FedAvg local epochs (default ${DEFAULT-VALUE})")
@@ -141,13 +147,14 @@ public final class EvaluateMain implements Callable<Integer> {
         StringBuilder md = new StringBuilder();
         md.append("### Evaluation: ").append(prep.description()).append("\n\n");
         md.append(String.format(Locale.ROOT,
-                (skipQuality ? "" : "reps " + reps + ", ") + "edges %d, seed %d, K=%d, hidden %d, embed %d, synth steps %d (lr %s, second-moment weight %s), detector MLP hidden %d, "
+                (skipQuality ? "" : "reps " + reps + ", ") + "edges %d, seed %d, K=%d, hidden %d, embed %d, synth steps %d (lr %s, second-moment weight %s, input-moment weight %s, box %s sigma), detector MLP hidden %d, "
                         + "FedAvg %d local epochs, input moments %s, prior correction %s%n",
-                edges, seed, k, hidden, embed, synthSteps, synthLr, secondMomentWeight, mlpHidden, fedEpochs, !noInputMoments,
+                edges, seed, k, hidden, embed, synthSteps, synthLr, secondMomentWeight, inputMomentWeight, boxSigmas, mlpHidden, fedEpochs, !noInputMoments,
                 !noPriorCorrection));
         Harness h = new Harness(prep.train(), prep.test());
         Harness.Settings base = new Harness.Settings(edges, betas.get(0), ipcs.get(0), seed, k, hidden, embed, synthSteps,
-                synthLr, secondMomentWeight, mlpHidden, fedEpochs, !noInputMoments, !noPriorCorrection);
+                synthLr, secondMomentWeight, mlpHidden, fedEpochs, !noInputMoments, !noPriorCorrection, inputMomentWeight,
+                boxSigmas);
         Report report = new Report();
         if (!skipQuality) {
             for (double[] cfg : configs()) {

@@ -58,15 +58,18 @@ public final class Harness {
     /** Settings of one configuration. */
     public record Settings(int edges, double beta, int ipc, long seed, int k, int hidden, int embed,
                            int synthSteps, float synthLr, float secondMomentWeight, int mlpHidden,
-                           int fedEpochs, boolean inputMoments, boolean priorCorrection) {
+                           int fedEpochs, boolean inputMoments, boolean priorCorrection, float inputMomentWeight,
+                           float boxSigmas) {
         public static Settings defaults(int edges, double beta, int ipc, long seed) {
             return new Settings(edges, beta, ipc, seed, EmbeddingSpec.DEFAULT_K, EmbeddingSpec.DEFAULT_HIDDEN,
-                    EmbeddingSpec.DEFAULT_EMBED, 400, 0.03f, 0.5f, 64, 3, true, true);
+                    EmbeddingSpec.DEFAULT_EMBED, 400, 0.03f, 0.5f, 64, 3, true, true,
+                    SynthConfig.DEFAULT_INPUT_MOMENT_WEIGHT, SynthConfig.DEFAULT_BOX_SIGMAS);
         }
 
         public Settings with(int newEdges, double newBeta, int newIpc) {
             return new Settings(newEdges, newBeta, newIpc, seed, k, hidden, embed, synthSteps, synthLr,
-                    secondMomentWeight, mlpHidden, fedEpochs, inputMoments, priorCorrection);
+                    secondMomentWeight, mlpHidden, fedEpochs, inputMoments, priorCorrection, inputMomentWeight,
+                    boxSigmas);
         }
     }
 
@@ -125,7 +128,7 @@ public final class Harness {
 
         SynthConfig synth() {
             return new SynthConfig(s.ipc(), s.synthSteps(), Math.max(1, s.synthSteps() / 4), s.synthLr(),
-                    s.secondMomentWeight(), rs + 2);
+                    s.secondMomentWeight(), rs + 2, s.inputMomentWeight(), s.boxSigmas());
         }
 
         long clfSeed() {

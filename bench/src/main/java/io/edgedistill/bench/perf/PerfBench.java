@@ -42,7 +42,9 @@ import java.util.Random;
  * only (the networks are fixed), one matmul of the same size per forward matmul; (d) the kernel plus the two
  * class-sum matmuls 2·2·C·n·K·e.
  *
- * <p>Options: {@code --n --d --k --hidden --embed --classes --ipc 10,50 --rounds 15 --matmul 2048}.
+ * <p>Options: {@code --n --d --k --hidden --embed --classes --ipc 10,50 --rounds 15 --matmul 2048
+ * --input-terms on|off} (the last switches the optimiser's input-moment term and box off, as for targets
+ * without input moments).
  */
 public final class PerfBench {
     private int n = 4096;
@@ -54,6 +56,7 @@ public final class PerfBench {
     private int[] ipcs = {10, 50};
     private int rounds = 15;
     private int bigMatmul = 2048;
+    private boolean inputTerms = true;
 
     /** Entry point. */
     public static void main(String[] args) {
@@ -76,6 +79,7 @@ public final class PerfBench {
                 case "--ipc" -> ipcs = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--rounds" -> rounds = Integer.parseInt(v);
                 case "--matmul" -> bigMatmul = Integer.parseInt(v);
+                case "--input-terms" -> inputTerms = !"off".equals(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -104,7 +108,8 @@ public final class PerfBench {
         SyntheticSetOptimizer[] opts = new SyntheticSetOptimizer[ipcs.length];
         SyntheticSet[] inits = new SyntheticSet[ipcs.length];
         for (int i = 0; i < ipcs.length; i++) {
-            opts[i] = new SyntheticSetOptimizer(nets, new SynthConfig(ipcs[i], 0, 0, 0.03f, 0.5f, 1));
+            SynthConfig sc = new SynthConfig(ipcs[i], 0, 0, 0.03f, 0.5f, 1);
+            opts[i] = new SyntheticSetOptimizer(nets, inputTerms ? sc : sc.withInputTerms(0f, 0f));
             inits[i] = opts[i].initialise(targets);
         }
         int stepsPerRound = 20;

@@ -11,18 +11,26 @@ import java.util.Optional;
 /**
  * Screens edge summaries before they join the global targets (DESIGN §3.3).
  *
- * <p>For every summary i and class c it holds (n_{i,c} ≥ minClassCount) and that at least {@code minPeers}
- * other summaries also hold, the class mean v is compared with the count-weighted leave-one-out mean m of
- * those peers (total count N). If i's data follow the same class-conditional distribution as the peers'
- * (label skew alone, as in Dirichlet non-IID splits), E‖v − m‖² = tr Σ_c · (1/n_i + 1/N) + DP noise,
- * where tr Σ_c is the peers' pooled within-class variance (upper median of the peers' own within-class
- * variances from their second moments; without second moments, a median-based estimate over the peers). The score z = ‖v − m‖² / E‖v − m‖² is ≈ 1 for honest
- * edges, whatever their counts — classes with tiny counts get correspondingly wide tolerance — and large for
- * label-flipped means (another class's mean) or scaled updates. The ratio ‖v‖/‖m‖ labels scaled updates.
+ * <p>Each class c is judged among its holders (summaries with n_{i,c} ≥ minClassCount; at least
+ * {@code minPeers} peers besides the one judged). If two edges' data follow the same class-conditional
+ * distribution (label skew alone, as in Dirichlet non-IID splits), E‖v_i − v_j‖² = tr Σ_c·(1/n_i + 1/n_j) +
+ * DP noise for their class means v, where tr Σ_c is the within-class variance trace (upper median of the
+ * holders' own traces from their second moments; without second moments, a median-based estimate). So the
+ * pairwise z_ij = ‖v_i − v_j‖² / E‖v_i − v_j‖² is ≈ 1 for an honest pair whatever the counts, and large when
+ * one of the two is label-flipped or scaled.
+ *
+ * <p>Robust centre, two stages: (1) a holder <i>agrees with its peers</i> when the lower median of its
+ * pairwise z over the other holders is within the threshold — one vote per edge, whatever its count, so a
+ * large attacker cannot outvote the honest majority; (2) every holder is scored against the count-weighted
+ * mean of the agreeing holders other than itself, z = ‖v_i − m‖² / (tr Σ_c·(1/n_i + 1/N) + DP noise) (full
+ * statistical power from the honest majority; when no other holder agrees, the lower median of its own
+ * pairwise z). A count-weighted mean of <i>all</i> peers, used before, is dominated by an attacker holding
+ * more rows of the class than the honest holders together, which made the honest holders look anomalous.
+ * A summary's score is its worst class; the ratio ‖v_i‖ / median_j ‖v_j‖ labels scaled updates.
  *
  * <p>{@link #screen} removes the worst summary while its score exceeds the threshold and repeats (so a
- * poisoned summary never inflates the reference of the honest ones it is compared with). Data and
- * knowledge summaries are screened separately. Stateless and thread-safe.
+ * poisoned summary never stays in the reference of the honest ones). Data and knowledge summaries are
+ * screened separately. Stateless and thread-safe.
  */
 public final class PoisonDetector {
     private final Config config;
@@ -66,10 +74,11 @@ public final class PoisonDetector {
         for (SummaryKind kind : SummaryKind.values()) {
             List<EdgeSummary> active = new ArrayList<>(summaries.stream().filter(s -> s.kind() == kind).toList());
             while (true) {
+                Score[] scores = worstClasses(active);
                 Score worst = null;
                 int worstIdx = -1;
                 for (int i = 0; i < active.size(); i++) {
-                    Score sc = worstClass(active.get(i), othersThan(active, i));
+                    Score sc = scores[i];
                     if (sc != null && (worst == null || sc.z > worst.z)) {
                         worst = sc;
                         worstIdx = i;
@@ -93,108 +102,241 @@ public final class PoisonDetector {
      * @return the quarantine record if the candidate must be excluded
      */
     public Optional<Quarantine> check(EdgeSummary candidate, Collection<EdgeSummary> trusted) {
-        List<EdgeSummary> peers = trusted.stream()
-                .filter(s -> s.kind() == candidate.kind() && !s.edgeId().equals(candidate.edgeId())).toList();
-        Score sc = worstClass(candidate, peers);
+        List<EdgeSummary> all = new ArrayList<>();
+        all.add(candidate);
+        trusted.stream().filter(s -> s.kind() == candidate.kind() && !s.edgeId().equals(candidate.edgeId()))
+                .forEach(all::add);
+        Score sc = worstClasses(all)[0];
         if (sc == null || sc.z <= config.zThreshold()) {
             return Optional.empty();
         }
         return Optional.of(sc.toQuarantine(candidate, config));
     }
 
-    private static List<EdgeSummary> othersThan(List<EdgeSummary> all, int i) {
-        List<EdgeSummary> o = new ArrayList<>(all.size() - 1);
-        for (int j = 0; j < all.size(); j++) {
-            if (j != i) {
-                o.add(all.get(j));
-            }
-        }
-        return o;
-    }
-
-    private record Score(int classIndex, double z, double normRatio, int peers) {
+    private record Score(int classIndex, double z, double normRatio, int peers, int consistentPeers,
+                         int looksLike) {
         Quarantine toQuarantine(EdgeSummary s, Config cfg) {
             boolean scaled = normRatio > cfg.scaleRatio() || normRatio < 1 / cfg.scaleRatio();
+            String reference;
+            if (looksLike >= 0) {
+                reference = String.format(Locale.ROOT, "to each of the %d other holders of the class (median), "
+                        + "while it agrees with the peers' mean of class %d", peers, looksLike);
+            } else if (consistentPeers > 0) {
+                reference = String.format(Locale.ROOT, "to the count-weighted mean of the %d of %d peers that "
+                        + "agree with their own peers", consistentPeers, peers);
+            } else {
+                reference = String.format(Locale.ROOT, "to each of %d peers (median), none of which agrees "
+                        + "with its own peers", peers);
+            }
+            String what = looksLike >= 0 ? "class mean matches another class (label flip)"
+                    : scaled ? "scaled update" : "class mean inconsistent with peers (label flip or poisoned data)";
             String reason = String.format(Locale.ROOT,
-                    "edge %s round %d class %d: z=%.1f > %.1f (squared distance of the class mean to the "
-                            + "count-weighted mean of %d peers, in units of its expected sampling variance); "
-                            + "norm ratio %.2f -> %s",
-                    s.edgeId(), s.roundId(), classIndex, z, cfg.zThreshold(), peers, normRatio,
-                    scaled ? "scaled update" : "class mean inconsistent with peers (label flip or poisoned data)");
+                    "edge %s round %d class %d: z=%.1f > %.1f (squared distance of the class mean %s, in units "
+                            + "of its expected sampling variance); norm ratio %.2f -> %s",
+                    s.edgeId(), s.roundId(), classIndex, z, cfg.zThreshold(), reference, normRatio, what);
             return new Quarantine(s.edgeId(), s.roundId(), classIndex, z, cfg.zThreshold(), normRatio, peers,
                     reason);
         }
     }
 
-    /** The most anomalous judged class of {@code s} against {@code others}, or null when none is judged. */
-    private Score worstClass(EdgeSummary s, List<EdgeSummary> others) {
-        Score worst = null;
-        for (int c = 0; c < s.numClasses(); c++) {
-            if (s.counts()[c] < config.minClassCount()) {
-                continue;
+    /** Statistics of one class among its holders (summaries of one embedding shape). */
+    private final class ClassView {
+        final int c;
+        final int[] idx;        // positions of the holders in the screened list
+        final float[][] v;      // class means
+        final double[] n;       // counts
+        final double[] noise;   // per-coordinate DP noise variance of each mean
+        final double[] norm;
+        final double trace;
+        final double[][] z;     // pairwise z
+        final double[] pairMedian;
+        final boolean[] agrees;
+
+        ClassView(List<EdgeSummary> all, List<Integer> holderIdx, int c) {
+            this.c = c;
+            int h = holderIdx.size();
+            idx = holderIdx.stream().mapToInt(Integer::intValue).toArray();
+            List<EdgeSummary> holders = holderIdx.stream().map(all::get).toList();
+            v = new float[h][];
+            n = new double[h];
+            noise = new double[h];
+            norm = new double[h];
+            for (int i = 0; i < h; i++) {
+                v[i] = holders.get(i).classVector(c);
+                n[i] = holders.get(i).counts()[c];
+                noise[i] = noiseVarOfMean(holders.get(i), c);
+                norm[i] = Math.sqrt(sq(v[i], null));
             }
-            List<EdgeSummary> peers = new ArrayList<>();
-            for (EdgeSummary o : others) {
-                if (o.counts()[c] >= config.minClassCount() && o.k() == s.k() && o.embedDim() == s.embedDim()) {
-                    peers.add(o);
+            trace = h >= 2 ? withinClassTrace(holders, c) : Double.POSITIVE_INFINITY;
+            z = new double[h][h];
+            for (int i = 0; i < h; i++) {
+                for (int j = i + 1; j < h; j++) {
+                    z[i][j] = z[j][i] = sq(v[i], v[j]) / Math.max(expected(n[i], n[j], noise[i], noise[j]), 1e-12);
                 }
             }
-            if (peers.size() < config.minPeers()) {
-                continue;
+            pairMedian = new double[h];
+            agrees = new boolean[h];
+            for (int i = 0; i < h; i++) {
+                pairMedian[i] = h < 2 ? 0 : lowerMedian(others(z[i], i));
+                agrees[i] = h >= config.minPeers() + 1 && pairMedian[i] <= config.zThreshold();
             }
-            Score sc = score(s, c, peers);
-            if (worst == null || sc.z > worst.z) {
-                worst = sc;
+        }
+
+        double expected(double ni, double nj, double noiseI, double noiseJ) {
+            return trace * (1 / ni + 1 / nj) + v[0].length * (noiseI + noiseJ);
+        }
+
+        int position(int listIndex) {
+            for (int h = 0; h < idx.length; h++) {
+                if (idx[h] == listIndex) {
+                    return h;
+                }
+            }
+            return -1;
+        }
+
+        /**
+         * z of vector {@code w} (count {@code nw}, noise {@code noiseW}) against the count-weighted mean of the
+         * agreeing holders other than {@code exclude}; NaN when there is none.
+         */
+        double zAgainstConsensus(float[] w, double nw, double noiseW, int exclude) {
+            double[] m = new double[w.length];
+            double total = 0;
+            double dpVarSum = 0;
+            for (int j = 0; j < idx.length; j++) {
+                if (j == exclude || !agrees[j]) {
+                    continue;
+                }
+                total += n[j];
+                for (int t = 0; t < w.length; t++) {
+                    m[t] += n[j] * (double) v[j][t];
+                }
+                dpVarSum += noise[j] * n[j] * n[j];
+            }
+            if (total == 0) {
+                return Double.NaN;
+            }
+            double d2 = 0;
+            for (int t = 0; t < w.length; t++) {
+                double diff = w[t] - m[t] / total;
+                d2 += diff * diff;
+            }
+            double expected = trace * (1 / nw + 1 / total) + w.length * (noiseW + dpVarSum / (total * total));
+            return d2 / Math.max(expected, 1e-12);
+        }
+    }
+
+    /**
+     * The most anomalous judged class of every summary in {@code all} against the others (null where no
+     * class is judged). Two tests per (summary, class):
+     * <ol>
+     *   <li>with at least minPeers other holders: z against the count-weighted mean of the holders that agree
+     *       with their own peers (see the class comment);</li>
+     *   <li>label-flip test, with at least one other holder: when the class mean disagrees with the other
+     *       holders of the class (lower median of the pairwise z above the threshold) but agrees with the
+     *       consensus of another class c' (z against c' within the threshold), it is another class's data
+     *       sent under this label; the score is the pairwise median. This catches flips into classes that
+     *       only one or two other edges hold, where test 1 has too few peers.</li>
+     * </ol>
+     */
+    private Score[] worstClasses(List<EdgeSummary> all) {
+        Score[] worst = new Score[all.size()];
+        if (all.isEmpty()) {
+            return worst;
+        }
+        int numClasses = all.stream().mapToInt(EdgeSummary::numClasses).max().orElse(0);
+        java.util.Map<String, List<Integer>> shapes = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            shapes.computeIfAbsent(all.get(i).k() + "x" + all.get(i).embedDim(), key -> new ArrayList<>()).add(i);
+        }
+        for (List<Integer> group : shapes.values()) {
+            ClassView[] views = new ClassView[numClasses];
+            for (int c = 0; c < numClasses; c++) {
+                List<Integer> holders = new ArrayList<>();
+                for (int i : group) {
+                    EdgeSummary s = all.get(i);
+                    if (c < s.numClasses() && s.counts()[c] >= config.minClassCount()) {
+                        holders.add(i);
+                    }
+                }
+                views[c] = new ClassView(all, holders, c);
+            }
+            for (int c = 0; c < numClasses; c++) {
+                ClassView cv = views[c];
+                int h = cv.idx.length;
+                for (int p = 0; p < h; p++) {
+                    int i = cv.idx[p];
+                    Score sc = null;
+                    if (h - 1 >= config.minPeers()) {
+                        double zc = cv.zAgainstConsensus(cv.v[p], cv.n[p], cv.noise[p], p);
+                        int used = 0;
+                        for (int j = 0; j < h; j++) {
+                            used += j != p && cv.agrees[j] ? 1 : 0;
+                        }
+                        double ratio = cv.norm[p] / Math.max(lowerMedian(others(cv.norm, p)), 1e-12);
+                        sc = new Score(c, Double.isNaN(zc) ? cv.pairMedian[p] : zc, ratio, h - 1, used, -1);
+                    }
+                    if (h >= 2 && cv.pairMedian[p] > config.zThreshold()
+                            && (sc == null || sc.z <= config.zThreshold())) {
+                        for (int c2 = 0; c2 < numClasses; c2++) {
+                            if (c2 == c) {
+                                continue;
+                            }
+                            double z2 = views[c2].zAgainstConsensus(cv.v[p], cv.n[p], cv.noise[p],
+                                    views[c2].position(i));
+                            if (!Double.isNaN(z2) && z2 <= config.zThreshold()) {
+                                double ratio = cv.norm[p] / Math.max(lowerMedian(others(cv.norm, p)), 1e-12);
+                                sc = new Score(c, cv.pairMedian[p], ratio, h - 1, 0, c2);
+                                break;
+                            }
+                        }
+                    }
+                    if (sc != null && (worst[i] == null || sc.z > worst[i].z)) {
+                        worst[i] = sc;
+                    }
+                }
             }
         }
         return worst;
     }
 
-    private Score score(EdgeSummary s, int c, List<EdgeSummary> peers) {
-        float[] v = s.classVector(c);
-        int len = v.length;
-        double[] m = new double[len];
-        double total = 0;
-        double dpVarSum = 0; // Σ n_j² · noise variance of mean_j (per coordinate)
-        for (EdgeSummary p : peers) {
-            long n = p.counts()[c];
-            total += n;
-            float[] pv = p.classVector(c);
-            for (int j = 0; j < len; j++) {
-                m[j] += n * (double) pv[j];
+    private static double sq(float[] a, float[] b) {
+        double s = 0;
+        for (int t = 0; t < a.length; t++) {
+            double d = b == null ? a[t] : a[t] - (double) b[t];
+            s += d * d;
+        }
+        return s;
+    }
+
+    private static double[] others(double[] a, int skip) {
+        double[] o = new double[a.length - 1];
+        for (int j = 0, r = 0; j < a.length; j++) {
+            if (j != skip) {
+                o[r++] = a[j];
             }
-            dpVarSum += noiseVarOfMean(p, c) * n * n;
         }
-        double dist2 = 0;
-        double normV = 0;
-        double normM = 0;
-        for (int j = 0; j < len; j++) {
-            m[j] /= total;
-            double diff = v[j] - m[j];
-            dist2 += diff * diff;
-            normV += (double) v[j] * v[j];
-            normM += m[j] * m[j];
-        }
-        double ni = s.counts()[c];
-        double trace = withinClassTrace(c, peers);
-        double expected = trace * (1 / ni + 1 / total) + len * (noiseVarOfMean(s, c) + dpVarSum / (total * total));
-        double z = dist2 / Math.max(expected, 1e-12);
-        double ratio = Math.sqrt(normV) / Math.max(Math.sqrt(normM), 1e-12);
-        return new Score(c, z, ratio, peers.size());
+        return o;
+    }
+
+    private static double lowerMedian(double[] a) {
+        double[] s = a.clone();
+        java.util.Arrays.sort(s);
+        return s[(s.length - 1) / 2];
     }
 
     /**
-     * tr Σ_c from the peers: the upper median over peers of each peer's own within-class variance trace
-     * Σ_j (q_j − μ_j²) when all peers sent second moments (one inconsistent peer cannot shrink it), else
-     * {@link #robustTrace}.
+     * tr Σ_c: the upper median, over the holders of the class, of each summary's own within-class variance
+     * trace Σ_j (q_j − μ_j²) when all of them sent second moments (a minority of inconsistent summaries can
+     * neither shrink nor inflate it much), else {@link #robustTrace} over the holders.
      */
-    private static double withinClassTrace(int c, List<EdgeSummary> peers) {
-        double[] est = new double[peers.size()];
-        for (int p = 0; p < peers.size(); p++) {
-            float[] mu = peers.get(p).classVector(c);
-            float[] q = peers.get(p).classSecondMoments(c);
+    private static double withinClassTrace(List<EdgeSummary> all, int c) {
+        double[] est = new double[all.size()];
+        for (int p = 0; p < all.size(); p++) {
+            float[] mu = all.get(p).classVector(c);
+            float[] q = all.get(p).classSecondMoments(c);
             if (q == null) {
-                return robustTrace(c, peers);
+                return robustTrace(c, all);
             }
             double t = 0;
             for (int j = 0; j < mu.length; j++) {

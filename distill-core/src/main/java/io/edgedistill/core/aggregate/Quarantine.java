@@ -6,9 +6,10 @@ package io.edgedistill.core.aggregate;
  * @param edgeId     edge
  * @param roundId    round
  * @param classIndex class whose mean was most anomalous
- * @param score      z: squared distance to the peers' mean in units of its expected sampling variance
+ * @param score      z: median over the peers of the squared distance to the peer's class mean, in units of
+ *                   its expected sampling variance
  * @param threshold  threshold z was compared with
- * @param normRatio  ‖class mean‖ / ‖peers' mean‖ (≫ 1 or ≪ 1 for scaled updates)
+ * @param normRatio  ‖class mean‖ / median of the peers' ‖class mean‖ (≫ 1 or ≪ 1 for scaled updates)
  * @param peers      number of peer summaries the class was compared with
  * @param reason     human-readable reason, suitable for provenance records and alerts
  */

@@ -21,9 +21,16 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, float w
         }
     }
 
-    /** Teacher on a synthetic set: 300 epochs, batch 256, lr 3e-3, wd 1e-4, hard labels only. */
+    /**
+     * Teacher on a synthetic set: 200 epochs, batch 64, lr 3e-3, weight decay 3, hard labels only. A synthetic
+     * set holds a few samples per class (90 at IPC 10 with 9 classes), so the teacher needs strong
+     * regularisation: with the earlier recipe (300 epochs of one full batch of 256, weight decay 1e-4) it fit
+     * the set exactly and scored 7–9 macro-F1 points below a well-regularised detector on the same set
+     * (docs/results.md). The decay is the engine's decoupled (AdamW) weight decay; 3 was chosen among 1e-4,
+     * 1e-2, 0.1, 0.3, 1, 3 and 10 on exploration splits of both evaluation data sets.
+     */
     public static TrainConfig teacher(long seed) {
-        return new TrainConfig(300, 256, 3e-3f, 1e-4f, 1f, 0f, seed);
+        return new TrainConfig(200, 64, 3e-3f, 3f, 1f, 0f, seed);
     }
 
     /** Student distillation: 100 epochs, batch 256, lr 3e-3, wd 1e-4, T = 4, α = 0.7. */

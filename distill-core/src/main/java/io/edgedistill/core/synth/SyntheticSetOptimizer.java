@@ -22,8 +22,18 @@ import java.util.Optional;
  * at a time).
  *
  * <p>Initialisation uses summary information only: the per-class input-space mean and variance of the
- * targets when the round carries them (class-conditional Gaussian), else standard normal noise. Never raw
- * edge data. Classes absent from the targets get no samples.
+ * targets when the round carries them (class-conditional Gaussian; columns that are 0/1 in every class, such
+ * as one-hot blocks and missing indicators, are drawn as Bernoulli(class mean)), else standard normal noise.
+ * Never raw edge data. Classes absent from the targets get no samples.
+ *
+ * <p>With K fixed random networks the matching problem is underdetermined enough that exact matches lie far
+ * off the data (a third of the values outside the range the data take, 0/1 columns at negative or fractional
+ * values), which generalises poorly. When the targets carry input moments, two terms keep the set on the
+ * data: (1) the per-class input mean and second moment of the set are matched too (weight
+ * {@link SynthConfig#inputMomentWeight}; the second moment scaled by λ as in the embedding term), and (2)
+ * every step is followed by a projection on a per-class box (0/1 columns in [0, 1], other columns within the
+ * class mean ± {@link SynthConfig#boxSigmas} class standard deviations). Both use only what the summaries
+ * already carry.
  */
 public final class SyntheticSetOptimizer {
     private final EmbeddingNetworks networks;
@@ -77,6 +87,7 @@ public final class SyntheticSetOptimizer {
             present += t.hasClass(c) ? 1 : 0;
         }
         int m = present * config.ipc();
+        boolean[] binary = binaryColumns(t);
         float[] x = new float[m * d];
         int[] labels = new int[m];
         int row = 0;
@@ -94,11 +105,112 @@ public final class SyntheticSetOptimizer {
                         mean = t.inputMeans()[c * d + j];
                         std = Math.sqrt(Math.max(1e-6, t.inputSecondMoments()[c * d + j] - mean * mean));
                     }
-                    x[row * d + j] = (float) (mean + std * rng.nextGaussian());
+                    double g = rng.nextGaussian();
+                    x[row * d + j] = binary != null && binary[j] ? (g < inverseNormal(mean) ? 1f : 0f)
+                            : (float) (mean + std * g);
                 }
             }
         }
+        float[][] box = box(t, labels);
+        if (box != null) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.min(Math.max(x[i], box[0][i]), box[1][i]);
+            }
+        }
         return new SyntheticSet(t.numClasses(), d, config.ipc(), x, labels, null, Double.NaN, 0);
+    }
+
+    /** Φ⁻¹(p) for p in [0, 1] (Acklam's rational approximation; ±∞ at the ends), so that g &lt; Φ⁻¹(p) has probability p. */
+    static double inverseNormal(double p) {
+        if (p <= 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (p >= 1) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double[] a = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+            1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
+        double[] b = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+            6.680131188771972e+01, -1.328068155288572e+01};
+        double[] c = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+            -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00};
+        double[] dd = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+            3.754408661907416e+00};
+        double lo = 0.02425;
+        if (p < lo) {
+            double q = Math.sqrt(-2 * Math.log(p));
+            return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+                    / ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1);
+        }
+        if (p > 1 - lo) {
+            double q = Math.sqrt(-2 * Math.log(1 - p));
+            return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+                    / ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1);
+        }
+        double q = p - 0.5;
+        double r = q * q;
+        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+                / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    }
+
+    /**
+     * Columns that are 0/1 in every class the targets hold (second moment equal to the mean, mean in [0, 1]:
+     * one-hot blocks, missing indicators), or null without input moments.
+     */
+    static boolean[] binaryColumns(TargetSnapshot t) {
+        if (t.inputMeans() == null || t.inputSecondMoments() == null) {
+            return null;
+        }
+        int d = t.dIn();
+        boolean[] bin = new boolean[d];
+        java.util.Arrays.fill(bin, true);
+        for (int c = 0; c < t.numClasses(); c++) {
+            if (!t.hasClass(c)) {
+                continue;
+            }
+            for (int j = 0; j < d; j++) {
+                float mu = t.inputMeans()[c * d + j];
+                float q = t.inputSecondMoments()[c * d + j];
+                if (Math.abs(q - mu) > 1e-5f * Math.max(1f, Math.abs(mu)) || mu < -1e-6f || mu > 1 + 1e-6f) {
+                    bin[j] = false;
+                }
+            }
+        }
+        return bin;
+    }
+
+    /**
+     * Per-sample box {lower, upper} (m × d each) for samples with the given labels, or null when the box is off
+     * or the targets carry no input moments: 0/1 columns in [0, 1], every other column within the class mean ±
+     * {@code boxSigmas} class standard deviations.
+     */
+    float[][] box(TargetSnapshot t, int[] labels) {
+        boolean[] bin = binaryColumns(t);
+        if (config.boxSigmas() <= 0 || bin == null) {
+            return null;
+        }
+        int d = t.dIn();
+        float[] lo = new float[labels.length * d];
+        float[] hi = new float[labels.length * d];
+        for (int i = 0; i < labels.length; i++) {
+            int c = labels[i];
+            for (int j = 0; j < d; j++) {
+                float l;
+                float h;
+                if (bin[j]) {
+                    l = 0f;
+                    h = 1f;
+                } else {
+                    double mu = t.inputMeans()[c * d + j];
+                    double sd = Math.sqrt(Math.max(0, t.inputSecondMoments()[c * d + j] - mu * mu));
+                    l = (float) (mu - config.boxSigmas() * sd);
+                    h = (float) (mu + config.boxSigmas() * sd);
+                }
+                lo[i * d + j] = l;
+                hi[i * d + j] = h;
+            }
+        }
+        return new float[][] {lo, hi};
     }
 
     /** Matching loss of {@code s} against {@code targets} (no optimisation). */
@@ -117,7 +229,14 @@ public final class SyntheticSetOptimizer {
         Autograd.LOCK.lock();
         try (NDManager base = NDManager.newBaseManager()) {
             Problem p = new Problem(base, targets, init);
-            NDArray x = base.create(init.x(), new Shape(init.size(), init.dIn()));
+            Shape shape = new Shape(init.size(), init.dIn());
+            float[][] box = box(targets, init.labels());
+            NDArray lower = box == null ? null : base.create(box[0], shape);
+            NDArray upper = box == null ? null : base.create(box[1], shape);
+            NDArray x = base.create(init.x(), shape);
+            if (box != null) {
+                project(x, lower, upper);
+            }
             x.setRequiresGradient(true);
             NDArray best = null; // best iterate so far, on the device (null = init)
             double bestLoss = Double.POSITIVE_INFINITY;
@@ -125,6 +244,9 @@ public final class SyntheticSetOptimizer {
                 for (int step = 0; step < steps; step++) {
                     try (NDManager scratch = base.newSubManager()) {
                         scratch.tempAttachAll(x, p.avg, p.target, p.targetSecond);
+                        if (box != null) {
+                            scratch.tempAttachAll(lower, upper);
+                        }
                         float current;
                         try (GradientCollector gc = Autograd.collector()) {
                             NDArray loss = p.loss(x);
@@ -140,6 +262,9 @@ public final class SyntheticSetOptimizer {
                             best.attach(base);
                         }
                         adam.step(config.learningRate(), 0f, scratch);
+                        if (box != null) {
+                            project(x, lower, upper); // projected Adam: back into the box
+                        }
                     }
                 }
             }
@@ -155,6 +280,13 @@ public final class SyntheticSetOptimizer {
                     init.softLabels(), bestLoss, init.steps() + steps);
         } finally {
             Autograd.LOCK.unlock();
+        }
+    }
+
+    /** x ← clamp(x, lower, upper), in place (outside gradient recording). */
+    private static void project(NDArray x, NDArray lower, NDArray upper) {
+        try (NDArray low = x.maximum(lower); NDArray clamped = low.minimum(upper)) {
+            clamped.copyTo(x);
         }
     }
 
@@ -210,8 +342,10 @@ public final class SyntheticSetOptimizer {
 
     /**
      * Targets and class averaging on the device. When the set is class-major with equal blocks per class (as
-     * {@link #initialise} builds it) the class means of ψ and of ψ² are reshapes + means over each block,
-     * compared with {@code target1} / {@code target2}; otherwise the features [ψ, √λ·ψ²] are averaged by one
+     * {@link #initialise} builds it) the class means of ψ and of ψ² (and of x and x² with the input term) are
+     * reshapes + means over each block, compared with {@code target1} / {@code target2} (and
+     * {@code inputMean} / {@code inputSecond}); separate chains measured faster than one stacked matrix
+     * (whose concatenations copy); otherwise the features [ψ, √λ·ψ²] are averaged by one
      * matmul with an (m × C) averaging matrix and compared with the concatenated {@code target}
      * [μ̄, √λ·q̄].
      */
@@ -226,6 +360,9 @@ public final class SyntheticSetOptimizer {
         final int width;
         final NDArray target1;      // (K, e, columns): first-moment targets
         final NDArray target2;      // (K, e, columns): second-moment targets (unscaled), or a placeholder
+        final NDArray inputMean;    // (columns, dIn): input-space mean targets, or null when the term is off
+        final NDArray inputSecond;  // (columns, dIn): input-space second-moment targets, or null
+        final float inputWeight;
 
         Problem(NDManager m, TargetSnapshot t, SyntheticSet s) {
             if (t.dIn() != s.dIn() || t.numClasses() != s.numClasses() || t.k() != networks.spec().k()
@@ -281,6 +418,26 @@ public final class SyntheticSetOptimizer {
             }
             target = m.create(tm, new Shape(t.k(), width, cols));
             targetSecond = m.create(0f);
+            if (config.inputMomentWeight() > 0 && t.inputMeans() != null && t.inputSecondMoments() != null) {
+                int d = t.dIn();
+                float[] im = new float[cols * d];
+                float[] iq = new float[cols * d];
+                for (int col = 0; col < cols; col++) {
+                    int c = columns[col];
+                    if (!active[c]) {
+                        continue;
+                    }
+                    System.arraycopy(t.inputMeans(), c * d, im, col * d, d);
+                    System.arraycopy(t.inputSecondMoments(), c * d, iq, col * d, d);
+                }
+                inputMean = m.create(im, new Shape(cols, d));
+                inputSecond = m.create(iq, new Shape(cols, d));
+                inputWeight = config.inputMomentWeight();
+            } else {
+                inputMean = null;
+                inputSecond = null;
+                inputWeight = 0f;
+            }
             target1 = target.get(":, 0:" + e + ", :").duplicate();
             target2 = useSecond ? target.get(":, " + e + ":, :").div(rootLambda) : targetSecond;
         }
@@ -323,10 +480,27 @@ public final class SyntheticSetOptimizer {
                     NDArray q = emb.square().reshape(blocks).mean(new int[] {3}).sub(target2).square().sum();
                     l = l.add(q.mul(rootLambda * rootLambda));
                 }
+                if (inputMean != null) { // class means of x and x² over the blocks: (p, dIn)
+                    NDArray xb = x.reshape(new Shape(p, m / p, x.getShape().get(1)));
+                    l = l.add(inputTerm(xb.mean(new int[] {1}), xb.square().mean(new int[] {1})));
+                }
                 return l;
             }
             NDArray feats = useSecond ? emb.concat(emb.square().mul(rootLambda), 1) : emb; // (K, width, m)
-            return feats.matMul(avg).sub(target).square().sum(); // (K, width, C)
+            NDArray l = feats.matMul(avg).sub(target).square().sum(); // (K, width, C)
+            if (inputMean != null) { // (C, dIn) class means through the averaging matrix
+                NDArray avgT = avg.transpose();
+                l = l.add(inputTerm(avgT.matMul(x), avgT.matMul(x.square())));
+            }
+            return l;
+        }
+
+        /** w·(‖mean − μ_in‖² + λ‖second − q_in‖²) over the matched classes. */
+        NDArray inputTerm(NDArray mean, NDArray second) {
+            NDArray a = mean.sub(inputMean).square().sum();
+            NDArray b = second.sub(inputSecond).square().sum();
+            float lambda = useSecond ? rootLambda * rootLambda : 0f;
+            return a.add(b.mul(lambda)).mul(inputWeight);
         }
     }
 }

@@ -124,4 +124,54 @@ class PoisonDetectorTest {
             assertThat(det.check(trusted.get(0), trusted.subList(1, trusted.size()))).isEmpty();
         }
     }
+
+    /**
+     * The case a count-weighted peer mean gets wrong: class 1 is held by two honest edges (600 and 40 rows)
+     * and by an attacker that relabels 3,000 rows of class 0 as class 1 — more than the honest holders
+     * together. Judged against the count-weighted mean of its peers, the large honest holder looks anomalous
+     * (its reference is dominated by the attacker). With the per-peer median every edge has one vote: the
+     * attacker, and only the attacker, is quarantined.
+     */
+    @Test
+    void largeLabelFlippingAttackerIsQuarantinedAndHonestHoldersAreNot() {
+        PoisonDetector det = new PoisonDetector();
+        for (long seed = 1; seed <= 4; seed++) {
+            GaussianMixture gm = new GaussianMixture(C, D, 1.5, 1.0, seed);
+            List<EdgeSummary> s = new ArrayList<>();
+            // honest edges: class 0 spread over five edges, class 1 on two edges (600 and 40 rows), the
+            // other classes on every edge
+            int[][] perClass = {
+                {500, 600, 80, 80, 80}, {500, 40, 80, 80, 80}, {500, 0, 80, 80, 80},
+                {500, 0, 80, 80, 80}, {500, 0, 80, 80, 80}};
+            for (int e = 0; e < perClass.length; e++) {
+                int[] counts = perClass[e];
+                List<Integer> labels = new ArrayList<>();
+                for (int c = 0; c < C; c++) {
+                    for (int i = 0; i < counts[c]; i++) {
+                        labels.add(c);
+                    }
+                }
+                GaussianMixture.Data d = gm.sample(labels.stream().mapToInt(Integer::intValue).toArray(),
+                        seed * 100 + e);
+                s.add(SUM.summarize("edge-" + e, 1, d.x(), d.n(), d.y(), C));
+            }
+            // the attacker: 3,000 rows of class 0 sent as class 1
+            int[] rows = new int[3000];
+            GaussianMixture.Data a = gm.sample(rows, seed * 100 + 99);
+            int[] flipped = new int[a.n()];
+            java.util.Arrays.fill(flipped, 1);
+            s.add(SUM.summarize("edge-attacker", 1, a.x(), a.n(), flipped, C));
+
+            PoisonDetector.Result r = det.screen(s);
+            assertThat(r.quarantined()).as("seed %d", seed).extracting(Quarantine::edgeId)
+                    .containsExactly("edge-attacker");
+            assertThat(r.quarantined().get(0).classIndex()).isEqualTo(1);
+            assertThat(r.accepted()).hasSize(5);
+            // the streaming check agrees: the attacker fails against the honest edges, and the large honest
+            // holder of class 1 passes even when the attacker is among the trusted summaries
+            assertThat(det.check(s.get(5), s.subList(0, 5))).isPresent();
+            List<EdgeSummary> withAttacker = new ArrayList<>(s.subList(1, 6));
+            assertThat(det.check(s.get(0), withAttacker)).isEmpty();
+        }
+    }
 }

@@ -88,4 +88,81 @@ class SyntheticSetOptimizerTest {
         }
         assertThat(right).isGreaterThanOrEqualTo(s.size() - 2);
     }
+
+    /**
+     * Columns 0–3 are Gaussian, columns 4–5 a one-hot block whose probabilities depend on the class. The set
+     * stays in the box (0/1 columns in [0, 1], others within the class mean ± 3 class std), 0/1 columns start
+     * as exact 0/1 draws, and the input-moment term is part of the objective (dominant, it pulls the set's
+     * class means onto the targets').
+     */
+    @Test
+    void setStaysInTheBoxAndMatchesInputMoments() {
+        int d = 6;
+        int numC = 3;
+        java.util.Random r = new java.util.Random(5);
+        GlobalTargets gt = GlobalTargets.countWeighted(4, numC, 16, d);
+        EdgeSummarizer sum = new EdgeSummarizer(NETS, new SummaryOptions(true, true, null, 4096));
+        for (int e = 0; e < 2; e++) {
+            int n = 300;
+            float[] x = new float[n * d];
+            int[] y = new int[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = i % numC;
+                for (int j = 0; j < 4; j++) {
+                    x[i * d + j] = (float) (y[i] - 1 + 0.5 * r.nextGaussian());
+                }
+                boolean first = r.nextDouble() < 0.2 + 0.3 * y[i];
+                x[i * d + (first ? 4 : 5)] = 1f;
+            }
+            gt.put(sum.summarize("e" + e, 1, x, n, y, numC));
+        }
+        TargetSnapshot t = gt.snapshot();
+        assertThat(SyntheticSetOptimizer.binaryColumns(t)).containsExactly(false, false, false, false, true, true);
+
+        SyntheticSetOptimizer opt = new SyntheticSetOptimizer(NETS, new SynthConfig(6, 120, 20, 0.05f, 0.5f, 2));
+        SyntheticSet init = opt.initialise(t);
+        for (int i = 0; i < init.size(); i++) {
+            assertThat(init.x()[i * d + 4]).isIn(0f, 1f);
+            assertThat(init.x()[i * d + 5]).isIn(0f, 1f);
+        }
+        SyntheticSet s = opt.optimise(t);
+        float[][] box = opt.box(t, s.labels());
+        for (int i = 0; i < s.x().length; i++) {
+            assertThat(s.x()[i]).isBetween(box[0][i], box[1][i]);
+        }
+        for (int i = 0; i < s.size(); i++) {
+            assertThat(s.x()[i * d + 4]).isBetween(0f, 1f);
+        }
+        SyntheticSetOptimizer plain = new SyntheticSetOptimizer(NETS,
+                new SynthConfig(6, 120, 20, 0.05f, 0.5f, 2).withInputTerms(0f, 0f));
+        assertThat(plain.box(t, s.labels())).isNull();
+        // the input-moment term is part of the objective: same set, larger loss with it than without it
+        double withTerm = opt.loss(t, s);
+        double without = plain.loss(t, s);
+        assertThat(withTerm - without).isGreaterThan(0.0);
+        SyntheticSetOptimizer inputOnly = new SyntheticSetOptimizer(NETS,
+                new SynthConfig(6, 120, 20, 0.05f, 0.5f, 2).withInputTerms(1000f, 3f));
+        SyntheticSet q = inputOnly.optimise(t);
+        assertThat(inputMeanError(t, q)).isLessThan(inputMeanError(t, opt.initialise(t)));
+    }
+
+    private static double inputMeanError(TargetSnapshot t, SyntheticSet s) {
+        int d = t.dIn();
+        double[] mean = new double[t.numClasses() * d];
+        int[] n = new int[t.numClasses()];
+        for (int i = 0; i < s.size(); i++) {
+            n[s.labels()[i]]++;
+            for (int j = 0; j < d; j++) {
+                mean[s.labels()[i] * d + j] += s.x()[i * d + j];
+            }
+        }
+        double err = 0;
+        for (int c = 0; c < t.numClasses(); c++) {
+            for (int j = 0; j < d; j++) {
+                double diff = mean[c * d + j] / n[c] - t.inputMeans()[c * d + j];
+                err += diff * diff;
+            }
+        }
+        return err;
+    }
 }

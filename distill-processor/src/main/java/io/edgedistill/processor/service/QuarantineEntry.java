@@ -16,7 +16,7 @@ import io.edgedistill.core.summary.SummaryKind;
  * @param classIndex  most anomalous class
  * @param score       outlier score z
  * @param threshold   threshold z exceeded
- * @param normRatio   norm ratio to the peers' mean
+ * @param normRatio   norm ratio to the median of the peers' class-mean norms
  * @param reason      human-readable reason
  * @param detectedAt  epoch millis of the decision
  */
