@@ -6,6 +6,7 @@ import java.util.Properties;
 import io.edgedistill.processor.service.SyntheticSetSink;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.serde.Priming;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaPublisher implements SyntheticSetSink, AutoCloseable {
     private final KafkaProducer<String, Object> producer;
+    private final Serializer<Object> serializer;
 
     public KafkaPublisher(String bootstrap, Serializer<?> valueSerializer) {
         this(bootstrap, io.edgedistill.schemas.security.KafkaClientSecurity.none(), valueSerializer);
@@ -33,7 +35,13 @@ public final class KafkaPublisher implements SyntheticSetSink, AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "distill-processor-publisher");
-        producer = new KafkaProducer<>(p, new StringSerializer(), (Serializer<Object>) valueSerializer);
+        serializer = (Serializer<Object>) valueSerializer;
+        producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
+    }
+
+    /** Looks up the schemas and metadata of what this publisher writes (rounds, synthetic sets) ahead of the first round. */
+    public void prime() {
+        Priming.prime(producer, serializer, Topics.ROUNDS, Topics.SYNTHETIC_SETS);
     }
 
     @Override

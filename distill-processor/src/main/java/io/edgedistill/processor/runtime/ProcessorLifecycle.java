@@ -10,6 +10,7 @@ import io.edgedistill.processor.service.TargetsRegistry;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.serde.Priming;
 import io.edgedistill.schemas.dlq.ContractChecks;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -33,11 +34,12 @@ public class ProcessorLifecycle {
     private final RoundService rounds;
     private final StreamsRunner streams;
     private final ProcessorTopology.AvroSerdes serdes;
+    private final KafkaPublisher publisher;
     private volatile String startupError;
 
     public ProcessorLifecycle(ProcessorConfig config, SyntheticSetState sets, TargetsRegistry targets,
                               OptimiserRunner optimiser, RoundService rounds, StreamsRunner streams,
-                              ProcessorTopology.AvroSerdes serdes) {
+                              ProcessorTopology.AvroSerdes serdes, KafkaPublisher publisher) {
         this.config = config;
         this.sets = sets;
         this.targets = targets;
@@ -45,6 +47,7 @@ public class ProcessorLifecycle {
         this.rounds = rounds;
         this.streams = streams;
         this.serdes = serdes;
+        this.publisher = publisher;
     }
 
     @EventListener
@@ -66,6 +69,8 @@ public class ProcessorLifecycle {
                 }
             }
             targets.addListener(optimiser::onTargets);
+            publisher.prime();
+            Priming.prime(null, serdes.alerts().serializer(), Topics.ALERTS);
             rounds.start();
             streams.start();
         } catch (Exception e) {

@@ -47,6 +47,9 @@ public final class RoundService implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        // fit the feature spec now (it reads or generates the configured data set): a bad data set fails the
+        // start-up, and the first round opened on request does not wait for it
+        factory.featureSpec();
         List<RoundSpec> all = TopicReader.readAll(config.getBootstrapServers(), config.kafkaSecurity(), Topics.ROUNDS, deserializer,
                 Duration.ofSeconds(30));
         synchronized (this) {

@@ -26,6 +26,7 @@ import io.edgedistill.schemas.dlq.RecordValidator;
 import io.edgedistill.schemas.dlq.SafeDecoder;
 import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.edgedistill.schemas.serde.AvroSerdes;
+import io.edgedistill.schemas.serde.Priming;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,6 +39,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,7 +192,8 @@ public final class EdgeRuntime implements AutoCloseable {
         cfg.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofHours(1).toMillis());
         cfg.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         cfg.put(ProducerConfig.CLIENT_ID_CONFIG, "edge-control-" + edgeId);
-        control = new KafkaProducer<>(cfg);
+        Serializer<SpecificRecord> controlValues = AvroSerdes.serializer(settings.registryUrl(), false);
+        control = new KafkaProducer<>(cfg, new StringSerializer(), controlValues);
         sink = new KafkaDeadLetterSink(settings.bootstrap(), settings.registryUrl(), settings.security(),
                 Map.of("client.id", "edge-" + edgeId));
 
@@ -205,6 +208,7 @@ public final class EdgeRuntime implements AutoCloseable {
         worker.execute(() -> {
             try {
                 Engines.warmUp(); // the first round's summary should not pay for loading the tensor engine
+                Priming.prime(control, controlValues, Topics.SUMMARIES, Topics.KNOWLEDGE, Topics.ALERTS);
             } catch (RuntimeException e) {
                 LOG.warn("[{}] tensor engine warm-up failed: {}", edgeId, e.toString());
             } finally {

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.serde.AvroSerdes;
+import io.edgedistill.schemas.serde.Priming;
 import io.edgedistill.updater.service.ModelPublisher;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaModelPublisher.class);
     private final KafkaProducer<String, ModelUpdate> producer;
+    private final org.apache.kafka.common.serialization.Serializer<ModelUpdate> serializer;
 
     public KafkaModelPublisher(String bootstrap, String registryUrl, String clientId) {
         this(bootstrap, registryUrl, clientId, io.edgedistill.schemas.security.KafkaClientSecurity.none());
@@ -39,7 +41,13 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
         cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
         cfg.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        this.producer = new KafkaProducer<>(cfg);
+        this.serializer = AvroSerdes.serializer(registryUrl, false);
+        this.producer = new KafkaProducer<>(cfg, new StringSerializer(), serializer);
+    }
+
+    /** Looks up the model-update schema and the topic's metadata ahead of the first publication. */
+    public void prime() {
+        Priming.prime(producer, serializer, Topics.MODEL_UPDATES);
     }
 
     @Override

@@ -6,4 +6,8 @@ import io.edgedistill.schemas.ModelUpdate;
 @FunctionalInterface
 public interface ModelPublisher {
     void publish(ModelUpdate update);
+
+    /** Prepares for the first publication (schema and metadata look-ups); optional. */
+    default void prime() {
+    }
 }

@@ -24,6 +24,7 @@ import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.MlpTrainer;
 import io.edgedistill.core.model.ModelFormat;
 import io.edgedistill.core.model.ModelFormatException;
+import io.edgedistill.core.model.TrainConfig;
 import io.edgedistill.core.signing.SignedPayload;
 import io.edgedistill.core.util.Engines;
 import io.edgedistill.schemas.EdgeKnowledge;
@@ -603,6 +604,23 @@ public final class ModelUpdateService {
     public void warmUp() {
         validationRaw();
         LOG.info("Tensor engine warmed up in {} ms", Engines.warmUp().toMillis());
+        publisher.prime();
+        // one tiny teacher + student, so that the training code paths are compiled before the first set arrives
+        long t0 = System.nanoTime();
+        int n = 64;
+        int d = 8;
+        float[] x = new float[n * d];
+        int[] y = new int[n];
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 3;
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = (float) (r.nextGaussian() + y[i]);
+            }
+        }
+        MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, 3, new TrainConfig(3, 32, 1e-3f, 0f, 1f, 0f, 1));
+        MlpTrainer.distill(teacher, settings.studentHidden(), x, n, y, new TrainConfig(3, 32, 1e-3f, 0f, 4f, 0.7f, 2));
+        LOG.info("Training path warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Validation rows under a spec, labels re-indexed to {@code classes} (rows of other classes dropped). */
