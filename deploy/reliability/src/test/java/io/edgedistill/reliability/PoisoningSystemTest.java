@@ -47,7 +47,8 @@ class PoisoningSystemTest {
         String clean = "clean-" + suffix;
         String poisoned = "poisoned-" + suffix;
         int edges = 10;
-        int attacker = 3;
+        long dataSeed = Long.getLong("poison.seed", 42);
+        int attacker = Integer.getInteger("poison.attacker", 3);
         try (ServiceProcess updater = SystemFixture.startUpdater(stack, dir, Map.of());
              ServiceProcess processor = SystemFixture.startProcessor(SystemFixture.processorProps(stack, dir, clean,
                      // one optimisation over every contribution (they arrive within a second)
@@ -60,7 +61,7 @@ class PoisoningSystemTest {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
                     SystemFixture.getJson(processor, "/rounds/current?taskId=" + poisoned).path("roundId").asLong() == 1);
 
-            List<LocalData> shards = LocalData.generatedShards(42, 20_000, edges, 0.1);
+            List<LocalData> shards = LocalData.generatedShards(dataSeed, 20_000, edges, 0.1);
             for (int i = 0; i < edges; i++) {
                 String id = String.format("edge-%02d", i);
                 producer.send(new ProducerRecord<>(Topics.SUMMARIES, id, SummaryAnswerer.answer(id, shards.get(i), cleanRound)));
@@ -100,10 +101,10 @@ class PoisoningSystemTest {
             ModelUpdate poisonedModel = model(stack, poisoned);
             double cleanF1 = cleanModel.getMetrics().getMacroF1();
             double poisonedF1 = poisonedModel.getMetrics().getMacroF1();
-            Report.write("poisoning", String.format("10 edges (generated 5G-NIDD, seed 42, 20,000 rows, beta 0.1), %s label-flipped: "
+            Report.write("poisoning", String.format("10 edges (generated 5G-NIDD, seed %d, 20,000 rows, beta 0.1), %s label-flipped: "
                             + "quarantined (%s), POISONED_CONTRIBUTION alert raised, excluded from synthetic set v%d; validation "
                             + "macro-F1 of the published model: clean %.4f (set v%d), with the attacker %.4f (set v%d): %+.2f points",
-                    attackerId, quarantine.get(0).path("reason").asText(), poisonedSet.getVersion(), cleanF1,
+                    dataSeed, attackerId, quarantine.get(0).path("reason").asText(), poisonedSet.getVersion(), cleanF1,
                     cleanModel.getSyntheticSetVersion(), poisonedF1, poisonedModel.getSyntheticSetVersion(),
                     100 * (poisonedF1 - cleanF1)));
             // both tasks publish a model; how close their validation macro-F1 is, is reported (docs/reliability.md), not
