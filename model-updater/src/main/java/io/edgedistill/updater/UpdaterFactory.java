@@ -79,7 +79,7 @@ public class UpdaterFactory {
     TrainingSettings trainingSettings(Environment env,
                                       @Value("${updater.training.teacher-hidden:128,64}") String teacherHidden,
                                       @Value("${updater.training.student-hidden:32}") String studentHidden,
-                                      @Value("${updater.training.teacher-epochs:300}") int teacherEpochs,
+                                      @Value("${updater.training.teacher-epochs:200}") int teacherEpochs,
                                       @Value("${updater.training.student-epochs:100}") int studentEpochs,
                                       @Value("${updater.training.temperature:4}") float temperature,
                                       @Value("${updater.training.alpha:0.7}") float alpha,

@@ -33,9 +33,9 @@ public record TrainingSettings(int[] teacherHidden, int[] studentHidden, int tea
                                int knowledgeSamplesPerClass, float knowledgeSpread, double minImprovement, double personalisedTolerance,
                                int maxPersonalisationsPerSet, Map<String, String> cohorts) {
 
-    /** Defaults: teacher 128-64, student 32, 300/100 epochs, T = 4, α = 0.7, 10 jittered copies (σ 0.2). */
+    /** Defaults: teacher 128-64, student 32, 200/100 epochs, T = 4, α = 0.7, 10 jittered copies (σ 0.2). */
     public static TrainingSettings defaults() {
-        return new TrainingSettings(new int[] {128, 64}, new int[] {32}, 300, 100, 4f, 0.7f, 10, 0.2f, 0, 0.5f, 0.0,
+        return new TrainingSettings(new int[] {128, 64}, new int[] {32}, 200, 100, 4f, 0.7f, 10, 0.2f, 0, 0.5f, 0.0,
                 0.05, 3, Map.of());
     }
 
