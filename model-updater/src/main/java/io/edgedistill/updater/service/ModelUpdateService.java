@@ -422,33 +422,32 @@ public final class ModelUpdateService {
             }
             MlpModel student = MlpTrainer.distill(teacher, settings.studentHidden(), tx, m, ty,
                     settings.studentConfig(seed + 1));
+            Dataset val = validation(spec, specSha(set, spec), set.getClasses());
+            Live runs = current != null ? current : live.get(task);
+            double[] w = cohortMix == null ? null : rowWeights(val, cohortMix, c);
+            ClassificationMetrics candMix = null;
             String variant = "";
             if (cohortMix != null) {
                 student = withClassPrior(student, y, n, cohortMix);
+                candMix = ClassificationMetrics.weighted(val.y(), student.predict(val.x(), val.size()), c, w);
                 // a second candidate: the model the cohort runs now, adapted to its class mix only
-                Live runs = current != null ? current : live.get(task);
-                int setSize = set.getSamples().size();
                 if (runs != null && runs.spec() != null && runs.spec().dim() == d && runs.model().numClasses() == c) {
-                    MlpModel adapted = withClassPrior(runs.model(), y, setSize, cohortMix);
-                    Dataset v = validation(spec, specSha(set, spec), set.getClasses());
-                    double[] w = rowWeights(v, cohortMix, c);
-                    if (ClassificationMetrics.weighted(v.y(), adapted.predict(v.x(), v.size()), c, w).macroF1()
-                            > ClassificationMetrics.weighted(v.y(), student.predict(v.x(), v.size()), c, w).macroF1()) {
+                    MlpModel adapted = withClassPrior(runs.model(), y, set.getSamples().size(), cohortMix);
+                    ClassificationMetrics adaptedMix = ClassificationMetrics.weighted(val.y(),
+                            adapted.predict(val.x(), val.size()), c, w);
+                    if (adaptedMix.macroF1() > candMix.macroF1()) {
                         student = adapted;
+                        candMix = adaptedMix;
                         variant = " (" + runs.update().getModelId() + " v" + runs.update().getVersion()
                                 + " adapted to the cohort's class mix)";
                     }
                 }
             }
 
-            Dataset val = validation(spec, specSha(set, spec), set.getClasses());
             ClassificationMetrics cand = evaluate(student, val, c);
             Double previous = null;
             String refusal = null;
-            if (cohort != null && cohortMix != null) {
-                double[] w = rowWeights(val, cohortMix, c);
-                Live runs = current != null ? current : live.get(task);
-                ClassificationMetrics candMix = ClassificationMetrics.weighted(val.y(), student.predict(val.x(), val.size()), c, w);
+            if (cohortMix != null) {
                 if (runs != null) {
                     ClassificationMetrics runsMix = evaluateLive(runs, set.getClasses(), cohortMix);
                     previous = runsMix.macroF1();
