@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.edgedistill.processor.service.FlowRowReader;
 import io.edgedistill.processor.service.FlowScorer;
+import io.edgedistill.processor.service.FlowVectorizer;
 import io.edgedistill.processor.service.LiveModel;
 import io.edgedistill.processor.service.LiveModels;
 import io.edgedistill.processor.service.ProcessorMetrics;
@@ -15,6 +17,7 @@ import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.TrafficFlow;
+import io.edgedistill.schemas.serde.WriterSchemas;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -34,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * capacity, value = sequence + original bytes) and are deleted once scored, in the same transaction as the
  * alerts, so flows whose input offsets were committed but which were not yet scored are restored and scored
  * after a crash. Because the store is cached, a flow buffered and scored within one commit interval costs
- * the changelog only a key-only tombstone. An in-memory mirror of the decoded flows avoids decoding twice
- * on the normal path.
+ * the changelog only a key-only tombstone. An in-memory mirror of the pending flows avoids decoding twice
+ * on the normal path: records written with the processor's own {@code TrafficFlow} layout are read by
+ * {@link FlowRowReader} straight into the live model's input rows (no decoded record at all); others, and
+ * every record that might be bad, take the regular decoder, which names the problem in the dead letter.
  */
 final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[], TrafficScoringProcessor.Out> {
     private static final Logger LOG = LoggerFactory.getLogger(TrafficScoringProcessor.class);
@@ -58,8 +63,17 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
     private KeyValueStore<Long, byte[]> buffer;
     private KeyValueStore<String, byte[]> modelStore;
     private Intake<TrafficFlow> intake;
+    private final FlowRowReader reader;
+    // in-memory mirror of the pending slots (the store holds the bytes): a slot whose mirrorSeq is its
+    // sequence holds either a row read straight into `rows` (with `rowsFor`'s layout) or a decoded flow
     private TrafficFlow[] mirror;
     private long[] mirrorSeq;
+    private boolean[] hasRow;
+    private String[] edgeIds;
+    private String[] flowIds;
+    private long[] observedAt;
+    private float[] rows;
+    private FlowVectorizer rowsFor;
     private long head;
     private long tail;
     private boolean warnedNoModel;
@@ -75,6 +89,7 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
         this.capacity = Math.max(1, batchSize);
         this.maxMs = Math.max(1, batchMaxMs);
         this.metrics = metrics;
+        this.reader = new FlowRowReader(WriterSchemas.of(deserializer), MAX_FLOW_BYTES);
     }
 
     @Override
@@ -97,6 +112,10 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
         }, "distill-processor/traffic-scoring", MAX_FLOW_BYTES);
         this.mirror = new TrafficFlow[capacity];
         this.mirrorSeq = new long[capacity];
+        this.hasRow = new boolean[capacity];
+        this.edgeIds = new String[capacity];
+        this.flowIds = new String[capacity];
+        this.observedAt = new long[capacity];
         java.util.Arrays.fill(mirrorSeq, -1);
         restorePending();
         context.schedule(Duration.ofMillis(maxMs), PunctuationType.WALL_CLOCK_TIME, now -> {
@@ -129,19 +148,45 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        Intake.Result<TrafficFlow> r = intake.decode(context, record);
-        if (r.value() == null) {
-            metrics.trafficDeadLettered.increment();
-            context.forward(record.withValue(new Out(null, r.deadLetter())));
-            return;
-        }
         int slot = (int) (head % capacity);
         byte[] v = record.value();
+        boolean direct = false;
+        if (reader.accepts(v)) {
+            Optional<LiveModel> live = models.get(modelId);
+            if (live.isPresent()) {
+                FlowVectorizer vec = live.get().vectorizer();
+                int d = vec.dim();
+                if (rowsFor != vec) { // a new model layout: pending rows are read again at the flush
+                    rows = new float[capacity * d];
+                    rowsFor = vec;
+                    java.util.Arrays.fill(hasRow, false);
+                } else {
+                    java.util.Arrays.fill(rows, slot * d, slot * d + d, 0f);
+                }
+                direct = reader.read(v, vec, rows, slot * d);
+            }
+        }
+        if (direct) {
+            mirror[slot] = null;
+            hasRow[slot] = true;
+            edgeIds[slot] = reader.edgeId;
+            flowIds[slot] = reader.flowId;
+            observedAt[slot] = reader.observedAtMillis;
+        } else {
+            Intake.Result<TrafficFlow> r = intake.decode(context, record);
+            if (r.value() == null) {
+                metrics.trafficDeadLettered.increment();
+                context.forward(record.withValue(new Out(null, r.deadLetter())));
+                return;
+            }
+            reader.learn(v);
+            mirror[slot] = r.value();
+            hasRow[slot] = false;
+        }
         byte[] stored = new byte[8 + v.length];
         ByteBuffer.wrap(stored).putLong(head);
         System.arraycopy(v, 0, stored, 8, v.length);
         buffer.put((long) slot, stored);
-        mirror[slot] = r.value();
         mirrorSeq[slot] = head;
         head++;
         if (head - tail >= capacity) {
@@ -149,51 +194,88 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
         }
     }
 
+    /** Scores {@code n} rows of {@code x} whose identities sit in {@code slots} and forwards the alerts. */
+    private void emit(LiveModel live, float[] x, int n, int[] slots, long now) {
+        List<AttackAlert> alerts = scorer.score(live, x, n, new FlowScorer.Identities() {
+            @Override
+            public String edgeId(int row) {
+                return edgeIds[slots[row]];
+            }
+
+            @Override
+            public String flowId(int row) {
+                return flowIds[slots[row]];
+            }
+
+            @Override
+            public long observedAtMillis(int row) {
+                return observedAt[slots[row]];
+            }
+        }, now);
+        metrics.flowsScored.increment(n);
+        metrics.attackAlerts.increment(alerts.size());
+        for (AttackAlert a : alerts) {
+            context.forward(new Record<>(a.getEdgeId().getBytes(StandardCharsets.UTF_8), new Out(a, null),
+                    a.getObservedAt().toEpochMilli()));
+        }
+    }
+
     private void flush(long now) {
         int n = (int) (head - tail);
-        List<TrafficFlow> flows = new ArrayList<>(n);
-        for (long seq = tail; seq < head; seq++) {
-            int slot = (int) (seq % capacity);
-            if (mirrorSeq[slot] == seq) {
-                flows.add(mirror[slot]);
-            } else { // restored after a restart
-                byte[] stored = buffer.get((long) slot);
-                TrafficFlow f = null;
-                try {
-                    f = stored == null ? null : deserializer.deserialize(ProcessorTopology.TRAFFIC_TOPIC,
-                            java.util.Arrays.copyOfRange(stored, 8, stored.length));
-                } catch (RuntimeException e) {
-                    LOG.warn("cannot decode buffered flow at sequence {}: {}", seq, e.toString());
-                }
-                if (f != null) {
-                    flows.add(f);
-                }
-            }
-        }
         Optional<LiveModel> live = liveModel();
         if (live.isEmpty()) {
-            metrics.flowsUnscored.increment(flows.size());
+            metrics.flowsUnscored.increment(n);
             if (!warnedNoModel) {
                 LOG.warn("no verified model '{}' yet: flows pass unscored until one arrives on models.updates", modelId);
                 warnedNoModel = true;
             }
         } else {
             warnedNoModel = false;
-            List<AttackAlert> alerts = scorer.score(live.get(), flows, now);
-            metrics.flowsScored.increment(flows.size());
-            metrics.attackAlerts.increment(alerts.size());
-            for (AttackAlert a : alerts) {
-                context.forward(new Record<>(a.getEdgeId().getBytes(StandardCharsets.UTF_8), new Out(a, null),
-                        a.getObservedAt().toEpochMilli()));
+            FlowVectorizer vec = live.get().vectorizer();
+            int d = vec.dim();
+            float[] x = new float[n * d];
+            int[] slots = new int[n];
+            int m = 0;
+            for (long seq = tail; seq < head; seq++) {
+                int slot = (int) (seq % capacity);
+                if (mirrorSeq[slot] == seq && hasRow[slot] && rowsFor == vec) {
+                    System.arraycopy(rows, slot * d, x, m * d, d);
+                } else {
+                    TrafficFlow f = mirrorSeq[slot] == seq && mirror[slot] != null ? mirror[slot] : restored(seq, slot);
+                    if (f == null) {
+                        continue;
+                    }
+                    vec.vectorize(f, x, m * d);
+                    edgeIds[slot] = f.getEdgeId();
+                    flowIds[slot] = f.getFlowId();
+                    observedAt[slot] = f.getObservedAt().toEpochMilli();
+                }
+                slots[m++] = slot;
             }
+            emit(live.get(), x, m, slots, now);
         }
         for (long seq = tail; seq < head; seq++) {
             int slot = (int) (seq % capacity);
             buffer.delete((long) slot); // cached: a slot written and scored within a commit costs one tombstone
             mirror[slot] = null;
             mirrorSeq[slot] = -1;
+            hasRow[slot] = false;
+            edgeIds[slot] = null;
+            flowIds[slot] = null;
         }
         tail = head;
+    }
+
+    /** A pending flow restored from the store after a restart (validated when it was first buffered). */
+    private TrafficFlow restored(long seq, int slot) {
+        byte[] stored = buffer.get((long) slot);
+        try {
+            return stored == null ? null : deserializer.deserialize(ProcessorTopology.TRAFFIC_TOPIC,
+                    java.util.Arrays.copyOfRange(stored, 8, stored.length));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot decode buffered flow at sequence {}: {}", seq, e.toString());
+            return null;
+        }
     }
 
     private Optional<LiveModel> liveModel() {

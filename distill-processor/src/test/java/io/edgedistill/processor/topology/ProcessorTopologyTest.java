@@ -339,6 +339,18 @@ class ProcessorTopologyTest {
     }
 
     @Test
+    void flowsBufferedUnderOneModelAreScoredByTheModelLiveAtTheFlush() {
+        modelUpdates.pipeInput(Fixtures.TASK, enc(serdes.models(), Fixtures.modelUpdate(1, false)));
+        traffic.pipeInput("edge-1", enc(serdes.traffic(), Fixtures.flow("edge-1", "f1", 0, 5, "udp")));
+        traffic.pipeInput("edge-1", enc(serdes.traffic(), Fixtures.flow("edge-1", "f2", 0, 5, "udp"))); // read straight into rows
+        modelUpdates.pipeInput(Fixtures.TASK, enc(serdes.models(), Fixtures.modelUpdate(3, false)));
+        assertThat(models.get(Fixtures.TASK)).hasValueSatisfying(m -> assertThat(m.version()).isEqualTo(3));
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+        assertThat(readAlerts()).extracting(AttackAlert::getFlowId, AttackAlert::getModelVersion)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("f1", 3L), org.assertj.core.groups.Tuple.tuple("f2", 3L));
+    }
+
+    @Test
     void flowsBeforeAnyModelPassUnscored() {
         traffic.pipeInput("edge-1", enc(serdes.traffic(), Fixtures.flow("edge-1", "f1", 0, 5, "udp")));
         driver.advanceWallClockTime(Duration.ofMillis(50));

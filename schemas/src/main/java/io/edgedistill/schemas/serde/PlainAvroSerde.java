@@ -107,6 +107,19 @@ public final class PlainAvroSerde<T extends SpecificRecord> implements Serde<T> 
 
     @Override
     public Deserializer<T> deserializer() {
-        return (topic, data) -> decode(data);
+        return new PlainDeserializer();
+    }
+
+    /** Decodes with this serde and tells readers its one writer schema ({@link WriterSchemas}). */
+    private final class PlainDeserializer implements Deserializer<T>, WriterSchemas {
+        @Override
+        public T deserialize(String topic, byte[] data) {
+            return decode(data);
+        }
+
+        @Override
+        public java.util.Optional<Schema> byId(int id) {
+            return id == schemaId ? java.util.Optional.of(schema) : java.util.Optional.empty();
+        }
     }
 }
