@@ -208,6 +208,7 @@ public final class EdgeRuntime implements AutoCloseable {
         worker.execute(() -> {
             try {
                 Engines.warmUp(); // the first round's summary should not pay for loading the tensor engine
+                SummaryAnswerer.warmUp(); // ... nor for compiling the summary code
                 Priming.prime(control, controlValues, Topics.SUMMARIES, Topics.KNOWLEDGE, Topics.ALERTS);
             } catch (RuntimeException e) {
                 LOG.warn("[{}] tensor engine warm-up failed: {}", edgeId, e.toString());

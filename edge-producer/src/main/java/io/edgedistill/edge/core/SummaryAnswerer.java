@@ -8,6 +8,7 @@ import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.nn.EmbeddingNetworks;
 import io.edgedistill.core.summary.EdgeSummarizer;
 import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryOptions;
 import io.edgedistill.schemas.ClassSummary;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.PrivacyReport;
@@ -55,6 +56,33 @@ public final class SummaryAnswerer {
             }
         }
         return new Prepared(x, keep, labels, classes.size());
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Once per JVM: builds seeded networks of a typical size and summarises random rows with them, so that the
+     * first round's answer does not pay for compiling the generator, the batched kernel and the moment code.
+     */
+    public static void warmUp() {
+        if (!WARMED.compareAndSet(false, true)) {
+            return;
+        }
+        int n = 2048;
+        int d = 64;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        float[] x = new float[n * d];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 4;
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = (float) r.nextGaussian();
+            }
+        }
+        EdgeSummarizer summarizer = new EdgeSummarizer(new EmbeddingNetworks(new io.edgedistill.core.nn.EmbeddingSpec(1, 8, d, 64,
+                32, io.edgedistill.core.nn.Activation.RELU, io.edgedistill.core.nn.WeightInit.HE_UNIFORM)),
+                new SummaryOptions(true, true, null, 8192));
+        summarizer.summarize("warm-up", 0, x, n, y, 4);
     }
 
     /** Summarizer of the round's networks with the round's options. */
