@@ -46,6 +46,10 @@ public final class DemoMain implements Callable<Integer> {
             + "every label moved to the next class), to show the poisoning defence (default: ${DEFAULT-VALUE}).")
     int poisonedEdges;
 
+    @Option(names = "--personalised-min-gain", defaultValue = "0.01", description = "An edge runs a personalised model only "
+            + "if its macro-F1 on the edge's labelled hold-out beats the running model's by this much (default: ${DEFAULT-VALUE}).")
+    double personalisedMinGain;
+
     @Option(names = "--contracts-only", description = "Only check the contracts on the stack (no services).")
     boolean contractsOnly;
 
@@ -83,7 +87,7 @@ public final class DemoMain implements Callable<Integer> {
             int rc = 0;
             if (!contractsOnly) {
                 LoopDemo.Options options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, maxRounds, seed, poisonedEdges,
-                        java.util.Map.of());
+                        personalisedMinGain, java.util.Map.of());
                 rc = new LoopDemo(stack, Path.of("").toAbsolutePath(), dir, options).run().isPresent() ? 0 : 2;
             }
             // after the services have stopped: the example records must not reach them

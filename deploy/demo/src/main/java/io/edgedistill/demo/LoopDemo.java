@@ -22,6 +22,7 @@ import io.edgedistill.edge.core.DeployedModel;
 import io.edgedistill.edge.core.EdgeRuntime;
 import io.edgedistill.edge.core.EdgeSettings;
 import io.edgedistill.edge.core.LocalData;
+import io.edgedistill.edge.core.ModelSlot;
 import io.edgedistill.edge.core.ModelVerifier;
 import io.edgedistill.edge.core.TrafficStreamer;
 import io.edgedistill.schemas.ModelUpdate;
@@ -42,7 +43,7 @@ final class LoopDemo {
      * @param updaterOverrides extra model-updater settings (e.g. a test widening the personalisation tolerance)
      */
     record Options(int edges, double beta, int ipc, int rows, Path dataset, int maxRounds, long seed, int poisonedEdges,
-                   Map<String, String> updaterOverrides) {
+                   double personalisedMinGain, Map<String, String> updaterOverrides) {
     }
 
     /** What the run produced, for the report and for tests. */
@@ -245,11 +246,12 @@ final class LoopDemo {
 
     /** The drift phase's outcome. */
     record DriftOutcome(String edgeId, double f1Before, double f1After, String modelBefore, String modelAfter, long millis,
-                        long knowledgeSent) {
+                        long knowledgeSent, long declined, String lastDeclined) {
     }
 
     private EdgeRuntime startEdge(String id, LocalData data, double knowledgeThreshold, String trusted, TrafficStreamer.Settings traffic) {
-        EdgeSettings settings = new EdgeSettings(id, TASK, "", true, knowledgeThreshold, 0.6f, 0.5, 50, true);
+        EdgeSettings settings = new EdgeSettings(id, TASK, "", true, knowledgeThreshold, 0.6f, 0.5, 50, true,
+                o.personalisedMinGain());
         EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
                 new EdgeRuntime.Settings(stack.bootstrapServers(), stack.registryUrl(), traffic, true, 512, Duration.ofSeconds(3),
                         stack.clientSecurity(id)));
@@ -300,10 +302,16 @@ final class LoopDemo {
             System.out.printf("  %s sent reverse-distillation knowledge and now runs personalised %s v%d: macro-F1 %.3f on the new mix (%.1f s)%n",
                     id, after.modelId(), after.version(), f1After, millis / 1e3);
         } else {
-            System.out.printf("  no personalised model reached %s within 90 s (knowledge records sent: %d)%n", id, edge.node().knowledgeSent());
+            System.out.printf("  no personalised model runs on %s after 90 s (knowledge records sent: %d)%n", id, edge.node().knowledgeSent());
+        }
+        ModelSlot.Declined declined = edge.node().slot().lastDeclined();
+        if (declined != null) {
+            System.out.printf("  %s declined %d personalised update(s) on its own hold-out; the last, %s: %s%n", id,
+                    edge.node().slot().declinedCount(), declined.model(), declined.reason());
         }
         return new DriftOutcome(id, f1Before, f1After, before == null ? "-" : before.modelId() + " v" + before.version(),
-                after == null ? "-" : after.modelId() + " v" + after.version(), millis, edge.node().knowledgeSent());
+                after == null ? "-" : after.modelId() + " v" + after.version(), millis, edge.node().knowledgeSent(),
+                edge.node().slot().declinedCount(), declined == null ? "" : declined.model() + ": " + declined.reason());
     }
 
     /** The newest global model any edge runs (or keeps as fallback under a personalised one). */

@@ -83,6 +83,10 @@ final class Report {
             System.out.printf("  %s after the shift: %s macro-F1 %s -> %s %s in %.1f s (%d knowledge records)%n", drift.edgeId(),
                     drift.modelBefore(), fmt(drift.f1Before()), drift.modelAfter(), fmt(drift.f1After()), drift.millis() / 1e3,
                     drift.knowledgeSent());
+            if (drift.declined() > 0) {
+                System.out.printf("  personalised updates %s declined on its own labelled hold-out: %d (last: %s)%n", drift.edgeId(),
+                        drift.declined(), drift.lastDeclined());
+            }
         }
 
         System.out.println();

@@ -24,8 +24,9 @@ class EndToEndLoopTest {
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void roundsSummariesSyntheticSetsSignedModelsAlertsAndReverseDistillation(LocalStack stack, @TempDir Path dir) throws Exception {
-        // the test checks the mechanics of personalisation, not its accuracy: any first personalised model is accepted
-        LoopDemo.Options options = new LoopDemo.Options(3, 0.5, 10, 6000, null, 1, 7, 0,
+        // the test checks the mechanics of personalisation, not its accuracy: any first personalised model is accepted,
+        // by the updater and by the edge (a min gain of -1 on its hold-out)
+        LoopDemo.Options options = new LoopDemo.Options(3, 0.5, 10, 6000, null, 1, 7, 0, -1.0,
                 Map.of("updater.training.personalised-tolerance", "1.0"));
         LoopDemo.Outcome out = new LoopDemo(stack, Path.of("../..").toAbsolutePath().normalize(), dir, options).run().orElseThrow();
 

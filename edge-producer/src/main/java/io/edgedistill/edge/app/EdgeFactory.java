@@ -55,6 +55,7 @@ public class EdgeFactory {
                      @Value("${edge.traffic.labelled:true}") boolean labelled,
                      @Value("${edge.trusted-keys:}") List<String> trustedKeys,
                      @Value("${edge.prefer-personalised:true}") boolean preferPersonalised,
+                     @Value("${edge.personalised.min-gain:0.01}") double personalisedMinGain,
                      @Value("${edge.knowledge.threshold:0.85}") double knowledgeThreshold,
                      @Value("${edge.knowledge.confidence:0.6}") float confidence,
                      @Value("${edge.knowledge.interval:30s}") Duration knowledgeInterval,
@@ -72,7 +73,7 @@ public class EdgeFactory {
             LOG.warn("[{}] no trusted keys configured (edge.trusted-keys): every model update will be rejected", edgeId);
         }
         EdgeSettings es = new EdgeSettings(edgeId, taskId, cohort, preferPersonalised, knowledgeThreshold, confidence,
-                alertThreshold, maxAlerts, labelled);
+                alertThreshold, maxAlerts, labelled, personalisedMinGain);
         TrafficStreamer.Settings ts = new TrafficStreamer.Settings(rate, queueCapacity, bufferMemory, maxBlockMs, lingerMs,
                 batchSize, compression, 0);
         KafkaClientSecurity security = KafkaClientSecurity.resolve(clientProperties, securityProtocol, saslMechanism, saslUsername,

@@ -62,6 +62,7 @@ public final class EdgeNode {
         this.slot = slot;
         this.out = out;
         this.data.set(data);
+        slot.acceptLocally(this::declinePersonalised);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -116,8 +117,64 @@ public final class EdgeNode {
         return cm;
     }
 
+    /**
+     * Every {@code HOLD_OUT_EVERY}-th local row is held out of the knowledge the edge sends, so that it can judge
+     * a personalised model trained on that knowledge on rows the model has not learnt from.
+     */
+    static final int HOLD_OUT_EVERY = 4;
+
+    static boolean heldOut(int row) {
+        return row % HOLD_OUT_EVERY == HOLD_OUT_EVERY - 1;
+    }
+
+    /**
+     * The edge's acceptance check of a personalised candidate ({@link ModelSlot.LocalAcceptance}): its macro-F1
+     * on the labelled hold-out rows must beat the running model's by {@code personalisedMinGain}. Without labelled
+     * local rows there is nothing to judge on, and the cloud's validation stands.
+     */
+    Optional<String> declinePersonalised(DeployedModel candidate, DeployedModel running) {
+        LocalData d = data.get();
+        Labelled c = labelled(candidate, d).heldOutRows();
+        Labelled r = labelled(running, d).heldOutRows();
+        if (c.n() == 0 || r.n() == 0) {
+            return Optional.empty();
+        }
+        double fc = ClassificationMetrics.of(c.y(), candidate.model().predict(c.x(), c.n()), candidate.classes().size()).macroF1();
+        double fr = ClassificationMetrics.of(r.y(), running.model().predict(r.x(), r.n()), running.classes().size()).macroF1();
+        LOG.info("[{}] local check of personalised {}: macro-F1 {} vs running {}'s {} on {} held-out rows", settings.edgeId(),
+                candidate, fmt(fc), running, fmt(fr), c.n());
+        if (fc >= fr + settings.personalisedMinGain()) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(java.util.Locale.ROOT,
+                "macro-F1 %.3f on %d held-out local rows is not %.3f above the running %s's %.3f", fc, c.n(),
+                settings.personalisedMinGain(), running, fr));
+    }
+
     /** Local rows under a model's preprocessing with labels in its class indexing (unknown classes dropped). */
     record Labelled(float[] x, int[] y, int n, int[] rows) {
+        /** Only the rows held out of knowledge ({@link #heldOut}). */
+        Labelled heldOutRows() {
+            int dim = n == 0 ? 0 : x.length / n;
+            int keep = 0;
+            for (int i = 0; i < n; i++) {
+                if (heldOut(rows[i])) {
+                    keep++;
+                }
+            }
+            float[] hx = new float[keep * dim];
+            int[] hy = new int[keep];
+            int[] hr = new int[keep];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                if (heldOut(rows[i])) {
+                    System.arraycopy(x, i * dim, hx, k * dim, dim);
+                    hy[k] = y[i];
+                    hr[k++] = rows[i];
+                }
+            }
+            return new Labelled(hx, hy, keep, hr);
+        }
     }
 
     static Labelled labelled(DeployedModel m, LocalData d) {
@@ -206,14 +263,14 @@ public final class EdgeNode {
             int rc = modelToRound[l.y[i]];
             if (rc >= 0) {
                 totals[rc]++;
-                if (pred[i] != l.y[i]) {
+                if (pred[i] != l.y[i] && !heldOut(l.rows[i])) { // "of which misclassified": summarised rows only
                     wrong[rc]++;
                 }
             }
         }
         List<Integer> keep = new ArrayList<>();
         for (int h : hard) {
-            if (modelToRound[l.y[h]] >= 0) {
+            if (modelToRound[l.y[h]] >= 0 && !heldOut(l.rows[h])) { // held-out rows judge personalised models
                 keep.add(h);
             }
         }
@@ -386,6 +443,9 @@ public final class EdgeNode {
                 "acceptedAt", live.acceptedAt().toString()));
         m.put("previous", prev == null ? null : prev.toString());
         m.put("modelSwaps", slot.swaps());
+        m.put("personalisedDeclined", slot.declinedCount());
+        ModelSlot.Declined last = slot.lastDeclined();
+        m.put("lastDeclined", last == null ? null : Map.of("model", last.model(), "reason", last.reason(), "at", last.at().toString()));
         m.put("rejectedUpdates", slot.rejectedCounts());
         m.put("roundsAnswered", roundsAnswered.get());
         m.put("latestRound", latestRound.get() == null ? null : latestRound.get().getRoundId());

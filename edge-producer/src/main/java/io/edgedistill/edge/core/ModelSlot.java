@@ -17,9 +17,25 @@ import org.slf4j.LoggerFactory;
  * that model id accepted before (no replay, no downgrade, also after a rollback). Once a personalised model
  * runs, newer global models are verified and kept as the fallback but do not replace it (unless configured
  * otherwise). The previous model is kept for {@link #rollback()}.
+ *
+ * <p>A personalised model that would replace a running model also has to pass the edge's own
+ * {@link LocalAcceptance} check (it must do better on the edge's labelled hold-out): the cloud cannot see the
+ * edge's traffic, so the edge has the last word. A declined update is verified and its version burnt, but it is
+ * not bad input: it is counted and logged, not dead-lettered.
  */
 public final class ModelSlot {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSlot.class);
+
+    /** The edge's own judgement of a personalised candidate against the model it runs. */
+    @FunctionalInterface
+    public interface LocalAcceptance {
+        /** Empty to accept; otherwise why the candidate is declined. */
+        Optional<String> decline(DeployedModel candidate, DeployedModel running);
+    }
+
+    /** A personalised update the edge declined after its local check. */
+    public record Declined(String model, String reason, java.time.Instant at) {
+    }
 
     /** What happened to an offered update. */
     public record Decision(boolean accepted, boolean swapped, ModelVerifier.Reason reason, String detail) {
@@ -36,6 +52,9 @@ public final class ModelSlot {
     private final Map<String, Long> highest = new HashMap<>();
     private final Map<ModelVerifier.Reason, AtomicLong> rejected = new EnumMap<>(ModelVerifier.Reason.class);
     private final AtomicLong swaps = new AtomicLong();
+    private final AtomicLong declined = new AtomicLong();
+    private final AtomicReference<Declined> lastDeclined = new AtomicReference<>();
+    private volatile LocalAcceptance acceptance;
 
     public ModelSlot(String edgeId, String taskId, String cohort, boolean preferPersonalised, ModelVerifier verifier) {
         this.edgeId = edgeId;
@@ -77,6 +96,16 @@ public final class ModelSlot {
                 return new Decision(true, false, null, "kept personalised " + current);
             }
         }
+        LocalAcceptance check = acceptance;
+        if (m.personalised() && current != null && check != null) {
+            Optional<String> why = check.decline(m, current);
+            if (why.isPresent()) {
+                declined.incrementAndGet();
+                lastDeclined.set(new Declined(m.toString(), why.get(), java.time.Instant.now()));
+                LOG.info("[{}] declined personalised {}: {}; keeps running {}", edgeId, m, why.get(), current);
+                return new Decision(true, false, null, "declined locally: " + why.get());
+            }
+        }
         previous.set(current);
         live.set(m);
         swaps.incrementAndGet();
@@ -88,6 +117,21 @@ public final class ModelSlot {
         rejected.get(reason).incrementAndGet();
         LOG.warn("[{}] rejected model update {} v{}: {} ({})", edgeId, u.getModelId(), u.getVersion(), reason, detail);
         return new Decision(false, false, reason, detail);
+    }
+
+    /** Installs the edge's check of personalised candidates (none: they are taken as the cloud validated them). */
+    public void acceptLocally(LocalAcceptance check) {
+        this.acceptance = check;
+    }
+
+    /** Personalised updates declined by the local check. */
+    public long declinedCount() {
+        return declined.get();
+    }
+
+    /** The latest decline, or null. */
+    public Declined lastDeclined() {
+        return lastDeclined.get();
     }
 
     /** Goes back to the previous model, if any; versions accepted so far stay burnt. */

@@ -70,6 +70,13 @@ public final class EdgeFixtures {
         return new MlpModel(sizes, w, b);
     }
 
+    /** An MLP trained on this fixture's own local data (a model that does well on the edge's hold-out). */
+    public MlpModel trainedModel(long seed, int epochs) {
+        io.edgedistill.core.data.Dataset ds = data.preprocessed(specJson);
+        return io.edgedistill.core.model.MlpTrainer.train(new int[] {16}, ds.x(), ds.size(), ds.y(), null,
+                FiveGNiddSchema.CLASSES.size(), new io.edgedistill.core.model.TrainConfig(epochs, 128, 3e-3f, 1e-4f, 1f, 0f, seed));
+    }
+
     public ModelUpdate update(String modelId, long version, MlpModel model) {
         return update(modelId, version, model, key, keyId);
     }

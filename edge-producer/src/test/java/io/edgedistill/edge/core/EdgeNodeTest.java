@@ -129,13 +129,62 @@ class EdgeNodeTest {
         assertThat(n.onModelUpdate(fx.update(EdgeFixtures.TASK, 2, fx.randomModel(2))).reason())
                 .isEqualTo(ModelVerifier.Reason.REPLAY_OR_DOWNGRADE);
 
-        // a personalised model for this edge's cohort wins over later global models
-        assertThat(n.onModelUpdate(fx.update(EdgeFixtures.TASK + "/edge-1", 1, fx.randomModel(3))).swapped()).isTrue();
+        // a personalised model for this edge's cohort (better on the local hold-out) wins over later global models
+        assertThat(n.onModelUpdate(fx.update(EdgeFixtures.TASK + "/edge-1", 1, fx.trainedModel(3, 8))).swapped()).isTrue();
         ModelSlot.Decision global3 = n.onModelUpdate(fx.update(EdgeFixtures.TASK, 3, fx.randomModel(4)));
         assertThat(global3.accepted()).isTrue();
         assertThat(global3.swapped()).isFalse();
         assertThat(n.runningVersion()).isEqualTo("5g-nidd/edge-1 v1");
         assertThat(n.status()).containsKeys("running", "rejectedUpdates", "alertsByClass");
+    }
+
+    @Test
+    void aPersonalisedModelReplacesTheRunningOneOnlyIfItDoesBetterOnTheLocalHoldOut() {
+        EdgeNode n = node();
+        ModelSlot slot = n.slot();
+        assertThat(n.onModelUpdate(fx.update(EdgeFixtures.TASK, 1, fx.trainedModel(1, 8))).swapped()).isTrue();
+
+        // an untrained cohort model: verified, but worse on the edge's own labelled hold-out, so declined
+        ModelSlot.Decision d = n.onModelUpdate(fx.update(EdgeFixtures.TASK + "/edge-1", 1, fx.randomModel(5)));
+        assertThat(d.accepted()).isTrue();
+        assertThat(d.swapped()).isFalse();
+        assertThat(d.reason()).as("not bad input: nothing to dead-letter").isNull();
+        assertThat(d.detail()).contains("declined locally").contains("held-out local rows");
+        assertThat(n.runningVersion()).isEqualTo("5g-nidd v1");
+        assertThat(slot.declinedCount()).isEqualTo(1);
+        assertThat(n.status()).containsEntry("personalisedDeclined", 1L);
+        assertThat(slot.lastDeclined().model()).isEqualTo("5g-nidd/edge-1 v1");
+        // its version is burnt all the same
+        assertThat(n.onModelUpdate(fx.update(EdgeFixtures.TASK + "/edge-1", 1, fx.trainedModel(2, 8))).reason())
+                .isEqualTo(ModelVerifier.Reason.REPLAY_OR_DOWNGRADE);
+
+        // global models are not judged locally (the cloud validated them): a poor v2 replaces v1 ...
+        assertThat(n.onModelUpdate(fx.update(EdgeFixtures.TASK, 2, fx.randomModel(6))).swapped()).isTrue();
+        // ... and a cohort model that beats it on the hold-out is taken
+        assertThat(n.onModelUpdate(fx.update(EdgeFixtures.TASK + "/edge-1", 2, fx.trainedModel(2, 8))).swapped()).isTrue();
+        assertThat(n.runningVersion()).isEqualTo("5g-nidd/edge-1 v2");
+        assertThat(slot.declinedCount()).isEqualTo(1);
+
+        // an edge configured to take whatever the cloud validated (min gain -1) takes even the untrained one
+        EdgeNode lenient = node(new EdgeSettings("edge-2", EdgeFixtures.TASK, "", true, 0.85, 0.6f, 0.5, 200, true, -1.0));
+        lenient.onModelUpdate(fx.update(EdgeFixtures.TASK, 1, fx.trainedModel(1, 8)));
+        assertThat(lenient.onModelUpdate(fx.update(EdgeFixtures.TASK + "/edge-2", 1, fx.randomModel(5))).swapped()).isTrue();
+    }
+
+    @Test
+    void knowledgeLeavesTheHoldOutRowsOut() {
+        EdgeNode n = node();
+        n.onRound(fx.round(EdgeFixtures.TASK, 1, true, false));
+        MlpModel m = fx.randomModel(7);
+        n.onModelUpdate(fx.update(EdgeFixtures.TASK, 1, m));
+        EdgeKnowledge k = n.maybeSendKnowledge().orElseThrow();
+        long hard = k.getClasses().stream().mapToLong(KnowledgeClass::getCount).sum();
+        // what the edge would select from every row, and how many of those rows are held out
+        EdgeNode.Labelled all = EdgeNode.labelled(n.slot().live(), fx.data);
+        int[] selected = new io.edgedistill.core.model.ReverseDistiller(null, 0.6f).select(m, all.x(), all.n(), all.y());
+        long heldOut = java.util.Arrays.stream(selected).filter(i -> EdgeNode.heldOut(all.rows()[i])).count();
+        assertThat(heldOut).isPositive();
+        assertThat(hard).isEqualTo(selected.length - heldOut);
     }
 
     @Test

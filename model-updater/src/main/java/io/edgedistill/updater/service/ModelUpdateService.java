@@ -370,9 +370,10 @@ public final class ModelUpdateService {
     /**
      * Trains the teacher and distils the student; publishes it when it validates at least as well as the model
      * it would replace. A cohort's model is judged on the validation rows reweighted to the cohort's traffic mix
-     * ({@code cohortMix}, from its knowledge): it must beat the model the cohort runs there (its previous
-     * personalised model, else the global one), and stay within the personalisation tolerance of the global
-     * model on the unweighted validation set.
+     * ({@code cohortMix}, from its knowledge): it may be at most the personalisation tolerance below the model the
+     * cohort runs there (its previous personalised model, else the global one) and below the global model on the
+     * unweighted validation set. Whether it is better for the cohort is for the edges to judge on their own
+     * labelled traffic, which the cloud never sees: an edge swaps only when it is (see the edge's ModelSlot).
      */
     private HistoryEntry trainAndDecide(String task, String cohort, SyntheticSet set, FeatureSpec spec,
                                         List<Extra> extra, String trigger, double[] cohortMix) {
@@ -426,49 +427,55 @@ public final class ModelUpdateService {
             Live runs = current != null ? current : live.get(task);
             double[] w = cohortMix == null ? null : rowWeights(val, cohortMix, c);
             ClassificationMetrics candMix = null;
+            ClassificationMetrics cand;
             String variant = "";
-            if (cohortMix != null) {
-                student = withClassPrior(student, y, n, cohortMix);
-                candMix = ClassificationMetrics.weighted(val.y(), student.predict(val.x(), val.size()), c, w);
-                // a second candidate: the model the cohort runs now, adapted to its class mix only
-                if (runs != null && runs.spec() != null && runs.spec().dim() == d && runs.model().numClasses() == c) {
-                    MlpModel adapted = withClassPrior(runs.model(), y, set.getSamples().size(), cohortMix);
-                    ClassificationMetrics adaptedMix = ClassificationMetrics.weighted(val.y(),
-                            adapted.predict(val.x(), val.size()), c, w);
-                    if (adaptedMix.macroF1() > candMix.macroF1()) {
-                        student = adapted;
-                        candMix = adaptedMix;
-                        variant = " (" + runs.update().getModelId() + " v" + runs.update().getVersion()
-                                + " adapted to the cohort's class mix)";
-                    }
-                }
-            }
-
-            ClassificationMetrics cand = evaluate(student, val, c);
             Double previous = null;
             String refusal = null;
             if (cohortMix != null) {
-                if (runs != null) {
-                    ClassificationMetrics runsMix = evaluateLive(runs, set.getClasses(), cohortMix);
-                    previous = runsMix.macroF1();
-                    if (Double.isNaN(candMix.macroF1()) || candMix.macroF1() < runsMix.macroF1() + settings.minImprovement()) {
-                        refusal = String.format("macro-F1 on the cohort's traffic mix %.4f is below %s v%d's %.4f", candMix.macroF1(),
-                                runs.update().getModelId(), runs.update().getVersion(), runsMix.macroF1());
-                    }
-                }
+                // a cohort's candidates: a student re-distilled with the samples around the edge's hard examples, and
+                // the running model only shifted to the cohort's class mix; the one that does better on the validation
+                // rows reweighted to the cohort's mix is offered if it passes the gate. The validation rows cannot show
+                // what the edge saw, so the edge judges the offer on its own labelled hold-out (ModelSlot).
+                ClassificationMetrics runsMix = runs == null ? null : evaluateLive(runs, set.getClasses(), cohortMix);
                 Live global = live.get(task);
-                if (refusal == null && global != null) {
-                    double g = evaluateLive(global, set.getClasses(), null).macroF1();
-                    if (cand.macroF1() < g - settings.personalisedTolerance()) {
-                        refusal = String.format("macro-F1 %.4f on the whole validation set is more than the tolerance %.2f "
-                                + "below the global %s v%d's %.4f", cand.macroF1(), settings.personalisedTolerance(), task,
-                                global.update().getVersion(), g);
+                double g = global == null ? Double.NaN : evaluateLive(global, set.getClasses(), null).macroF1();
+                List<MlpModel> models = new ArrayList<>();
+                List<String> variants = new ArrayList<>();
+                models.add(withClassPrior(student, y, n, cohortMix));
+                variants.add("");
+                if (runs != null && runs.spec() != null && runs.spec().dim() == d && runs.model().numClasses() == c) {
+                    models.add(withClassPrior(runs.model(), y, set.getSamples().size(), cohortMix));
+                    variants.add(" (" + runs.update().getModelId() + " v" + runs.update().getVersion()
+                            + " adapted to the cohort's class mix)");
+                }
+                int best = 0;
+                ClassificationMetrics[] mixes = new ClassificationMetrics[models.size()];
+                for (int k = 0; k < models.size(); k++) {
+                    mixes[k] = ClassificationMetrics.weighted(val.y(), models.get(k).predict(val.x(), val.size()), c, w);
+                    if (mixes[k].macroF1() > mixes[best].macroF1()) {
+                        best = k;
                     }
                 }
-                if (refusal == null) {
-                    cand = new ClassificationMetrics(candMix.accuracy(), candMix.macroF1(), cand.samples(), candMix.perClassF1());
+                student = models.get(best);
+                candMix = mixes[best];
+                variant = variants.get(best);
+                ClassificationMetrics bestWhole = evaluate(student, val, c);
+                if (Double.isNaN(candMix.macroF1())
+                        || runsMix != null && candMix.macroF1() < runsMix.macroF1() - settings.personalisedTolerance()) {
+                    refusal = String.format("macro-F1 on the cohort's traffic mix %.4f is more than the tolerance %.2f "
+                            + "below %s v%d's %.4f", candMix.macroF1(), settings.personalisedTolerance(),
+                            runs.update().getModelId(), runs.update().getVersion(), runsMix.macroF1());
+                } else if (!Double.isNaN(g) && bestWhole.macroF1() < g - settings.personalisedTolerance()) {
+                    refusal = String.format("macro-F1 %.4f on the whole validation set is more than the tolerance %.2f "
+                            + "below the global %s v%d's %.4f", bestWhole.macroF1(), settings.personalisedTolerance(), task,
+                            global.update().getVersion(), g);
                 }
+                previous = runsMix == null ? null : runsMix.macroF1();
+                cand = refusal == null
+                        ? new ClassificationMetrics(candMix.accuracy(), candMix.macroF1(), bestWhole.samples(), candMix.perClassF1())
+                        : bestWhole;
             } else {
+                cand = evaluate(student, val, c);
                 double baseline = Double.NEGATIVE_INFINITY;
                 String baselineWhat = "";
                 if (current != null) {
@@ -604,21 +611,25 @@ public final class ModelUpdateService {
         validationRaw();
         LOG.info("Tensor engine warmed up in {} ms", Engines.warmUp().toMillis());
         publisher.prime();
-        // one tiny teacher + student, so that the training code paths are compiled before the first set arrives
+        // one teacher + student of the real recipe on a set of typical size (9 classes x 10 samples, 64 features),
+        // so that the training code is compiled before the first set arrives: the first model is on the round's
+        // critical path (round start -> edges run it)
         long t0 = System.nanoTime();
-        int n = 64;
-        int d = 8;
+        int c = 9;
+        int n = c * 10;
+        int d = 64;
         float[] x = new float[n * d];
         int[] y = new int[n];
         SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < n; i++) {
-            y[i] = i % 3;
+            y[i] = i % c;
             for (int j = 0; j < d; j++) {
-                x[i * d + j] = (float) (r.nextGaussian() + y[i]);
+                x[i * d + j] = (float) (r.nextGaussian() + (j % c == y[i] ? 1 : 0));
             }
         }
-        MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, 3, new TrainConfig(3, 32, 1e-3f, 0f, 1f, 0f, 1));
-        MlpTrainer.distill(teacher, settings.studentHidden(), x, n, y, new TrainConfig(3, 32, 1e-3f, 0f, 4f, 0.7f, 2));
+        MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, c, settings.teacherConfig(1));
+        MlpModel student = MlpTrainer.distill(teacher, settings.studentHidden(), x, n, y, settings.studentConfig(2));
+        student.predict(x, n);
         LOG.info("Training path warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 

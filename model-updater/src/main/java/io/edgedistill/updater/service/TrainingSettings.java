@@ -22,7 +22,8 @@ import io.edgedistill.core.model.TrainConfig;
  *                                   multi-modal: a full-width Gaussian would cover other classes)
  * @param minImprovement             a candidate is published only if macroF1 ≥ live + minImprovement
  * @param personalisedTolerance      a personalised model may be at most this much below the global model's macro-F1
- *                                   on the whole validation set (it must beat what its cohort runs on the cohort's mix)
+ *                                   (whole validation set) and below what its cohort runs (on the cohort's mix);
+ *                                   whether it is better is judged by the edge on its own labelled hold-out
  * @param maxPersonalisationsPerSet  knowledge-triggered trainings per cohort and synthetic-set version (an
  *                                   edge whose personalised model still underperforms keeps reporting; this
  *                                   bounds the loop until the next synthetic set)

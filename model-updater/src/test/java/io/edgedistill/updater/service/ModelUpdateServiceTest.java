@@ -182,7 +182,8 @@ class ModelUpdateServiceTest {
             assertThat(h.reason()).containsAnyOf("cohort's traffic mix", "tolerance");
         } else {
             assertThat(h.status()).isEqualTo(HistoryEntry.PUBLISHED);
-            assertThat(h.macroF1()).as("published on the mix, above the global model there").isGreaterThanOrEqualTo(h.previousMacroF1());
+            assertThat(h.macroF1()).as("published on the mix, within the tolerance of the global model there")
+                    .isGreaterThanOrEqualTo(h.previousMacroF1() - 0.05);
         }
         assertThat(ModelUpdateService.merge(k, knowledge("edge-9", new int[] {4})).getClassTotals())
                 .as("a report without totals keeps the earlier ones").isEqualTo(totals);
