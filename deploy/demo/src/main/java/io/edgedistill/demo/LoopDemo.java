@@ -60,6 +60,8 @@ final class LoopDemo {
     private final Path repo;
     private final Path dir;
     private final Options o;
+    /** Each edge's own contribution-signing key pair; the processor accepts only contributions signed by them. */
+    private final Map<String, java.security.KeyPair> edgeKeys = new LinkedHashMap<>();
 
     LoopDemo(LocalStack stack, Path repo, Path dir, Options options) {
         this.stack = stack;
@@ -85,6 +87,13 @@ final class LoopDemo {
         procProps.put("processor.open-round-on-start", "false");
         procProps.put("ai.djl.pytorch.num_threads", "1");
         procProps.put("processor.dataset", o.dataset() == null ? "generated" : o.dataset().toAbsolutePath().toString());
+        List<String> edgeKeyEntries = new ArrayList<>();
+        for (int i = 0; i < o.edges(); i++) {
+            java.security.KeyPair kp = io.edgedistill.core.signing.Ed25519Keys.generate();
+            edgeKeys.put(edgeId(i), kp);
+            edgeKeyEntries.add(edgeId(i) + "=" + io.edgedistill.core.signing.Ed25519Keys.encodePublic(kp.getPublic()));
+        }
+        procProps.put("processor.edge-keys", String.join(",", edgeKeyEntries));
         if (stack.secured()) {
             // each service authenticates as its own principal; the file keeps the password off the command line
             procProps.put("processor.client-properties", stack.clientProperties("distill-processor").toString());
@@ -110,6 +119,8 @@ final class LoopDemo {
             String trusted = keys.path("keyId").asText() + "=" + keys.path("publicKey").asText();
             System.out.println("  edges trust the updater's Ed25519 key " + keys.path("keyId").asText()
                     + (keys.path("development").asBoolean() ? " (development key generated at start-up)" : ""));
+            System.out.println("  each edge signs its summaries and knowledge with its own Ed25519 key; the processor takes "
+                    + "only contributions signed by the edge they claim (processor.edge-keys)");
             return java.util.Optional.of(withEdges(processor, updater, trusted));
         } catch (StackException e) {
             System.err.println("A service did not start: " + e.getMessage());
@@ -254,7 +265,7 @@ final class LoopDemo {
                 o.personalisedMinGain());
         EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
                 new EdgeRuntime.Settings(stack.bootstrapServers(), stack.registryUrl(), traffic, true, 512, Duration.ofSeconds(3),
-                        stack.clientSecurity(id)));
+                        stack.clientSecurity(id), edgeKeys.get(id)));
         edge.start();
         return edge;
     }

@@ -66,6 +66,11 @@ public class ProcessorConfig {
     private String scoringModelId = "";
     /** Ed25519 public keys ({@code keyId=base64} or bare base64) whose signatures make a model update scoreable. */
     private java.util.List<String> trustedKeys = new java.util.ArrayList<>();
+    /**
+     * Edges' contribution-signing public keys, {@code edgeId=<base64 X.509>}: when any is set, summaries and knowledge
+     * are accepted only when signed by the key of the edge they claim (others are dead-lettered).
+     */
+    private java.util.List<String> edgeKeys = new java.util.ArrayList<>();
     private double alertThreshold = 0.8;
     private int scoringBatchSize = 2000;
     private long scoringBatchMaxMs = 50;
@@ -81,6 +86,8 @@ public class ProcessorConfig {
     public int getStreamThreads() { return streamThreads; }
     public void setStreamThreads(int v) { streamThreads = v; }
     public java.util.List<String> getTrustedKeys() { return trustedKeys; }
+    public java.util.List<String> getEdgeKeys() { return edgeKeys; }
+    public void setEdgeKeys(java.util.List<String> v) { edgeKeys = v == null ? new java.util.ArrayList<>() : v; }
     public void setTrustedKeys(java.util.List<String> v) { trustedKeys = v; }
     public String getInstanceId() { return instanceId; }
     public void setInstanceId(String v) { instanceId = v; }

@@ -2,8 +2,11 @@ package io.edgedistill.processor.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
+import io.edgedistill.core.signing.ContributionSignature;
 import io.edgedistill.core.summary.EdgeSummary;
 import io.edgedistill.processor.service.ProcessorMetrics;
 import io.edgedistill.schemas.DeadLetter;
@@ -31,6 +34,9 @@ final class ContributionIntakeProcessor<T> implements Processor<byte[], byte[], 
     interface Kind<T> {
         String taskId(T value);
 
+        /** The edge the contribution claims to come from. */
+        String edgeId(T value);
+
         List<String> violations(T value, String key, RoundSpec current);
 
         EdgeSummary toCore(T value, RoundSpec round);
@@ -42,19 +48,25 @@ final class ContributionIntakeProcessor<T> implements Processor<byte[], byte[], 
     private final String service;
     private final int maxValueBytes;
     private final Runnable onDeadLetter;
+    private final Map<String, ContributionSignature.EdgeKey> edgeKeys;
     private ProcessorContext<byte[], Out> context;
     private KeyValueStore<String, byte[]> rounds;
     private Intake<T> intake;
     private String currentKey;
 
+    /** Dead-letter error class of a contribution not signed by the edge it claims (with edge keys configured). */
+    static final String BAD_SIGNATURE = "ContributionSignature";
+
     ContributionIntakeProcessor(Deserializer<T> deserializer, Deserializer<RoundSpec> roundDeserializer, Kind<T> kind,
-                                String service, int maxValueBytes, Runnable onDeadLetter) {
+                                String service, int maxValueBytes, Map<String, ContributionSignature.EdgeKey> edgeKeys,
+                                Runnable onDeadLetter) {
         this.deserializer = deserializer;
         this.roundDeserializer = roundDeserializer;
         this.kind = kind;
         this.service = service;
         this.maxValueBytes = maxValueBytes;
         this.onDeadLetter = onDeadLetter;
+        this.edgeKeys = edgeKeys;
     }
 
     @Override
@@ -79,8 +91,26 @@ final class ContributionIntakeProcessor<T> implements Processor<byte[], byte[], 
             context.forward(record.withValue(new Out(null, null, r.deadLetter())));
             return;
         }
+        if (!edgeKeys.isEmpty()) {
+            Optional<String> refused = ContributionSignature.check(edgeKeys,
+                    context.recordMetadata().map(m -> m.topic()).orElse(""), record.value(),
+                    header(record, ContributionSignature.SIGNER_HEADER) == null ? null
+                            : new String(header(record, ContributionSignature.SIGNER_HEADER), StandardCharsets.UTF_8),
+                    header(record, ContributionSignature.SIGNATURE_HEADER), kind.edgeId(r.value()));
+            if (refused.isPresent()) {
+                onDeadLetter.run();
+                context.forward(record.withValue(new Out(null, null,
+                        intake.refuse(context, record, BAD_SIGNATURE, refused.get()))));
+                return;
+            }
+        }
         String taskId = kind.taskId(r.value());
         EdgeSummary core = kind.toCore(r.value(), currentRound(taskId));
         context.forward(record.withValue(new Out(taskId, core, null)));
+    }
+
+    private static byte[] header(Record<byte[], byte[]> record, String name) {
+        org.apache.kafka.common.header.Header h = record.headers().lastHeader(name);
+        return h == null ? null : h.value();
     }
 }

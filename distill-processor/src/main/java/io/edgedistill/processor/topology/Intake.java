@@ -42,7 +42,12 @@ final class Intake<T> {
 
     /** A dead letter for a record that decoded but is refused for a reason found after decoding. */
     DeadLetter refuse(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String reason) {
-        return DeadLetters.envelope(consumerRecord(context, record), SafeDecoder.INVALID, reason, service,
+        return refuse(context, record, SafeDecoder.INVALID, reason);
+    }
+
+    /** The same with its own error class. */
+    DeadLetter refuse(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String errorClass, String reason) {
+        return DeadLetters.envelope(consumerRecord(context, record), errorClass, reason, service,
                 DeadLetters.DEFAULT_VALUE_LIMIT);
     }
 

@@ -17,6 +17,7 @@ import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.core.signing.ContributionSignature;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.dlq.DeadLetterSink;
@@ -106,13 +107,18 @@ public final class ProcessorTopology {
                 () -> new ModelUpdateProcessor(serdes.models().deserializer(), services.models(),
                         services.globalDeadLetters(), metrics));
 
-        // --- contributions: summaries and knowledge
+        // --- contributions: summaries and knowledge (signed by the edge they claim, when edge keys are configured)
+        Map<String, ContributionSignature.EdgeKey> edgeKeys = ContributionSignature.parseEdgeKeys(cfg.getEdgeKeys());
         KStream<byte[], ContributionIntakeProcessor.Out> summaries = b
                 .stream(Topics.SUMMARIES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("summaries-source"))
                 .process(() -> new ContributionIntakeProcessor<>(serdes.summaries().deserializer(),
                         serdes.rounds().deserializer(), new ContributionIntakeProcessor.Kind<io.edgedistill.schemas.EdgeSummary>() {
                             public String taskId(io.edgedistill.schemas.EdgeSummary v) {
                                 return v.getTaskId();
+                            }
+
+                            public String edgeId(io.edgedistill.schemas.EdgeSummary v) {
+                                return v.getEdgeId();
                             }
 
                             public List<String> violations(io.edgedistill.schemas.EdgeSummary v, String key, RoundSpec r) {
@@ -122,7 +128,7 @@ public final class ProcessorTopology {
                             public EdgeSummary toCore(io.edgedistill.schemas.EdgeSummary v, RoundSpec r) {
                                 return SummaryMapper.toCore(v, r);
                             }
-                        }, SERVICE + "/summaries", MAX_SUMMARY_BYTES, metrics.summariesDeadLettered::increment),
+                        }, SERVICE + "/summaries", MAX_SUMMARY_BYTES, edgeKeys, metrics.summariesDeadLettered::increment),
                         Named.as("summaries-intake"));
         KStream<byte[], ContributionIntakeProcessor.Out> knowledge = b
                 .stream(Topics.KNOWLEDGE, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("knowledge-source"))
@@ -132,6 +138,10 @@ public final class ProcessorTopology {
                                 return v.getTaskId();
                             }
 
+                            public String edgeId(EdgeKnowledge v) {
+                                return v.getEdgeId();
+                            }
+
                             public List<String> violations(EdgeKnowledge v, String key, RoundSpec r) {
                                 return SummaryValidator.violations(v, key, r);
                             }
@@ -139,7 +149,7 @@ public final class ProcessorTopology {
                             public EdgeSummary toCore(EdgeKnowledge v, RoundSpec r) {
                                 return SummaryMapper.toCore(v, r);
                             }
-                        }, SERVICE + "/knowledge", MAX_SUMMARY_BYTES, metrics.knowledgeDeadLettered::increment),
+                        }, SERVICE + "/knowledge", MAX_SUMMARY_BYTES, edgeKeys, metrics.knowledgeDeadLettered::increment),
                         Named.as("knowledge-intake"));
 
         Map<String, KStream<byte[], ContributionIntakeProcessor.Out>> s = summaries.split(Named.as("summaries-"))

@@ -54,6 +54,8 @@ public class EdgeFactory {
                      @Value("${edge.traffic.compression:none}") String compression,
                      @Value("${edge.traffic.labelled:true}") boolean labelled,
                      @Value("${edge.trusted-keys:}") List<String> trustedKeys,
+                     @Value("${edge.signing.private-key:}") String signingPrivateKey,
+                     @Value("${edge.signing.public-key:}") String signingPublicKey,
                      @Value("${edge.prefer-personalised:true}") boolean preferPersonalised,
                      @Value("${edge.personalised.min-gain:0.01}") double personalisedMinGain,
                      @Value("${edge.knowledge.threshold:0.85}") double knowledgeThreshold,
@@ -83,7 +85,8 @@ public class EdgeFactory {
             throw new IllegalArgumentException("edge.id " + edgeId + " connects to Kafka as " + user + ": an edge's Kafka user is its id");
         });
         EdgeRuntime rt = EdgeRuntime.create(es, data, verifier,
-                new EdgeRuntime.Settings(bootstrap, registry, ts, traffic, scoreBatch, knowledgeInterval, security));
+                new EdgeRuntime.Settings(bootstrap, registry, ts, traffic, scoreBatch, knowledgeInterval, security,
+                        signingKeys(edgeId, signingPrivateKey, signingPublicKey)));
         register(meters, rt);
         rt.start();
         return rt;
@@ -112,5 +115,24 @@ public class EdgeFactory {
                 .tag("edge", id).description("times the bounded traffic queue was full (back-pressure)").register(meters);
         Gauge.builder("edge.traffic.queue.depth", rt, r -> r.streamer() == null ? 0 : r.streamer().queueDepth())
                 .tag("edge", id).register(meters);
+    }
+
+    /** The edge's contribution-signing key pair from configuration, or null when none is configured. */
+    public static java.security.KeyPair signingKeys(String edgeId, String privateKey, String publicKey) {
+        boolean hasPrivate = privateKey != null && !privateKey.isBlank();
+        boolean hasPublic = publicKey != null && !publicKey.isBlank();
+        if (!hasPrivate && !hasPublic) {
+            LOG.warn("[{}] no edge.signing keys: contributions are unsigned (a processor with edge keys refuses them)", edgeId);
+            return null;
+        }
+        if (!hasPrivate || !hasPublic) {
+            throw new IllegalArgumentException("edge.signing needs both private-key and public-key");
+        }
+        java.security.PrivateKey priv = io.edgedistill.core.signing.Ed25519Keys.decodePrivate(privateKey);
+        java.security.PublicKey pub = io.edgedistill.core.signing.Ed25519Keys.decodePublic(publicKey);
+        if (!io.edgedistill.core.signing.Ed25519Keys.matches(priv, pub)) {
+            throw new IllegalArgumentException("edge.signing.private-key and public-key are not one key pair");
+        }
+        return new java.security.KeyPair(pub, priv);
     }
 }

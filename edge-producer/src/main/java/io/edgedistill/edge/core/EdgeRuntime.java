@@ -62,11 +62,25 @@ public final class EdgeRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRuntime.class);
     private static final int MAX_VALUE = 16 << 20;
 
-    /** Connection and loop settings; {@code security}: how every Kafka client of the edge authenticates. */
+    /**
+     * Connection and loop settings.
+     *
+     * @param security how every Kafka client of the edge authenticates
+     * @param signing the edge's own Ed25519 key pair: when set, every summary, knowledge record and alert it writes
+     *                is signed ({@link io.edgedistill.core.signing.ContributionSignature}), which a processor with
+     *                {@code processor.edge-keys} requires; null = unsigned
+     */
     public record Settings(String bootstrap, String registryUrl, TrafficStreamer.Settings traffic,
-                           boolean streamTraffic, int scoreBatch, Duration knowledgeInterval, KafkaClientSecurity security) {
+                           boolean streamTraffic, int scoreBatch, Duration knowledgeInterval, KafkaClientSecurity security,
+                           java.security.KeyPair signing) {
         public Settings {
             security = security == null ? KafkaClientSecurity.none() : security;
+        }
+
+        /** Settings of an edge that does not sign its contributions. */
+        public Settings(String bootstrap, String registryUrl, TrafficStreamer.Settings traffic,
+                        boolean streamTraffic, int scoreBatch, Duration knowledgeInterval, KafkaClientSecurity security) {
+            this(bootstrap, registryUrl, traffic, streamTraffic, scoreBatch, knowledgeInterval, security, null);
         }
 
         /** Settings of an unauthenticated (plaintext) edge. */
@@ -192,7 +206,11 @@ public final class EdgeRuntime implements AutoCloseable {
         cfg.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofHours(1).toMillis());
         cfg.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         cfg.put(ProducerConfig.CLIENT_ID_CONFIG, "edge-control-" + edgeId);
-        Serializer<SpecificRecord> controlValues = AvroSerdes.serializer(settings.registryUrl(), false);
+        Serializer<SpecificRecord> avro = AvroSerdes.serializer(settings.registryUrl(), false);
+        // with a key pair, summaries, knowledge and alerts carry the edge's signature
+        Serializer<SpecificRecord> controlValues = settings.signing() == null ? avro
+                : new SigningSerializer<>(avro, settings.signing().getPrivate(),
+                        io.edgedistill.core.signing.Ed25519Keys.keyId(settings.signing().getPublic()));
         control = new KafkaProducer<>(cfg, new StringSerializer(), controlValues);
         sink = new KafkaDeadLetterSink(settings.bootstrap(), settings.registryUrl(), settings.security(),
                 Map.of("client.id", "edge-" + edgeId));
