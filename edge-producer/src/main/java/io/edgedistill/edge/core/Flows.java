@@ -62,6 +62,16 @@ public final class Flows {
         return numeric.length;
     }
 
+    public String edgeId() {
+        return edgeId;
+    }
+
+    /** Row i's record with an empty flow id at time 0 (what {@link FlowEncoder} caches the rest of). */
+    TrafficFlow template(int row, boolean withLabel) {
+        return new TrafficFlow(edgeId, "", Instant.EPOCH, numeric[row], categorical[row],
+                withLabel ? data.className(row) : null);
+    }
+
     /** The record of row i, with a flow id and observation time. */
     public TrafficFlow flow(int row, long sequence, Instant observedAt, boolean withLabel) {
         return new TrafficFlow(edgeId, edgeId + "-" + sequence, observedAt, numeric[row], categorical[row],

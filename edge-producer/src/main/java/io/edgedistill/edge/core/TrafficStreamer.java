@@ -161,6 +161,10 @@ public final class TrafficStreamer implements AutoCloseable {
         source.start();
     }
 
+    /** Cached encoding of the current data window's rows, once verified against the serializer (null: not used). */
+    private FlowEncoder encoder;
+    private Flows encoderFor;
+
     private void produceLoop() {
         double rate = settings.flowsPerSecond();
         long intervalNanos = rate > 0 ? (long) (1e9 / rate) : 0;
@@ -174,12 +178,28 @@ public final class TrafficStreamer implements AutoCloseable {
                     f = flows.get(); // start of a new pass: pick up a replaced data window
                 }
                 Instant at = Instant.now();
-                TrafficFlow flow = f.flow(row, seq, at, labelled);
-                byte[] value = serialize(flow);
-                if (value == null) {
-                    break; // stopping
+                String flowId;
+                byte[] value;
+                if (encoder != null && encoderFor == f) {
+                    flowId = edgeId + "-" + seq;
+                    value = encoder.encode(row, flowId, at.toEpochMilli());
+                } else {
+                    TrafficFlow flow = f.flow(row, seq, at, labelled);
+                    flowId = flow.getFlowId();
+                    value = serialize(flow);
+                    if (value == null) {
+                        break; // stopping
+                    }
+                    if (encoderFor != f) { // new data window: check once whether the cached encoding matches
+                        encoder = FlowEncoder.verified(f, labelled, row, flow, value).orElse(null);
+                        encoderFor = f;
+                        if (encoder == null) {
+                            LOG.info("[{}] traffic values are serialised record by record (the serializer's bytes differ "
+                                    + "from the cached encoding)", edgeId);
+                        }
+                    }
                 }
-                Item item = new Item(row, flow.getFlowId(), at, value);
+                Item item = new Item(row, flowId, at, value);
                 if (!queue.offer(item)) {
                     queueFullEvents.incrementAndGet();
                     long now = System.currentTimeMillis();
