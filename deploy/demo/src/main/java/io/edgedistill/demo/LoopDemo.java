@@ -94,6 +94,14 @@ final class LoopDemo {
             edgeKeyEntries.add(edgeId(i) + "=" + io.edgedistill.core.signing.Ed25519Keys.encodePublic(kp.getPublic()));
         }
         procProps.put("processor.edge-keys", String.join(",", edgeKeyEntries));
+        // the updater's signing key for this run: edges and the processor trust only it
+        java.security.KeyPair updaterKey = io.edgedistill.core.signing.Ed25519Keys.generate();
+        String updaterKeyId = io.edgedistill.core.signing.Ed25519Keys.keyId(updaterKey.getPublic());
+        String updaterPublic = io.edgedistill.core.signing.Ed25519Keys.encodePublic(updaterKey.getPublic());
+        procProps.put("processor.trusted-keys", updaterKeyId + "=" + updaterPublic);
+        Map<String, String> updEnv = Map.of(
+                "UPDATER_SIGNING_PRIVATE_KEY", io.edgedistill.core.signing.Ed25519Keys.encodePrivate(updaterKey.getPrivate()),
+                "UPDATER_SIGNING_PUBLIC_KEY", updaterPublic);
         if (stack.secured()) {
             // each service authenticates as its own principal; the file keeps the password off the command line
             procProps.put("processor.client-properties", stack.clientProperties("distill-processor").toString());
@@ -110,15 +118,19 @@ final class LoopDemo {
         try (ServiceProcess processor = ServiceProcess.start(repo, "distill-processor", "io.edgedistill.processor.ProcessorApplication",
                 procProps, dir, "1g");
              ServiceProcess updater = ServiceProcess.start(repo, "model-updater", "io.edgedistill.updater.ModelUpdaterApplication",
-                     updProps, dir, "1g")) {
+                     updProps, updEnv, dir, "1g")) {
             processor.awaitHealthy(Duration.ofSeconds(120));
             updater.awaitHealthy(Duration.ofSeconds(120));
             System.out.printf("  distill-processor %s and model-updater %s healthy in %.1f s%n", processor.url(""), updater.url(""),
                     (System.nanoTime() - s0) / 1e9);
             JsonNode keys = JSON.readTree(updater.get("/keys"));
             String trusted = keys.path("keyId").asText() + "=" + keys.path("publicKey").asText();
-            System.out.println("  edges trust the updater's Ed25519 key " + keys.path("keyId").asText()
-                    + (keys.path("development").asBoolean() ? " (development key generated at start-up)" : ""));
+            if (!updaterKeyId.equals(keys.path("keyId").asText())) {
+                throw new StackException("the updater signs with " + keys.path("keyId").asText() + ", not the key "
+                        + updaterKeyId + " it was given");
+            }
+            System.out.println("  edges and the processor trust only the updater's Ed25519 key " + updaterKeyId
+                    + " (generated for this run, given to the updater through its environment)");
             System.out.println("  each edge signs its summaries and knowledge with its own Ed25519 key; the processor takes "
                     + "only contributions signed by the edge they claim (processor.edge-keys)");
             return java.util.Optional.of(withEdges(processor, updater, trusted));

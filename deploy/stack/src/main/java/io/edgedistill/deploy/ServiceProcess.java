@@ -33,6 +33,15 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts {@code mainClass} of {@code module} with {@code properties} as -D options. */
     public static ServiceProcess start(Path repo, String module, String mainClass, Map<String, String> properties, Path logDir,
                                 String heap) {
+        return start(repo, module, mainClass, properties, Map.of(), logDir, heap);
+    }
+
+    /**
+     * The same with extra environment variables: the place for secrets (a -D option is visible to every local user
+     * in the process list; a process's environment only to its owner).
+     */
+    public static ServiceProcess start(Path repo, String module, String mainClass, Map<String, String> properties,
+                                       Map<String, String> environment, Path logDir, String heap) {
         Path moduleDir = repo.resolve(module);
         Path cpFile = moduleDir.resolve("target/run.classpath");
         if (!Files.isRegularFile(cpFile)) {
@@ -55,7 +64,7 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add("-cp");
         cmd.add(cp);
         cmd.add(mainClass);
-        ChildProcess child = ChildProcess.start(module, cmd, repo, logDir.resolve(module.replace('/', '-') + ".log"), Map.of());
+        ChildProcess child = ChildProcess.start(module, cmd, repo, logDir.resolve(module.replace('/', '-') + ".log"), environment);
         return new ServiceProcess(module, port, child);
     }
 
