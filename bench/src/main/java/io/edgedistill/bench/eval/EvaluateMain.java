@@ -92,6 +92,9 @@ public final class EvaluateMain implements Callable<Integer> {
     float synthLr;
     @Option(names = "--second-moment-weight", defaultValue = "0.5", description = "distillation second-moment term weight (default ${DEFAULT-VALUE})")
     float secondMomentWeight;
+    @Option(names = "--no-second-moments", description = "edges send no second moments (the processor's default "
+            + "rounds): the detector then estimates within-class variance from the class means alone")
+    boolean noSecondMoments;
     @Option(names = "--input-moment-weight", defaultValue = "3",
             description = "distillation: weight of the per-class input-moment term, 0 = off (default ${DEFAULT-VALUE})")
     float inputMomentWeight;
@@ -148,13 +151,13 @@ public final class EvaluateMain implements Callable<Integer> {
         md.append("### Evaluation: ").append(prep.description()).append("\n\n");
         md.append(String.format(Locale.ROOT,
                 (skipQuality ? "" : "reps " + reps + ", ") + "edges %d, seed %d, K=%d, hidden %d, embed %d, synth steps %d (lr %s, second-moment weight %s, input-moment weight %s, box %s sigma), detector MLP hidden %d, "
-                        + "FedAvg %d local epochs, input moments %s, prior correction %s%n",
+                        + "FedAvg %d local epochs, input moments %s, prior correction %s, second moments %s%n",
                 edges, seed, k, hidden, embed, synthSteps, synthLr, secondMomentWeight, inputMomentWeight, boxSigmas, mlpHidden, fedEpochs, !noInputMoments,
-                !noPriorCorrection));
+                !noPriorCorrection, !noSecondMoments));
         Harness h = new Harness(prep.train(), prep.test());
         Harness.Settings base = new Harness.Settings(edges, betas.get(0), ipcs.get(0), seed, k, hidden, embed, synthSteps,
                 synthLr, secondMomentWeight, mlpHidden, fedEpochs, !noInputMoments, !noPriorCorrection, inputMomentWeight,
-                boxSigmas);
+                boxSigmas, !noSecondMoments);
         Report report = new Report();
         if (!skipQuality) {
             for (double[] cfg : configs()) {

@@ -59,17 +59,17 @@ public final class Harness {
     public record Settings(int edges, double beta, int ipc, long seed, int k, int hidden, int embed,
                            int synthSteps, float synthLr, float secondMomentWeight, int mlpHidden,
                            int fedEpochs, boolean inputMoments, boolean priorCorrection, float inputMomentWeight,
-                           float boxSigmas) {
+                           float boxSigmas, boolean secondMoments) {
         public static Settings defaults(int edges, double beta, int ipc, long seed) {
             return new Settings(edges, beta, ipc, seed, EmbeddingSpec.DEFAULT_K, EmbeddingSpec.DEFAULT_HIDDEN,
                     EmbeddingSpec.DEFAULT_EMBED, 400, 0.03f, 0.5f, 64, 3, true, true,
-                    SynthConfig.DEFAULT_INPUT_MOMENT_WEIGHT, SynthConfig.DEFAULT_BOX_SIGMAS);
+                    SynthConfig.DEFAULT_INPUT_MOMENT_WEIGHT, SynthConfig.DEFAULT_BOX_SIGMAS, true);
         }
 
         public Settings with(int newEdges, double newBeta, int newIpc) {
             return new Settings(newEdges, newBeta, newIpc, seed, k, hidden, embed, synthSteps, synthLr,
                     secondMomentWeight, mlpHidden, fedEpochs, inputMoments, priorCorrection, inputMomentWeight,
-                    boxSigmas);
+                    boxSigmas, secondMoments);
         }
     }
 
@@ -118,7 +118,7 @@ public final class Harness {
                     Activation.RELU, WeightInit.HE_UNIFORM));
             long t0 = System.nanoTime();
             EdgeSummarizer summarizer = new EdgeSummarizer(nets,
-                    new SummaryOptions(true, s.inputMoments(), null, 8192));
+                    new SummaryOptions(s.secondMoments(), s.inputMoments(), null, 8192));
             for (int e = 0; e < parts.length; e++) {
                 Dataset d = edgeData[e];
                 summaries.add(summarizer.summarize("edge-" + e, rep, d.x(), d.size(), d.y(), d.numClasses()));
@@ -412,7 +412,7 @@ public final class Harness {
             for (int i = 0; i < flipped.length; i++) {
                 flipped[i] = (d.y()[i] + 1) % d.numClasses();
             }
-            poisoned = new EdgeSummarizer(r.nets, new SummaryOptions(true, s.inputMoments(), null, 8192))
+            poisoned = new EdgeSummarizer(r.nets, new SummaryOptions(s.secondMoments(), s.inputMoments(), null, 8192))
                     .summarize(honest.edgeId(), honest.roundId(), d.x(), d.size(), flipped, d.numClasses());
         } else {
             poisoned = scaled(honest, scale);

@@ -30,7 +30,7 @@ class EvaluateSmokeTest {
         RawDataset raw = DataLoading.generate5gNidd(2500, 3, 40);
         DataLoading.Prepared p = DataLoading.split(raw, 0.25, 1, "smoke");
         Harness h = new Harness(p.train(), p.test());
-        Harness.Settings s = new Harness.Settings(3, 1.0, 2, 5, 2, 16, 8, 10, 0.03f, 0.5f, 16, 1, true, true, 3f, 3f);
+        Harness.Settings s = new Harness.Settings(3, 1.0, 2, 5, 2, 16, 8, 10, 0.03f, 0.5f, 16, 1, true, true, 3f, 3f, true);
         List<Harness.Run> runs = h.runRep(s, 0);
         assertThat(runs).extracting(Harness.Run::method).containsExactlyElementsOf(Harness.METHODS);
         for (Harness.Run r : runs) {

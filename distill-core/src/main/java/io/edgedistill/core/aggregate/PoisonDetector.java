@@ -358,36 +358,25 @@ public final class PoisonDetector {
     }
 
     /**
-     * Within-class variance trace estimated without second moments: for each peer j, ‖v_j − m_{-j}‖² divided by
-     * (1/n_j + 1/N_{-j}) estimates tr Σ; the median over peers is robust to a minority of outliers.
+     * Within-class variance trace estimated without second moments: for each pair of holders i, j,
+     * ‖v_i − v_j‖² / (1/n_i + 1/n_j) estimates tr Σ; the median over the pairs (the upper one for an even number)
+     * is robust to a minority of outlying holders. (A leave-one-out reference, ‖v_j − m_{-j}‖² against the count-weighted mean of the others,
+     * is not: one outlier with a large count dominates every other holder's reference and inflates every estimate,
+     * which hides exactly that outlier.)
      */
     private static double robustTrace(int c, List<EdgeSummary> peers) {
-        if (peers.size() < 2) {
+        int h = peers.size();
+        if (h < 2) {
             return Double.POSITIVE_INFINITY;
         }
-        double[] est = new double[peers.size()];
-        for (int j = 0; j < peers.size(); j++) {
-            EdgeSummary pj = peers.get(j);
-            float[] vj = pj.classVector(c);
-            double[] mo = new double[vj.length];
-            double tot = 0;
-            for (int o = 0; o < peers.size(); o++) {
-                if (o == j) {
-                    continue;
-                }
-                long n = peers.get(o).counts()[c];
-                float[] vo = peers.get(o).classVector(c);
-                for (int t = 0; t < vo.length; t++) {
-                    mo[t] += n * (double) vo[t];
-                }
-                tot += n;
+        double[] est = new double[h * (h - 1) / 2];
+        int k = 0;
+        for (int i = 0; i < h; i++) {
+            float[] vi = peers.get(i).classVector(c);
+            double ni = peers.get(i).counts()[c];
+            for (int j = i + 1; j < h; j++) {
+                est[k++] = sq(vi, peers.get(j).classVector(c)) / (1.0 / ni + 1.0 / peers.get(j).counts()[c]);
             }
-            double d2 = 0;
-            for (int t = 0; t < vj.length; t++) {
-                double diff = vj[t] - mo[t] / tot;
-                d2 += diff * diff;
-            }
-            est[j] = d2 / (1.0 / pj.counts()[c] + 1.0 / tot);
         }
         java.util.Arrays.sort(est);
         return est[est.length / 2];

@@ -132,6 +132,52 @@ class PoisonDetectorTest {
      * (its reference is dominated by the attacker). With the per-peer median every edge has one vote: the
      * attacker, and only the attacker, is quarantined.
      */
+    /**
+     * Rounds without second moments (the processor's default): the within-class variance is estimated from the
+     * holders' class means. A large attacker flipping its rows into a class that honest edges hold with small
+     * counts must not inflate that estimate (it did when each holder was compared with the count-weighted mean of
+     * the others, which the attacker dominates), and honest non-IID edges must still pass.
+     */
+    @Test
+    void withoutSecondMomentsALargeFlipIntoAClassOfSmallHoldersIsCaught() {
+        EdgeSummarizer firstMomentsOnly = new EdgeSummarizer(NETS, new SummaryOptions(false, true, null, 8192));
+        PoisonDetector det = new PoisonDetector();
+        for (long seed = 1; seed <= 4; seed++) {
+            GaussianMixture gm = new GaussianMixture(C, D, 1.5, 1.0, seed);
+            List<EdgeSummary> s = new ArrayList<>();
+            int[][] perClass = {
+                {300, 2, 80, 80, 80}, {300, 11, 80, 80, 80}, {300, 148, 80, 80, 80},
+                {300, 164, 80, 80, 80}, {300, 0, 80, 80, 80}, {300, 0, 80, 80, 80}};
+            for (int e = 0; e < perClass.length; e++) {
+                List<Integer> labels = new ArrayList<>();
+                for (int c = 0; c < C; c++) {
+                    for (int i = 0; i < perClass[e][c]; i++) {
+                        labels.add(c);
+                    }
+                }
+                GaussianMixture.Data d = gm.sample(labels.stream().mapToInt(Integer::intValue).toArray(),
+                        seed * 100 + e);
+                s.add(firstMomentsOnly.summarize("edge-" + e, 1, d.x(), d.n(), d.y(), C));
+            }
+            assertThat(det.screen(s).quarantined()).as("honest only, seed %d", seed).isEmpty();
+            GaussianMixture.Data a = gm.sample(new int[613], seed * 100 + 99); // 613 rows of class 0 ...
+            int[] flipped = new int[a.n()];
+            java.util.Arrays.fill(flipped, 1);                                  // ... sent as class 1
+            s.add(firstMomentsOnly.summarize("edge-attacker", 1, a.x(), a.n(), flipped, C));
+            PoisonDetector.Result r = det.screen(s);
+            assertThat(r.quarantined()).as("seed %d", seed).extracting(Quarantine::edgeId).containsExactly("edge-attacker");
+            assertThat(r.quarantined().get(0).classIndex()).isEqualTo(1);
+        }
+        for (long seed = 1; seed <= 4; seed++) {
+            List<GaussianMixture.Data> p = parts(seed);
+            List<EdgeSummary> honest = new ArrayList<>();
+            for (int e = 0; e < p.size(); e++) {
+                honest.add(firstMomentsOnly.summarize("edge-" + e, 1, p.get(e).x(), p.get(e).n(), p.get(e).y(), C));
+            }
+            assertThat(det.screen(honest).quarantined()).as("non-IID honest edges, seed %d", seed).isEmpty();
+        }
+    }
+
     @Test
     void largeLabelFlippingAttackerIsQuarantinedAndHonestHoldersAreNot() {
         PoisonDetector det = new PoisonDetector();
