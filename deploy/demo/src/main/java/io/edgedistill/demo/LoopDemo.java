@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgedistill.core.data.FiveGNiddGenerator;
 import io.edgedistill.core.data.FiveGNiddSchema;
+import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.ServiceProcess;
 import io.edgedistill.deploy.StackException;
@@ -89,18 +90,18 @@ final class LoopDemo {
         procProps.put("processor.dataset", o.dataset() == null ? "generated" : o.dataset().toAbsolutePath().toString());
         List<String> edgeKeyEntries = new ArrayList<>();
         for (int i = 0; i < o.edges(); i++) {
-            java.security.KeyPair kp = io.edgedistill.core.signing.Ed25519Keys.generate();
+            java.security.KeyPair kp = Ed25519Keys.generate();
             edgeKeys.put(edgeId(i), kp);
-            edgeKeyEntries.add(edgeId(i) + "=" + io.edgedistill.core.signing.Ed25519Keys.encodePublic(kp.getPublic()));
+            edgeKeyEntries.add(edgeId(i) + "=" + Ed25519Keys.encodePublic(kp.getPublic()));
         }
         procProps.put("processor.edge-keys", String.join(",", edgeKeyEntries));
         // the updater's signing key for this run: edges and the processor trust only it
-        java.security.KeyPair updaterKey = io.edgedistill.core.signing.Ed25519Keys.generate();
-        String updaterKeyId = io.edgedistill.core.signing.Ed25519Keys.keyId(updaterKey.getPublic());
-        String updaterPublic = io.edgedistill.core.signing.Ed25519Keys.encodePublic(updaterKey.getPublic());
+        java.security.KeyPair updaterKey = Ed25519Keys.generate();
+        String updaterKeyId = Ed25519Keys.keyId(updaterKey.getPublic());
+        String updaterPublic = Ed25519Keys.encodePublic(updaterKey.getPublic());
         procProps.put("processor.trusted-keys", updaterKeyId + "=" + updaterPublic);
         Map<String, String> updEnv = Map.of(
-                "UPDATER_SIGNING_PRIVATE_KEY", io.edgedistill.core.signing.Ed25519Keys.encodePrivate(updaterKey.getPrivate()),
+                "UPDATER_SIGNING_PRIVATE_KEY", Ed25519Keys.encodePrivate(updaterKey.getPrivate()),
                 "UPDATER_SIGNING_PUBLIC_KEY", updaterPublic);
         if (stack.secured()) {
             // each service authenticates as its own principal; the file keeps the password off the command line

@@ -92,10 +92,10 @@ final class ContributionIntakeProcessor<T> implements Processor<byte[], byte[], 
             return;
         }
         if (!edgeKeys.isEmpty()) {
+            byte[] signer = header(record, ContributionSignature.SIGNER_HEADER);
             Optional<String> refused = ContributionSignature.check(edgeKeys,
                     context.recordMetadata().map(m -> m.topic()).orElse(""), record.value(),
-                    header(record, ContributionSignature.SIGNER_HEADER) == null ? null
-                            : new String(header(record, ContributionSignature.SIGNER_HEADER), StandardCharsets.UTF_8),
+                    signer == null ? null : new String(signer, StandardCharsets.UTF_8),
                     header(record, ContributionSignature.SIGNATURE_HEADER), kind.edgeId(r.value()));
             if (refused.isPresent()) {
                 onDeadLetter.run();

@@ -33,7 +33,12 @@ public record DeployedModel(String modelId, long version, String sha256, MlpMode
      * it does not know are skipped. Empty when no row is left.
      */
     public Optional<ClassificationMetrics> evaluate(LocalData data) {
-        EdgeNode.Labelled l = EdgeNode.labelled(this, data);
+        return evaluate(data, row -> true);
+    }
+
+    /** The same on the local rows {@code rows} accepts (e.g. the edge's hold-out). */
+    public Optional<ClassificationMetrics> evaluate(LocalData data, java.util.function.IntPredicate rows) {
+        EdgeNode.Labelled l = EdgeNode.labelled(this, data, rows);
         if (l.n() == 0) {
             return Optional.empty();
         }

@@ -134,50 +134,33 @@ public final class EdgeNode {
      */
     Optional<String> declinePersonalised(DeployedModel candidate, DeployedModel running) {
         LocalData d = data.get();
-        Labelled c = labelled(candidate, d).heldOutRows();
-        Labelled r = labelled(running, d).heldOutRows();
-        if (c.n() == 0 || r.n() == 0) {
+        Optional<ClassificationMetrics> c = candidate.evaluate(d, EdgeNode::heldOut);
+        Optional<ClassificationMetrics> r = running.evaluate(d, EdgeNode::heldOut);
+        if (c.isEmpty() || r.isEmpty()) {
             return Optional.empty();
         }
-        double fc = ClassificationMetrics.of(c.y(), candidate.model().predict(c.x(), c.n()), candidate.classes().size()).macroF1();
-        double fr = ClassificationMetrics.of(r.y(), running.model().predict(r.x(), r.n()), running.classes().size()).macroF1();
+        double fc = c.get().macroF1();
+        double fr = r.get().macroF1();
         LOG.info("[{}] local check of personalised {}: macro-F1 {} vs running {}'s {} on {} held-out rows", settings.edgeId(),
-                candidate, fmt(fc), running, fmt(fr), c.n());
+                candidate, fmt(fc), running, fmt(fr), c.get().samples());
         if (fc >= fr + settings.personalisedMinGain()) {
             return Optional.empty();
         }
         return Optional.of(String.format(java.util.Locale.ROOT,
-                "macro-F1 %.3f on %d held-out local rows is not %.3f above the running %s's %.3f", fc, c.n(),
+                "macro-F1 %.3f on %d held-out local rows is not %.3f above the running %s's %.3f", fc, c.get().samples(),
                 settings.personalisedMinGain(), running, fr));
     }
 
     /** Local rows under a model's preprocessing with labels in its class indexing (unknown classes dropped). */
     record Labelled(float[] x, int[] y, int n, int[] rows) {
-        /** Only the rows held out of knowledge ({@link #heldOut}). */
-        Labelled heldOutRows() {
-            int dim = n == 0 ? 0 : x.length / n;
-            int keep = 0;
-            for (int i = 0; i < n; i++) {
-                if (heldOut(rows[i])) {
-                    keep++;
-                }
-            }
-            float[] hx = new float[keep * dim];
-            int[] hy = new int[keep];
-            int[] hr = new int[keep];
-            int k = 0;
-            for (int i = 0; i < n; i++) {
-                if (heldOut(rows[i])) {
-                    System.arraycopy(x, i * dim, hx, k * dim, dim);
-                    hy[k] = y[i];
-                    hr[k++] = rows[i];
-                }
-            }
-            return new Labelled(hx, hy, keep, hr);
-        }
     }
 
     static Labelled labelled(DeployedModel m, LocalData d) {
+        return labelled(m, d, row -> true);
+    }
+
+    /** The same, only of the local rows {@code keepRow} accepts. */
+    static Labelled labelled(DeployedModel m, LocalData d, java.util.function.IntPredicate keepRow) {
         Dataset ds = d.preprocessed(m.specJson());
         int[] map = new int[ds.numClasses()];
         for (int c = 0; c < map.length; c++) {
@@ -185,8 +168,8 @@ public final class EdgeNode {
         }
         int dim = ds.dim();
         int keep = 0;
-        for (int y : ds.y()) {
-            if (map[y] >= 0) {
+        for (int i = 0; i < ds.size(); i++) {
+            if (map[ds.y()[i]] >= 0 && keepRow.test(i)) {
                 keep++;
             }
         }
@@ -196,7 +179,7 @@ public final class EdgeNode {
         int r = 0;
         for (int i = 0; i < ds.size(); i++) {
             int lab = map[ds.y()[i]];
-            if (lab >= 0) {
+            if (lab >= 0 && keepRow.test(i)) {
                 System.arraycopy(ds.x(), i * dim, x, r * dim, dim);
                 y[r] = lab;
                 rows[r++] = i;
