@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgedistill.core.data.FiveGNiddGenerator;
 import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.core.signing.Ed25519Keys;
+import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.ServiceProcess;
 import io.edgedistill.deploy.StackException;
@@ -63,6 +64,8 @@ final class LoopDemo {
     private final Options o;
     /** Each edge's own contribution-signing key pair; the processor accepts only contributions signed by them. */
     private final Map<String, java.security.KeyPair> edgeKeys = new LinkedHashMap<>();
+    /** The run's traffic master key (the processor's); each edge tags its flows with the key derived for it. */
+    private final byte[] trafficMaster = new byte[32];
 
     LoopDemo(LocalStack stack, Path repo, Path dir, Options options) {
         this.stack = stack;
@@ -95,6 +98,9 @@ final class LoopDemo {
             edgeKeyEntries.add(edgeId(i) + "=" + Ed25519Keys.encodePublic(kp.getPublic()));
         }
         procProps.put("processor.edge-keys", String.join(",", edgeKeyEntries));
+        new java.security.SecureRandom().nextBytes(trafficMaster);
+        Map<String, String> procEnv = Map.of("PROCESSOR_TRAFFIC_MASTER_KEY",
+                java.util.Base64.getEncoder().encodeToString(trafficMaster));
         // the updater's signing key for this run: edges and the processor trust only it
         java.security.KeyPair updaterKey = Ed25519Keys.generate();
         String updaterKeyId = Ed25519Keys.keyId(updaterKey.getPublic());
@@ -117,7 +123,7 @@ final class LoopDemo {
             updProps.put("updater.kafka.client-properties", stack.clientProperties("model-updater").toString());
         }
         try (ServiceProcess processor = ServiceProcess.start(repo, "distill-processor", "io.edgedistill.processor.ProcessorApplication",
-                procProps, dir, "1g");
+                procProps, procEnv, dir, "1g");
              ServiceProcess updater = ServiceProcess.start(repo, "model-updater", "io.edgedistill.updater.ModelUpdaterApplication",
                      updProps, updEnv, dir, "1g")) {
             processor.awaitHealthy(Duration.ofSeconds(120));
@@ -134,6 +140,8 @@ final class LoopDemo {
                     + " (generated for this run, given to the updater through its environment)");
             System.out.println("  each edge signs its summaries and knowledge with its own Ed25519 key; the processor takes "
                     + "only contributions signed by the edge they claim (processor.edge-keys)");
+            System.out.println("  each edge tags its flows with an HMAC key derived for it from the run's traffic master key; "
+                    + "the processor scores only flows tagged by the edge they name");
             return java.util.Optional.of(withEdges(processor, updater, trusted));
         } catch (StackException e) {
             System.err.println("A service did not start: " + e.getMessage());
@@ -278,7 +286,7 @@ final class LoopDemo {
                 o.personalisedMinGain());
         EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
                 new EdgeRuntime.Settings(stack.bootstrapServers(), stack.registryUrl(), traffic, true, 512, Duration.ofSeconds(3),
-                        stack.clientSecurity(id), edgeKeys.get(id)));
+                        stack.clientSecurity(id), edgeKeys.get(id), TrafficMac.edgeKey(trafficMaster, id)));
         edge.start();
         return edge;
     }

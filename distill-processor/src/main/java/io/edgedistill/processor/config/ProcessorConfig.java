@@ -71,6 +71,12 @@ public class ProcessorConfig {
      * are accepted only when signed by the key of the edge they claim (others are dead-lettered).
      */
     private java.util.List<String> edgeKeys = new java.util.ArrayList<>();
+    /**
+     * Base64 traffic master key (at least 32 bytes): when set, a flow is scored only when its HMAC tag matches the
+     * key derived for the edge it is keyed by ({@code io.edgedistill.core.signing.TrafficMac}); others are
+     * dead-lettered. Keep it secret (environment or secret store).
+     */
+    private String trafficMasterKey = "";
     private double alertThreshold = 0.8;
     private int scoringBatchSize = 2000;
     private long scoringBatchMaxMs = 50;
@@ -88,6 +94,8 @@ public class ProcessorConfig {
     public java.util.List<String> getTrustedKeys() { return trustedKeys; }
     public java.util.List<String> getEdgeKeys() { return edgeKeys; }
     public void setEdgeKeys(java.util.List<String> v) { edgeKeys = v == null ? new java.util.ArrayList<>() : v; }
+    public String getTrafficMasterKey() { return trafficMasterKey; }
+    public void setTrafficMasterKey(String v) { trafficMasterKey = v == null ? "" : v; }
     public void setTrustedKeys(java.util.List<String> v) { trustedKeys = v; }
     public String getInstanceId() { return instanceId; }
     public void setInstanceId(String v) { instanceId = v; }

@@ -18,6 +18,7 @@ import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.core.signing.ContributionSignature;
+import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.dlq.DeadLetterSink;
@@ -185,10 +186,13 @@ public final class ProcessorTopology {
         org.apache.kafka.common.serialization.Serializer<TrafficScoringProcessor.Out> outSer = (topic, out) ->
                 out.alert() != null ? alertSer.serialize(topic, out.alert()) : dlSer.serialize(topic, out.deadLetter());
         String trafficDlq = Topics.deadLetterTopic(Topics.TRAFFIC);
+        byte[] trafficMaster = cfg.getTrafficMasterKey().isBlank() ? null
+                : TrafficMac.decodeKey(cfg.getTrafficMasterKey(), "processor.traffic-master-key");
         b.stream(Topics.TRAFFIC, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("traffic-source"))
                 .process(() -> new TrafficScoringProcessor(serdes.traffic().deserializer(), serdes.models().deserializer(),
                         services.models(), cfg.effectiveScoringModelId(), cfg.getAlertThreshold(),
-                        cfg.getScoringBatchSize(), cfg.getScoringBatchMaxMs(), metrics),
+                        cfg.getScoringBatchSize(), cfg.getScoringBatchMaxMs(), metrics,
+                        trafficMaster == null ? null : new TrafficMac.Verifier(trafficMaster, Topics.TRAFFIC, 100_000)),
                         Named.as("traffic-scoring"), TRAFFIC_BUFFER_STORE)
                 // one sink for both outputs (alerts and dead letters), so the hot path has no extra nodes
                 .to((key, out, ctx) -> out.alert() != null ? Topics.ALERTS : trafficDlq,

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.processor.service.FlowRowReader;
 import io.edgedistill.processor.service.FlowScorer;
 import io.edgedistill.processor.service.FlowVectorizer;
@@ -18,6 +19,7 @@ import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.serde.WriterSchemas;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -51,6 +53,10 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
 
     /** A flow record is a few hundred bytes; anything beyond this is refused (to the dead-letter topic). */
     static final int MAX_FLOW_BYTES = 64 << 10;
+    /** Dead-letter error class of a flow whose tag does not bind it to the edge it claims ({@link TrafficMac}). */
+    static final String BAD_TRAFFIC_TAG = "TrafficAuthentication";
+    /** Checks each flow's tag when a traffic master key is configured; null = flows are not authenticated. */
+    private final TrafficMac.Verifier verifier;
     private final Deserializer<TrafficFlow> deserializer;
     private final Deserializer<ModelUpdate> modelDeserializer;
     private final LiveModels models;
@@ -80,7 +86,8 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
 
     TrafficScoringProcessor(Deserializer<TrafficFlow> deserializer, Deserializer<ModelUpdate> modelDeserializer,
                             LiveModels models, String modelId, double threshold, int batchSize, long batchMaxMs,
-                            ProcessorMetrics metrics) {
+                            ProcessorMetrics metrics, TrafficMac.Verifier verifier) {
+        this.verifier = verifier;
         this.deserializer = deserializer;
         this.modelDeserializer = modelDeserializer;
         this.models = models;
@@ -150,6 +157,14 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
     public void process(Record<byte[], byte[]> record) {
         int slot = (int) (head % capacity);
         byte[] v = record.value();
+        if (verifier != null) {
+            Header tag = record.headers().lastHeader(TrafficMac.MAC_HEADER);
+            Optional<String> refused = verifier.check(record.key(), v, tag == null ? null : tag.value());
+            if (refused.isPresent()) {
+                refuse(record, refused.get());
+                return;
+            }
+        }
         boolean direct = false;
         if (reader.accepts(v)) {
             Optional<LiveModel> live = models.get(modelId);
@@ -166,6 +181,11 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
                 direct = reader.read(v, vec, rows, slot * d);
             }
         }
+        if (direct && verifier != null && !keyedBy(record, reader.edgeId)) {
+            refuse(record, "flow " + reader.flowId + " claims edge " + reader.edgeId + " but is keyed and tagged by "
+                    + new String(record.key(), StandardCharsets.UTF_8));
+            return;
+        }
         if (direct) {
             mirror[slot] = null;
             hasRow[slot] = true;
@@ -177,6 +197,11 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
             if (r.value() == null) {
                 metrics.trafficDeadLettered.increment();
                 context.forward(record.withValue(new Out(null, r.deadLetter())));
+                return;
+            }
+            if (verifier != null && !keyedBy(record, r.value().getEdgeId())) {
+                refuse(record, "flow " + r.value().getFlowId() + " claims edge " + r.value().getEdgeId()
+                        + " but is keyed and tagged by " + new String(record.key(), StandardCharsets.UTF_8));
                 return;
             }
             reader.learn(v);
@@ -192,6 +217,16 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
         if (head - tail >= capacity) {
             flush(System.currentTimeMillis());
         }
+    }
+
+    /** Whether the record key (the authenticated edge) is {@code edgeId}, the edge the flow names. */
+    private static boolean keyedBy(Record<byte[], byte[]> record, String edgeId) {
+        return java.util.Arrays.equals(record.key(), edgeId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void refuse(Record<byte[], byte[]> record, String reason) {
+        metrics.trafficDeadLettered.increment();
+        context.forward(record.withValue(new Out(null, intake.refuse(context, record, BAD_TRAFFIC_TAG, reason))));
     }
 
     /** Scores {@code n} rows of {@code x} whose identities sit in {@code slots} and forwards the alerts. */

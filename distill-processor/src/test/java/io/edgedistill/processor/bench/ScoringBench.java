@@ -25,6 +25,7 @@ import io.edgedistill.core.model.MlpTrainer;
 import io.edgedistill.core.model.ModelFormat;
 import io.edgedistill.core.model.TrainConfig;
 import io.edgedistill.deploy.InProcessKafka;
+import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.processor.Fixtures;
 import io.edgedistill.processor.Flows;
 import io.edgedistill.processor.config.ProcessorConfig;
@@ -60,7 +61,8 @@ import org.apache.kafka.streams.kstream.Produced;
  *
  * <pre>mvn -pl distill-processor exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.edgedistill.processor.bench.ScoringBench -Dexec.args="200000 2"</pre>
- * Arguments: flows (default 200000), repetitions (default 2), stream threads (default 2).
+ * Arguments: flows (default 200000), repetitions (default 2), stream threads (default 2), {@code authenticated}
+ * (default false: flows carry the edges' HMAC tags and the processor checks them with a traffic master key).
  */
 public final class ScoringBench {
     private ScoringBench() {
@@ -71,6 +73,9 @@ public final class ScoringBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        boolean authenticated = args.length > 3 && Boolean.parseBoolean(args[3]);
+        byte[] master = new byte[32];
+        new java.util.Random(5).nextBytes(master);
         ProcessorTopology.AvroSerdes serdes = Fixtures.plainSerdes();
 
         // data + default-architecture model
@@ -146,7 +151,14 @@ public final class ScoringBench {
                 for (int i = 0; i < n; i++) {
                     byte[] v = encoded[i % encoded.length];
                     bytes += v.length;
-                    p.send(new ProducerRecord<>(Topics.TRAFFIC, "edge-" + (i % 10), v));
+                    String edge = "edge-" + (i % 10);
+                    if (authenticated) {
+                        byte[] tag = new TrafficMac.Tagger(TrafficMac.edgeKey(master, edge), Topics.TRAFFIC, edge).tag(v);
+                        p.send(new ProducerRecord<>(Topics.TRAFFIC, null, edge, v, List.<org.apache.kafka.common.header.Header>of(
+                                new org.apache.kafka.common.header.internals.RecordHeader(TrafficMac.MAC_HEADER, tag))));
+                    } else {
+                        p.send(new ProducerRecord<>(Topics.TRAFFIC, edge, v));
+                    }
                 }
                 p.send(new ProducerRecord<>(Topics.MODEL_UPDATES, "bench",
                         ((PlainAvroSerde<ModelUpdate>) serdes.models()).encode(update))).get();
@@ -157,7 +169,7 @@ public final class ScoringBench {
             List<double[]> results = new ArrayList<>();
             for (int r = 0; r < reps; r++) {
                 double pt = passThrough(kafka.bootstrapServers(), n, threads);
-                double sc = scoring(kafka.bootstrapServers(), n, threads, serdes);
+                double sc = scoring(kafka.bootstrapServers(), n, threads, serdes, authenticated ? master : null);
                 results.add(new double[] {pt, sc});
                 System.out.printf(Locale.ROOT, "rep %d: pass-through %,.0f flows/s | scoring %,.0f flows/s | ratio %.2f%n",
                         r + 1, pt, sc, sc / pt);
@@ -167,8 +179,8 @@ public final class ScoringBench {
             double[] ptSorted = results.stream().mapToDouble(a -> a[0]).sorted().toArray();
             double[] scSorted = results.stream().mapToDouble(a -> a[1]).sorted().toArray();
             double[] ratios = results.stream().mapToDouble(a -> a[1] / a[0]).sorted().toArray();
-            System.out.printf(Locale.ROOT, "BEST: pass-through %,.0f flows/s, scoring %,.0f flows/s, ratio %.2f (%d flows, %d threads, EOS v2)%n",
-                    pt, sc, sc / pt, n, threads);
+            System.out.printf(Locale.ROOT, "BEST: pass-through %,.0f flows/s, scoring %,.0f flows/s, ratio %.2f (%d flows, %d threads, EOS v2%s)%n",
+                    pt, sc, sc / pt, n, threads, authenticated ? ", HMAC-tagged flows checked" : "");
             System.out.printf(Locale.ROOT, "MEDIAN: pass-through %,.0f flows/s, scoring %,.0f flows/s, median per-rep ratio %.2f%n",
                     ptSorted[ptSorted.length / 2], scSorted[scSorted.length / 2], ratios[ratios.length / 2]);
         }
@@ -196,9 +208,13 @@ public final class ScoringBench {
         }
     }
 
-    private static double scoring(String bootstrap, int n, int threads, ProcessorTopology.AvroSerdes serdes) throws Exception {
+    private static double scoring(String bootstrap, int n, int threads, ProcessorTopology.AvroSerdes serdes,
+                                  byte[] trafficMaster) throws Exception {
         ProcessorMetrics metrics = ProcessorMetrics.inMemory();
         ProcessorConfig cfg = new ProcessorConfig();
+        if (trafficMaster != null) {
+            cfg.setTrafficMasterKey(java.util.Base64.getEncoder().encodeToString(trafficMaster));
+        }
         cfg.setScoringModelId("bench");
         cfg.setScoringBatchSize(2000);
         cfg.setScoringBatchMaxMs(50);
@@ -207,8 +223,9 @@ public final class ScoringBench {
                 new ProcessorTopology.Services(new TargetsRegistry(), new LiveModels(metrics), metrics));
         try (KafkaStreams s = new KafkaStreams(topology, props(bootstrap, "bench-score-" + UUID.randomUUID(), threads))) {
             double rate = measure(s, () -> (long) (metrics.flowsScored.count() + metrics.flowsUnscored.count()), n);
-            System.out.printf(Locale.ROOT, "  scored %,.0f, unscored %,.0f, alerts %,.0f%n", metrics.flowsScored.count(),
-                    metrics.flowsUnscored.count(), metrics.attackAlerts.count());
+            System.out.printf(Locale.ROOT, "  scored %,.0f, unscored %,.0f, alerts %,.0f, dead-lettered %,.0f%n",
+                    metrics.flowsScored.count(), metrics.flowsUnscored.count(), metrics.attackAlerts.count(),
+                    metrics.trafficDeadLettered.count());
             return rate;
         }
     }

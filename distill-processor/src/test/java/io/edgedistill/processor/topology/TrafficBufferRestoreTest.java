@@ -54,7 +54,7 @@ class TrafficBufferRestoreTest {
         modelStore.put(Fixtures.TASK, modelSerde.encode(Fixtures.modelUpdate(1, false)));
 
         TrafficScoringProcessor p = new TrafficScoringProcessor(traffic.deserializer(), modelSerde.deserializer(), models,
-                Fixtures.TASK, 0.8, 100, 20, metrics);
+                Fixtures.TASK, 0.8, 100, 20, metrics, null);
         p.init(ctx);
         ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(1000);
 

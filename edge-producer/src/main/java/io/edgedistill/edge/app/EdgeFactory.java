@@ -56,6 +56,7 @@ public class EdgeFactory {
                      @Value("${edge.trusted-keys:}") List<String> trustedKeys,
                      @Value("${edge.signing.private-key:}") String signingPrivateKey,
                      @Value("${edge.signing.public-key:}") String signingPublicKey,
+                     @Value("${edge.signing.traffic-key:}") String trafficKey,
                      @Value("${edge.prefer-personalised:true}") boolean preferPersonalised,
                      @Value("${edge.personalised.min-gain:0.01}") double personalisedMinGain,
                      @Value("${edge.knowledge.threshold:0.85}") double knowledgeThreshold,
@@ -86,7 +87,7 @@ public class EdgeFactory {
         });
         EdgeRuntime rt = EdgeRuntime.create(es, data, verifier,
                 new EdgeRuntime.Settings(bootstrap, registry, ts, traffic, scoreBatch, knowledgeInterval, security,
-                        signingKeys(edgeId, signingPrivateKey, signingPublicKey)));
+                        signingKeys(edgeId, signingPrivateKey, signingPublicKey), trafficKey(edgeId, trafficKey)));
         register(meters, rt);
         rt.start();
         return rt;
@@ -115,6 +116,16 @@ public class EdgeFactory {
                 .tag("edge", id).description("times the bounded traffic queue was full (back-pressure)").register(meters);
         Gauge.builder("edge.traffic.queue.depth", rt, r -> r.streamer() == null ? 0 : r.streamer().queueDepth())
                 .tag("edge", id).register(meters);
+    }
+
+    /** The edge's traffic key (Base64, derived from the operator's master key), or null when none is configured. */
+    public static byte[] trafficKey(String edgeId, String base64) {
+        if (base64 == null || base64.isBlank()) {
+            LOG.warn("[{}] no edge.signing.traffic-key: flows are untagged (a processor with a traffic master key refuses them)",
+                    edgeId);
+            return null;
+        }
+        return io.edgedistill.core.signing.TrafficMac.decodeKey(base64, "edge.signing.traffic-key");
     }
 
     /** The edge's contribution-signing key pair from configuration, or null when none is configured. */

@@ -69,12 +69,22 @@ public final class EdgeRuntime implements AutoCloseable {
      * @param signing the edge's own Ed25519 key pair: when set, every summary, knowledge record and alert it writes
      *                is signed ({@link io.edgedistill.core.signing.ContributionSignature}), which a processor with
      *                {@code processor.edge-keys} requires; null = unsigned
+     * @param trafficKey the edge's traffic key ({@link io.edgedistill.core.signing.TrafficMac#edgeKey}): when set,
+     *                   every flow carries its tag, which a processor with {@code processor.traffic-master-key}
+     *                   requires; null = untagged
      */
     public record Settings(String bootstrap, String registryUrl, TrafficStreamer.Settings traffic,
                            boolean streamTraffic, int scoreBatch, Duration knowledgeInterval, KafkaClientSecurity security,
-                           java.security.KeyPair signing) {
+                           java.security.KeyPair signing, byte[] trafficKey) {
         public Settings {
             security = security == null ? KafkaClientSecurity.none() : security;
+        }
+
+        /** Settings of an edge whose flows are not tagged. */
+        public Settings(String bootstrap, String registryUrl, TrafficStreamer.Settings traffic,
+                        boolean streamTraffic, int scoreBatch, Duration knowledgeInterval, KafkaClientSecurity security,
+                        java.security.KeyPair signing) {
+            this(bootstrap, registryUrl, traffic, streamTraffic, scoreBatch, knowledgeInterval, security, signing, null);
         }
 
         /** Settings of an edge that does not sign its contributions. */
@@ -220,7 +230,7 @@ public final class EdgeRuntime implements AutoCloseable {
                     "edge-traffic-" + edgeId, settings.security());
             streamer = new TrafficStreamer(edgeId, this::currentFlows, TrafficStreamer.serializer(settings.registryUrl()),
                     trafficProducer, settings.traffic(),
-                    node.settings().labelledTraffic(), this::enqueueScoring);
+                    node.settings().labelledTraffic(), this::enqueueScoring, settings.trafficKey());
             streamer.start();
         }
         worker.execute(() -> {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.serde.AvroSerdes;
@@ -21,6 +22,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -59,7 +62,7 @@ public final class TrafficStreamer implements AutoCloseable {
         }
     }
 
-    private record Item(int row, String flowId, Instant at, byte[] value) {
+    private record Item(int row, String flowId, Instant at, byte[] value, byte[] tag) {
     }
 
     private final String edgeId;
@@ -68,6 +71,7 @@ public final class TrafficStreamer implements AutoCloseable {
     private final Serializer<TrafficFlow> serializer;
     private final Settings settings;
     private final ScoringSink scoring;
+    private final TrafficMac.Tagger tagger;
     private final BlockingQueue<Item> queue;
     private final boolean labelled;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -89,6 +93,17 @@ public final class TrafficStreamer implements AutoCloseable {
      */
     public TrafficStreamer(String edgeId, java.util.function.Supplier<Flows> flows, Serializer<TrafficFlow> serializer,
                            Producer<String, byte[]> producer, Settings settings, boolean labelled, ScoringSink scoring) {
+        this(edgeId, flows, serializer, producer, settings, labelled, scoring, null);
+    }
+
+    /**
+     * @param trafficKey the edge's traffic key ({@link TrafficMac#edgeKey}): every flow then carries its
+     *                   {@link TrafficMac#MAC_HEADER} tag, computed on the source thread; null = untagged
+     */
+    public TrafficStreamer(String edgeId, java.util.function.Supplier<Flows> flows, Serializer<TrafficFlow> serializer,
+                           Producer<String, byte[]> producer, Settings settings, boolean labelled, ScoringSink scoring,
+                           byte[] trafficKey) {
+        this.tagger = trafficKey == null ? null : new TrafficMac.Tagger(trafficKey, Topics.TRAFFIC, edgeId);
         this.edgeId = edgeId;
         this.flows = flows;
         this.serializer = serializer;
@@ -199,7 +214,7 @@ public final class TrafficStreamer implements AutoCloseable {
                         }
                     }
                 }
-                Item item = new Item(row, flowId, at, value);
+                Item item = new Item(row, flowId, at, value, tagger == null ? null : tagger.tag(value));
                 if (!queue.offer(item)) {
                     queueFullEvents.incrementAndGet();
                     long now = System.currentTimeMillis();
@@ -296,7 +311,11 @@ public final class TrafficStreamer implements AutoCloseable {
     private void send(Item it) throws InterruptedException {
         while (true) {
             try {
-                producer.send(new ProducerRecord<>(Topics.TRAFFIC, edgeId, it.value()), (md, err) -> {
+                ProducerRecord<String, byte[]> record = it.tag() == null
+                        ? new ProducerRecord<>(Topics.TRAFFIC, edgeId, it.value())
+                        : new ProducerRecord<>(Topics.TRAFFIC, null, edgeId, it.value(),
+                                List.<Header>of(new RecordHeader(TrafficMac.MAC_HEADER, it.tag())));
+                producer.send(record, (md, err) -> {
                     if (err == null) {
                         acked.incrementAndGet();
                     } else {

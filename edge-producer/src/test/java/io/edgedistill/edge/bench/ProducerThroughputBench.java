@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * idempotent acks=all producer) against
  * Kafka's own {@code org.apache.kafka.tools.ProducerPerformance} (run as a child JVM on the same class path)
  * on the same broker and topic, with the same value size (the mean serialised TrafficFlow) and the same
- * producer settings. Starts its own local stack unless {@code --bootstrap}/{@code --registry} are given.
+ * producer settings. Starts its own local stack unless {@code --bootstrap}/{@code --registry} are given;
+ * {@code --tagged} makes the edge tag every flow ({@code TrafficMac}), as a secured deployment does.
  *
  * <pre>
  *   ./mvnw -B -o -q -pl edge-producer -am install -DskipTests
@@ -49,6 +50,7 @@ public final class ProducerThroughputBench {
         int rows = 5_000;
         String bootstrap = null;
         String registry = null;
+        byte[] trafficKey = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Integer.parseInt(args[++i]);
@@ -57,6 +59,7 @@ public final class ProducerThroughputBench {
                 case "--warmups" -> warmups = Integer.parseInt(args[++i]);
                 case "--bootstrap" -> bootstrap = args[++i];
                 case "--registry" -> registry = args[++i];
+                case "--tagged" -> trafficKey = io.edgedistill.core.signing.TrafficMac.edgeKey(new byte[32], "edge-bench");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -70,7 +73,7 @@ public final class ProducerThroughputBench {
             System.out.printf("stack started in %.1f s: %s, %s%n", (System.nanoTime() - t0) / 1e9, bootstrap, registry);
         }
         try {
-            run(bootstrap, registry, records, repeats, rows, warmups);
+            run(bootstrap, registry, records, repeats, rows, warmups, trafficKey);
         } finally {
             if (stack != null) {
                 stack.close();
@@ -78,7 +81,8 @@ public final class ProducerThroughputBench {
         }
     }
 
-    private static void run(String bootstrap, String registry, int records, int repeats, int rows, int warmups)
+    private static void run(String bootstrap, String registry, int records, int repeats, int rows, int warmups,
+                            byte[] trafficKey)
             throws Exception {
         LocalData data = LocalData.generated(1, rows, null);
         Flows flows = new Flows("edge-bench", data);
@@ -90,13 +94,13 @@ public final class ProducerThroughputBench {
         // warm-up of the edge path (JIT of flow building and Avro serialisation, registry lookup, connections);
         // ProducerPerformance does no serialisation and runs in a fresh JVM each time
         for (int w = 0; w < warmups; w++) {
-            double[] wr = edgePath(bootstrap, registry, flows, s);
+            double[] wr = edgePath(bootstrap, registry, flows, s, trafficKey);
             System.out.printf("warm-up %d edge path:       %,10.0f records/s%n", w + 1, wr[0]);
         }
         List<double[]> edge = new ArrayList<>();
         List<double[]> kafka = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
-            edge.add(edgePath(bootstrap, registry, flows, s));
+            edge.add(edgePath(bootstrap, registry, flows, s, trafficKey));
             System.out.printf("run %d edge path:           %,10.0f records/s  %6.1f MB/s%n", r + 1, edge.get(r)[0],
                     edge.get(r)[0] * valueBytes / 1e6);
             kafka.add(producerPerformance(bootstrap, records, valueBytes, s));
@@ -126,11 +130,11 @@ public final class ProducerThroughputBench {
     }
 
     /** Records/s through the edge's traffic path, from start until every record is acknowledged. */
-    private static double[] edgePath(String bootstrap, String registry, Flows flows, TrafficStreamer.Settings s)
-            throws InterruptedException {
+    private static double[] edgePath(String bootstrap, String registry, Flows flows, TrafficStreamer.Settings s,
+                                     byte[] trafficKey) throws InterruptedException {
         try (KafkaProducer<String, byte[]> p = TrafficStreamer.createProducer(bootstrap, s, "edge-bench")) {
             TrafficStreamer t = new TrafficStreamer("edge-bench", () -> flows, TrafficStreamer.serializer(registry), p, s,
-                    true, null);
+                    true, null, trafficKey);
             long t0 = System.nanoTime();
             t.start();
             if (!t.awaitAcked(s.maxFlows(), Duration.ofMinutes(10))) {

@@ -131,4 +131,23 @@ class TrafficStreamerTest {
             assertThat(f.getNumeric()).isNotEmpty();
         });
     }
+    @Test
+    void withATrafficKeyEveryFlowCarriesATagTheProcessorsVerifierAccepts() {
+        byte[] master = new byte[32];
+        new java.util.Random(1).nextBytes(master);
+        MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
+                new ByteArraySerializer());
+        TrafficStreamer t = new TrafficStreamer("edge-t", () -> flows, FLOW_ID, producer,
+                new TrafficStreamer.Settings(0, 1000, 1 << 20, 100, 0, 16384, "none", 50), false, null,
+                io.edgedistill.core.signing.TrafficMac.edgeKey(master, "edge-t"));
+        t.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> t.acked() == 50);
+        t.close();
+        var verifier = new io.edgedistill.core.signing.TrafficMac.Verifier(master, io.edgedistill.schemas.Topics.TRAFFIC, 8);
+        assertThat(producer.history()).hasSize(50).allSatisfy(r -> {
+            var tag = r.headers().lastHeader(io.edgedistill.core.signing.TrafficMac.MAC_HEADER);
+            assertThat(tag).isNotNull();
+            assertThat(verifier.check(r.key().getBytes(StandardCharsets.UTF_8), r.value(), tag.value())).isEmpty();
+        });
+    }
 }

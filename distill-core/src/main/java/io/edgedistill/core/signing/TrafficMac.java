@@ -1,0 +1,161 @@
+package io.edgedistill.core.signing;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Binds each {@code edge.traffic} record to the edge that wrote it. Traffic is far too frequent for a public-key
+ * signature per record (an Ed25519 signature costs tens of microseconds; a flow is scored in about ten), so
+ * flows carry an HMAC-SHA256 tag instead, keyed per edge:
+ * <ul>
+ *   <li>the operator keeps one <em>traffic master key</em> (32 random bytes) and gives it only to the processor;</li>
+ *   <li>each edge gets its own key, derived from the master key and its id:
+ *       {@code edgeKey = HMAC-SHA256(master, "edgedistill-traffic-key-v1\n" + edgeId)}
+ *       ({@link #edgeKey}; the same with {@code openssl dgst -sha256 -mac HMAC}, see the production guide);</li>
+ *   <li>the edge tags every record: {@code tag = first 16 bytes of HMAC-SHA256(edgeKey,
+ *       "edgedistill-traffic-v1\n" + topic + "\n" + recordKey + "\n" + value)}, in the header
+ *       {@link #MAC_HEADER}; the record key is the edge id;</li>
+ *   <li>the processor derives the key of the edge the record claims (its key) and accepts the record only when the
+ *       tag matches. An edge that knows only its own key cannot write flows that pass as another edge's.</li>
+ * </ul>
+ * The processor needs no list of edges: a new edge only needs its derived key. Replaying an edge's own earlier
+ * flows is not prevented here (edges cannot read {@code edge.traffic}; each flow carries its id and time).
+ * {@link Tagger} and {@link Verifier} are not thread-safe: one per thread.
+ */
+public final class TrafficMac {
+    public static final String MAC_HEADER = "edgedistill-mac";
+    /** Tag length in bytes (HMAC-SHA256 truncated to 128 bits, as in RFC 4868's HMAC-SHA-256-128). */
+    public static final int TAG_BYTES = 16;
+    /** Minimum length of the master key and of an edge key. */
+    public static final int MIN_KEY_BYTES = 32;
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final byte[] KEY_DOMAIN = "edgedistill-traffic-key-v1\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TAG_DOMAIN = "edgedistill-traffic-v1\n".getBytes(StandardCharsets.UTF_8);
+
+    private TrafficMac() {
+    }
+
+    /** The key of {@code edgeId} under {@code masterKey} (32 bytes). */
+    public static byte[] edgeKey(byte[] masterKey, String edgeId) {
+        Mac mac = mac(masterKey, "traffic master key");
+        mac.update(KEY_DOMAIN);
+        mac.update(edgeId.getBytes(StandardCharsets.UTF_8));
+        return mac.doFinal();
+    }
+
+    /** Parses a Base64 key of at least {@link #MIN_KEY_BYTES} bytes; {@code what} names it in the error. */
+    public static byte[] decodeKey(String base64, String what) {
+        byte[] k;
+        try {
+            k = Base64.getDecoder().decode(base64.replaceAll("\\s", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " is not Base64: " + e.getMessage(), e);
+        }
+        if (k.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException(what + " has " + k.length + " bytes; at least " + MIN_KEY_BYTES
+                    + " are required (openssl rand -base64 32)");
+        }
+        return k;
+    }
+
+    /** Computes the tags of one edge's records (one instance per thread). */
+    public static final class Tagger {
+        private final Mac mac;
+        private final byte[] prefix;
+
+        /**
+         * @param edgeKey the edge's derived key ({@link #edgeKey})
+         * @param edgeId  the record key every tagged record is written with
+         */
+        public Tagger(byte[] edgeKey, String topic, String edgeId) {
+            this.mac = mac(edgeKey, "edge traffic key");
+            this.prefix = prefix(topic, edgeId.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The {@link #TAG_BYTES}-byte tag of {@code value}. */
+        public byte[] tag(byte[] value) {
+            mac.update(prefix);
+            mac.update(value);
+            return Arrays.copyOf(mac.doFinal(), TAG_BYTES);
+        }
+    }
+
+    /** Checks tags against keys derived from the master key; keeps up to {@code maxEdges} initialised keys. */
+    public static final class Verifier {
+        private final byte[] masterKey;
+        private final byte[] topicPrefix;
+        private final Map<String, Mac> macs;
+
+        public Verifier(byte[] masterKey, String topic, int maxEdges) {
+            mac(masterKey, "traffic master key"); // refuse a bad key at start-up, not at the first record
+            this.masterKey = masterKey.clone();
+            this.topicPrefix = (new String(TAG_DOMAIN, StandardCharsets.UTF_8) + topic + "\n").getBytes(StandardCharsets.UTF_8);
+            this.macs = new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Mac> eldest) {
+                    return size() > maxEdges;
+                }
+            };
+        }
+
+        /**
+         * Why the record must be refused, or empty when {@code tag} is the tag of {@code value} under the key of
+         * the edge named by {@code recordKey}.
+         */
+        public Optional<String> check(byte[] recordKey, byte[] value, byte[] tag) {
+            if (recordKey == null || recordKey.length == 0) {
+                return Optional.of("no record key: a flow is keyed by the id of the edge that writes it");
+            }
+            String edgeId = new String(recordKey, StandardCharsets.UTF_8);
+            if (tag == null) {
+                return Optional.of("unauthenticated: flows must carry the " + MAC_HEADER + " header (edge " + edgeId + ")");
+            }
+            Mac mac = macs.computeIfAbsent(edgeId, id -> mac(edgeKey(masterKey, id), "edge traffic key"));
+            mac.update(topicPrefix);
+            mac.update(recordKey);
+            mac.update((byte) '\n');
+            mac.update(value == null ? new byte[0] : value);
+            byte[] expected = Arrays.copyOf(mac.doFinal(), TAG_BYTES);
+            if (!MessageDigest.isEqual(expected, tag)) {
+                return Optional.of("the " + MAC_HEADER + " tag does not match edge " + edgeId
+                        + "'s key over the value (another edge's key, or altered in transit)");
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] prefix(String topic, byte[] recordKey) {
+        byte[] t = (topic + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] p = new byte[TAG_DOMAIN.length + t.length + recordKey.length + 1];
+        System.arraycopy(TAG_DOMAIN, 0, p, 0, TAG_DOMAIN.length);
+        System.arraycopy(t, 0, p, TAG_DOMAIN.length, t.length);
+        System.arraycopy(recordKey, 0, p, TAG_DOMAIN.length + t.length, recordKey.length);
+        p[p.length - 1] = '\n';
+        return p;
+    }
+
+    private static Mac mac(byte[] key, String what) {
+        if (key == null || key.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("the " + what + " must have at least " + MIN_KEY_BYTES + " bytes");
+        }
+        try {
+            Mac m = Mac.getInstance(ALGORITHM);
+            m.init(new SecretKeySpec(key, ALGORITHM));
+            return m;
+        } catch (InvalidKeyException e) {
+            throw new IllegalArgumentException("unusable " + what + ": " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(ALGORITHM + " unavailable", e);
+        }
+    }
+}
