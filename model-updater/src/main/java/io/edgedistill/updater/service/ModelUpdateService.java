@@ -356,6 +356,20 @@ public final class ModelUpdateService {
         return totals.stream().mapToDouble(t -> t / sum).toArray();
     }
 
+    /**
+     * Training randomness (initial weights, batch order, transfer-set jitter) as a function of what is trained on:
+     * the set's round and version and the cohort, not the task's name. The same set retrained gives the same
+     * model, and two tasks that distil the same round train with the same random numbers, so the difference
+     * between their models is that of their sets.
+     */
+    static long trainingSeed(SyntheticSet set, String cohort) {
+        long z = set.getRoundId() * 0x9E3779B97F4A7C15L + set.getVersion() * 1_000_003L
+                + (cohort == null ? 0 : cohort.hashCode());
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     private record Extra(float[] x, int y) {
     }
 
@@ -403,7 +417,7 @@ public final class ModelUpdateService {
                 System.arraycopy(e.x(), 0, x, i * d, d);
                 y[i++] = e.y();
             }
-            long seed = set.getVersion() * 1_000_003L + modelId.hashCode();
+            long seed = trainingSeed(set, cohort);
             MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, c,
                     settings.teacherConfig(seed));
             // transfer set: the training samples plus jittered copies (labels kept), soft targets from the teacher
