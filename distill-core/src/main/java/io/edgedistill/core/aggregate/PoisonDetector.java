@@ -28,6 +28,12 @@ import java.util.Optional;
  * more rows of the class than the honest holders together, which made the honest holders look anomalous.
  * A summary's score is its worst class; the ratio ‖v_i‖ / median_j ‖v_j‖ labels scaled updates.
  *
+ * <p>Every class is judged twice when the summaries carry input moments (summaries without DP): on the mean
+ * embeddings and on the per-class input means, whose within-class variance trace comes from each holder's input
+ * second moments even in rounds without embedding second moments. The input means are what the synthetic-set
+ * optimiser matches directly, and a label flip moves them as much as the embeddings; a summary's score is the worse
+ * of the two, and the quarantine reason names the space.
+ *
  * <p>{@link #screen} removes the worst summary while its score exceeds the threshold and repeats (so a
  * poisoned summary never stays in the reference of the honest ones). Data and knowledge summaries are
  * screened separately. Stateless and thread-safe.
@@ -113,10 +119,51 @@ public final class PoisonDetector {
         return Optional.of(sc.toQuarantine(candidate, config));
     }
 
+    /**
+     * Where a class is compared: the mean embeddings (always), and the per-class input means when the summaries
+     * carry input moments (summaries without DP). The input space has its own exact within-class variance (from
+     * the input second moments) whether or not the round asks for embedding second moments, and its means feed
+     * the optimiser directly, so a contribution is judged in both and scored by the worse.
+     */
+    private enum Space {
+        EMBEDDING("class mean", "embedding"), INPUT("class input mean", "input");
+
+        final String what;
+        final String shapeName;
+
+        Space(String what, String shapeName) {
+            this.what = what;
+            this.shapeName = shapeName;
+        }
+
+        /** Group key of summaries comparable in this space, or null when the summary has nothing here. */
+        String shape(EdgeSummary s) {
+            return switch (this) {
+                case EMBEDDING -> s.k() + "x" + s.embedDim();
+                case INPUT -> s.inputMeans() != null && s.inputSecondMoments() != null && s.privacy() == null
+                        ? Integer.toString(s.dIn()) : null;
+            };
+        }
+
+        float[] mean(EdgeSummary s, int c) {
+            return this == EMBEDDING ? s.classVector(c) : java.util.Arrays.copyOfRange(s.inputMeans(), c * s.dIn(), (c + 1) * s.dIn());
+        }
+
+        /** Second moments of class c, or null when the summary has none in this space. */
+        float[] second(EdgeSummary s, int c) {
+            return this == EMBEDDING ? s.classSecondMoments(c)
+                    : java.util.Arrays.copyOfRange(s.inputSecondMoments(), c * s.dIn(), (c + 1) * s.dIn());
+        }
+
+        double noise(EdgeSummary s, int c) {
+            return this == EMBEDDING ? noiseVarOfMean(s, c) : 0;
+        }
+    }
+
     private record Score(int classIndex, double z, double normRatio, int peers, int consistentPeers,
-                         int looksLike) {
+                         int looksLike, Space space) {
         Quarantine toQuarantine(EdgeSummary s, Config cfg) {
-            boolean scaled = normRatio > cfg.scaleRatio() || normRatio < 1 / cfg.scaleRatio();
+            boolean scaled = space == Space.EMBEDDING && (normRatio > cfg.scaleRatio() || normRatio < 1 / cfg.scaleRatio());
             String reference;
             if (looksLike >= 0) {
                 reference = String.format(Locale.ROOT, "to each of the %d other holders of the class (median), "
@@ -131,9 +178,9 @@ public final class PoisonDetector {
             String what = looksLike >= 0 ? "class mean matches another class (label flip)"
                     : scaled ? "scaled update" : "class mean inconsistent with peers (label flip or poisoned data)";
             String reason = String.format(Locale.ROOT,
-                    "edge %s round %d class %d: z=%.1f > %.1f (squared distance of the class mean %s, in units "
+                    "edge %s round %d class %d: z=%.1f > %.1f (squared distance of the %s %s, in units "
                             + "of its expected sampling variance); norm ratio %.2f -> %s",
-                    s.edgeId(), s.roundId(), classIndex, z, cfg.zThreshold(), reference, normRatio, what);
+                    s.edgeId(), s.roundId(), classIndex, z, cfg.zThreshold(), space.what, reference, normRatio, what);
             return new Quarantine(s.edgeId(), s.roundId(), classIndex, z, cfg.zThreshold(), normRatio, peers,
                     reason);
         }
@@ -152,7 +199,7 @@ public final class PoisonDetector {
         final double[] pairMedian;
         final boolean[] agrees;
 
-        ClassView(List<EdgeSummary> all, List<Integer> holderIdx, int c) {
+        ClassView(List<EdgeSummary> all, List<Integer> holderIdx, int c, Space space) {
             this.c = c;
             int h = holderIdx.size();
             idx = holderIdx.stream().mapToInt(Integer::intValue).toArray();
@@ -162,12 +209,12 @@ public final class PoisonDetector {
             noise = new double[h];
             norm = new double[h];
             for (int i = 0; i < h; i++) {
-                v[i] = holders.get(i).classVector(c);
+                v[i] = space.mean(holders.get(i), c);
                 n[i] = holders.get(i).counts()[c];
-                noise[i] = noiseVarOfMean(holders.get(i), c);
+                noise[i] = space.noise(holders.get(i), c);
                 norm[i] = Math.sqrt(sq(v[i], null));
             }
-            trace = h >= 2 ? withinClassTrace(holders, c) : Double.POSITIVE_INFINITY;
+            trace = h >= 2 ? withinClassTrace(holders, c, space, v) : Double.POSITIVE_INFINITY;
             z = new double[h][h];
             for (int i = 0; i < h; i++) {
                 for (int j = i + 1; j < h; j++) {
@@ -245,59 +292,69 @@ public final class PoisonDetector {
             return worst;
         }
         int numClasses = all.stream().mapToInt(EdgeSummary::numClasses).max().orElse(0);
-        java.util.Map<String, List<Integer>> shapes = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < all.size(); i++) {
-            shapes.computeIfAbsent(all.get(i).k() + "x" + all.get(i).embedDim(), key -> new ArrayList<>()).add(i);
-        }
-        for (List<Integer> group : shapes.values()) {
-            ClassView[] views = new ClassView[numClasses];
-            for (int c = 0; c < numClasses; c++) {
-                List<Integer> holders = new ArrayList<>();
-                for (int i : group) {
-                    EdgeSummary s = all.get(i);
-                    if (c < s.numClasses() && s.counts()[c] >= config.minClassCount()) {
-                        holders.add(i);
-                    }
+        for (Space space : Space.values()) {
+            java.util.Map<String, List<Integer>> shapes = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < all.size(); i++) {
+                String shape = space.shape(all.get(i));
+                if (shape != null) {
+                    shapes.computeIfAbsent(shape, key -> new ArrayList<>()).add(i);
                 }
-                views[c] = new ClassView(all, holders, c);
             }
-            for (int c = 0; c < numClasses; c++) {
-                ClassView cv = views[c];
-                int h = cv.idx.length;
-                for (int p = 0; p < h; p++) {
-                    int i = cv.idx[p];
-                    Score sc = null;
-                    if (h - 1 >= config.minPeers()) {
-                        double zc = cv.zAgainstConsensus(cv.v[p], cv.n[p], cv.noise[p], p);
-                        int used = 0;
-                        for (int j = 0; j < h; j++) {
-                            used += j != p && cv.agrees[j] ? 1 : 0;
-                        }
-                        double ratio = cv.norm[p] / Math.max(lowerMedian(others(cv.norm, p)), 1e-12);
-                        sc = new Score(c, Double.isNaN(zc) ? cv.pairMedian[p] : zc, ratio, h - 1, used, -1);
-                    }
-                    if (h >= 2 && cv.pairMedian[p] > config.zThreshold()
-                            && (sc == null || sc.z <= config.zThreshold())) {
-                        for (int c2 = 0; c2 < numClasses; c2++) {
-                            if (c2 == c) {
-                                continue;
-                            }
-                            double z2 = views[c2].zAgainstConsensus(cv.v[p], cv.n[p], cv.noise[p],
-                                    views[c2].position(i));
-                            if (!Double.isNaN(z2) && z2 <= config.zThreshold()) {
-                                double ratio = cv.norm[p] / Math.max(lowerMedian(others(cv.norm, p)), 1e-12);
-                                sc = new Score(c, cv.pairMedian[p], ratio, h - 1, 0, c2);
-                                break;
-                            }
-                        }
-                    }
-                    if (sc != null && (worst[i] == null || sc.z > worst[i].z)) {
-                        worst[i] = sc;
-                    }
-                }
+            for (List<Integer> group : shapes.values()) {
+                score(all, group, numClasses, space, worst);
             }
         }
         return worst;
+    }
+
+    /** Scores the summaries at {@code group} (comparable in {@code space}) into {@code worst}. */
+    private void score(List<EdgeSummary> all, List<Integer> group, int numClasses, Space space, Score[] worst) {
+        ClassView[] views = new ClassView[numClasses];
+        for (int c = 0; c < numClasses; c++) {
+            List<Integer> holders = new ArrayList<>();
+            for (int i : group) {
+                EdgeSummary s = all.get(i);
+                if (c < s.numClasses() && s.counts()[c] >= config.minClassCount()) {
+                    holders.add(i);
+                }
+            }
+            views[c] = new ClassView(all, holders, c, space);
+        }
+        for (int c = 0; c < numClasses; c++) {
+            ClassView cv = views[c];
+            int h = cv.idx.length;
+            for (int p = 0; p < h; p++) {
+                int i = cv.idx[p];
+                Score sc = null;
+                if (h - 1 >= config.minPeers()) {
+                    double zc = cv.zAgainstConsensus(cv.v[p], cv.n[p], cv.noise[p], p);
+                    int used = 0;
+                    for (int j = 0; j < h; j++) {
+                        used += j != p && cv.agrees[j] ? 1 : 0;
+                    }
+                    double ratio = cv.norm[p] / Math.max(lowerMedian(others(cv.norm, p)), 1e-12);
+                    sc = new Score(c, Double.isNaN(zc) ? cv.pairMedian[p] : zc, ratio, h - 1, used, -1, space);
+                }
+                if (h >= 2 && cv.pairMedian[p] > config.zThreshold()
+                        && (sc == null || sc.z <= config.zThreshold())) {
+                    for (int c2 = 0; c2 < numClasses; c2++) {
+                        if (c2 == c) {
+                            continue;
+                        }
+                        double z2 = views[c2].zAgainstConsensus(cv.v[p], cv.n[p], cv.noise[p],
+                                views[c2].position(i));
+                        if (!Double.isNaN(z2) && z2 <= config.zThreshold()) {
+                            double ratio = cv.norm[p] / Math.max(lowerMedian(others(cv.norm, p)), 1e-12);
+                            sc = new Score(c, cv.pairMedian[p], ratio, h - 1, 0, c2, space);
+                            break;
+                        }
+                    }
+                }
+                if (sc != null && (worst[i] == null || sc.z > worst[i].z)) {
+                    worst[i] = sc;
+                }
+            }
+        }
     }
 
     private static double sq(float[] a, float[] b) {
@@ -330,13 +387,13 @@ public final class PoisonDetector {
      * trace Σ_j (q_j − μ_j²) when all of them sent second moments (a minority of inconsistent summaries can
      * neither shrink nor inflate it much), else {@link #robustTrace} over the holders.
      */
-    private static double withinClassTrace(List<EdgeSummary> all, int c) {
+    private static double withinClassTrace(List<EdgeSummary> all, int c, Space space, float[][] means) {
         double[] est = new double[all.size()];
         for (int p = 0; p < all.size(); p++) {
-            float[] mu = all.get(p).classVector(c);
-            float[] q = all.get(p).classSecondMoments(c);
+            float[] mu = means[p];
+            float[] q = space.second(all.get(p), c);
             if (q == null) {
-                return robustTrace(c, all);
+                return robustTrace(c, all, means);
             }
             double t = 0;
             for (int j = 0; j < mu.length; j++) {
@@ -364,7 +421,7 @@ public final class PoisonDetector {
      * is not: one outlier with a large count dominates every other holder's reference and inflates every estimate,
      * which hides exactly that outlier.)
      */
-    private static double robustTrace(int c, List<EdgeSummary> peers) {
+    private static double robustTrace(int c, List<EdgeSummary> peers, float[][] means) {
         int h = peers.size();
         if (h < 2) {
             return Double.POSITIVE_INFINITY;
@@ -372,10 +429,10 @@ public final class PoisonDetector {
         double[] est = new double[h * (h - 1) / 2];
         int k = 0;
         for (int i = 0; i < h; i++) {
-            float[] vi = peers.get(i).classVector(c);
+            float[] vi = means[i];
             double ni = peers.get(i).counts()[c];
             for (int j = i + 1; j < h; j++) {
-                est[k++] = sq(vi, peers.get(j).classVector(c)) / (1.0 / ni + 1.0 / peers.get(j).counts()[c]);
+                est[k++] = sq(vi, means[j]) / (1.0 / ni + 1.0 / peers.get(j).counts()[c]);
             }
         }
         java.util.Arrays.sort(est);

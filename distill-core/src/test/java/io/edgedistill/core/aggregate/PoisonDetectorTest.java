@@ -178,6 +178,53 @@ class PoisonDetectorTest {
         }
     }
 
+    /**
+     * The input means feed the optimiser directly: a summary whose embeddings are honest but whose input means of one
+     * class are shifted is caught in input space, with or without embedding second moments.
+     */
+    @Test
+    void inputMeansThatDisagreeWithPeersAreCaughtInInputSpace() {
+        PoisonDetector det = new PoisonDetector();
+        for (boolean second : new boolean[] {true, false}) {
+            EdgeSummarizer summarizer = new EdgeSummarizer(NETS, new SummaryOptions(second, true, null, 8192));
+            for (long seed = 1; seed <= 4; seed++) {
+                List<GaussianMixture.Data> p = parts(seed);
+                List<EdgeSummary> s = new ArrayList<>();
+                for (int e = 0; e < p.size(); e++) {
+                    s.add(summarizer.summarize("edge-" + e, 1, p.get(e).x(), p.get(e).n(), p.get(e).y(), C));
+                }
+                assertThat(det.screen(s).quarantined()).as("honest, second moments %s, seed %d", second, seed).isEmpty();
+                int a = largest(p);
+                EdgeSummary h = s.get(a);
+                int c = -1; // the attacker's class that the most other edges hold (the detector needs peers)
+                int best = -1;
+                for (int k = 0; k < C; k++) {
+                    int holders = 0;
+                    for (EdgeSummary o : s) {
+                        holders += o != h && o.counts()[k] >= 2 ? 1 : 0;
+                    }
+                    if (h.counts()[k] >= 10 && holders > best) {
+                        best = holders;
+                        c = k;
+                    }
+                }
+                float[] in = h.inputMeans().clone();
+                float[] in2 = h.inputSecondMoments().clone();
+                for (int j = 0; j < D; j++) { // the class's input mean moved by 1.5 (the mixture's class spread)
+                    float m = in[c * D + j];
+                    in[c * D + j] = m + 1.5f;
+                    in2[c * D + j] += (m + 1.5f) * (m + 1.5f) - m * m;
+                }
+                s.set(a, new EdgeSummary(h.edgeId(), h.roundId(), h.kind(), h.k(), h.numClasses(), h.embedDim(), h.dIn(),
+                        h.counts(), h.means(), h.secondMoments(), in, in2, h.privacy()));
+                PoisonDetector.Result r = det.screen(s);
+                assertThat(r.quarantined()).as("second moments %s, seed %d", second, seed)
+                        .extracting(Quarantine::edgeId).containsExactly(h.edgeId());
+                assertThat(r.quarantined().get(0).reason()).contains("class input mean");
+            }
+        }
+    }
+
     @Test
     void largeLabelFlippingAttackerIsQuarantinedAndHonestHoldersAreNot() {
         PoisonDetector det = new PoisonDetector();
