@@ -134,7 +134,11 @@ public final class TrafficStreamer implements AutoCloseable {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ProducerConfig.ACKS_CONFIG, "all");
         cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        cfg.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        // one request in flight per connection: the broker keeps only the last batch of each producer in its producer
+        // state snapshot, so after a broker restart a retried batch that was written but was not the last is not
+        // recognised as a duplicate (OutOfOrderSequenceException, the producer resets its sequence and writes it
+        // again); with one batch in flight per partition, the retried batch is always the last one written
+        cfg.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         cfg.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
         cfg.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofHours(24).toMillis());
         cfg.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
