@@ -27,6 +27,9 @@ import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.ValidationMetrics;
 import io.edgedistill.schemas.serde.PlainAvroSerde;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
 
 /** Shared test data: registry-free serdes, a small round, Gaussian edge summaries, a tiny scoring model. */
 public final class Fixtures {
@@ -46,6 +49,28 @@ public final class Fixtures {
                 PlainAvroSerde.of(TrafficFlow.class, 14), PlainAvroSerde.of(ModelUpdate.class, 15),
                 PlainAvroSerde.of(AttackAlert.class, 16), PlainAvroSerde.of(DeadLetter.class, 17),
                 PlainAvroSerde.of(SyntheticSet.class, 18));
+    }
+
+    /**
+     * A TopologyTestDriver over the processor topology for {@code cfg}, with a unique application id and its state
+     * under {@code stateDir}.
+     */
+    public static TopologyTestDriver driver(ProcessorConfig cfg, java.nio.file.Path stateDir,
+                                            ProcessorTopology.AvroSerdes serdes, ProcessorTopology.Services services) {
+        cfg.setApplicationId("processor-test-" + java.util.UUID.randomUUID());
+        cfg.setStateDir(stateDir.toString());
+        java.util.Properties props = ProcessorTopology.streamsConfig(cfg);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+        return new TopologyTestDriver(ProcessorTopology.build(cfg, serdes, services), props);
+    }
+
+    /** Everything waiting on a dead-letter output topic, decoded. */
+    public static List<DeadLetter> deadLetters(ProcessorTopology.AvroSerdes serdes, TestOutputTopic<byte[], byte[]> topic) {
+        List<DeadLetter> out = new ArrayList<>();
+        while (!topic.isEmpty()) {
+            out.add(serdes.deadLetters().deserializer().deserialize("dlq", topic.readValue()));
+        }
+        return out;
     }
 
     public static ProcessorConfig config() {

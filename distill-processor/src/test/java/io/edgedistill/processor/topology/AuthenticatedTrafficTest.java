@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 
 import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.processor.Fixtures;
@@ -27,7 +25,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -58,13 +55,9 @@ class AuthenticatedTrafficTest {
     @BeforeEach
     void start() {
         ProcessorConfig cfg = Fixtures.config();
-        cfg.setApplicationId("processor-test-" + UUID.randomUUID());
-        cfg.setStateDir(stateDir.toString());
         cfg.setTrafficMasterKey(Base64.getEncoder().encodeToString(MASTER));
-        Properties props = ProcessorTopology.streamsConfig(cfg);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        driver = new TopologyTestDriver(ProcessorTopology.build(cfg, serdes,
-                new ProcessorTopology.Services(new TargetsRegistry(), new LiveModels(metrics), metrics, d -> { })), props);
+        driver = Fixtures.driver(cfg, stateDir, serdes,
+                new ProcessorTopology.Services(new TargetsRegistry(), new LiveModels(metrics), metrics, d -> { }));
         driver.createInputTopic(Topics.MODEL_UPDATES, new StringSerializer(), new ByteArraySerializer())
                 .pipeInput(Fixtures.TASK, enc(Fixtures.modelUpdate(1, false)));
         traffic = driver.createInputTopic(Topics.TRAFFIC, new StringSerializer(), new ByteArraySerializer());
@@ -96,14 +89,6 @@ class AuthenticatedTrafficTest {
         return enc(Fixtures.flow(edge, flow, 0, 5, "udp"));
     }
 
-    private List<DeadLetter> dead() {
-        List<DeadLetter> out = new ArrayList<>();
-        while (!dlq.isEmpty()) {
-            out.add(serdes.deadLetters().deserializer().deserialize("dlq", dlq.readValue()));
-        }
-        return out;
-    }
-
     @Test
     void onlyFlowsTaggedByTheEdgeTheyClaimAreScored() {
         // edge-2, with its own key, writes a flow naming edge-1: refused on the decoder's path (first record) ...
@@ -120,7 +105,7 @@ class AuthenticatedTrafficTest {
         traffic.pipeInput(new TestRecord<>("edge-1", tampered, h)); // another flow's tag
         send("edge-2", udpFlood("edge-2", "f2"), "edge-2");   // authentic
 
-        List<DeadLetter> d = dead();
+        List<DeadLetter> d = Fixtures.deadLetters(serdes, dlq);
         assertThat(d).hasSize(5).allSatisfy(x -> {
             assertThat(x.getErrorClass()).isEqualTo(TrafficScoringProcessor.BAD_TRAFFIC_TAG);
             assertThat(x.getSourceTopic()).isEqualTo(Topics.TRAFFIC);

@@ -8,13 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 
 import io.edgedistill.core.aggregate.TargetSnapshot;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.processor.Fixtures;
-import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.service.LiveModels;
 import io.edgedistill.processor.service.ProcessorMetrics;
 import io.edgedistill.processor.service.QuarantineEntry;
@@ -33,7 +30,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -64,13 +60,8 @@ class ProcessorTopologyTest {
 
     @BeforeEach
     void start() {
-        ProcessorConfig cfg = Fixtures.config();
-        cfg.setApplicationId("processor-test-" + UUID.randomUUID());
-        cfg.setStateDir(stateDir.toString());
-        Properties props = ProcessorTopology.streamsConfig(cfg);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        driver = new TopologyTestDriver(ProcessorTopology.build(cfg, serdes,
-                new ProcessorTopology.Services(targets, models, metrics, globalDeadLetters::add)), props);
+        driver = Fixtures.driver(Fixtures.config(), stateDir, serdes,
+                new ProcessorTopology.Services(targets, models, metrics, globalDeadLetters::add));
         StringSerializer s = new StringSerializer();
         ByteArraySerializer b = new ByteArraySerializer();
         rounds = driver.createInputTopic(Topics.ROUNDS, s, b);
@@ -111,11 +102,7 @@ class ProcessorTopologyTest {
     }
 
     private List<DeadLetter> readDlq(TestOutputTopic<byte[], byte[]> topic) {
-        List<DeadLetter> out = new ArrayList<>();
-        while (!topic.isEmpty()) {
-            out.add(serdes.deadLetters().deserializer().deserialize("dlq", topic.readValue()));
-        }
-        return out;
+        return Fixtures.deadLetters(serdes, topic);
     }
 
     /** Expected count-weighted mean of class c, coordinate j (network-major K*E index) over the summaries. */

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 
 import io.edgedistill.core.signing.ContributionSignature;
 import io.edgedistill.core.signing.Ed25519Keys;
@@ -26,7 +23,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -53,14 +49,10 @@ class SignedContributionsTest {
     @BeforeEach
     void start() {
         ProcessorConfig cfg = Fixtures.config();
-        cfg.setApplicationId("processor-test-" + UUID.randomUUID());
-        cfg.setStateDir(stateDir.toString());
         cfg.setEdgeKeys(List.of("edge-a=" + Ed25519Keys.encodePublic(a.getPublic()),
                 "edge-b=" + Ed25519Keys.encodePublic(b.getPublic())));
-        Properties props = ProcessorTopology.streamsConfig(cfg);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        driver = new TopologyTestDriver(ProcessorTopology.build(cfg, serdes,
-                new ProcessorTopology.Services(targets, new LiveModels(metrics), metrics, d -> { })), props);
+        driver = Fixtures.driver(cfg, stateDir, serdes,
+                new ProcessorTopology.Services(targets, new LiveModels(metrics), metrics, d -> { }));
         driver.createInputTopic(Topics.ROUNDS, new StringSerializer(), new ByteArraySerializer())
                 .pipeInput(Fixtures.TASK, enc(Fixtures.round(1)));
         summaries = driver.createInputTopic(Topics.SUMMARIES, new StringSerializer(), new ByteArraySerializer());
@@ -92,11 +84,7 @@ class SignedContributionsTest {
     }
 
     private List<DeadLetter> dead() {
-        List<DeadLetter> out = new ArrayList<>();
-        while (!dlq.isEmpty()) {
-            out.add(serdes.deadLetters().deserializer().deserialize("dlq", dlq.readValue()));
-        }
-        return out;
+        return Fixtures.deadLetters(serdes, dlq);
     }
 
     @Test
