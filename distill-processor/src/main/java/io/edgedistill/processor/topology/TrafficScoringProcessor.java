@@ -181,9 +181,7 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
                 direct = reader.read(v, vec, rows, slot * d);
             }
         }
-        if (direct && verifier != null && !keyedBy(record, reader.edgeId)) {
-            refuse(record, "flow " + reader.flowId + " claims edge " + reader.edgeId + " but is keyed and tagged by "
-                    + new String(record.key(), StandardCharsets.UTF_8));
+        if (direct && claimsAnotherEdge(record, reader.edgeId, reader.flowId)) {
             return;
         }
         if (direct) {
@@ -199,9 +197,7 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
                 context.forward(record.withValue(new Out(null, r.deadLetter())));
                 return;
             }
-            if (verifier != null && !keyedBy(record, r.value().getEdgeId())) {
-                refuse(record, "flow " + r.value().getFlowId() + " claims edge " + r.value().getEdgeId()
-                        + " but is keyed and tagged by " + new String(record.key(), StandardCharsets.UTF_8));
+            if (claimsAnotherEdge(record, r.value().getEdgeId(), r.value().getFlowId())) {
                 return;
             }
             reader.learn(v);
@@ -219,9 +215,17 @@ final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[],
         }
     }
 
-    /** Whether the record key (the authenticated edge) is {@code edgeId}, the edge the flow names. */
-    private static boolean keyedBy(Record<byte[], byte[]> record, String edgeId) {
-        return java.util.Arrays.equals(record.key(), edgeId.getBytes(StandardCharsets.UTF_8));
+    /**
+     * With authentication on, refuses (and returns true for) a flow that names another edge than the one it is keyed
+     * and tagged by.
+     */
+    private boolean claimsAnotherEdge(Record<byte[], byte[]> record, String edgeId, String flowId) {
+        if (verifier == null || java.util.Arrays.equals(record.key(), edgeId.getBytes(StandardCharsets.UTF_8))) {
+            return false;
+        }
+        refuse(record, "flow " + flowId + " claims edge " + edgeId + " but is keyed and tagged by "
+                + new String(record.key(), StandardCharsets.UTF_8));
+        return true;
     }
 
     private void refuse(Record<byte[], byte[]> record, String reason) {
