@@ -126,14 +126,13 @@ public final class PoisonDetector {
      * the optimiser directly, so a contribution is judged in both and scored by the worse.
      */
     private enum Space {
-        EMBEDDING("class mean", "embedding"), INPUT("class input mean", "input");
+        EMBEDDING("class mean"), INPUT("class input mean");
 
+        /** What is compared, for the quarantine reason. */
         final String what;
-        final String shapeName;
 
-        Space(String what, String shapeName) {
+        Space(String what) {
             this.what = what;
-            this.shapeName = shapeName;
         }
 
         /** Group key of summaries comparable in this space, or null when the summary has nothing here. */
@@ -146,7 +145,8 @@ public final class PoisonDetector {
         }
 
         float[] mean(EdgeSummary s, int c) {
-            return this == EMBEDDING ? s.classVector(c) : java.util.Arrays.copyOfRange(s.inputMeans(), c * s.dIn(), (c + 1) * s.dIn());
+            return this == EMBEDDING ? s.classVector(c)
+                    : java.util.Arrays.copyOfRange(s.inputMeans(), c * s.dIn(), (c + 1) * s.dIn());
         }
 
         /** Second moments of class c, or null when the summary has none in this space. */
