@@ -40,7 +40,7 @@ public final class TrafficMac {
     public static final int MIN_KEY_BYTES = 32;
     private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] KEY_DOMAIN = "edgedistill-traffic-key-v1\n".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] TAG_DOMAIN = "edgedistill-traffic-v1\n".getBytes(StandardCharsets.UTF_8);
+    private static final String TAG_DOMAIN = "edgedistill-traffic-v1\n";
 
     private TrafficMac() {
     }
@@ -71,7 +71,8 @@ public final class TrafficMac {
     /** Computes the tags of one edge's records (one instance per thread). */
     public static final class Tagger {
         private final Mac mac;
-        private final byte[] prefix;
+        private final byte[] topicPart;
+        private final byte[] recordKey;
 
         /**
          * @param edgeKey the edge's derived key ({@link #edgeKey})
@@ -79,27 +80,26 @@ public final class TrafficMac {
          */
         public Tagger(byte[] edgeKey, String topic, String edgeId) {
             this.mac = mac(edgeKey, "edge traffic key");
-            this.prefix = prefix(topic, edgeId.getBytes(StandardCharsets.UTF_8));
+            this.topicPart = topicPart(topic);
+            this.recordKey = edgeId.getBytes(StandardCharsets.UTF_8);
         }
 
         /** The {@link #TAG_BYTES}-byte tag of {@code value}. */
         public byte[] tag(byte[] value) {
-            mac.update(prefix);
-            mac.update(value);
-            return Arrays.copyOf(mac.doFinal(), TAG_BYTES);
+            return TrafficMac.tag(mac, topicPart, recordKey, value);
         }
     }
 
     /** Checks tags against keys derived from the master key; keeps up to {@code maxEdges} initialised keys. */
     public static final class Verifier {
         private final byte[] masterKey;
-        private final byte[] topicPrefix;
+        private final byte[] topicPart;
         private final Map<String, Mac> macs;
 
         public Verifier(byte[] masterKey, String topic, int maxEdges) {
             mac(masterKey, "traffic master key"); // refuse a bad key at start-up, not at the first record
             this.masterKey = masterKey.clone();
-            this.topicPrefix = (new String(TAG_DOMAIN, StandardCharsets.UTF_8) + topic + "\n").getBytes(StandardCharsets.UTF_8);
+            this.topicPart = topicPart(topic);
             this.macs = new LinkedHashMap<>(256, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Mac> eldest) {
@@ -121,11 +121,7 @@ public final class TrafficMac {
                 return Optional.of("unauthenticated: flows must carry the " + MAC_HEADER + " header (edge " + edgeId + ")");
             }
             Mac mac = macs.computeIfAbsent(edgeId, id -> mac(edgeKey(masterKey, id), "edge traffic key"));
-            mac.update(topicPrefix);
-            mac.update(recordKey);
-            mac.update((byte) '\n');
-            mac.update(value == null ? new byte[0] : value);
-            byte[] expected = Arrays.copyOf(mac.doFinal(), TAG_BYTES);
+            byte[] expected = TrafficMac.tag(mac, topicPart, recordKey, value == null ? new byte[0] : value);
             if (!MessageDigest.isEqual(expected, tag)) {
                 return Optional.of("the " + MAC_HEADER + " tag does not match edge " + edgeId
                         + "'s key over the value (another edge's key, or altered in transit)");
@@ -134,14 +130,18 @@ public final class TrafficMac {
         }
     }
 
-    private static byte[] prefix(String topic, byte[] recordKey) {
-        byte[] t = (topic + "\n").getBytes(StandardCharsets.UTF_8);
-        byte[] p = new byte[TAG_DOMAIN.length + t.length + recordKey.length + 1];
-        System.arraycopy(TAG_DOMAIN, 0, p, 0, TAG_DOMAIN.length);
-        System.arraycopy(t, 0, p, TAG_DOMAIN.length, t.length);
-        System.arraycopy(recordKey, 0, p, TAG_DOMAIN.length + t.length, recordKey.length);
-        p[p.length - 1] = '\n';
-        return p;
+    /** The bytes before the record key: the domain tag and the topic. */
+    private static byte[] topicPart(String topic) {
+        return (TAG_DOMAIN + topic + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The tag over topic part, record key, a newline and the value: the one computation both sides share. */
+    private static byte[] tag(Mac mac, byte[] topicPart, byte[] recordKey, byte[] value) {
+        mac.update(topicPart);
+        mac.update(recordKey);
+        mac.update((byte) '\n');
+        mac.update(value);
+        return Arrays.copyOf(mac.doFinal(), TAG_BYTES);
     }
 
     private static Mac mac(byte[] key, String what) {
