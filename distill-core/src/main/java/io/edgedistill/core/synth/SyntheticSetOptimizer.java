@@ -14,12 +14,14 @@ import java.util.Optional;
 /**
  * Distribution matching (Zhao &amp; Bilen 2023; DESIGN §3.4): finds S_c (IPC samples per class) minimising
  * L(S) = Σ_c Σ_k ‖μ̄_{k,c} − mean_{s∈S_c} ψ_k(s)‖² + λ·Σ_c Σ_k ‖q̄_{k,c} − mean_{s∈S_c} ψ_k(s)²‖², with Adam,
- * all K networks and all classes in one batched forward/backward pass under DJL autograd
- * ({@link GradientCollector}): the (K, e, m) embeddings of the set come from one GEMM and one batched matmul,
- * per-class means are a reshape + mean over the class-major blocks. Runs on DJL's default device (GPU when
- * present). {@link #run} returns the best iterate it saw, so a warm start never returns a set worse than its
- * origin. Optimisations are serialised JVM-wide by {@link Autograd#LOCK} (DJL allows one gradient collector
- * at a time).
+ * all K networks and all classes in one batched forward/backward pass: the (K, e, m) embeddings of the set come
+ * from one GEMM and one batched matmul, per-class means are a reshape + mean over the class-major blocks. For a
+ * class-major set in equal blocks (every set {@link #initialise} builds) the gradient is written out by hand
+ * ({@link BlockMatching}: two more matmuls and a few element-wise products, nothing recorded); any other
+ * labelling goes through DJL autograd ({@link GradientCollector}, serialised JVM-wide by
+ * {@link Autograd#LOCK}, since DJL allows one gradient collector at a time). Runs on DJL's default device (GPU
+ * when present). {@link #run} returns the best iterate it saw, so a warm start never returns a set worse than
+ * its origin.
  *
  * <p>Initialisation uses summary information only: the per-class input-space mean and variance of the
  * targets when the round carries them (class-conditional Gaussian; columns that are 0/1 in every class, such
@@ -215,6 +217,9 @@ public final class SyntheticSetOptimizer {
 
     /** Matching loss of {@code s} against {@code targets} (no optimisation). */
     public double loss(TargetSnapshot targets, SyntheticSet s) {
+        if (Problem.blocks(targets, s.labels()) != null) {
+            return evaluate(targets, s, false).loss();
+        }
         try (NDManager m = NDManager.newBaseManager()) {
             Problem p = new Problem(m, targets, s);
             return p.loss(m.create(s.x(), new Shape(s.size(), s.dIn()))).getFloat();
@@ -226,6 +231,127 @@ public final class SyntheticSetOptimizer {
      * returns a set worse than its origin) and its loss.
      */
     public SyntheticSet run(TargetSnapshot targets, SyntheticSet init, int steps) {
+        if (Problem.blocks(targets, init.labels()) == null) {
+            return runAutograd(targets, init, steps);
+        }
+        try (NDManager base = NDManager.newBaseManager()) {
+            return runBlocks(new Problem(base, targets, init, false), base, targets, init, steps);
+        }
+    }
+
+    /**
+     * The usual case, a class-major set in equal blocks: Adam on the feature-major set with the hand-written
+     * gradient of {@link BlockMatching} (no autograd recording, so no lock either).
+     */
+    private SyntheticSet runBlocks(Problem p, NDManager base, TargetSnapshot targets, SyntheticSet init,
+                                   int steps) {
+        int m = init.size();
+        int d = init.dIn();
+        Shape shape = new Shape(d, m);
+        float[][] box = box(targets, init.labels());
+        NDArray lower = box == null ? null : base.create(featureMajor(box[0], m, d), shape);
+        NDArray upper = box == null ? null : base.create(featureMajor(box[1], m, d), shape);
+        NDArray x = base.create(featureMajor(init.x(), m, d), shape);
+        if (box != null) {
+            project(x, lower, upper);
+        }
+        NDArray best = null; // best iterate so far (null = none yet)
+        double bestLoss = Double.POSITIVE_INFINITY;
+        try (BlockMatching matching = p.blockMatching(base, m / p.blockClasses.length);
+             AdamState adam = new AdamState(x)) {
+            for (int step = 0; step < steps; step++) {
+                try (NDManager scratch = base.newSubManager()) {
+                    BlockMatching.Result r = matching.evaluate(x, true, scratch);
+                    if (r.loss() < bestLoss) { // loss of x before this update
+                        bestLoss = r.loss();
+                        if (best != null) {
+                            best.close();
+                        }
+                        best = x.duplicate();
+                    }
+                    adam.step(r.gradient(), config.learningRate(), 0f);
+                    if (box != null) {
+                        project(x, lower, upper);
+                    }
+                }
+            }
+            float finalLoss;
+            try (NDManager scratch = base.newSubManager()) {
+                finalLoss = matching.evaluate(x, false, scratch).loss();
+            }
+            NDArray out = x;
+            if (finalLoss <= bestLoss || best == null) {
+                bestLoss = finalLoss;
+            } else {
+                out = best;
+            }
+            return new SyntheticSet(init.numClasses(), d, init.ipc(), featureMajor(out.toFloatArray(), d, m),
+                    init.labels(), init.softLabels(), bestLoss, init.steps() + steps);
+        }
+    }
+
+    /** Loss and, when computed, gradient (row-major, m × d, else null) at one set; see {@link #gradient}. */
+    record Evaluation(double loss, float[] gradient) {
+    }
+
+    /**
+     * The matching loss at {@code s} and its gradient, either through autograd (the averaging-matrix or block
+     * loss, recorded and differentiated by the engine) or through the hand-written gradient of the block path
+     * that {@link #run} uses; the two must agree (checked by the unit tests).
+     */
+    Evaluation gradient(TargetSnapshot t, SyntheticSet s, boolean byAutograd) {
+        if (!byAutograd) {
+            return evaluate(t, s, true);
+        }
+        Autograd.LOCK.lock();
+        try (NDManager base = NDManager.newBaseManager()) {
+            Problem p = new Problem(base, t, s);
+            NDArray x = base.create(s.x(), new Shape(s.size(), s.dIn()));
+            x.setRequiresGradient(true);
+            float loss;
+            try (GradientCollector gc = Autograd.collector()) {
+                NDArray l = p.loss(x);
+                gc.backward(l);
+                loss = l.getFloat();
+            }
+            return new Evaluation(loss, x.getGradient().toFloatArray());
+        } finally {
+            Autograd.LOCK.unlock();
+        }
+    }
+
+    /** Loss (and gradient) of a class-major set in equal blocks by {@link BlockMatching}. */
+    private Evaluation evaluate(TargetSnapshot t, SyntheticSet s, boolean gradient) {
+        int m = s.size();
+        int d = s.dIn();
+        try (NDManager base = NDManager.newBaseManager()) {
+            Problem p = new Problem(base, t, s, false);
+            if (p.blockClasses == null) {
+                throw new IllegalArgumentException("the hand-written gradient needs a class-major set in equal blocks");
+            }
+            try (BlockMatching matching = p.blockMatching(base, m / p.blockClasses.length);
+                 NDManager scratch = base.newSubManager()) {
+                BlockMatching.Result r = matching.evaluate(base.create(featureMajor(s.x(), m, d), new Shape(d, m)),
+                        gradient, scratch);
+                return new Evaluation(r.loss(),
+                        gradient ? featureMajor(r.gradient().toFloatArray(), d, m) : null);
+            }
+        }
+    }
+
+    /** Transpose of a row-major (rows × cols) matrix: (cols × rows), row-major. */
+    private static float[] featureMajor(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    /** Any labelling: the loss through the averaging matrix, differentiated by autograd. */
+    private SyntheticSet runAutograd(TargetSnapshot targets, SyntheticSet init, int steps) {
         Autograd.LOCK.lock();
         try (NDManager base = NDManager.newBaseManager()) {
             Problem p = new Problem(base, targets, init);
@@ -264,6 +390,7 @@ public final class SyntheticSetOptimizer {
                         adam.step(config.learningRate(), 0f, scratch);
                         if (box != null) {
                             project(x, lower, upper); // projected Adam: back into the box
+                            x.setRequiresGradient(true); // the projected storage starts a new leaf
                         }
                     }
                 }
@@ -283,10 +410,10 @@ public final class SyntheticSetOptimizer {
         }
     }
 
-    /** x ← clamp(x, lower, upper), in place (outside gradient recording). */
+    /** x ← clamp(x, lower, upper), in place (outside gradient recording), without leaving the device. */
     private static void project(NDArray x, NDArray lower, NDArray upper) {
-        try (NDArray low = x.maximum(lower); NDArray clamped = low.minimum(upper)) {
-            clamped.copyTo(x);
+        try (NDArray low = x.maximum(lower)) {
+            x.intern(low.minimum(upper)); // x takes over the clamped array's storage
         }
     }
 
@@ -341,46 +468,57 @@ public final class SyntheticSetOptimizer {
     }
 
     /**
-     * Targets and class averaging on the device. When the set is class-major with equal blocks per class (as
-     * {@link #initialise} builds it) the class means of ψ and of ψ² (and of x and x² with the input term) are
-     * reshapes + means over each block, compared with {@code target1} / {@code target2} (and
-     * {@code inputMean} / {@code inputSecond}); separate chains measured faster than one stacked matrix
-     * (whose concatenations copy); otherwise the features [ψ, √λ·ψ²] are averaged by one
-     * matmul with an (m × C) averaging matrix and compared with the concatenated {@code target}
-     * [μ̄, √λ·q̄].
+     * The matching problem of one set against one round's targets: the targets gathered per matched column
+     * (a block of the set, or a class) on the host, and, for the autograd path, on the device with the class
+     * averaging. When the set is class-major with equal blocks per class (as {@link #initialise} builds it)
+     * the class means of ψ and of ψ² (and of x and x² with the input term) are reshapes + means over each
+     * block, compared with {@code target1} / {@code target2} (and {@code inputMean} / {@code inputSecond});
+     * otherwise the features [ψ, √λ·ψ²] are averaged by one matmul with an (m × C) averaging matrix and
+     * compared with the concatenated {@code target} [μ̄, √λ·q̄].
      */
-    private final class Problem {
+    final class Problem {
+        final boolean useSecond;
+        final float rootLambda;
+        final int[] blockClasses;      // class of each block on the block path, else null
+        final int width;
+        final float inputWeight;
+        final float[] hostTarget1;     // (K, e, columns), row-major
+        final float[] hostTarget2;     // (K, e, columns), or null without the second-moment term
+        final float[] hostInputMean;   // (columns, dIn), or null without the input term
+        final float[] hostInputSecond; // (columns, dIn), or null
+        // on the device (null when built for the host only)
         final EmbeddingNetworks.Loaded weights;
         final NDArray avg;          // (m, C) averaging matrix, or a scalar placeholder on the block path
         final NDArray target;       // (K, width, columns)
         final NDArray targetSecond; // unused placeholder kept for scope handling
-        final boolean useSecond;
-        final float rootLambda;
-        final int[] blockClasses;   // class of each block on the block path, else null
-        final int width;
         final NDArray target1;      // (K, e, columns): first-moment targets
         final NDArray target2;      // (K, e, columns): second-moment targets (unscaled), or a placeholder
         final NDArray inputMean;    // (columns, dIn): input-space mean targets, or null when the term is off
         final NDArray inputSecond;  // (columns, dIn): input-space second-moment targets, or null
-        final float inputWeight;
 
+        /** The problem on the device of {@code m}, for {@link #loss}. */
         Problem(NDManager m, TargetSnapshot t, SyntheticSet s) {
+            this(m, t, s, true);
+        }
+
+        /** The problem; with {@code onDevice} false only the host arrays (for {@link #blockMatching}). */
+        Problem(NDManager m, TargetSnapshot t, SyntheticSet s, boolean onDevice) {
             if (t.dIn() != s.dIn() || t.numClasses() != s.numClasses() || t.k() != networks.spec().k()
                     || t.embedDim() != networks.spec().embedDim()) {
                 throw new IllegalArgumentException("targets, set and networks disagree on dimensions");
             }
             int numC = t.numClasses();
             int e = t.embedDim();
-            weights = networks.load(m);
+            int d = t.dIn();
             useSecond = t.secondMoments() != null && config.secondMomentWeight() > 0;
             rootLambda = (float) Math.sqrt(config.secondMomentWeight());
             width = useSecond ? 2 * e : e;
             blockClasses = blocks(t, s.labels());
             int[] columns;
             boolean[] active = new boolean[numC];
+            float[] a = null; // (m, C) averaging matrix off the block path
             if (blockClasses != null) {
                 columns = blockClasses;
-                avg = m.create(0f);
                 java.util.Arrays.fill(active, true);
             } else {
                 columns = java.util.stream.IntStream.range(0, numC).toArray();
@@ -388,7 +526,7 @@ public final class SyntheticSetOptimizer {
                 for (int y : s.labels()) {
                     perClass[y]++;
                 }
-                float[] a = new float[s.size() * numC]; // (m, C)
+                a = new float[s.size() * numC];
                 for (int i = 0; i < s.size(); i++) {
                     int y = s.labels()[i];
                     if (t.hasClass(y)) {
@@ -398,10 +536,10 @@ public final class SyntheticSetOptimizer {
                 for (int c = 0; c < numC; c++) {
                     active[c] = t.hasClass(c) && perClass[c] > 0; // else zero on both sides
                 }
-                avg = m.create(a, new Shape(s.size(), numC));
             }
             int cols = columns.length;
-            float[] tm = new float[t.k() * width * cols];
+            hostTarget1 = new float[t.k() * e * cols];
+            hostTarget2 = useSecond ? new float[t.k() * e * cols] : null;
             for (int net = 0; net < t.k(); net++) {
                 for (int col = 0; col < cols; col++) {
                     int c = columns[col];
@@ -409,37 +547,55 @@ public final class SyntheticSetOptimizer {
                         continue;
                     }
                     for (int j = 0; j < e; j++) {
-                        tm[(net * width + j) * cols + col] = t.means()[t.index(net, c, j)];
+                        hostTarget1[(net * e + j) * cols + col] = t.means()[t.index(net, c, j)];
                         if (useSecond) {
-                            tm[(net * width + e + j) * cols + col] = rootLambda * t.secondMoments()[t.index(net, c, j)];
+                            hostTarget2[(net * e + j) * cols + col] = t.secondMoments()[t.index(net, c, j)];
                         }
                     }
                 }
             }
-            target = m.create(tm, new Shape(t.k(), width, cols));
-            targetSecond = m.create(0f);
             if (config.inputMomentWeight() > 0 && t.inputMeans() != null && t.inputSecondMoments() != null) {
-                int d = t.dIn();
-                float[] im = new float[cols * d];
-                float[] iq = new float[cols * d];
+                hostInputMean = new float[cols * d];
+                hostInputSecond = new float[cols * d];
                 for (int col = 0; col < cols; col++) {
                     int c = columns[col];
-                    if (!active[c]) {
-                        continue;
+                    if (active[c]) {
+                        System.arraycopy(t.inputMeans(), c * d, hostInputMean, col * d, d);
+                        System.arraycopy(t.inputSecondMoments(), c * d, hostInputSecond, col * d, d);
                     }
-                    System.arraycopy(t.inputMeans(), c * d, im, col * d, d);
-                    System.arraycopy(t.inputSecondMoments(), c * d, iq, col * d, d);
                 }
-                inputMean = m.create(im, new Shape(cols, d));
-                inputSecond = m.create(iq, new Shape(cols, d));
                 inputWeight = config.inputMomentWeight();
             } else {
-                inputMean = null;
-                inputSecond = null;
+                hostInputMean = null;
+                hostInputSecond = null;
                 inputWeight = 0f;
             }
-            target1 = target.get(":, 0:" + e + ", :").duplicate();
-            target2 = useSecond ? target.get(":, " + e + ":, :").div(rootLambda) : targetSecond;
+            if (!onDevice) {
+                weights = null;
+                avg = null;
+                target = null;
+                targetSecond = null;
+                target1 = null;
+                target2 = null;
+                inputMean = null;
+                inputSecond = null;
+                return;
+            }
+            weights = networks.load(m);
+            avg = a == null ? m.create(0f) : m.create(a, new Shape(s.size(), numC));
+            Shape targetShape = new Shape(t.k(), e, cols);
+            target1 = m.create(hostTarget1, targetShape);
+            targetSecond = m.create(0f);
+            target2 = useSecond ? m.create(hostTarget2, targetShape) : targetSecond;
+            target = useSecond ? target1.concat(target2.mul(rootLambda), 1) : target1;
+            inputMean = hostInputMean == null ? null : m.create(hostInputMean, new Shape(cols, d));
+            inputSecond = hostInputSecond == null ? null : m.create(hostInputSecond, new Shape(cols, d));
+        }
+
+        /** The loss with its hand-written gradient; only on the block path ({@code blockClasses != null}). */
+        BlockMatching blockMatching(NDManager m, int blockSize) {
+            return new BlockMatching(networks, m, hostTarget1, hostTarget2, rootLambda * rootLambda,
+                    hostInputMean, hostInputSecond, inputWeight, blockSize);
         }
 
         /** Classes of equal, contiguous, distinct blocks that all have targets; null if the set is not so. */

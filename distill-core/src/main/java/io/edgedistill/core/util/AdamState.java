@@ -41,15 +41,26 @@ public final class AdamState implements AutoCloseable {
      * @param scratch     manager for temporaries (closed by the caller)
      */
     public void step(float lr, float weightDecay, NDManager scratch) {
-        t++;
         NDArray g = param.getGradient();
         g.attach(scratch);
+        step(g, lr, weightDecay); // the fused update also zeroes the parameter's gradient
+    }
+
+    /**
+     * One update with an explicitly computed gradient (a parameter that does not record gradients).
+     *
+     * @param gradient    gradient of the loss w.r.t. the parameter, same shape
+     * @param lr          learning rate
+     * @param weightDecay decoupled weight decay (AdamW), 0 for none
+     */
+    public void step(NDArray gradient, float lr, float weightDecay) {
+        t++;
         float coef1 = 1f - (float) Math.pow(beta1, t);
         float coef2 = 1f - (float) Math.pow(beta2, t);
         float biasCorrected = (float) (lr * Math.sqrt(coef2) / coef1);
-        param.getNDArrayInternal().adamUpdate(new NDList(param, g, m, v), new NDList(param),
+        param.getNDArrayInternal().adamUpdate(new NDList(param, gradient, m, v), new NDList(param),
                 biasCorrected, lr, weightDecay, 1f, Float.POSITIVE_INFINITY, beta1, beta2, eps, true,
-                weightDecay > 0); // also zeroes the parameter's gradient
+                weightDecay > 0);
     }
 
     @Override

@@ -19,9 +19,13 @@ class SyntheticSetOptimizerTest {
             new EmbeddingSpec(2L, 4, 6, 32, 16, Activation.RELU, WeightInit.HE_UNIFORM));
 
     static TargetSnapshot targets(boolean inputMoments) {
+        return targets(NETS, inputMoments);
+    }
+
+    static TargetSnapshot targets(EmbeddingNetworks nets, boolean inputMoments) {
         GaussianMixture gm = new GaussianMixture(3, 6, 2.0, 1.0, 4L);
-        GlobalTargets t = GlobalTargets.countWeighted(4, 3, 16, 6);
-        EdgeSummarizer sum = new EdgeSummarizer(NETS, new SummaryOptions(true, inputMoments, null, 4096));
+        GlobalTargets t = GlobalTargets.countWeighted(nets.spec().k(), 3, nets.spec().embedDim(), 6);
+        EdgeSummarizer sum = new EdgeSummarizer(nets, new SummaryOptions(true, inputMoments, null, 4096));
         for (int e = 0; e < 3; e++) {
             GaussianMixture.Data d = gm.balanced(200, e);
             t.put(sum.summarize("e" + e, 1, d.x(), d.n(), d.y(), 3));
@@ -47,6 +51,43 @@ class SyntheticSetOptimizerTest {
             assertThat(w.loss()).isLessThanOrEqualTo(s.loss() * 1.01);
             assertThat(opt.publishIfBetter(t, s, init, 0.01)).isPresent();
             assertThat(opt.publishIfBetter(t, init, s, 0.01)).isEmpty();
+        }
+    }
+
+    /**
+     * The optimiser's hand-written gradient equals autograd's on the same loss: both activations, with and
+     * without the second-moment term and the input term, at a point off the optimum (the initial set) and at one
+     * near it.
+     */
+    @Test
+    void handWrittenGradientEqualsAutograd() {
+        for (Activation act : Activation.values()) {
+            EmbeddingNetworks nets = new EmbeddingNetworks(
+                    new EmbeddingSpec(9L, 3, 6, 24, 12, act, WeightInit.HE_UNIFORM));
+            for (boolean inputMoments : new boolean[] {true, false}) {
+                TargetSnapshot t = targets(nets, inputMoments);
+                for (float lambda : new float[] {0.5f, 0f}) {
+                    SyntheticSetOptimizer opt = new SyntheticSetOptimizer(nets,
+                            new SynthConfig(4, 30, 0, 0.05f, lambda, 7));
+                    SyntheticSet init = opt.initialise(t);
+                    for (SyntheticSet s : new SyntheticSet[] {init, opt.run(t, init, 30)}) {
+                        SyntheticSetOptimizer.Evaluation byHand = opt.gradient(t, s, false);
+                        SyntheticSetOptimizer.Evaluation reference = opt.gradient(t, s, true);
+                        String what = act + ", input moments " + inputMoments + ", λ " + lambda;
+                        assertThat(byHand.loss()).as(what)
+                                .isCloseTo(reference.loss(), within(1e-4 * reference.loss() + 1e-6));
+                        double scale = 0;
+                        for (float g : reference.gradient()) {
+                            scale = Math.max(scale, Math.abs(g));
+                        }
+                        assertThat(scale).as(what).isGreaterThan(0.0);
+                        for (int i = 0; i < reference.gradient().length; i++) {
+                            assertThat((double) byHand.gradient()[i]).as(what + ", value " + i)
+                                    .isCloseTo(reference.gradient()[i], within(1e-4 * scale));
+                        }
+                    }
+                }
+            }
         }
     }
 
