@@ -74,7 +74,8 @@ final class BlockMatching implements AutoCloseable {
         }
     }
 
-    private static float[] transpose(float[] a, int rows, int cols) {
+    /** Transpose of a row-major (rows × cols) matrix: (cols × rows), row-major (e.g. a set to feature-major). */
+    static float[] transpose(float[] a, int rows, int cols) {
         float[] t = new float[a.length];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {

@@ -249,9 +249,9 @@ public final class SyntheticSetOptimizer {
         int d = init.dIn();
         Shape shape = new Shape(d, m);
         float[][] box = box(targets, init.labels());
-        NDArray lower = box == null ? null : base.create(featureMajor(box[0], m, d), shape);
-        NDArray upper = box == null ? null : base.create(featureMajor(box[1], m, d), shape);
-        NDArray x = base.create(featureMajor(init.x(), m, d), shape);
+        NDArray lower = box == null ? null : base.create(BlockMatching.transpose(box[0], m, d), shape);
+        NDArray upper = box == null ? null : base.create(BlockMatching.transpose(box[1], m, d), shape);
+        NDArray x = base.create(BlockMatching.transpose(init.x(), m, d), shape);
         if (box != null) {
             project(x, lower, upper);
         }
@@ -285,8 +285,9 @@ public final class SyntheticSetOptimizer {
             } else {
                 out = best;
             }
-            return new SyntheticSet(init.numClasses(), d, init.ipc(), featureMajor(out.toFloatArray(), d, m),
-                    init.labels(), init.softLabels(), bestLoss, init.steps() + steps);
+            float[] rows = BlockMatching.transpose(out.toFloatArray(), d, m); // back to one row per sample
+            return new SyntheticSet(init.numClasses(), d, init.ipc(), rows, init.labels(), init.softLabels(),
+                    bestLoss, init.steps() + steps);
         }
     }
 
@@ -331,23 +332,12 @@ public final class SyntheticSetOptimizer {
             }
             try (BlockMatching matching = p.blockMatching(base, m / p.blockClasses.length);
                  NDManager scratch = base.newSubManager()) {
-                BlockMatching.Result r = matching.evaluate(base.create(featureMajor(s.x(), m, d), new Shape(d, m)),
-                        gradient, scratch);
+                NDArray xT = base.create(BlockMatching.transpose(s.x(), m, d), new Shape(d, m));
+                BlockMatching.Result r = matching.evaluate(xT, gradient, scratch);
                 return new Evaluation(r.loss(),
-                        gradient ? featureMajor(r.gradient().toFloatArray(), d, m) : null);
+                        gradient ? BlockMatching.transpose(r.gradient().toFloatArray(), d, m) : null);
             }
         }
-    }
-
-    /** Transpose of a row-major (rows × cols) matrix: (cols × rows), row-major. */
-    private static float[] featureMajor(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = a[r * cols + c];
-            }
-        }
-        return t;
     }
 
     /** Any labelling: the loss through the averaging matrix, differentiated by autograd. */
