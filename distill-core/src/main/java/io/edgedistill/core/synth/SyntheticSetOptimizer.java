@@ -255,20 +255,13 @@ public final class SyntheticSetOptimizer {
         if (box != null) {
             project(x, lower, upper);
         }
-        NDArray best = null; // best iterate so far (null = none yet)
-        double bestLoss = Double.POSITIVE_INFINITY;
+        BestIterate best = new BestIterate(base);
         try (BlockMatching matching = p.blockMatching(base, m / p.blockClasses.length);
              AdamState adam = new AdamState(x)) {
             for (int step = 0; step < steps; step++) {
                 try (NDManager scratch = base.newSubManager()) {
                     BlockMatching.Result r = matching.evaluate(x, true, scratch);
-                    if (r.loss() < bestLoss) { // loss of x before this update
-                        bestLoss = r.loss();
-                        if (best != null) {
-                            best.close();
-                        }
-                        best = x.duplicate();
-                    }
+                    best.offer(r.loss(), x); // loss of x before this update
                     adam.step(r.gradient(), config.learningRate(), 0f);
                     if (box != null) {
                         project(x, lower, upper);
@@ -279,15 +272,9 @@ public final class SyntheticSetOptimizer {
             try (NDManager scratch = base.newSubManager()) {
                 finalLoss = matching.evaluate(x, false, scratch).loss();
             }
-            NDArray out = x;
-            if (finalLoss <= bestLoss || best == null) {
-                bestLoss = finalLoss;
-            } else {
-                out = best;
-            }
-            float[] rows = BlockMatching.transpose(out.toFloatArray(), d, m); // back to one row per sample
+            float[] rows = BlockMatching.transpose(best.choose(finalLoss, x), d, m); // one row per sample again
             return new SyntheticSet(init.numClasses(), d, init.ipc(), rows, init.labels(), init.softLabels(),
-                    bestLoss, init.steps() + steps);
+                    best.loss(), init.steps() + steps);
         }
     }
 
@@ -354,8 +341,7 @@ public final class SyntheticSetOptimizer {
                 project(x, lower, upper);
             }
             x.setRequiresGradient(true);
-            NDArray best = null; // best iterate so far, on the device (null = init)
-            double bestLoss = Double.POSITIVE_INFINITY;
+            BestIterate best = new BestIterate(base);
             try (AdamState adam = new AdamState(x)) {
                 for (int step = 0; step < steps; step++) {
                     try (NDManager scratch = base.newSubManager()) {
@@ -369,14 +355,7 @@ public final class SyntheticSetOptimizer {
                             gc.backward(loss);
                             current = loss.getFloat();
                         }
-                        if (current < bestLoss) { // loss of x before this update
-                            bestLoss = current;
-                            if (best != null) {
-                                best.close();
-                            }
-                            best = x.duplicate();
-                            best.attach(base);
-                        }
+                        best.offer(current, x); // loss of x before this update
                         adam.step(config.learningRate(), 0f, scratch);
                         if (box != null) {
                             project(x, lower, upper); // projected Adam: back into the box
@@ -385,18 +364,51 @@ public final class SyntheticSetOptimizer {
                     }
                 }
             }
-            float finalLoss = p.loss(x).getFloat();
-            float[] out;
-            if (finalLoss <= bestLoss || best == null) {
-                out = x.toFloatArray();
-                bestLoss = finalLoss;
-            } else {
-                out = best.toFloatArray();
-            }
+            float[] out = best.choose(p.loss(x).getFloat(), x);
             return new SyntheticSet(init.numClasses(), init.dIn(), init.ipc(), out, init.labels(),
-                    init.softLabels(), bestLoss, init.steps() + steps);
+                    init.softLabels(), best.loss(), init.steps() + steps);
         } finally {
             Autograd.LOCK.unlock();
+        }
+    }
+
+    /**
+     * The best iterate of a run, so that a warm start never returns a set worse than its origin: a copy on the
+     * device of the step iterate with the lowest loss, against which the final iterate is chosen (it wins ties).
+     */
+    private static final class BestIterate {
+        private final NDManager manager;
+        private NDArray best;
+        private double loss = Double.POSITIVE_INFINITY;
+
+        BestIterate(NDManager manager) {
+            this.manager = manager;
+        }
+
+        /** Keeps a copy of the step iterate {@code x} if {@code xLoss} is below the best so far. */
+        void offer(double xLoss, NDArray x) {
+            if (xLoss < loss) {
+                if (best != null) {
+                    best.close();
+                }
+                best = x.duplicate();
+                best.attach(manager);
+                loss = xLoss;
+            }
+        }
+
+        /** The values of the final iterate {@code x} unless a step iterate was strictly better, then that one's. */
+        float[] choose(double xLoss, NDArray x) {
+            if (xLoss <= loss || best == null) {
+                loss = xLoss;
+                return x.toFloatArray();
+            }
+            return best.toFloatArray();
+        }
+
+        /** Loss of the iterate {@link #choose} returned. */
+        double loss() {
+            return loss;
         }
     }
 
