@@ -260,7 +260,7 @@ public final class SyntheticSetOptimizer {
              AdamState adam = new AdamState(x)) {
             for (int step = 0; step < steps; step++) {
                 try (NDManager scratch = base.newSubManager()) {
-                    BlockMatching.Result r = matching.evaluate(x, true, true, scratch);
+                    BlockMatching.Result r = matching.evaluate(x, true, scratch);
                     best.offer(r.loss(), x); // loss of x before this update
                     adam.step(r.gradient(), config.learningRate(), 0f);
                     if (box != null) {
@@ -270,7 +270,7 @@ public final class SyntheticSetOptimizer {
             }
             float finalLoss;
             try (NDManager scratch = base.newSubManager()) {
-                finalLoss = matching.evaluate(x, true, false, scratch).loss();
+                finalLoss = matching.evaluate(x, false, scratch).loss();
             }
             float[] rows = BlockMatching.transpose(best.choose(finalLoss, x), d, m); // one row per sample again
             return new SyntheticSet(init.numClasses(), d, init.ipc(), rows, init.labels(), init.softLabels(),
@@ -320,7 +320,7 @@ public final class SyntheticSetOptimizer {
             try (BlockMatching matching = p.blockMatching(base, m / p.blockClasses.length);
                  NDManager scratch = base.newSubManager()) {
                 NDArray xT = base.create(BlockMatching.transpose(s.x(), m, d), new Shape(d, m));
-                BlockMatching.Result r = matching.evaluate(xT, true, gradient, scratch);
+                BlockMatching.Result r = matching.evaluate(xT, gradient, scratch);
                 return new Evaluation(r.loss(),
                         gradient ? BlockMatching.transpose(r.gradient().toFloatArray(), d, m) : null);
             }
