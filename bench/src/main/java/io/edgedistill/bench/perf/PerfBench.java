@@ -36,7 +36,8 @@ import java.util.Random;
  *   <li>(c) one synthetic-set optimiser step (forward + loss + backward + fused Adam + projection) for each
  *   IPC, timed over runs of {@code --steps} steps (default 100, a round's warm-start budget
  *   {@code SynthConfig.warmSteps}), so the per-run set-up (weights to the device, set in and out) is amortised as
- *   in the product;</li>
+ *   in the product; under each, the step's four matmuls alone at its shapes (same FLOP count), the floor under
+ *   the step's time;</li>
  *   <li>(d) edge summaries per second (array in, {@link EdgeSummary} out, with second and input moments);</li>
  *   <li>(e) flows scored per second by the default edge student MLP d-128-64-C ({@link MlpModel#predict}).</li>
  * </ul>
@@ -124,6 +125,7 @@ public final class PerfBench {
         double[] tKernel = new double[rounds];
         double[] tSummary = new double[rounds];
         double[][] tStep = new double[ipcs.length][rounds];
+        double[][] tMatmuls = new double[ipcs.length][rounds];
         double[] tPredict = new double[rounds];
         MlpModel student = student();
         try (NDManager m = NDManager.newBaseManager()) {
@@ -138,10 +140,12 @@ public final class PerfBench {
                     kernel = Math.min(kernel, timeKernel(m, nets, w, x));
                 }
                 double[] step = new double[ipcs.length];
+                double[] matmuls = new double[ipcs.length];
                 for (int i = 0; i < ipcs.length; i++) {
                     long t0 = System.nanoTime();
                     opts[i].run(targets, inits[i], stepsPerRound);
                     step[i] = (System.nanoTime() - t0) / 1e9 / stepsPerRound;
+                    matmuls[i] = timeStepMatmuls(m, w, inits[i].size());
                 }
                 long t0 = System.nanoTime();
                 summarizer.summarize("edge", 1, xs, n, ys, classes);
@@ -156,6 +160,7 @@ public final class PerfBench {
                     tSummary[r] = sum;
                     for (int i = 0; i < ipcs.length; i++) {
                         tStep[i][r] = step[i];
+                        tMatmuls[i][r] = matmuls[i];
                     }
                 }
             }
@@ -174,6 +179,9 @@ public final class PerfBench {
             report(String.format(Locale.ROOT, "(c) optimiser step IPC=%d (m=%d)", ipcs[i], mRows), 2 * fwd,
                     tStep[i], refMed, refBest,
                     String.format(Locale.ROOT, ", %.0f steps/s", 1 / median(tStep[i])));
+            report(String.format(Locale.ROOT, "    the step's four matmuls alone (m=%d)", mRows), 2 * fwd,
+                    tMatmuls[i], refMed, refBest, String.format(Locale.ROOT, ", %.0f %% of the step's time",
+                            100 * median(tMatmuls[i]) / median(tStep[i])));
         }
         report("(d) edge summary (" + n + " rows)", summaryFlops, tSummary, refMed, refBest,
                 String.format(Locale.ROOT, ", %.1f summaries/s, %.0f rows/s", 1 / median(tSummary),
@@ -224,6 +232,46 @@ public final class PerfBench {
             return (System.nanoTime() - t0) / 1e9;
         }
     }
+
+    /**
+     * Time of the optimiser step's four matmuls alone, at its shapes (the forward GEMM and batched matmul, the
+     * backward's two with the transposed weights), per step over runs of {@code STEP_MATMUL_RUNS}: the floor
+     * under the step's time, which has the same FLOP count.
+     */
+    private static double timeStepMatmuls(NDManager m, EmbeddingNetworks.Loaded w, int rows) {
+        long kh = w.w1t().getShape().get(0);
+        long dIn = w.w1t().getShape().get(1);
+        long kk = w.w2t().getShape().get(0);
+        long e = w.w2t().getShape().get(1);
+        long h = w.w2t().getShape().get(2);
+        try (NDManager sm = m.newSubManager()) {
+            NDArray xT = sm.randomNormal(new Shape(dIn, rows));
+            NDArray gz2 = sm.randomNormal(new Shape(kk, e, rows));
+            NDArray w1 = w.w1t().transpose();
+            NDArray w2 = w.w2t().transpose(0, 2, 1);
+            w1.attach(sm);
+            w2.attach(sm);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < STEP_MATMUL_RUNS; i++) {
+                try (NDManager step = sm.newSubManager()) {
+                    NDArray z1 = w.w1t().matMul(xT);
+                    z1.attach(step);
+                    NDArray z2 = w.w2t().batchMatMul(z1.reshape(kk, h, rows));
+                    z2.attach(step);
+                    NDArray gh1 = w2.batchMatMul(gz2);
+                    gh1.attach(step);
+                    NDArray gx = w1.matMul(gh1.reshape(kh, rows));
+                    gx.attach(step);
+                    if (i == STEP_MATMUL_RUNS - 1) {
+                        gx.getFloat(0, 0);
+                    }
+                }
+            }
+            return (System.nanoTime() - t0) / 1e9 / STEP_MATMUL_RUNS;
+        }
+    }
+
+    private static final int STEP_MATMUL_RUNS = 100;
 
     private static String loadAverage() {
         try {
