@@ -47,8 +47,9 @@ import java.util.Random;
  * class-sum matmuls 2·2·C·n·K·e.
  *
  * <p>Options: {@code --n --d --k --hidden --embed --classes --ipc 10,50 --rounds 15 --matmul 2048 --steps 100
- * --input-terms on|off} (the last switches the optimiser's input-moment term and box off, as for targets
- * without input moments).
+ * --input-terms on|off --profile-seconds 0} (--input-terms off switches the optimiser's input-moment term and box
+ * off, as for targets without input moments; --profile-seconds S only runs the optimiser at the first IPC for S
+ * seconds and prints the pid, for a sampling profiler).
  */
 public final class PerfBench {
     private int n = 4096;
@@ -62,6 +63,7 @@ public final class PerfBench {
     private int bigMatmul = 2048;
     private int stepsPerRound = 100;
     private boolean inputTerms = true;
+    private double profileSeconds = 0;
 
     /** Entry point. */
     public static void main(String[] args) {
@@ -86,6 +88,7 @@ public final class PerfBench {
                 case "--matmul" -> bigMatmul = Integer.parseInt(v);
                 case "--steps" -> stepsPerRound = Integer.parseInt(v);
                 case "--input-terms" -> inputTerms = !"off".equals(v);
+                case "--profile-seconds" -> profileSeconds = Double.parseDouble(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -118,6 +121,10 @@ public final class PerfBench {
             SynthConfig sc = new SynthConfig(ipcs[i], 0, 0, 0.03f, 0.5f, 1);
             opts[i] = new SyntheticSetOptimizer(nets, inputTerms ? sc : sc.withInputTerms(0f, 0f));
             inits[i] = opts[i].initialise(targets);
+        }
+        if (profileSeconds > 0) {
+            profile(opts[0], targets, inits[0]);
+            return;
         }
         int kernelPerRound = 5;
 
@@ -194,6 +201,26 @@ public final class PerfBench {
                         + "MLP %d-128-64-%d: %d bytes%n", summary.sizeBytes(), k * classes * embed, 4L * n * d, n,
                 d, d, classes, 4 * modelParams);
         System.out.printf(Locale.ROOT, "load average at end: %s%n", loadAverage());
+    }
+
+    /**
+     * Only optimiser runs of the first IPC, for {@code --profile-seconds} after a warm-up, so that a sampling
+     * profiler can be attached to the printed pid (e.g. {@code perf record -e cpu-clock -p PID}).
+     */
+    private void profile(SyntheticSetOptimizer opt, TargetSnapshot targets, SyntheticSet init) {
+        for (int i = 0; i < 20; i++) {
+            opt.run(targets, init, stepsPerRound);
+        }
+        System.out.printf(Locale.ROOT, "profiling: pid %d, optimiser runs of %d steps at IPC %d for %.0f s%n",
+                ProcessHandle.current().pid(), stepsPerRound, ipcs[0], profileSeconds);
+        long end = System.nanoTime() + (long) (profileSeconds * 1e9);
+        long t0 = System.nanoTime();
+        long steps = 0;
+        while (System.nanoTime() < end) {
+            opt.run(targets, init, stepsPerRound);
+            steps += stepsPerRound;
+        }
+        System.out.printf(Locale.ROOT, "profiling: %.3f ms per step%n", (System.nanoTime() - t0) / 1e6 / steps);
     }
 
     private MlpModel student() {
