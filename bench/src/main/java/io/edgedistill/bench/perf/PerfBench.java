@@ -52,6 +52,9 @@ import java.util.Random;
  * seconds and prints the pid, for a sampling profiler).
  */
 public final class PerfBench {
+    /** Matmul quadruples per timing of the step's matmuls alone. */
+    private static final int STEP_MATMUL_RUNS = 100;
+
     private int n = 4096;
     private int d = 64;
     private int k = EmbeddingSpec.DEFAULT_K;
@@ -297,8 +300,6 @@ public final class PerfBench {
             return (System.nanoTime() - t0) / 1e9 / STEP_MATMUL_RUNS;
         }
     }
-
-    private static final int STEP_MATMUL_RUNS = 100;
 
     private static String loadAverage() {
         try {
