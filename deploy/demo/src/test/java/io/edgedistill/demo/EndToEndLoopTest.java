@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.LocalStackExtension;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * three edges: round -> summaries -> synthetic set -> signed model -> edges swap and score -> alerts from
  * edges and processor -> knowledge after a traffic shift -> personalised model on that edge.
  */
+@Tag("integration")
 @ExtendWith(LocalStackExtension.class)
 class EndToEndLoopTest {
 

@@ -27,6 +27,7 @@ import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and the processor, the updater and the edges carry on by themselves: a round opened after the restart is
  * answered, aggregated, distilled and turned into a model decision.
  */
+@Tag("integration")
 @ExtendWith(LocalStackExtension.class)
 class BrokerRestartSystemTest {
 

@@ -51,6 +51,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -65,6 +66,7 @@ import org.junit.jupiter.api.io.TempDir;
  * record reaches the topic's dead-letter topic from the service that consumes it, every good record is used, and
  * every service is alive and healthy at the end.
  */
+@Tag("integration")
 @ExtendWith(LocalStackExtension.class)
 class HostileInputTest {
 

@@ -36,6 +36,7 @@ import io.edgedistill.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>CI runs 3 kills; the long soak is {@code ./mvnw -B -pl deploy/reliability -am verify -Dsoak.kills=25
  * -Dtest=ProcessorCrashSoakTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
+@Tag("integration")
 @ExtendWith(LocalStackExtension.class)
 class ProcessorCrashSoakTest {
 

@@ -55,6 +55,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +63,7 @@ import org.junit.jupiter.api.Test;
  * required, each principal may do what it uses and is refused the rest, with the exceptions clients really get.
  * One stack (broker only: no registry is needed for byte records) for the class.
  */
+@Tag("integration")
 class SecuredStackTest {
 
     private static final byte[] VALUE = "v".getBytes(StandardCharsets.UTF_8);

@@ -46,10 +46,12 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Everything that needs the real broker and the real registry, sharing one stack per test run. */
+@Tag("integration")
 @ExtendWith(LocalStackExtension.class)
 class StackIntegrationTest {
 

@@ -37,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stream thread and a synthetic set with their provenance appears on distill.synthetic-sets; the HTTP API
  * and Prometheus metrics reflect it.
  */
+@Tag("integration")
 @ExtendWith(LocalStackExtension.class)
 class ProcessorIntegrationTest {
 

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
  * The traffic path against a real broker (its own JVM) that is stopped mid-stream and started again: every
  * flow arrives exactly once (retries + idempotence), the source keeps producing into the buffers meanwhile.
  */
+@Tag("integration")
 class BrokerRestartTest {
     /** Test serializer: the flow id as bytes (the registry is not part of this test). */
     private static final Serializer<TrafficFlow> FLOW_ID = (topic, f) -> f.getFlowId().getBytes(StandardCharsets.UTF_8);

@@ -30,6 +30,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * legitimate update (weights, checksum, signature, key, algorithm, version; a replay and a downgrade) is
  * refused, the edge keeps running its model, and each refusal is reported as a dead letter with the reason.
  */
+@Tag("integration")
 @ExtendWith(LocalStackExtension.class)
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ModelIntegrityTest {
