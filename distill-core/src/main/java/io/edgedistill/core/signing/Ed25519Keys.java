@@ -61,11 +61,15 @@ public final class Ed25519Keys {
         }
     }
 
-    /** Key id: "ed25519:" + the first 16 hex digits of SHA-256 over the X.509 encoding of the public key. */
+    /** Key id: "ed25519:" + the first 16 hex digits of {@link #fingerprint}. */
     public static String keyId(PublicKey key) {
+        return "ed25519:" + fingerprint(key).substring(0, 16);
+    }
+
+    /** Fingerprint to pin: hex SHA-256 over the X.509 encoding of the public key. */
+    public static String fingerprint(PublicKey key) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-            return "ed25519:" + HexFormat.of().formatHex(h, 0, 8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -2,6 +2,7 @@ package io.edgedistill.edge.app;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.edgedistill.edge.core.EdgeRuntime;
@@ -14,6 +15,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.env.Environment;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,6 +56,10 @@ public class EdgeFactory {
                      @Value("${edge.traffic.compression:none}") String compression,
                      @Value("${edge.traffic.labelled:true}") boolean labelled,
                      @Value("${edge.trusted-keys:}") List<String> trustedKeys,
+                     @Value("${edge.trust.updater-url:}") String updaterUrl,
+                     @Value("${edge.trust.updater-key-sha256:}") String updaterKeySha256,
+                     @Value("${edge.trust.wait:60s}") Duration trustWait,
+                     Environment environment,
                      @Value("${edge.signing.private-key:}") String signingPrivateKey,
                      @Value("${edge.signing.public-key:}") String signingPublicKey,
                      @Value("${edge.signing.traffic-key:}") String trafficKey,
@@ -71,9 +77,14 @@ public class EdgeFactory {
             case "csv" -> LocalData.csv(Path.of(csvPath), rows);
             default -> throw new IllegalArgumentException("edge.data.source must be generated or csv, not " + source);
         };
-        ModelVerifier verifier = ModelVerifier.fromConfig(trustedKeys);
+        List<String> keys = new ArrayList<>(trustedKeys);
+        if (!updaterUrl.isBlank()) {
+            boolean dev = environment.getActiveNames().contains(Environment.DEVELOPMENT);
+            keys.add(new UpdaterKeySource(updaterUrl, updaterKeySha256, dev).fetch(trustWait));
+        }
+        ModelVerifier verifier = ModelVerifier.fromConfig(keys);
         if (verifier.trustedKeys().isEmpty()) {
-            LOG.warn("[{}] no trusted keys configured (edge.trusted-keys): every model update will be rejected", edgeId);
+            LOG.warn("[{}] no trusted keys configured (edge.trusted-keys, or edge.trust.updater-url): every model update will be rejected", edgeId);
         }
         EdgeSettings es = new EdgeSettings(edgeId, taskId, cohort, preferPersonalised, knowledgeThreshold, confidence,
                 alertThreshold, maxAlerts, labelled, personalisedMinGain);

@@ -3,6 +3,7 @@ package io.edgedistill.updater.api;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.updater.signing.UpdateSigner;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -23,6 +24,7 @@ public class KeysController {
         m.put("algorithm", "Ed25519");
         m.put("publicKey", signer.publicKeyBase64());
         m.put("encoding", "base64 X.509 SubjectPublicKeyInfo (DER)");
+        m.put("sha256", Ed25519Keys.fingerprint(signer.publicKey())); // what an edge pins in edge.trust.updater-key-sha256
         m.put("development", signer.devKey());
         return m;
     }
