@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.edgedistill.schemas.ContractSamples;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
@@ -62,12 +63,8 @@ public final class ContractsCheck {
 
     public List<Outcome> roundTripEveryContract(long seed) {
         Map<String, SpecificRecord> samples = ContractSamples.all(seed);
-        Map<String, Object> pcfg = new HashMap<>(AvroSerdes.producerValueConfig(registryUrl));
-        pcfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        security.applyTo(pcfg);
+        Map<String, Object> pcfg = new KafkaClientSettings(bootstrap, registryUrl, security).reliableAvroProducer("contracts-check");
         pcfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        pcfg.put(ProducerConfig.ACKS_CONFIG, "all");
-        pcfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         List<Outcome> outcomes = new ArrayList<>();
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(pcfg);
              KafkaConsumer<byte[], byte[]> consumer = rawConsumer()) {

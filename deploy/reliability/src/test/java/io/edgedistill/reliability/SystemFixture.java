@@ -21,6 +21,7 @@ import io.edgedistill.deploy.ServiceProcess;
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -92,15 +93,15 @@ final class SystemFixture {
 
     /** An idempotent, acks=all producer of registry-encoded values, as the edges use. */
     static KafkaProducer<String, SpecificRecord> avroProducer(LocalStack stack) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(stack.registryUrl()));
-        cfg.putAll(reliable(stack));
+        Map<String, Object> cfg = reliable(stack);
+        cfg.putAll(AvroSerdes.producerValueConfig(stack.registryUrl()));
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return new KafkaProducer<>(cfg);
     }
 
     /** An idempotent, acks=all producer of raw bytes (hostile input). */
     static KafkaProducer<byte[], byte[]> rawProducer(LocalStack stack) {
-        Map<String, Object> cfg = new HashMap<>(reliable(stack));
+        Map<String, Object> cfg = reliable(stack);
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
@@ -108,10 +109,8 @@ final class SystemFixture {
     }
 
     private static Map<String, Object> reliable(LocalStack stack) {
-        Map<String, Object> cfg = new HashMap<>();
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-        cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> cfg = KafkaClientSettings.of(stack.bootstrapServers(), stack.registryUrl())
+                .reliableProducer("system-test");
         cfg.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         return cfg;
     }

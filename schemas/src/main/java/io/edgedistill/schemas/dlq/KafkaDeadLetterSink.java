@@ -1,7 +1,6 @@
 package io.edgedistill.schemas.dlq;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,8 +8,8 @@ import java.util.concurrent.TimeoutException;
 
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.security.KafkaClientSecurity;
-import io.edgedistill.schemas.serde.AvroSerdes;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,19 +26,18 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
     private final Duration timeout;
 
     public KafkaDeadLetterSink(String bootstrapServers, String registryUrl, Map<String, Object> extra) {
-        this(bootstrapServers, registryUrl, KafkaClientSecurity.none(), extra);
+        this(KafkaClientSettings.of(bootstrapServers, registryUrl), extra);
     }
 
     /** A sink that connects with the service's client security (its principal must be allowed to write the DLQs). */
     public KafkaDeadLetterSink(String bootstrapServers, String registryUrl, KafkaClientSecurity security, Map<String, Object> extra) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(registryUrl));
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        security.applyTo(cfg);
+        this(new KafkaClientSettings(bootstrapServers, registryUrl, security), extra);
+    }
+
+    /** A sink on the service's Kafka client settings; {@code extra} overrides producer settings (e.g. the client id). */
+    public KafkaDeadLetterSink(KafkaClientSettings client, Map<String, Object> extra) {
+        Map<String, Object> cfg = client.reliableAvroProducer("dlq-sink");
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-        cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
-        cfg.put(ProducerConfig.CLIENT_ID_CONFIG, "dlq-" + cfg.getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, "sink"));
         cfg.putAll(extra);
         this.producer = new KafkaProducer<>(cfg);
         this.timeout = Duration.ofSeconds(30);
