@@ -19,39 +19,39 @@ import org.apache.kafka.streams.processor.api.Record;
  * and returned to the processor, which forwards it to the {@code .dlq} sink, so dead letters are written by
  * the stream task's producer and covered by exactly-once like every other output.
  */
-final class Intake<T> {
+public final class Intake<T> {
     private final List<DeadLetter> captured = new ArrayList<>(1);
     private final SafeDecoder<T> decoder;
     private final String service;
     private final Deserializer<T> deserializer;
 
-    Intake(Deserializer<T> deserializer, RecordValidator<T> validator, String service, int maxValueBytes) {
+    public Intake(Deserializer<T> deserializer, RecordValidator<T> validator, String service, int maxValueBytes) {
         this.service = service;
         this.deserializer = deserializer;
         this.decoder = new SafeDecoder<>(deserializer, validator, captured::add, service, maxValueBytes);
     }
 
     /** Either the decoded valid value or the dead letter. */
-    record Result<T>(T value, DeadLetter deadLetter) {
+    public record Result<T>(T value, DeadLetter deadLetter) {
     }
 
     /** Decodes a value this processor stored after validating it (no checks, throws if it does not decode). */
-    T decodeTrusted(byte[] value) {
+    public T decodeTrusted(byte[] value) {
         return deserializer.deserialize(null, value);
     }
 
     /** A dead letter for a record that decoded but is refused for a reason found after decoding. */
-    DeadLetter refuse(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String reason) {
+    public DeadLetter refuse(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String reason) {
         return refuse(context, record, SafeDecoder.INVALID, reason);
     }
 
     /** The same with its own error class. */
-    DeadLetter refuse(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String errorClass, String reason) {
+    public DeadLetter refuse(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String errorClass, String reason) {
         return DeadLetters.envelope(consumerRecord(context, record), errorClass, reason, service,
                 DeadLetters.DEFAULT_VALUE_LIMIT);
     }
 
-    Result<T> decode(ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
+    public Result<T> decode(ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
         captured.clear();
         Optional<T> value = decoder.decode(consumerRecord(context, record));
         if (value.isPresent()) {

@@ -4,21 +4,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import io.edgedistill.core.signing.ContributionSignature;
+import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.core.summary.EdgeSummary;
 import io.edgedistill.processor.config.ProcessorConfig;
-import io.edgedistill.processor.service.CoreSummaryCodec;
-import io.edgedistill.processor.service.LiveModels;
-import io.edgedistill.processor.service.ProcessorMetrics;
-import io.edgedistill.processor.service.SummaryMapper;
-import io.edgedistill.processor.service.SummaryValidator;
-import io.edgedistill.processor.service.TargetsRegistry;
+import io.edgedistill.processor.contributions.AggregationProcessor;
+import io.edgedistill.processor.contributions.ContributionIntakeProcessor;
+import io.edgedistill.processor.contributions.CoreSummaryCodec;
+import io.edgedistill.processor.contributions.SummaryMapper;
+import io.edgedistill.processor.contributions.SummaryValidator;
+import io.edgedistill.processor.contributions.TargetsRegistry;
+import io.edgedistill.processor.metrics.ProcessorMetrics;
+import io.edgedistill.processor.rounds.RoundsGlobalProcessor;
+import io.edgedistill.processor.scoring.LiveModels;
+import io.edgedistill.processor.scoring.ModelUpdateProcessor;
+import io.edgedistill.processor.scoring.TrafficScoringProcessor;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
-import io.edgedistill.core.signing.ContributionSignature;
-import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.dlq.DeadLetterSink;
@@ -63,13 +68,13 @@ public final class ProcessorTopology {
     public static final String SUBMISSIONS_STORE = "submissions-store";
     public static final String QUARANTINE_STORE = "quarantine-store";
     public static final String TRAFFIC_BUFFER_STORE = "traffic-buffer";
-    static final String ROUNDS_TOPIC = Topics.ROUNDS;
-    static final String MODELS_TOPIC = Topics.MODEL_UPDATES;
-    static final String TRAFFIC_TOPIC = Topics.TRAFFIC;
+    public static final String ROUNDS_TOPIC = Topics.ROUNDS;
+    public static final String MODELS_TOPIC = Topics.MODEL_UPDATES;
+    public static final String TRAFFIC_TOPIC = Topics.TRAFFIC;
     /** Below the topics' max.message.bytes (4 MiB), so that an oversized contribution reaches the dead-letter topic. */
     static final int MAX_SUMMARY_BYTES = 1 << 20;
-    static final int MAX_GLOBAL_VALUE_BYTES = 16 << 20;
-    static final String SERVICE = "distill-processor";
+    public static final int MAX_GLOBAL_VALUE_BYTES = 16 << 20;
+    public static final String SERVICE = "distill-processor";
 
     /** Value serdes of every topic the topology touches. */
     public record AvroSerdes(Serde<RoundSpec> rounds, Serde<io.edgedistill.schemas.EdgeSummary> summaries,
