@@ -1,7 +1,6 @@
 package io.edgedistill.processor.contributions;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -22,7 +21,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * First stage for {@code edge.summaries} and {@code edge.knowledge}: decodes the raw bytes, validates the
  * contribution against the task's current round (from the global rounds store) and either forwards the
- * mapped core summary keyed by task id, or the dead letter (keyed by the original key bytes).
+ * mapped core summary keyed by task id, or the dead letter (keyed by the original key bytes). One instance
+ * type serves both topics: what differs between the two records is read by the {@link ContributionAdapter}.
  *
  * @param <T> the Avro contribution type
  */
@@ -32,21 +32,9 @@ public final class ContributionIntakeProcessor<T> implements Processor<byte[], b
     public record Out(String taskId, EdgeSummary summary, DeadLetter deadLetter) {
     }
 
-    /** What the processor needs to know about a contribution type. */
-    public interface Kind<T> {
-        String taskId(T value);
-
-        /** The edge the contribution claims to come from. */
-        String edgeId(T value);
-
-        List<String> violations(T value, String key, RoundSpec current);
-
-        EdgeSummary toCore(T value, RoundSpec round);
-    }
-
     private final Deserializer<T> deserializer;
     private final Deserializer<RoundSpec> roundDeserializer;
-    private final Kind<T> kind;
+    private final ContributionAdapter<T> adapter;
     private final String service;
     private final int maxValueBytes;
     private final Runnable onDeadLetter;
@@ -59,12 +47,13 @@ public final class ContributionIntakeProcessor<T> implements Processor<byte[], b
     /** Dead-letter error class of a contribution not signed by the edge it claims (with edge keys configured). */
     static final String BAD_SIGNATURE = "ContributionSignature";
 
-    public ContributionIntakeProcessor(Deserializer<T> deserializer, Deserializer<RoundSpec> roundDeserializer, Kind<T> kind,
+    public ContributionIntakeProcessor(Deserializer<T> deserializer, Deserializer<RoundSpec> roundDeserializer,
+                                       ContributionAdapter<T> adapter,
                                 String service, int maxValueBytes, Map<String, ContributionSignature.EdgeKey> edgeKeys,
                                 Runnable onDeadLetter) {
         this.deserializer = deserializer;
         this.roundDeserializer = roundDeserializer;
-        this.kind = kind;
+        this.adapter = adapter;
         this.service = service;
         this.maxValueBytes = maxValueBytes;
         this.onDeadLetter = onDeadLetter;
@@ -75,7 +64,7 @@ public final class ContributionIntakeProcessor<T> implements Processor<byte[], b
     public void init(ProcessorContext<byte[], Out> context) {
         this.context = context;
         this.rounds = context.getStateStore(ProcessorTopology.ROUNDS_STORE);
-        this.intake = new Intake<>(deserializer, v -> kind.violations(v, currentKey, currentRound(kind.taskId(v))),
+        this.intake = new Intake<>(deserializer, v -> adapter.violations(v, currentKey, currentRound(adapter.taskId(v))),
                 service, maxValueBytes);
     }
 
@@ -98,7 +87,7 @@ public final class ContributionIntakeProcessor<T> implements Processor<byte[], b
             Optional<String> refused = ContributionSignature.check(edgeKeys,
                     context.recordMetadata().map(m -> m.topic()).orElse(""), record.value(),
                     signer == null ? null : new String(signer, StandardCharsets.UTF_8),
-                    header(record, ContributionSignature.SIGNATURE_HEADER), kind.edgeId(r.value()));
+                    header(record, ContributionSignature.SIGNATURE_HEADER), adapter.edgeId(r.value()));
             if (refused.isPresent()) {
                 onDeadLetter.run();
                 context.forward(record.withValue(new Out(null, null,
@@ -106,8 +95,8 @@ public final class ContributionIntakeProcessor<T> implements Processor<byte[], b
                 return;
             }
         }
-        String taskId = kind.taskId(r.value());
-        EdgeSummary core = kind.toCore(r.value(), currentRound(taskId));
+        String taskId = adapter.taskId(r.value());
+        EdgeSummary core = adapter.toCore(r.value(), currentRound(taskId));
         context.forward(record.withValue(new Out(taskId, core, null)));
     }
 

@@ -5,9 +5,8 @@
  *   <li>{@link io.edgedistill.processor.contributions.ContributionIntakeProcessor} — first stage of
  *       {@code edge.summaries} and {@code edge.knowledge}: decode, check the edge's signature (when edge keys are
  *       configured), validate against the current round, or dead-letter;</li>
- *   <li>{@link io.edgedistill.processor.contributions.SummaryValidator} and
- *       {@link io.edgedistill.processor.contributions.SummaryMapper} — validation of both Avro records
- *       ({@code EdgeSummary}, {@code EdgeKnowledge}) and their mapping to the core summary;</li>
+ *   <li>{@link io.edgedistill.processor.contributions.ContributionAdapter} — the one validation and mapping of both
+ *       Avro records ({@code EdgeSummary}, {@code EdgeKnowledge}) to the core summary;</li>
  *   <li>{@link io.edgedistill.processor.contributions.AggregationProcessor} and
  *       {@link io.edgedistill.processor.contributions.AggregationState} — per task and round: latest submission per
  *       (kind, edge), poisoning detector, count-weighted targets; the processor keeps them in changelogged stores,

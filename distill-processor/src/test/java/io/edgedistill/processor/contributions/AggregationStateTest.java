@@ -19,7 +19,7 @@ class AggregationStateTest {
     }
 
     private static EdgeSummary core(io.edgedistill.schemas.EdgeSummary s) {
-        return SummaryMapper.toCore(s, Fixtures.round(1));
+        return ContributionAdapter.SUMMARIES.toCore(s, Fixtures.round(1));
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.edgedistill.core.aggregate.PoisonDetector;
 import io.edgedistill.processor.Fixtures;
 import io.edgedistill.processor.contributions.AggregationState;
-import io.edgedistill.processor.contributions.SummaryMapper;
+import io.edgedistill.processor.contributions.ContributionAdapter;
 import io.edgedistill.processor.contributions.TargetUpdate;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
 import io.edgedistill.schemas.SyntheticSet;
@@ -23,7 +23,7 @@ class OptimiserRunnerTest {
         AggregationState st = new AggregationState(Fixtures.TASK, round, Fixtures.K, 3, Fixtures.E, Fixtures.D_IN,
                 new PoisonDetector(), 1.0);
         for (int i = 0; i < edges; i++) {
-            st.submit(SummaryMapper.toCore(Fixtures.summary("edge-" + i, round, new long[] {100, 80, 60}, i),
+            st.submit(ContributionAdapter.SUMMARIES.toCore(Fixtures.summary("edge-" + i, round, new long[] {100, 80, 60}, i),
                     Fixtures.round(round)), 0);
         }
         return new TargetUpdate(Fixtures.TASK, Fixtures.round(round), st.targets(), st.accepted(),
