@@ -56,9 +56,9 @@ public class ProcessorBeans {
     }
 
     @Singleton
-    ProcessorTopology.AvroSerdes avroSerdes(ProcessorConfig cfg) {
+    ProcessorTopology.TopicSerdes topicSerdes(ProcessorConfig cfg) {
         String url = cfg.getRegistryUrl();
-        return new ProcessorTopology.AvroSerdes(AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
+        return new ProcessorTopology.TopicSerdes(AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
                 AvroSerdes.serde(url, false), AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
                 AvroSerdes.serde(url, false), AvroSerdes.serde(url, false), AvroSerdes.serde(url, false));
     }
@@ -84,7 +84,7 @@ public class ProcessorBeans {
     @Singleton
     @Bean(preDestroy = "close")
     RoundService roundService(ProcessorConfig cfg, RoundFactory factory, KafkaPublisher publisher,
-                              ProcessorTopology.AvroSerdes serdes, ProcessorMetrics metrics) {
+                              ProcessorTopology.TopicSerdes serdes, ProcessorMetrics metrics) {
         return new RoundService(cfg, factory, publisher, serdes.rounds().deserializer(), metrics);
     }
 
@@ -98,7 +98,7 @@ public class ProcessorBeans {
 
     @Singleton
     @Bean(preDestroy = "close")
-    StreamsRunner streamsRunner(ProcessorConfig cfg, ProcessorTopology.AvroSerdes serdes, TargetsRegistry targets,
+    StreamsRunner streamsRunner(ProcessorConfig cfg, ProcessorTopology.TopicSerdes serdes, TargetsRegistry targets,
                                 LiveModels models, ProcessorMetrics metrics, KafkaDeadLetterSink deadLetters) {
         return new StreamsRunner(cfg, serdes, new ProcessorTopology.Services(targets, models, metrics, deadLetters));
     }

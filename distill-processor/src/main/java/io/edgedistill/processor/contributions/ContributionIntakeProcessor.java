@@ -8,7 +8,7 @@ import java.util.function.BiFunction;
 import io.edgedistill.core.signing.ContributionSignature;
 import io.edgedistill.core.summary.EdgeSummary;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
-import io.edgedistill.processor.topology.Intake;
+import io.edgedistill.processor.topology.DeadLetteringDecoder;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.RoundSpec;
@@ -26,10 +26,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * @param <T> the Avro contribution type
  */
-public final class ContributionIntakeProcessor<T> implements Processor<byte[], byte[], byte[], ContributionIntakeProcessor.Out> {
+public final class ContributionIntakeProcessor<T>
+        implements Processor<byte[], byte[], byte[], ContributionIntakeProcessor.ContributionOrDeadLetter> {
 
     /** Output: exactly one of (taskId, summary) or deadLetter. */
-    public record Out(String taskId, EdgeSummary summary, DeadLetter deadLetter) {
+    public record ContributionOrDeadLetter(String taskId, EdgeSummary summary, DeadLetter deadLetter) {
     }
 
     private final Deserializer<T> deserializer;
@@ -39,18 +40,17 @@ public final class ContributionIntakeProcessor<T> implements Processor<byte[], b
     private final int maxValueBytes;
     private final Runnable onDeadLetter;
     private final Map<String, ContributionSignature.EdgeKey> edgeKeys;
-    private ProcessorContext<byte[], Out> context;
+    private ProcessorContext<byte[], ContributionOrDeadLetter> context;
     private KeyValueStore<String, byte[]> rounds;
-    private Intake<T> intake;
+    private DeadLetteringDecoder<T> decoder;
     private String currentKey;
 
     /** Dead-letter error class of a contribution not signed by the edge it claims (with edge keys configured). */
     static final String BAD_SIGNATURE = "ContributionSignature";
 
     public ContributionIntakeProcessor(Deserializer<T> deserializer, Deserializer<RoundSpec> roundDeserializer,
-                                       ContributionAdapter<T> adapter,
-                                String service, int maxValueBytes, Map<String, ContributionSignature.EdgeKey> edgeKeys,
-                                Runnable onDeadLetter) {
+                                       ContributionAdapter<T> adapter, String service, int maxValueBytes,
+                                       Map<String, ContributionSignature.EdgeKey> edgeKeys, Runnable onDeadLetter) {
         this.deserializer = deserializer;
         this.roundDeserializer = roundDeserializer;
         this.adapter = adapter;
@@ -61,11 +61,11 @@ public final class ContributionIntakeProcessor<T> implements Processor<byte[], b
     }
 
     @Override
-    public void init(ProcessorContext<byte[], Out> context) {
+    public void init(ProcessorContext<byte[], ContributionOrDeadLetter> context) {
         this.context = context;
         this.rounds = context.getStateStore(ProcessorTopology.ROUNDS_STORE);
-        this.intake = new Intake<>(deserializer, v -> adapter.violations(v, currentKey, currentRound(adapter.taskId(v))),
-                service, maxValueBytes);
+        this.decoder = new DeadLetteringDecoder<>(deserializer,
+                v -> adapter.violations(v, currentKey, currentRound(adapter.taskId(v))), service, maxValueBytes);
     }
 
     private RoundSpec currentRound(String taskId) {
@@ -76,10 +76,10 @@ public final class ContributionIntakeProcessor<T> implements Processor<byte[], b
     @Override
     public void process(Record<byte[], byte[]> record) {
         currentKey = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        Intake.Result<T> r = intake.decode(context, record);
+        DeadLetteringDecoder.Decoded<T> r = decoder.decode(context, record);
         if (r.value() == null) {
             onDeadLetter.run();
-            context.forward(record.withValue(new Out(null, null, r.deadLetter())));
+            context.forward(record.withValue(new ContributionOrDeadLetter(null, null, r.deadLetter())));
             return;
         }
         if (!edgeKeys.isEmpty()) {
@@ -90,14 +90,14 @@ public final class ContributionIntakeProcessor<T> implements Processor<byte[], b
                     header(record, ContributionSignature.SIGNATURE_HEADER), adapter.edgeId(r.value()));
             if (refused.isPresent()) {
                 onDeadLetter.run();
-                context.forward(record.withValue(new Out(null, null,
-                        intake.refuse(context, record, BAD_SIGNATURE, refused.get()))));
+                context.forward(record.withValue(new ContributionOrDeadLetter(null, null,
+                        decoder.refuse(context, record, BAD_SIGNATURE, refused.get()))));
                 return;
             }
         }
         String taskId = adapter.taskId(r.value());
         EdgeSummary core = adapter.toCore(r.value(), currentRound(taskId));
-        context.forward(record.withValue(new Out(taskId, core, null)));
+        context.forward(record.withValue(new ContributionOrDeadLetter(taskId, core, null)));
     }
 
     private static byte[] header(Record<byte[], byte[]> record, String name) {

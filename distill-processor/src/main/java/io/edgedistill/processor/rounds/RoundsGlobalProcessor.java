@@ -3,7 +3,7 @@ package io.edgedistill.processor.rounds;
 import java.nio.charset.StandardCharsets;
 
 import io.edgedistill.processor.metrics.ProcessorMetrics;
-import io.edgedistill.processor.topology.Intake;
+import io.edgedistill.processor.topology.DeadLetteringDecoder;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.dlq.ContractChecks;
@@ -23,15 +23,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * source topic/partition/offset to de-duplicate.
  */
 public final class RoundsGlobalProcessor implements Processor<byte[], byte[], Void, Void> {
-    private final Intake<RoundSpec> intake;
+    private final DeadLetteringDecoder<RoundSpec> decoder;
     private final DeadLetterSink deadLetters;
     private final ProcessorMetrics metrics;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> store;
 
     public RoundsGlobalProcessor(Deserializer<RoundSpec> deserializer, DeadLetterSink deadLetters, ProcessorMetrics metrics) {
-        this.intake = new Intake<>(deserializer, ContractChecks.ROUND, ProcessorTopology.SERVICE + "/rounds",
-                ProcessorTopology.MAX_GLOBAL_VALUE_BYTES);
+        this.decoder = new DeadLetteringDecoder<>(deserializer, ContractChecks.ROUND,
+                ProcessorTopology.SERVICE + "/rounds", ProcessorTopology.MAX_GLOBAL_VALUE_BYTES);
         this.deadLetters = deadLetters;
         this.metrics = metrics;
     }
@@ -50,7 +50,7 @@ public final class RoundsGlobalProcessor implements Processor<byte[], byte[], Vo
             }
             return;
         }
-        Intake.Result<RoundSpec> r = intake.decode(context, record);
+        DeadLetteringDecoder.Decoded<RoundSpec> r = decoder.decode(context, record);
         if (r.deadLetter() != null) {
             metrics.roundsDeadLettered.increment();
             deadLetters.send(r.deadLetter());
@@ -59,17 +59,17 @@ public final class RoundsGlobalProcessor implements Processor<byte[], byte[], Vo
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         if (!r.value().getTaskId().equals(key)) {
             metrics.roundsDeadLettered.increment();
-            deadLetters.send(intake.refuse(context, record, "round of task '" + r.value().getTaskId()
+            deadLetters.send(decoder.refuse(context, record, "round of task '" + r.value().getTaskId()
                     + "' under key '" + key + "' (the key must be the task id)"));
             return;
         }
         byte[] current = store.get(key);
         if (current != null) {
-            long currentId = intake.decodeTrusted(current).getRoundId();
+            long currentId = decoder.decodeTrusted(current).getRoundId();
             if (r.value().getRoundId() <= currentId) {
                 // rounds of a task only move forward in the log: this one is duplicated or replayed
                 metrics.roundsDeadLettered.increment();
-                deadLetters.send(intake.refuse(context, record, "round " + r.value().getRoundId() + " of task '" + key
+                deadLetters.send(decoder.refuse(context, record, "round " + r.value().getRoundId() + " of task '" + key
                         + "' is not newer than its current round " + currentId + " (duplicate or out of order)"));
                 return;
             }

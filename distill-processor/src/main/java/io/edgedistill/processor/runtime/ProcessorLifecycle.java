@@ -34,13 +34,13 @@ public class ProcessorLifecycle {
     private final OptimiserRunner optimiser;
     private final RoundService rounds;
     private final StreamsRunner streams;
-    private final ProcessorTopology.AvroSerdes serdes;
+    private final ProcessorTopology.TopicSerdes serdes;
     private final KafkaPublisher publisher;
     private volatile String startupError;
 
     public ProcessorLifecycle(ProcessorConfig config, SyntheticSetState sets, TargetsRegistry targets,
                               OptimiserRunner optimiser, RoundService rounds, StreamsRunner streams,
-                              ProcessorTopology.AvroSerdes serdes, KafkaPublisher publisher) {
+                              ProcessorTopology.TopicSerdes serdes, KafkaPublisher publisher) {
         this.config = config;
         this.sets = sets;
         this.targets = targets;

@@ -3,7 +3,7 @@ package io.edgedistill.processor.scoring;
 import java.nio.charset.StandardCharsets;
 
 import io.edgedistill.processor.metrics.ProcessorMetrics;
-import io.edgedistill.processor.topology.Intake;
+import io.edgedistill.processor.topology.DeadLetteringDecoder;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.dlq.ContractChecks;
@@ -24,7 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code models.updates.dlq} through a plain producer. As for rounds, a restart may dead-letter a record again.
  */
 public final class ModelUpdateProcessor implements Processor<byte[], byte[], Void, Void> {
-    private final Intake<ModelUpdate> intake;
+    private final DeadLetteringDecoder<ModelUpdate> decoder;
     private final LiveModels models;
     private final DeadLetterSink deadLetters;
     private final ProcessorMetrics metrics;
@@ -33,8 +33,8 @@ public final class ModelUpdateProcessor implements Processor<byte[], byte[], Voi
 
     public ModelUpdateProcessor(Deserializer<ModelUpdate> deserializer, LiveModels models, DeadLetterSink deadLetters,
                          ProcessorMetrics metrics) {
-        this.intake = new Intake<>(deserializer, ContractChecks.MODEL_UPDATE, ProcessorTopology.SERVICE + "/models",
-                ProcessorTopology.MAX_GLOBAL_VALUE_BYTES);
+        this.decoder = new DeadLetteringDecoder<>(deserializer, ContractChecks.MODEL_UPDATE,
+                ProcessorTopology.SERVICE + "/models", ProcessorTopology.MAX_GLOBAL_VALUE_BYTES);
         this.models = models;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -51,7 +51,7 @@ public final class ModelUpdateProcessor implements Processor<byte[], byte[], Voi
         if (record.value() == null) {
             return; // tombstone: the live model stays until a newer version arrives
         }
-        Intake.Result<ModelUpdate> r = intake.decode(context, record);
+        DeadLetteringDecoder.Decoded<ModelUpdate> r = decoder.decode(context, record);
         if (r.deadLetter() != null) {
             String key = record.key() == null ? "?" : new String(record.key(), StandardCharsets.UTF_8);
             models.reject(key, -1, "undecodable or malformed model update: " + r.deadLetter().getErrorMessage());
@@ -67,11 +67,11 @@ public final class ModelUpdateProcessor implements Processor<byte[], byte[], Voi
                 // newer one is a replay or a downgrade
                 long live = models.get(u.getModelId()).map(LiveModel::version).orElse(0L);
                 models.reject(u.getModelId(), u.getVersion(), "REPLAY_OR_DOWNGRADE");
-                deadLetter(intake.refuse(context, record, "REPLAY_OR_DOWNGRADE: " + u.getModelId() + " v" + u.getVersion()
+                deadLetter(decoder.refuse(context, record, "REPLAY_OR_DOWNGRADE: " + u.getModelId() + " v" + u.getVersion()
                         + " is not newer than the live v" + live));
             }
         } catch (LiveModel.Rejected e) {
-            deadLetter(intake.refuse(context, record, e.getMessage()));
+            deadLetter(decoder.refuse(context, record, e.getMessage()));
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
-import io.edgedistill.processor.topology.Intake;
+import io.edgedistill.processor.topology.DeadLetteringDecoder;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.DeadLetter;
@@ -41,11 +41,12 @@ import org.slf4j.LoggerFactory;
  * {@link FlowRowReader} straight into the live model's input rows (no decoded record at all); others, and
  * every record that might be bad, take the regular decoder, which names the problem in the dead letter.
  */
-public final class TrafficScoringProcessor implements Processor<byte[], byte[], byte[], TrafficScoringProcessor.Out> {
+public final class TrafficScoringProcessor
+        implements Processor<byte[], byte[], byte[], TrafficScoringProcessor.AlertOrDeadLetter> {
     private static final Logger LOG = LoggerFactory.getLogger(TrafficScoringProcessor.class);
 
     /** Output: exactly one of alert or deadLetter. */
-    public record Out(AttackAlert alert, DeadLetter deadLetter) {
+    public record AlertOrDeadLetter(AttackAlert alert, DeadLetter deadLetter) {
     }
 
     /** A flow record is a few hundred bytes; anything beyond this is refused (to the dead-letter topic). */
@@ -62,10 +63,10 @@ public final class TrafficScoringProcessor implements Processor<byte[], byte[], 
     private final int capacity;
     private final long maxMs;
     private final ProcessorMetrics metrics;
-    private ProcessorContext<byte[], Out> context;
+    private ProcessorContext<byte[], AlertOrDeadLetter> context;
     private KeyValueStore<Long, byte[]> buffer;
     private KeyValueStore<String, byte[]> modelStore;
-    private Intake<TrafficFlow> intake;
+    private DeadLetteringDecoder<TrafficFlow> decoder;
     private final FlowRowReader reader;
     // in-memory mirror of the pending slots (the store holds the bytes): a slot whose mirrorSeq is its
     // sequence holds either a row read straight into `rows` (with `rowsFor`'s layout) or a decoded flow
@@ -97,11 +98,11 @@ public final class TrafficScoringProcessor implements Processor<byte[], byte[], 
     }
 
     @Override
-    public void init(ProcessorContext<byte[], Out> context) {
+    public void init(ProcessorContext<byte[], AlertOrDeadLetter> context) {
         this.context = context;
         this.buffer = context.getStateStore(ProcessorTopology.TRAFFIC_BUFFER_STORE);
         this.modelStore = context.getStateStore(ProcessorTopology.MODELS_STORE);
-        this.intake = new Intake<>(deserializer, flow -> {
+        this.decoder = new DeadLetteringDecoder<>(deserializer, flow -> {
             List<String> v = new ArrayList<>(1);
             if (flow.getFlowId().isEmpty()) {
                 v.add("flowId is empty");
@@ -188,10 +189,10 @@ public final class TrafficScoringProcessor implements Processor<byte[], byte[], 
             flowIds[slot] = reader.flowId;
             observedAt[slot] = reader.observedAtMillis;
         } else {
-            Intake.Result<TrafficFlow> r = intake.decode(context, record);
+            DeadLetteringDecoder.Decoded<TrafficFlow> r = decoder.decode(context, record);
             if (r.value() == null) {
                 metrics.trafficDeadLettered.increment();
-                context.forward(record.withValue(new Out(null, r.deadLetter())));
+                context.forward(record.withValue(new AlertOrDeadLetter(null, r.deadLetter())));
                 return;
             }
             if (claimsAnotherEdge(record, r.value().getEdgeId(), r.value().getFlowId())) {
@@ -227,7 +228,8 @@ public final class TrafficScoringProcessor implements Processor<byte[], byte[], 
 
     private void refuse(Record<byte[], byte[]> record, String reason) {
         metrics.trafficDeadLettered.increment();
-        context.forward(record.withValue(new Out(null, intake.refuse(context, record, BAD_TRAFFIC_TAG, reason))));
+        context.forward(record.withValue(
+                new AlertOrDeadLetter(null, decoder.refuse(context, record, BAD_TRAFFIC_TAG, reason))));
     }
 
     /** Scores {@code n} rows of {@code x} whose identities sit in {@code slots} and forwards the alerts. */
@@ -251,7 +253,7 @@ public final class TrafficScoringProcessor implements Processor<byte[], byte[], 
         metrics.flowsScored.increment(n);
         metrics.attackAlerts.increment(alerts.size());
         for (AttackAlert a : alerts) {
-            context.forward(new Record<>(a.getEdgeId().getBytes(StandardCharsets.UTF_8), new Out(a, null),
+            context.forward(new Record<>(a.getEdgeId().getBytes(StandardCharsets.UTF_8), new AlertOrDeadLetter(a, null),
                     a.getObservedAt().toEpochMilli()));
         }
     }

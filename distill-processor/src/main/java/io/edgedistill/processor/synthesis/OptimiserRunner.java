@@ -129,7 +129,7 @@ public final class OptimiserRunner implements AutoCloseable {
                 config.getSynthWarmSteps(), config.getSynthLearningRate(), config.getSynthSecondMomentWeight(),
                 r.getSeed());
         SyntheticSetOptimizer opt = new SyntheticSetOptimizer(nets, sc);
-        Optional<SyntheticSetState.Current> cur = state.current(u.taskId());
+        Optional<SyntheticSetState.PublishedSet> cur = state.current(u.taskId());
         boolean comparable = cur.isPresent() && cur.get().roundId() == r.getRoundId()
                 && cur.get().set().dIn() == t.dIn() && cur.get().set().numClasses() == t.numClasses()
                 && cur.get().set().ipc() == sc.ipc() && coverage(cur.get().set()).equals(coverage(t));
@@ -151,7 +151,8 @@ public final class OptimiserRunner implements AutoCloseable {
         if (accepted.isEmpty()) {
             LOG.info("task {} round {}: warm start did not improve the loss ({} vs {}), no new version", u.taskId(),
                     r.getRoundId(), candidate.loss(), previousLoss);
-            return new RunResult(u.taskId(), r.getRoundId(), false, cur.map(SyntheticSetState.Current::version).orElse(0L),
+            return new RunResult(u.taskId(), r.getRoundId(), false,
+                    cur.map(SyntheticSetState.PublishedSet::version).orElse(0L),
                     candidate.loss(), previousLoss, steps, millis);
         }
         SyntheticSet best = opt.withSoftLabels(t, accepted.get(), config.getSoftLabelTemperature());

@@ -11,7 +11,7 @@ import io.edgedistill.schemas.SyntheticSample;
 public final class SyntheticSetState {
 
     /** A published version. */
-    public record Current(io.edgedistill.schemas.SyntheticSet avro, SyntheticSet set) {
+    public record PublishedSet(io.edgedistill.schemas.SyntheticSet avro, SyntheticSet set) {
         public long version() {
             return avro.getVersion();
         }
@@ -21,15 +21,15 @@ public final class SyntheticSetState {
         }
     }
 
-    private final Map<String, Current> current = new ConcurrentHashMap<>();
+    private final Map<String, PublishedSet> current = new ConcurrentHashMap<>();
 
-    public Optional<Current> current(String taskId) {
+    public Optional<PublishedSet> current(String taskId) {
         return Optional.ofNullable(current.get(taskId));
     }
 
     /** Records a version if it is newer than the one held (versions are monotonic per task). */
     public void update(io.edgedistill.schemas.SyntheticSet avro) {
-        Current next = new Current(avro, toCore(avro));
+        PublishedSet next = new PublishedSet(avro, toCore(avro));
         current.merge(avro.getTaskId(), next, (old, neu) -> neu.version() > old.version() ? neu : old);
     }
 

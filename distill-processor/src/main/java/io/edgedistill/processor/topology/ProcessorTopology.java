@@ -8,6 +8,7 @@ import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.contributions.AggregationProcessor;
 import io.edgedistill.processor.contributions.ContributionAdapter;
+import io.edgedistill.processor.contributions.ContributionIntakeProcessor.ContributionOrDeadLetter;
 import io.edgedistill.processor.contributions.ContributionIntakeProcessor;
 import io.edgedistill.processor.contributions.CoreSummaryCodec;
 import io.edgedistill.processor.contributions.TargetsRegistry;
@@ -15,6 +16,7 @@ import io.edgedistill.processor.metrics.ProcessorMetrics;
 import io.edgedistill.processor.rounds.RoundsGlobalProcessor;
 import io.edgedistill.processor.scoring.LiveModels;
 import io.edgedistill.processor.scoring.ModelUpdateProcessor;
+import io.edgedistill.processor.scoring.TrafficScoringProcessor.AlertOrDeadLetter;
 import io.edgedistill.processor.scoring.TrafficScoringProcessor;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.DeadLetter;
@@ -74,7 +76,7 @@ public final class ProcessorTopology {
     public static final String SERVICE = "distill-processor";
 
     /** Value serdes of every topic the topology touches. */
-    public record AvroSerdes(Serde<RoundSpec> rounds, Serde<io.edgedistill.schemas.EdgeSummary> summaries,
+    public record TopicSerdes(Serde<RoundSpec> rounds, Serde<io.edgedistill.schemas.EdgeSummary> summaries,
                              Serde<EdgeKnowledge> knowledge, Serde<TrafficFlow> traffic, Serde<ModelUpdate> models,
                              Serde<AttackAlert> alerts, Serde<DeadLetter> deadLetters,
                              Serde<io.edgedistill.schemas.SyntheticSet> syntheticSets) {
@@ -96,7 +98,7 @@ public final class ProcessorTopology {
     private ProcessorTopology() {
     }
 
-    public static Topology build(ProcessorConfig cfg, AvroSerdes serdes, Services services) {
+    public static Topology build(ProcessorConfig cfg, TopicSerdes serdes, Services services) {
         StreamsBuilder b = new StreamsBuilder();
         ProcessorMetrics metrics = services.metrics();
 
@@ -112,15 +114,15 @@ public final class ProcessorTopology {
 
         // --- contributions: summaries and knowledge (signed by the edge they claim, when edge keys are configured)
         Map<String, ContributionSignature.EdgeKey> edgeKeys = ContributionSignature.parseEdgeKeys(cfg.getEdgeKeys());
-        KStream<byte[], ContributionIntakeProcessor.Out> summaries = contributionIntake(b, Topics.SUMMARIES,
+        KStream<byte[], ContributionOrDeadLetter> summaries = contributionIntake(b, Topics.SUMMARIES,
                 "summaries", serdes.summaries(), ContributionAdapter.SUMMARIES, serdes, edgeKeys,
                 metrics.summariesDeadLettered::increment);
-        KStream<byte[], ContributionIntakeProcessor.Out> knowledge = contributionIntake(b, Topics.KNOWLEDGE,
+        KStream<byte[], ContributionOrDeadLetter> knowledge = contributionIntake(b, Topics.KNOWLEDGE,
                 "knowledge", serdes.knowledge(), ContributionAdapter.KNOWLEDGE, serdes, edgeKeys,
                 metrics.knowledgeDeadLettered::increment);
-        KStream<byte[], ContributionIntakeProcessor.Out> validSummaries = validOnly(summaries, Topics.SUMMARIES,
+        KStream<byte[], ContributionOrDeadLetter> validSummaries = validOnly(summaries, Topics.SUMMARIES,
                 "summaries", serdes);
-        KStream<byte[], ContributionIntakeProcessor.Out> validKnowledge = validOnly(knowledge, Topics.KNOWLEDGE,
+        KStream<byte[], ContributionOrDeadLetter> validKnowledge = validOnly(knowledge, Topics.KNOWLEDGE,
                 "knowledge", serdes);
 
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBMISSIONS_STORE), Serdes.String(),
@@ -140,7 +142,7 @@ public final class ProcessorTopology {
                 Serdes.ByteArray()).withCachingEnabled());
         org.apache.kafka.common.serialization.Serializer<AttackAlert> alertSer = serdes.alerts().serializer();
         org.apache.kafka.common.serialization.Serializer<DeadLetter> dlSer = serdes.deadLetters().serializer();
-        org.apache.kafka.common.serialization.Serializer<TrafficScoringProcessor.Out> outSer = (topic, out) ->
+        org.apache.kafka.common.serialization.Serializer<AlertOrDeadLetter> outSer = (topic, out) ->
                 out.alert() != null ? alertSer.serialize(topic, out.alert()) : dlSer.serialize(topic, out.deadLetter());
         String trafficDlq = Topics.deadLetterTopic(Topics.TRAFFIC);
         byte[] trafficMaster = cfg.getTrafficMasterKey().isBlank() ? null
@@ -164,9 +166,9 @@ public final class ProcessorTopology {
      * as bytes and decoded by the intake stage, so that one that does not decode is dead-lettered instead of
      * failing the task.
      */
-    private static <T> KStream<byte[], ContributionIntakeProcessor.Out> contributionIntake(
+    private static <T> KStream<byte[], ContributionOrDeadLetter> contributionIntake(
             StreamsBuilder b, String topic, String name, Serde<T> serde, ContributionAdapter<T> adapter,
-            AvroSerdes serdes, Map<String, ContributionSignature.EdgeKey> edgeKeys, Runnable onDeadLetter) {
+            TopicSerdes serdes, Map<String, ContributionSignature.EdgeKey> edgeKeys, Runnable onDeadLetter) {
         return b.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
                 .process(() -> new ContributionIntakeProcessor<>(serde.deserializer(), serdes.rounds().deserializer(),
                         adapter, SERVICE + "/" + name, MAX_SUMMARY_BYTES, edgeKeys, onDeadLetter),
@@ -174,11 +176,11 @@ public final class ProcessorTopology {
     }
 
     /** Writes an intake stage's dead letters to the topic's {@code .dlq} and returns its valid contributions. */
-    private static KStream<byte[], ContributionIntakeProcessor.Out> validOnly(
-            KStream<byte[], ContributionIntakeProcessor.Out> intake, String topic, String name, AvroSerdes serdes) {
+    private static KStream<byte[], ContributionOrDeadLetter> validOnly(
+            KStream<byte[], ContributionOrDeadLetter> intake, String topic, String name, TopicSerdes serdes) {
         return intake.split(Named.as(name + "-"))
                 .branch((key, v) -> v.deadLetter() != null, Branched.withConsumer(dl -> dl
-                        .mapValues(ContributionIntakeProcessor.Out::deadLetter, Named.as(name + "-dead-letter"))
+                        .mapValues(ContributionOrDeadLetter::deadLetter, Named.as(name + "-dead-letter"))
                         .to(Topics.deadLetterTopic(topic), Produced.with(Serdes.ByteArray(), serdes.deadLetters())
                                 .withName(name + "-dlq-sink"))))
                 .defaultBranch(Branched.as("valid"))

@@ -76,7 +76,7 @@ public final class ScoringBench {
         boolean authenticated = args.length > 3 && Boolean.parseBoolean(args[3]);
         byte[] master = new byte[32];
         new java.util.Random(5).nextBytes(master);
-        ProcessorTopology.AvroSerdes serdes = Fixtures.plainSerdes();
+        ProcessorTopology.TopicSerdes serdes = Fixtures.plainSerdes();
 
         // data + default-architecture model
         List<String[]> rows = new FiveGNiddGenerator(11).generate(20_000);
@@ -208,7 +208,7 @@ public final class ScoringBench {
         }
     }
 
-    private static double scoring(String bootstrap, int n, int threads, ProcessorTopology.AvroSerdes serdes,
+    private static double scoring(String bootstrap, int n, int threads, ProcessorTopology.TopicSerdes serdes,
                                   byte[] trafficMaster) throws Exception {
         ProcessorMetrics metrics = ProcessorMetrics.inMemory();
         ProcessorConfig cfg = new ProcessorConfig();

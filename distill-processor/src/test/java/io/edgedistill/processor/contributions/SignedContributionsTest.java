@@ -37,7 +37,7 @@ class SignedContributionsTest {
     @TempDir
     Path stateDir;
 
-    private final ProcessorTopology.AvroSerdes serdes = Fixtures.plainSerdes();
+    private final ProcessorTopology.TopicSerdes serdes = Fixtures.plainSerdes();
     private final TargetsRegistry targets = new TargetsRegistry();
     private final ProcessorMetrics metrics = ProcessorMetrics.inMemory();
     private final KeyPair a = Ed25519Keys.generate();

@@ -45,7 +45,7 @@ class AuthenticatedTrafficTest {
         new java.util.Random(7).nextBytes(MASTER);
     }
 
-    private final ProcessorTopology.AvroSerdes serdes = Fixtures.plainSerdes();
+    private final ProcessorTopology.TopicSerdes serdes = Fixtures.plainSerdes();
     private final ProcessorMetrics metrics = ProcessorMetrics.inMemory();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> traffic;

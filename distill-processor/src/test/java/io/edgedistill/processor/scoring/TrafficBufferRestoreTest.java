@@ -35,7 +35,7 @@ class TrafficBufferRestoreTest {
         @SuppressWarnings("unchecked")
         PlainAvroSerde<ModelUpdate> modelSerde = (PlainAvroSerde<ModelUpdate>) Fixtures.plainSerdes().models();
 
-        MockProcessorContext<byte[], TrafficScoringProcessor.Out> ctx = new MockProcessorContext<>();
+        MockProcessorContext<byte[], TrafficScoringProcessor.AlertOrDeadLetter> ctx = new MockProcessorContext<>();
         KeyValueStore<Long, byte[]> buffer = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(ProcessorTopology.TRAFFIC_BUFFER_STORE), Serdes.Long(), Serdes.ByteArray())
                 .withLoggingDisabled().build();

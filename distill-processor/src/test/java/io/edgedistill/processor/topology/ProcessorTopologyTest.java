@@ -43,7 +43,7 @@ class ProcessorTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final ProcessorTopology.AvroSerdes serdes = Fixtures.plainSerdes();
+    private final ProcessorTopology.TopicSerdes serdes = Fixtures.plainSerdes();
     private final TargetsRegistry targets = new TargetsRegistry();
     private final ProcessorMetrics metrics = ProcessorMetrics.inMemory();
     private final LiveModels models = new LiveModels(metrics);

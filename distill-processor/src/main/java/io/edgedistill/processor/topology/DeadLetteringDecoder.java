@@ -15,24 +15,28 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Decoding inside the topology with the project's {@link SafeDecoder}: the dead letter it builds is captured
- * and returned to the processor, which forwards it to the {@code .dlq} sink, so dead letters are written by
- * the stream task's producer and covered by exactly-once like every other output.
+ * Decoding inside the topology with the project's {@link SafeDecoder}, for every stage that reads raw bytes
+ * (rounds, model updates, contributions, traffic): a record either decodes and passes the stage's validator, or
+ * the stage gets the dead letter that says why. The dead letter is captured and returned instead of sent, so a
+ * stream-task stage forwards it to its {@code .dlq} sink (written by the task's producer and covered by
+ * exactly-once like every other output); a global processor, which has no task producer, hands it to its
+ * {@code DeadLetterSink}. Not thread-safe: one per processor instance.
  */
-public final class Intake<T> {
+public final class DeadLetteringDecoder<T> {
     private final List<DeadLetter> captured = new ArrayList<>(1);
     private final SafeDecoder<T> decoder;
     private final String service;
     private final Deserializer<T> deserializer;
 
-    public Intake(Deserializer<T> deserializer, RecordValidator<T> validator, String service, int maxValueBytes) {
+    public DeadLetteringDecoder(Deserializer<T> deserializer, RecordValidator<T> validator, String service,
+                                int maxValueBytes) {
         this.service = service;
         this.deserializer = deserializer;
         this.decoder = new SafeDecoder<>(deserializer, validator, captured::add, service, maxValueBytes);
     }
 
     /** Either the decoded valid value or the dead letter. */
-    public record Result<T>(T value, DeadLetter deadLetter) {
+    public record Decoded<T>(T value, DeadLetter deadLetter) {
     }
 
     /** Decodes a value this processor stored after validating it (no checks, throws if it does not decode). */
@@ -46,18 +50,19 @@ public final class Intake<T> {
     }
 
     /** The same with its own error class. */
-    public DeadLetter refuse(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String errorClass, String reason) {
+    public DeadLetter refuse(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String errorClass,
+                             String reason) {
         return DeadLetters.envelope(consumerRecord(context, record), errorClass, reason, service,
                 DeadLetters.DEFAULT_VALUE_LIMIT);
     }
 
-    public Result<T> decode(ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
+    public Decoded<T> decode(ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
         captured.clear();
         Optional<T> value = decoder.decode(consumerRecord(context, record));
         if (value.isPresent()) {
-            return new Result<>(value.get(), null);
+            return new Decoded<>(value.get(), null);
         }
-        return new Result<>(null, captured.isEmpty() ? null : captured.get(0));
+        return new Decoded<>(null, captured.isEmpty() ? null : captured.get(0));
     }
 
     private static ConsumerRecord<byte[], byte[]> consumerRecord(ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
