@@ -3,11 +3,9 @@ package io.edgedistill.processor.contributions;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 import io.edgedistill.core.signing.ContributionSignature;
 import io.edgedistill.core.summary.EdgeSummary;
-import io.edgedistill.processor.metrics.ProcessorMetrics;
 import io.edgedistill.processor.topology.DeadLetteringDecoder;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.DeadLetter;

@@ -1,6 +1,5 @@
 package io.edgedistill.processor.runtime;
 
-import java.util.Map;
 import java.util.Properties;
 
 import io.edgedistill.processor.synthesis.SyntheticSetSink;

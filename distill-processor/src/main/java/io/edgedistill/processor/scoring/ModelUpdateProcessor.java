@@ -8,7 +8,6 @@ import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.dlq.ContractChecks;
 import io.edgedistill.schemas.dlq.DeadLetterSink;
-import io.edgedistill.schemas.dlq.DeadLetters;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

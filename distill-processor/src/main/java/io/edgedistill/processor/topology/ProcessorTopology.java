@@ -8,16 +8,16 @@ import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.contributions.AggregationProcessor;
 import io.edgedistill.processor.contributions.ContributionAdapter;
-import io.edgedistill.processor.contributions.ContributionIntakeProcessor.ContributionOrDeadLetter;
 import io.edgedistill.processor.contributions.ContributionIntakeProcessor;
+import io.edgedistill.processor.contributions.ContributionIntakeProcessor.ContributionOrDeadLetter;
 import io.edgedistill.processor.contributions.CoreSummaryCodec;
 import io.edgedistill.processor.contributions.TargetsRegistry;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
 import io.edgedistill.processor.rounds.RoundsGlobalProcessor;
 import io.edgedistill.processor.scoring.LiveModels;
 import io.edgedistill.processor.scoring.ModelUpdateProcessor;
-import io.edgedistill.processor.scoring.TrafficScoringProcessor.AlertOrDeadLetter;
 import io.edgedistill.processor.scoring.TrafficScoringProcessor;
+import io.edgedistill.processor.scoring.TrafficScoringProcessor.AlertOrDeadLetter;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.EdgeKnowledge;
@@ -77,9 +77,9 @@ public final class ProcessorTopology {
 
     /** Value serdes of every topic the topology touches. */
     public record TopicSerdes(Serde<RoundSpec> rounds, Serde<io.edgedistill.schemas.EdgeSummary> summaries,
-                             Serde<EdgeKnowledge> knowledge, Serde<TrafficFlow> traffic, Serde<ModelUpdate> models,
-                             Serde<AttackAlert> alerts, Serde<DeadLetter> deadLetters,
-                             Serde<io.edgedistill.schemas.SyntheticSet> syntheticSets) {
+                              Serde<EdgeKnowledge> knowledge, Serde<TrafficFlow> traffic, Serde<ModelUpdate> models,
+                              Serde<AttackAlert> alerts, Serde<DeadLetter> deadLetters,
+                              Serde<io.edgedistill.schemas.SyntheticSet> syntheticSets) {
     }
 
     /**
