@@ -43,8 +43,8 @@ public final class Fixtures {
     private Fixtures() {
     }
 
-    public static ProcessorTopology.AvroSerdes plainSerdes() {
-        return new ProcessorTopology.AvroSerdes(PlainAvroSerde.of(RoundSpec.class, 11),
+    public static ProcessorTopology.TopicSerdes plainSerdes() {
+        return new ProcessorTopology.TopicSerdes(PlainAvroSerde.of(RoundSpec.class, 11),
                 PlainAvroSerde.of(EdgeSummary.class, 12), PlainAvroSerde.of(EdgeKnowledge.class, 13),
                 PlainAvroSerde.of(TrafficFlow.class, 14), PlainAvroSerde.of(ModelUpdate.class, 15),
                 PlainAvroSerde.of(AttackAlert.class, 16), PlainAvroSerde.of(DeadLetter.class, 17),
@@ -56,7 +56,7 @@ public final class Fixtures {
      * under {@code stateDir}.
      */
     public static TopologyTestDriver driver(ProcessorConfig cfg, java.nio.file.Path stateDir,
-                                            ProcessorTopology.AvroSerdes serdes, ProcessorTopology.Services services) {
+                                            ProcessorTopology.TopicSerdes serdes, ProcessorTopology.Services services) {
         cfg.setApplicationId("processor-test-" + java.util.UUID.randomUUID());
         cfg.setStateDir(stateDir.toString());
         java.util.Properties props = ProcessorTopology.streamsConfig(cfg);
@@ -65,7 +65,7 @@ public final class Fixtures {
     }
 
     /** Everything waiting on a dead-letter output topic, decoded. */
-    public static List<DeadLetter> deadLetters(ProcessorTopology.AvroSerdes serdes, TestOutputTopic<byte[], byte[]> topic) {
+    public static List<DeadLetter> deadLetters(ProcessorTopology.TopicSerdes serdes, TestOutputTopic<byte[], byte[]> topic) {
         List<DeadLetter> out = new ArrayList<>();
         while (!topic.isEmpty()) {
             out.add(serdes.deadLetters().deserializer().deserialize("dlq", topic.readValue()));

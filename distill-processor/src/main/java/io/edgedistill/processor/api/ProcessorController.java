@@ -11,14 +11,14 @@ import io.edgedistill.core.aggregate.TargetSnapshot;
 import io.edgedistill.core.summary.EdgeSummary;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.processor.config.ProcessorConfig;
-import io.edgedistill.processor.runtime.RoundService;
+import io.edgedistill.processor.contributions.QuarantineEntry;
+import io.edgedistill.processor.contributions.TargetUpdate;
+import io.edgedistill.processor.contributions.TargetsRegistry;
+import io.edgedistill.processor.rounds.RoundService;
 import io.edgedistill.processor.runtime.StreamsRunner;
-import io.edgedistill.processor.service.LiveModels;
-import io.edgedistill.processor.service.OptimiserRunner;
-import io.edgedistill.processor.service.QuarantineEntry;
-import io.edgedistill.processor.service.SyntheticSetState;
-import io.edgedistill.processor.service.TargetUpdate;
-import io.edgedistill.processor.service.TargetsRegistry;
+import io.edgedistill.processor.scoring.LiveModels;
+import io.edgedistill.processor.synthesis.OptimiserRunner;
+import io.edgedistill.processor.synthesis.SyntheticSetState;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.Exclusion;
 import io.edgedistill.schemas.RoundSpec;
@@ -47,11 +47,11 @@ public class ProcessorController {
     private final SyntheticSetState sets;
     private final OptimiserRunner optimiser;
     private final LiveModels models;
-    private final ProcessorTopology.AvroSerdes serdes;
+    private final ProcessorTopology.TopicSerdes serdes;
 
     public ProcessorController(ProcessorConfig config, RoundService rounds, StreamsRunner streams,
                                TargetsRegistry targets, SyntheticSetState sets, OptimiserRunner optimiser,
-                               LiveModels models, ProcessorTopology.AvroSerdes serdes) {
+                               LiveModels models, ProcessorTopology.TopicSerdes serdes) {
         this.config = config;
         this.rounds = rounds;
         this.streams = streams;
@@ -160,7 +160,7 @@ public class ProcessorController {
     @Get("/synthetic-set")
     public HttpResponse<Map<String, Object>> syntheticSet(@QueryValue Optional<String> taskId) {
         String t = task(taskId.orElse(null));
-        Optional<SyntheticSetState.Current> c = sets.current(t);
+        Optional<SyntheticSetState.PublishedSet> c = sets.current(t);
         if (c.isEmpty()) {
             return HttpResponse.notFound(Map.of("error", "no synthetic set yet for task " + t));
         }

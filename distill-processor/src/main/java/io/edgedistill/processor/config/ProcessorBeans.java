@@ -5,15 +5,15 @@ import java.util.Map;
 
 import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.core.signing.UpdateVerifier;
+import io.edgedistill.processor.contributions.TargetsRegistry;
+import io.edgedistill.processor.metrics.ProcessorMetrics;
+import io.edgedistill.processor.rounds.RoundFactory;
+import io.edgedistill.processor.rounds.RoundService;
 import io.edgedistill.processor.runtime.KafkaPublisher;
-import io.edgedistill.processor.runtime.RoundService;
 import io.edgedistill.processor.runtime.StreamsRunner;
-import io.edgedistill.processor.service.LiveModels;
-import io.edgedistill.processor.service.OptimiserRunner;
-import io.edgedistill.processor.service.ProcessorMetrics;
-import io.edgedistill.processor.service.RoundFactory;
-import io.edgedistill.processor.service.SyntheticSetState;
-import io.edgedistill.processor.service.TargetsRegistry;
+import io.edgedistill.processor.scoring.LiveModels;
+import io.edgedistill.processor.synthesis.OptimiserRunner;
+import io.edgedistill.processor.synthesis.SyntheticSetState;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
 import io.edgedistill.schemas.serde.AvroSerdes;
@@ -56,9 +56,9 @@ public class ProcessorBeans {
     }
 
     @Singleton
-    ProcessorTopology.AvroSerdes avroSerdes(ProcessorConfig cfg) {
+    ProcessorTopology.TopicSerdes topicSerdes(ProcessorConfig cfg) {
         String url = cfg.getRegistryUrl();
-        return new ProcessorTopology.AvroSerdes(AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
+        return new ProcessorTopology.TopicSerdes(AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
                 AvroSerdes.serde(url, false), AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
                 AvroSerdes.serde(url, false), AvroSerdes.serde(url, false), AvroSerdes.serde(url, false));
     }
@@ -84,7 +84,7 @@ public class ProcessorBeans {
     @Singleton
     @Bean(preDestroy = "close")
     RoundService roundService(ProcessorConfig cfg, RoundFactory factory, KafkaPublisher publisher,
-                              ProcessorTopology.AvroSerdes serdes, ProcessorMetrics metrics) {
+                              ProcessorTopology.TopicSerdes serdes, ProcessorMetrics metrics) {
         return new RoundService(cfg, factory, publisher, serdes.rounds().deserializer(), metrics);
     }
 
@@ -98,7 +98,7 @@ public class ProcessorBeans {
 
     @Singleton
     @Bean(preDestroy = "close")
-    StreamsRunner streamsRunner(ProcessorConfig cfg, ProcessorTopology.AvroSerdes serdes, TargetsRegistry targets,
+    StreamsRunner streamsRunner(ProcessorConfig cfg, ProcessorTopology.TopicSerdes serdes, TargetsRegistry targets,
                                 LiveModels models, ProcessorMetrics metrics, KafkaDeadLetterSink deadLetters) {
         return new StreamsRunner(cfg, serdes, new ProcessorTopology.Services(targets, models, metrics, deadLetters));
     }

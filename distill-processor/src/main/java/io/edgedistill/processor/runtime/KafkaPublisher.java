@@ -1,9 +1,8 @@
 package io.edgedistill.processor.runtime;
 
-import java.util.Map;
 import java.util.Properties;
 
-import io.edgedistill.processor.service.SyntheticSetSink;
+import io.edgedistill.processor.synthesis.SyntheticSetSink;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.serde.Priming;

@@ -4,14 +4,15 @@ import java.time.Duration;
 import java.util.List;
 
 import io.edgedistill.processor.config.ProcessorConfig;
-import io.edgedistill.processor.service.OptimiserRunner;
-import io.edgedistill.processor.service.SyntheticSetState;
-import io.edgedistill.processor.service.TargetsRegistry;
+import io.edgedistill.processor.contributions.TargetsRegistry;
+import io.edgedistill.processor.rounds.RoundService;
+import io.edgedistill.processor.synthesis.OptimiserRunner;
+import io.edgedistill.processor.synthesis.SyntheticSetState;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
-import io.edgedistill.schemas.serde.Priming;
 import io.edgedistill.schemas.dlq.ContractChecks;
+import io.edgedistill.schemas.serde.Priming;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
@@ -33,13 +34,13 @@ public class ProcessorLifecycle {
     private final OptimiserRunner optimiser;
     private final RoundService rounds;
     private final StreamsRunner streams;
-    private final ProcessorTopology.AvroSerdes serdes;
+    private final ProcessorTopology.TopicSerdes serdes;
     private final KafkaPublisher publisher;
     private volatile String startupError;
 
     public ProcessorLifecycle(ProcessorConfig config, SyntheticSetState sets, TargetsRegistry targets,
                               OptimiserRunner optimiser, RoundService rounds, StreamsRunner streams,
-                              ProcessorTopology.AvroSerdes serdes, KafkaPublisher publisher) {
+                              ProcessorTopology.TopicSerdes serdes, KafkaPublisher publisher) {
         this.config = config;
         this.sets = sets;
         this.targets = targets;

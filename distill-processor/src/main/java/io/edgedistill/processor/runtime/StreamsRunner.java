@@ -18,7 +18,7 @@ public final class StreamsRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
     private final KafkaStreams streams;
 
-    public StreamsRunner(ProcessorConfig config, ProcessorTopology.AvroSerdes serdes, ProcessorTopology.Services services) {
+    public StreamsRunner(ProcessorConfig config, ProcessorTopology.TopicSerdes serdes, ProcessorTopology.Services services) {
         this.streams = new KafkaStreams(ProcessorTopology.build(config, serdes, services),
                 ProcessorTopology.streamsConfig(config));
         streams.setUncaughtExceptionHandler(e -> {

@@ -1,24 +1,28 @@
 package io.edgedistill.processor.topology;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.signing.ContributionSignature;
+import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.processor.config.ProcessorConfig;
-import io.edgedistill.processor.service.CoreSummaryCodec;
-import io.edgedistill.processor.service.LiveModels;
-import io.edgedistill.processor.service.ProcessorMetrics;
-import io.edgedistill.processor.service.SummaryMapper;
-import io.edgedistill.processor.service.SummaryValidator;
-import io.edgedistill.processor.service.TargetsRegistry;
+import io.edgedistill.processor.contributions.AggregationProcessor;
+import io.edgedistill.processor.contributions.ContributionAdapter;
+import io.edgedistill.processor.contributions.ContributionIntakeProcessor;
+import io.edgedistill.processor.contributions.ContributionIntakeProcessor.ContributionOrDeadLetter;
+import io.edgedistill.processor.contributions.CoreSummaryCodec;
+import io.edgedistill.processor.contributions.TargetsRegistry;
+import io.edgedistill.processor.metrics.ProcessorMetrics;
+import io.edgedistill.processor.rounds.RoundsGlobalProcessor;
+import io.edgedistill.processor.scoring.LiveModels;
+import io.edgedistill.processor.scoring.ModelUpdateProcessor;
+import io.edgedistill.processor.scoring.TrafficScoringProcessor;
+import io.edgedistill.processor.scoring.TrafficScoringProcessor.AlertOrDeadLetter;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
-import io.edgedistill.core.signing.ContributionSignature;
-import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.dlq.DeadLetterSink;
@@ -63,19 +67,19 @@ public final class ProcessorTopology {
     public static final String SUBMISSIONS_STORE = "submissions-store";
     public static final String QUARANTINE_STORE = "quarantine-store";
     public static final String TRAFFIC_BUFFER_STORE = "traffic-buffer";
-    static final String ROUNDS_TOPIC = Topics.ROUNDS;
-    static final String MODELS_TOPIC = Topics.MODEL_UPDATES;
-    static final String TRAFFIC_TOPIC = Topics.TRAFFIC;
+    public static final String ROUNDS_TOPIC = Topics.ROUNDS;
+    public static final String MODELS_TOPIC = Topics.MODEL_UPDATES;
+    public static final String TRAFFIC_TOPIC = Topics.TRAFFIC;
     /** Below the topics' max.message.bytes (4 MiB), so that an oversized contribution reaches the dead-letter topic. */
     static final int MAX_SUMMARY_BYTES = 1 << 20;
-    static final int MAX_GLOBAL_VALUE_BYTES = 16 << 20;
-    static final String SERVICE = "distill-processor";
+    public static final int MAX_GLOBAL_VALUE_BYTES = 16 << 20;
+    public static final String SERVICE = "distill-processor";
 
     /** Value serdes of every topic the topology touches. */
-    public record AvroSerdes(Serde<RoundSpec> rounds, Serde<io.edgedistill.schemas.EdgeSummary> summaries,
-                             Serde<EdgeKnowledge> knowledge, Serde<TrafficFlow> traffic, Serde<ModelUpdate> models,
-                             Serde<AttackAlert> alerts, Serde<DeadLetter> deadLetters,
-                             Serde<io.edgedistill.schemas.SyntheticSet> syntheticSets) {
+    public record TopicSerdes(Serde<RoundSpec> rounds, Serde<io.edgedistill.schemas.EdgeSummary> summaries,
+                              Serde<EdgeKnowledge> knowledge, Serde<TrafficFlow> traffic, Serde<ModelUpdate> models,
+                              Serde<AttackAlert> alerts, Serde<DeadLetter> deadLetters,
+                              Serde<io.edgedistill.schemas.SyntheticSet> syntheticSets) {
     }
 
     /**
@@ -94,7 +98,7 @@ public final class ProcessorTopology {
     private ProcessorTopology() {
     }
 
-    public static Topology build(ProcessorConfig cfg, AvroSerdes serdes, Services services) {
+    public static Topology build(ProcessorConfig cfg, TopicSerdes serdes, Services services) {
         StreamsBuilder b = new StreamsBuilder();
         ProcessorMetrics metrics = services.metrics();
 
@@ -110,67 +114,22 @@ public final class ProcessorTopology {
 
         // --- contributions: summaries and knowledge (signed by the edge they claim, when edge keys are configured)
         Map<String, ContributionSignature.EdgeKey> edgeKeys = ContributionSignature.parseEdgeKeys(cfg.getEdgeKeys());
-        KStream<byte[], ContributionIntakeProcessor.Out> summaries = b
-                .stream(Topics.SUMMARIES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("summaries-source"))
-                .process(() -> new ContributionIntakeProcessor<>(serdes.summaries().deserializer(),
-                        serdes.rounds().deserializer(), new ContributionIntakeProcessor.Kind<io.edgedistill.schemas.EdgeSummary>() {
-                            public String taskId(io.edgedistill.schemas.EdgeSummary v) {
-                                return v.getTaskId();
-                            }
-
-                            public String edgeId(io.edgedistill.schemas.EdgeSummary v) {
-                                return v.getEdgeId();
-                            }
-
-                            public List<String> violations(io.edgedistill.schemas.EdgeSummary v, String key, RoundSpec r) {
-                                return SummaryValidator.violations(v, key, r);
-                            }
-
-                            public EdgeSummary toCore(io.edgedistill.schemas.EdgeSummary v, RoundSpec r) {
-                                return SummaryMapper.toCore(v, r);
-                            }
-                        }, SERVICE + "/summaries", MAX_SUMMARY_BYTES, edgeKeys, metrics.summariesDeadLettered::increment),
-                        Named.as("summaries-intake"));
-        KStream<byte[], ContributionIntakeProcessor.Out> knowledge = b
-                .stream(Topics.KNOWLEDGE, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("knowledge-source"))
-                .process(() -> new ContributionIntakeProcessor<>(serdes.knowledge().deserializer(),
-                        serdes.rounds().deserializer(), new ContributionIntakeProcessor.Kind<EdgeKnowledge>() {
-                            public String taskId(EdgeKnowledge v) {
-                                return v.getTaskId();
-                            }
-
-                            public String edgeId(EdgeKnowledge v) {
-                                return v.getEdgeId();
-                            }
-
-                            public List<String> violations(EdgeKnowledge v, String key, RoundSpec r) {
-                                return SummaryValidator.violations(v, key, r);
-                            }
-
-                            public EdgeSummary toCore(EdgeKnowledge v, RoundSpec r) {
-                                return SummaryMapper.toCore(v, r);
-                            }
-                        }, SERVICE + "/knowledge", MAX_SUMMARY_BYTES, edgeKeys, metrics.knowledgeDeadLettered::increment),
-                        Named.as("knowledge-intake"));
-
-        Map<String, KStream<byte[], ContributionIntakeProcessor.Out>> s = summaries.split(Named.as("summaries-"))
-                .branch((k, v) -> v.deadLetter() != null, Branched.withConsumer(dl -> dl
-                        .mapValues(ContributionIntakeProcessor.Out::deadLetter, Named.as("summaries-dead-letter"))
-                        .to(Topics.deadLetterTopic(Topics.SUMMARIES), Produced.with(Serdes.ByteArray(), serdes.deadLetters())
-                                .withName("summaries-dlq-sink"))))
-                .defaultBranch(Branched.as("valid"));
-        Map<String, KStream<byte[], ContributionIntakeProcessor.Out>> k = knowledge.split(Named.as("knowledge-"))
-                .branch((key, v) -> v.deadLetter() != null, Branched.withConsumer(dl -> dl
-                        .mapValues(ContributionIntakeProcessor.Out::deadLetter, Named.as("knowledge-dead-letter"))
-                        .to(Topics.deadLetterTopic(Topics.KNOWLEDGE), Produced.with(Serdes.ByteArray(), serdes.deadLetters())
-                                .withName("knowledge-dlq-sink"))))
-                .defaultBranch(Branched.as("valid"));
+        KStream<byte[], ContributionOrDeadLetter> summaries = contributionIntake(b, Topics.SUMMARIES,
+                "summaries", serdes.summaries(), ContributionAdapter.SUMMARIES, serdes, edgeKeys,
+                metrics.summariesDeadLettered::increment);
+        KStream<byte[], ContributionOrDeadLetter> knowledge = contributionIntake(b, Topics.KNOWLEDGE,
+                "knowledge", serdes.knowledge(), ContributionAdapter.KNOWLEDGE, serdes, edgeKeys,
+                metrics.knowledgeDeadLettered::increment);
+        KStream<byte[], ContributionOrDeadLetter> validSummaries = validOnly(summaries, Topics.SUMMARIES,
+                "summaries", serdes);
+        KStream<byte[], ContributionOrDeadLetter> validKnowledge = validOnly(knowledge, Topics.KNOWLEDGE,
+                "knowledge", serdes);
 
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBMISSIONS_STORE), Serdes.String(),
                 Serdes.ByteArray()));
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUARANTINE_STORE), Serdes.String(),
                 Serdes.String()));
-        s.get("summaries-valid").merge(k.get("knowledge-valid"), Named.as("contributions-merge"))
+        validSummaries.merge(validKnowledge, Named.as("contributions-merge"))
                 .map((key, v) -> KeyValue.pair(v.taskId(), v.summary()), Named.as("contributions-by-task"))
                 .repartition(Repartitioned.with(Serdes.String(), CoreSummaryCodec.serde())
                         .withName("contributions").withNumberOfPartitions(1))
@@ -183,7 +142,7 @@ public final class ProcessorTopology {
                 Serdes.ByteArray()).withCachingEnabled());
         org.apache.kafka.common.serialization.Serializer<AttackAlert> alertSer = serdes.alerts().serializer();
         org.apache.kafka.common.serialization.Serializer<DeadLetter> dlSer = serdes.deadLetters().serializer();
-        org.apache.kafka.common.serialization.Serializer<TrafficScoringProcessor.Out> outSer = (topic, out) ->
+        org.apache.kafka.common.serialization.Serializer<AlertOrDeadLetter> outSer = (topic, out) ->
                 out.alert() != null ? alertSer.serialize(topic, out.alert()) : dlSer.serialize(topic, out.deadLetter());
         String trafficDlq = Topics.deadLetterTopic(Topics.TRAFFIC);
         byte[] trafficMaster = cfg.getTrafficMasterKey().isBlank() ? null
@@ -200,6 +159,32 @@ public final class ProcessorTopology {
                             throw new UnsupportedOperationException("write-only");
                         })).withName("traffic-outputs-sink"));
         return b.build();
+    }
+
+    /**
+     * Source and intake stage of one contribution topic ({@code name} prefixes the node names). Records are read
+     * as bytes and decoded by the intake stage, so that one that does not decode is dead-lettered instead of
+     * failing the task.
+     */
+    private static <T> KStream<byte[], ContributionOrDeadLetter> contributionIntake(
+            StreamsBuilder b, String topic, String name, Serde<T> serde, ContributionAdapter<T> adapter,
+            TopicSerdes serdes, Map<String, ContributionSignature.EdgeKey> edgeKeys, Runnable onDeadLetter) {
+        return b.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
+                .process(() -> new ContributionIntakeProcessor<>(serde.deserializer(), serdes.rounds().deserializer(),
+                        adapter, SERVICE + "/" + name, MAX_SUMMARY_BYTES, edgeKeys, onDeadLetter),
+                        Named.as(name + "-intake"));
+    }
+
+    /** Writes an intake stage's dead letters to the topic's {@code .dlq} and returns its valid contributions. */
+    private static KStream<byte[], ContributionOrDeadLetter> validOnly(
+            KStream<byte[], ContributionOrDeadLetter> intake, String topic, String name, TopicSerdes serdes) {
+        return intake.split(Named.as(name + "-"))
+                .branch((key, v) -> v.deadLetter() != null, Branched.withConsumer(dl -> dl
+                        .mapValues(ContributionOrDeadLetter::deadLetter, Named.as(name + "-dead-letter"))
+                        .to(Topics.deadLetterTopic(topic), Produced.with(Serdes.ByteArray(), serdes.deadLetters())
+                                .withName(name + "-dlq-sink"))))
+                .defaultBranch(Branched.as("valid"))
+                .get(name + "-valid");
     }
 
     /** Kafka Streams settings: exactly-once v2, state dir, threads, robust deserialisation of global topics. */

@@ -24,16 +24,16 @@ import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.MlpTrainer;
 import io.edgedistill.core.model.ModelFormat;
 import io.edgedistill.core.model.TrainConfig;
-import io.edgedistill.deploy.InProcessKafka;
 import io.edgedistill.core.signing.TrafficMac;
+import io.edgedistill.deploy.InProcessKafka;
 import io.edgedistill.processor.Fixtures;
 import io.edgedistill.processor.Flows;
 import io.edgedistill.processor.config.ProcessorConfig;
-import io.edgedistill.processor.service.FlowScorer;
-import io.edgedistill.processor.service.LiveModel;
-import io.edgedistill.processor.service.LiveModels;
-import io.edgedistill.processor.service.ProcessorMetrics;
-import io.edgedistill.processor.service.TargetsRegistry;
+import io.edgedistill.processor.contributions.TargetsRegistry;
+import io.edgedistill.processor.metrics.ProcessorMetrics;
+import io.edgedistill.processor.scoring.FlowScorer;
+import io.edgedistill.processor.scoring.LiveModel;
+import io.edgedistill.processor.scoring.LiveModels;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.Topics;
@@ -76,7 +76,7 @@ public final class ScoringBench {
         boolean authenticated = args.length > 3 && Boolean.parseBoolean(args[3]);
         byte[] master = new byte[32];
         new java.util.Random(5).nextBytes(master);
-        ProcessorTopology.AvroSerdes serdes = Fixtures.plainSerdes();
+        ProcessorTopology.TopicSerdes serdes = Fixtures.plainSerdes();
 
         // data + default-architecture model
         List<String[]> rows = new FiveGNiddGenerator(11).generate(20_000);
@@ -208,7 +208,7 @@ public final class ScoringBench {
         }
     }
 
-    private static double scoring(String bootstrap, int n, int threads, ProcessorTopology.AvroSerdes serdes,
+    private static double scoring(String bootstrap, int n, int threads, ProcessorTopology.TopicSerdes serdes,
                                   byte[] trafficMaster) throws Exception {
         ProcessorMetrics metrics = ProcessorMetrics.inMemory();
         ProcessorConfig cfg = new ProcessorConfig();

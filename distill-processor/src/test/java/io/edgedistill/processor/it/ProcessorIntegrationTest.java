@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.LocalStackExtension;
 import io.edgedistill.processor.Fixtures;
-import io.edgedistill.processor.runtime.RoundService;
+import io.edgedistill.processor.rounds.RoundService;
 import io.edgedistill.processor.runtime.StreamsRunner;
 import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.RoundSpec;

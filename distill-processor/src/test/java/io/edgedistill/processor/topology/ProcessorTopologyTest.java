@@ -12,18 +12,18 @@ import java.util.List;
 import io.edgedistill.core.aggregate.TargetSnapshot;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.processor.Fixtures;
-import io.edgedistill.processor.service.LiveModels;
-import io.edgedistill.processor.service.ProcessorMetrics;
-import io.edgedistill.processor.service.QuarantineEntry;
-import io.edgedistill.processor.service.TargetUpdate;
-import io.edgedistill.processor.service.TargetsRegistry;
+import io.edgedistill.processor.contributions.QuarantineEntry;
+import io.edgedistill.processor.contributions.TargetUpdate;
+import io.edgedistill.processor.contributions.TargetsRegistry;
+import io.edgedistill.processor.metrics.ProcessorMetrics;
+import io.edgedistill.processor.scoring.LiveModels;
 import io.edgedistill.schemas.AlertKind;
 import io.edgedistill.schemas.AlertSource;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.ClassSummary;
 import io.edgedistill.schemas.DeadLetter;
-import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.EdgeSummary;
+import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.serde.PlainAvroSerde;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -43,7 +43,7 @@ class ProcessorTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final ProcessorTopology.AvroSerdes serdes = Fixtures.plainSerdes();
+    private final ProcessorTopology.TopicSerdes serdes = Fixtures.plainSerdes();
     private final TargetsRegistry targets = new TargetsRegistry();
     private final ProcessorMetrics metrics = ProcessorMetrics.inMemory();
     private final LiveModels models = new LiveModels(metrics);

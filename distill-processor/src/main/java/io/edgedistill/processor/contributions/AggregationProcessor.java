@@ -1,0 +1,196 @@
+package io.edgedistill.processor.contributions;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.edgedistill.core.aggregate.PoisonDetector;
+import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryKind;
+import io.edgedistill.processor.config.ProcessorConfig;
+import io.edgedistill.processor.metrics.ProcessorMetrics;
+import io.edgedistill.processor.rounds.RoundSpecs;
+import io.edgedistill.processor.topology.ProcessorTopology;
+import io.edgedistill.schemas.AlertKind;
+import io.edgedistill.schemas.AlertSource;
+import io.edgedistill.schemas.AttackAlert;
+import io.edgedistill.schemas.RoundSpec;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Aggregates validated contributions of a task (input keyed by task id, one partition per task group): keeps
+ * every (kind, edge)'s latest submission of the current round in the changelogged submissions store,
+ * re-screens the round with the poisoning detector, records quarantine decisions in the changelogged
+ * quarantine store, emits a POISONED_CONTRIBUTION alert for every new quarantine, and publishes the new
+ * count-weighted targets (with provenance) to the {@link TargetsRegistry}. On start it rebuilds the
+ * in-memory state from the stores. Submissions of earlier rounds are pruned when a newer round's arrive.
+ */
+public final class AggregationProcessor implements Processor<String, EdgeSummary, String, AttackAlert> {
+    private static final Logger LOG = LoggerFactory.getLogger(AggregationProcessor.class);
+
+    private final ProcessorConfig config;
+    private final Deserializer<RoundSpec> roundDeserializer;
+    private final TargetsRegistry targets;
+    private final ProcessorMetrics metrics;
+    private final PoisonDetector detector;
+    private final Map<String, AggregationState> states = new HashMap<>();
+    private ProcessorContext<String, AttackAlert> context;
+    private KeyValueStore<String, byte[]> rounds;
+    private KeyValueStore<String, byte[]> submissions;
+    private KeyValueStore<String, String> quarantine;
+
+    public AggregationProcessor(ProcessorConfig config, Deserializer<RoundSpec> roundDeserializer, TargetsRegistry targets,
+                         ProcessorMetrics metrics) {
+        this.config = config;
+        this.roundDeserializer = roundDeserializer;
+        this.targets = targets;
+        this.metrics = metrics;
+        this.detector = new PoisonDetector(new PoisonDetector.Config(config.getPoisonZThreshold(),
+                config.getPoisonScaleRatio(), config.getPoisonMinClassCount(), config.getPoisonMinPeers()));
+    }
+
+    @Override
+    public void init(ProcessorContext<String, AttackAlert> context) {
+        this.context = context;
+        this.rounds = context.getStateStore(ProcessorTopology.ROUNDS_STORE);
+        this.submissions = context.getStateStore(ProcessorTopology.SUBMISSIONS_STORE);
+        this.quarantine = context.getStateStore(ProcessorTopology.QUARANTINE_STORE);
+        rebuild();
+    }
+
+    private void rebuild() {
+        Map<String, QuarantineEntry> decisions = new HashMap<>();
+        try (KeyValueIterator<String, String> it = quarantine.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, String> kv = it.next();
+                decisions.put(kv.key, QuarantineEntry.decode(kv.value));
+            }
+        }
+        try (KeyValueIterator<String, byte[]> it = submissions.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                String taskId = kv.key.substring(0, kv.key.indexOf('|'));
+                EdgeSummary s = CoreSummaryCodec.decode(kv.value);
+                RoundSpec round = currentRound(taskId);
+                if (round == null || round.getRoundId() != s.roundId()) {
+                    continue;
+                }
+                state(taskId, s).restore(s, decisions.get(kv.key));
+            }
+        }
+        for (AggregationState st : states.values()) {
+            st.recompute(System.currentTimeMillis());
+            publish(st, currentRound(st.taskId()));
+            LOG.info("restored task {} round {}: {} submissions, {} quarantined", st.taskId(), st.roundId(),
+                    st.submissionCount(), st.quarantined().size());
+        }
+    }
+
+    private RoundSpec currentRound(String taskId) {
+        byte[] raw = rounds.get(taskId);
+        return raw == null ? null : roundDeserializer.deserialize(ProcessorTopology.ROUNDS_TOPIC, raw);
+    }
+
+    private AggregationState state(String taskId, EdgeSummary s) {
+        return states.computeIfAbsent(RoundSpecs.roundKey(taskId, s.roundId()), k -> new AggregationState(taskId,
+                s.roundId(), s.k(), s.numClasses(), s.embedDim(), s.dIn(), detector, config.getKnowledgeWeight()));
+    }
+
+    @Override
+    public void process(Record<String, EdgeSummary> record) {
+        String taskId = record.key();
+        EdgeSummary s = record.value();
+        RoundSpec round = currentRound(taskId);
+        if (round == null || round.getRoundId() != s.roundId()) {
+            // validated against the then-current round, but a newer round opened since: its targets are moot
+            LOG.warn("dropping {} of edge {} for round {} of task {}: round is no longer current", s.kind(),
+                    s.edgeId(), s.roundId(), taskId);
+            return;
+        }
+        prune(taskId, s.roundId());
+        long now = System.currentTimeMillis();
+        AggregationState st = state(taskId, s);
+        AggregationState.Change change = st.submit(s, now);
+        String key = AggregationState.key(taskId, s.roundId(), s.kind(), s.edgeId());
+        submissions.put(key, CoreSummaryCodec.encode(s));
+        boolean thisQuarantined = false;
+        for (QuarantineEntry q : change.newlyQuarantined()) {
+            quarantine.put(q.key(), q.encode());
+            thisQuarantined |= q.key().equals(key);
+            metrics.contributionsQuarantined.increment();
+            metrics.poisonAlerts.increment();
+            context.forward(new Record<>(q.edgeId(), alert(q, now), record.timestamp()));
+        }
+        for (QuarantineEntry q : change.released()) {
+            quarantine.delete(q.key());
+        }
+        if (!thisQuarantined && st.quarantined().stream().noneMatch(q -> q.key().equals(key))) {
+            (s.kind() == SummaryKind.KNOWLEDGE ? metrics.knowledgeAccepted : metrics.summariesAccepted).increment();
+        }
+        publish(st, round);
+    }
+
+    private void publish(AggregationState st, RoundSpec round) {
+        targets.publish(new TargetUpdate(st.taskId(), round, st.targets(), st.accepted(),
+                new ArrayList<>(st.quarantined()), targets.nextRevision(), System.currentTimeMillis()));
+    }
+
+    /** Drops state and stored submissions/decisions of the task's rounds other than {@code roundId}. */
+    private void prune(String taskId, long roundId) {
+        boolean stale = false;
+        for (Iterator<AggregationState> it = states.values().iterator(); it.hasNext(); ) {
+            AggregationState st = it.next();
+            if (st.taskId().equals(taskId) && st.roundId() != roundId) {
+                it.remove();
+                stale = true;
+            }
+        }
+        if (!stale) {
+            return;
+        }
+        String prefix = taskId + "|";
+        String keep = taskId + "|" + roundId + "|";
+        for (KeyValueStore<String, ?> store : List.<KeyValueStore<String, ?>>of(submissions, quarantine)) {
+            List<String> drop = new ArrayList<>();
+            try (KeyValueIterator<String, ?> it = store.all()) {
+                while (it.hasNext()) {
+                    String k = it.next().key;
+                    if (k.startsWith(prefix) && !k.startsWith(keep)) {
+                        drop.add(k);
+                    }
+                }
+            }
+            drop.forEach(store::delete);
+        }
+    }
+
+    private static AttackAlert alert(QuarantineEntry q, long now) {
+        return AttackAlert.newBuilder()
+                .setAlertId(UUID.randomUUID().toString())
+                .setKind(AlertKind.POISONED_CONTRIBUTION)
+                .setSource(AlertSource.PROCESSOR)
+                .setEdgeId(q.edgeId())
+                .setFlowId(null)
+                .setAttackClass("poisoning")
+                .setScore(q.score())
+                .setModelId(null)
+                .setModelVersion(null)
+                .setDetail((q.kind() == SummaryKind.KNOWLEDGE ? "knowledge quarantined: " : "summary quarantined: ")
+                        + q.reason())
+                .setObservedAt(Instant.ofEpochMilli(now))
+                .setDetectedAt(Instant.ofEpochMilli(now))
+                .build();
+    }
+}

@@ -1,0 +1,105 @@
+package io.edgedistill.processor.contributions;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+import io.edgedistill.core.signing.ContributionSignature;
+import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.processor.topology.DeadLetteringDecoder;
+import io.edgedistill.processor.topology.ProcessorTopology;
+import io.edgedistill.schemas.DeadLetter;
+import io.edgedistill.schemas.RoundSpec;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * First stage for {@code edge.summaries} and {@code edge.knowledge}: decodes the raw bytes, validates the
+ * contribution against the task's current round (from the global rounds store) and either forwards the
+ * mapped core summary keyed by task id, or the dead letter (keyed by the original key bytes). One instance
+ * type serves both topics: what differs between the two records is read by the {@link ContributionAdapter}.
+ *
+ * @param <T> the Avro contribution type
+ */
+public final class ContributionIntakeProcessor<T>
+        implements Processor<byte[], byte[], byte[], ContributionIntakeProcessor.ContributionOrDeadLetter> {
+
+    /** Output: exactly one of (taskId, summary) or deadLetter. */
+    public record ContributionOrDeadLetter(String taskId, EdgeSummary summary, DeadLetter deadLetter) {
+    }
+
+    private final Deserializer<T> deserializer;
+    private final Deserializer<RoundSpec> roundDeserializer;
+    private final ContributionAdapter<T> adapter;
+    private final String service;
+    private final int maxValueBytes;
+    private final Runnable onDeadLetter;
+    private final Map<String, ContributionSignature.EdgeKey> edgeKeys;
+    private ProcessorContext<byte[], ContributionOrDeadLetter> context;
+    private KeyValueStore<String, byte[]> rounds;
+    private DeadLetteringDecoder<T> decoder;
+    private String currentKey;
+
+    /** Dead-letter error class of a contribution not signed by the edge it claims (with edge keys configured). */
+    static final String BAD_SIGNATURE = "ContributionSignature";
+
+    public ContributionIntakeProcessor(Deserializer<T> deserializer, Deserializer<RoundSpec> roundDeserializer,
+                                       ContributionAdapter<T> adapter, String service, int maxValueBytes,
+                                       Map<String, ContributionSignature.EdgeKey> edgeKeys, Runnable onDeadLetter) {
+        this.deserializer = deserializer;
+        this.roundDeserializer = roundDeserializer;
+        this.adapter = adapter;
+        this.service = service;
+        this.maxValueBytes = maxValueBytes;
+        this.onDeadLetter = onDeadLetter;
+        this.edgeKeys = edgeKeys;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], ContributionOrDeadLetter> context) {
+        this.context = context;
+        this.rounds = context.getStateStore(ProcessorTopology.ROUNDS_STORE);
+        this.decoder = new DeadLetteringDecoder<>(deserializer,
+                v -> adapter.violations(v, currentKey, currentRound(adapter.taskId(v))), service, maxValueBytes);
+    }
+
+    private RoundSpec currentRound(String taskId) {
+        byte[] raw = rounds.get(taskId);
+        return raw == null ? null : roundDeserializer.deserialize(ProcessorTopology.ROUNDS_TOPIC, raw);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        currentKey = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        DeadLetteringDecoder.Decoded<T> r = decoder.decode(context, record);
+        if (r.value() == null) {
+            onDeadLetter.run();
+            context.forward(record.withValue(new ContributionOrDeadLetter(null, null, r.deadLetter())));
+            return;
+        }
+        if (!edgeKeys.isEmpty()) {
+            byte[] signer = header(record, ContributionSignature.SIGNER_HEADER);
+            Optional<String> refused = ContributionSignature.check(edgeKeys,
+                    context.recordMetadata().map(m -> m.topic()).orElse(""), record.value(),
+                    signer == null ? null : new String(signer, StandardCharsets.UTF_8),
+                    header(record, ContributionSignature.SIGNATURE_HEADER), adapter.edgeId(r.value()));
+            if (refused.isPresent()) {
+                onDeadLetter.run();
+                context.forward(record.withValue(new ContributionOrDeadLetter(null, null,
+                        decoder.refuse(context, record, BAD_SIGNATURE, refused.get()))));
+                return;
+            }
+        }
+        String taskId = adapter.taskId(r.value());
+        EdgeSummary core = adapter.toCore(r.value(), currentRound(taskId));
+        context.forward(record.withValue(new ContributionOrDeadLetter(taskId, core, null)));
+    }
+
+    private static byte[] header(Record<byte[], byte[]> record, String name) {
+        org.apache.kafka.common.header.Header h = record.headers().lastHeader(name);
+        return h == null ? null : h.value();
+    }
+}

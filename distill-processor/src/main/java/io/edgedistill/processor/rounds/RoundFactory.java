@@ -1,0 +1,95 @@
+package io.edgedistill.processor.rounds;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.edgedistill.core.data.CsvLoader;
+import io.edgedistill.core.data.FeatureSpec;
+import io.edgedistill.core.data.FiveGNiddGenerator;
+import io.edgedistill.core.data.FiveGNiddSchema;
+import io.edgedistill.core.data.Preprocessor;
+import io.edgedistill.core.data.RawDataset;
+import io.edgedistill.core.model.ModelFormat;
+import io.edgedistill.processor.config.ProcessorConfig;
+import io.edgedistill.schemas.NetworkSpec;
+import io.edgedistill.schemas.PreprocessingSpec;
+import io.edgedistill.schemas.PrivacySettings;
+import io.edgedistill.schemas.RoundSpec;
+
+/**
+ * Builds the round specs of the configured task: the feature spec is fitted once (lazily) on the configured
+ * data set — the 5G-NIDD generator ({@code dataset: generated}) or a Combined.csv file — with the
+ * distill-core {@link Preprocessor}; round r gets seed SplitMix-mixed from (taskSeed, r). Thread-safe.
+ */
+public final class RoundFactory {
+    private final ProcessorConfig config;
+    private volatile FeatureSpec spec;
+
+    public RoundFactory(ProcessorConfig config) {
+        this.config = config;
+    }
+
+    public RoundFactory(ProcessorConfig config, FeatureSpec spec) {
+        this.config = config;
+        this.spec = spec;
+    }
+
+    public synchronized FeatureSpec featureSpec() {
+        if (spec == null) {
+            spec = Preprocessor.fit(load(config));
+        }
+        return spec;
+    }
+
+    static RawDataset load(ProcessorConfig cfg) {
+        if ("generated".equalsIgnoreCase(cfg.getDataset())) {
+            List<String[]> rows = new FiveGNiddGenerator(cfg.getDatasetSeed()).generate(cfg.getDatasetRows());
+            return CsvLoader.fromRows(FiveGNiddSchema.ALL_COLUMNS, rows, FiveGNiddSchema.mapping());
+        }
+        try {
+            return CsvLoader.load(Path.of(cfg.getDataset()), FiveGNiddSchema.mapping(), cfg.getDatasetRows());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read data set " + cfg.getDataset(), e);
+        }
+    }
+
+    /** Seed of round r: SplitMix64 finaliser of taskSeed + r·golden gamma. */
+    public static long seed(long taskSeed, long roundId) {
+        long z = taskSeed + roundId * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    public RoundSpec round(long roundId) {
+        FeatureSpec fs = featureSpec();
+        String json = fs.toJson();
+        return RoundSpec.newBuilder()
+                .setTaskId(config.getTaskId())
+                .setRoundId(roundId)
+                .setSeed(seed(config.getTaskSeed(), roundId))
+                .setNetwork(NetworkSpec.newBuilder()
+                        .setCount(config.getNumNetworks())
+                        .setInputDim(fs.dim())
+                        .setHiddenDim(config.getHiddenDim())
+                        .setEmbedDim(config.getEmbedDim())
+                        .setActivation(config.getActivation())
+                        .setGenerator(config.getGenerator())
+                        .build())
+                .setFeatureNames(new ArrayList<>(fs.featureNames()))
+                .setPreprocessing(PreprocessingSpec.newBuilder().setVersion(1).setJson(json)
+                        .setSha256(ModelFormat.sha256Hex(json.getBytes(StandardCharsets.UTF_8))).build())
+                .setClasses(new ArrayList<>(fs.classNames()))
+                .setSecondMoments(config.isSecondMoments())
+                .setSamplesPerClass(config.getSamplesPerClass())
+                .setPrivacy(PrivacySettings.newBuilder().build())
+                .setCreatedAt(Instant.now())
+                .setDeadline(null)
+                .build();
+    }
+}

@@ -1,0 +1,108 @@
+package io.edgedistill.processor.scoring;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.edgedistill.core.signing.UpdateVerifier;
+import io.edgedistill.processor.metrics.ProcessorMetrics;
+import io.edgedistill.schemas.ModelUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live (latest verified) model per model id, shared by the global models processor (writer) and the
+ * traffic scorers (readers), plus a bounded log of rejected updates for the API. Thread-safe.
+ */
+public final class LiveModels {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveModels.class);
+    private static final int MAX_REJECTIONS = 100;
+
+    /** A refused update. */
+    public record Rejection(String modelId, long version, String reason, long at) {
+    }
+
+    private final Map<String, LiveModel> live = new ConcurrentHashMap<>();
+    private final Deque<Rejection> rejections = new ArrayDeque<>();
+    private final ProcessorMetrics metrics;
+
+    private final UpdateVerifier verifier;
+
+    /** Checks checksums, formats and specs but not signatures (no trusted keys). */
+    public LiveModels(ProcessorMetrics metrics) {
+        this(metrics, UpdateVerifier.checksumOnly());
+    }
+
+    public LiveModels(ProcessorMetrics metrics, UpdateVerifier verifier) {
+        this.metrics = metrics;
+        this.verifier = verifier;
+    }
+
+    /**
+     * Verifies and offers an update: becomes live when it verifies and its version is higher than the live one.
+     * A refused update is recorded (log, counter, {@link #rejections()}).
+     *
+     * @return the loaded model when it became live
+     */
+    public Optional<LiveModel> offer(ModelUpdate update) {
+        try {
+            return tryOffer(update);
+        } catch (LiveModel.Rejected e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * As {@link #offer}, but a refused update also throws, with the reason (an update not newer than the live
+     * model is not refused: it is simply not used).
+     */
+    public Optional<LiveModel> tryOffer(ModelUpdate update) throws LiveModel.Rejected {
+        LiveModel current = live.get(update.getModelId());
+        if (current != null && update.getVersion() <= current.version()) {
+            return Optional.empty();
+        }
+        LiveModel loaded;
+        try {
+            loaded = LiveModel.load(update, verifier);
+        } catch (LiveModel.Rejected e) {
+            reject(update.getModelId(), update.getVersion(), e.getMessage());
+            throw e;
+        }
+        LiveModel now = live.merge(loaded.modelId(), loaded, (old, neu) -> neu.version() > old.version() ? neu : old);
+        if (now == loaded) {
+            metrics.modelsLoaded.increment();
+            LOG.info("model {} v{} is live ({} classes, input {})", loaded.modelId(), loaded.version(),
+                    loaded.classes().size(), loaded.vectorizer().dim());
+            return Optional.of(loaded);
+        }
+        return Optional.empty();
+    }
+
+    public void reject(String modelId, long version, String reason) {
+        metrics.modelsRejected.increment();
+        LOG.warn("model update rejected: {}", reason);
+        synchronized (rejections) {
+            rejections.addFirst(new Rejection(modelId, version, reason, System.currentTimeMillis()));
+            while (rejections.size() > MAX_REJECTIONS) {
+                rejections.removeLast();
+            }
+        }
+    }
+
+    public Optional<LiveModel> get(String modelId) {
+        return Optional.ofNullable(live.get(modelId));
+    }
+
+    public Map<String, LiveModel> all() {
+        return Map.copyOf(live);
+    }
+
+    public List<Rejection> rejections() {
+        synchronized (rejections) {
+            return List.copyOf(rejections);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.edgedistill.processor.synthesis;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.edgedistill.core.aggregate.TargetSnapshot;
+import io.edgedistill.core.nn.EmbeddingNetworks;
+import io.edgedistill.core.nn.EmbeddingSpec;
+import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryKind;
+import io.edgedistill.core.synth.SynthConfig;
+import io.edgedistill.core.synth.SyntheticSet;
+import io.edgedistill.core.synth.SyntheticSetOptimizer;
+import io.edgedistill.core.util.Engines;
+import io.edgedistill.processor.config.ProcessorConfig;
+import io.edgedistill.processor.contributions.QuarantineEntry;
+import io.edgedistill.processor.contributions.TargetUpdate;
+import io.edgedistill.processor.metrics.ProcessorMetrics;
+import io.edgedistill.processor.rounds.RoundSpecs;
+import io.edgedistill.schemas.Contribution;
+import io.edgedistill.schemas.ContributionKind;
+import io.edgedistill.schemas.Exclusion;
+import io.edgedistill.schemas.Provenance;
+import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SyntheticSample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the synthetic-set optimiser off the stream threads (DESIGN §3.4): target changes are debounced per
+ * task and handed to one worker thread, which warm-starts from the current set (bounded steps) when the set
+ * covers the same round and classes, else optimises a fresh set, and publishes a new version only if it
+ * lowers the matching loss on the new targets (both sets evaluated on the same targets). A fresh set is
+ * always published when the current one is of another round (other networks: losses are not comparable) or
+ * misses classes the targets now hold. Versions are monotonic per task.
+ */
+public final class OptimiserRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OptimiserRunner.class);
+
+    /** Outcome of one run (for tests and the API). */
+    public record RunResult(String taskId, long roundId, boolean published, long version, double loss,
+                            Double previousLoss, int steps, long millis) {
+    }
+
+    private final ProcessorConfig config;
+    private final SyntheticSetSink sink;
+    private final SyntheticSetState state;
+    private final ProcessorMetrics metrics;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "synthetic-set-optimiser");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, TargetUpdate> pending = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> scheduled = new ConcurrentHashMap<>();
+    private final Map<String, EmbeddingNetworks> networks = new ConcurrentHashMap<>();
+    private final Map<String, RunResult> lastRun = new ConcurrentHashMap<>();
+    private final AtomicLong runs = new AtomicLong();
+
+    public OptimiserRunner(ProcessorConfig config, SyntheticSetSink sink, SyntheticSetState state,
+                           ProcessorMetrics metrics) {
+        this.config = config;
+        this.sink = sink;
+        this.state = state;
+        this.metrics = metrics;
+    }
+
+    /** Warms the tensor engine on the optimiser's thread, so that the first round does not pay for it. */
+    public void warmUp() {
+        worker.execute(() -> {
+            try {
+                LOG.info("tensor engine warmed up in {} ms", Engines.warmUp().toMillis());
+            } catch (RuntimeException e) {
+                LOG.warn("tensor engine warm-up failed: {}", e.toString());
+            }
+        });
+    }
+
+    /** Called on the stream thread: records the update and schedules a debounced run. Never blocks. */
+    public void onTargets(TargetUpdate update) {
+        pending.put(update.taskId(), update);
+        if (scheduled.putIfAbsent(update.taskId(), Boolean.TRUE) == null) {
+            worker.schedule(() -> runPending(update.taskId()), config.getSynthDebounceMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public Optional<RunResult> lastRun(String taskId) {
+        return Optional.ofNullable(lastRun.get(taskId));
+    }
+
+    public long runCount() {
+        return runs.get();
+    }
+
+    private void runPending(String taskId) {
+        scheduled.remove(taskId);
+        TargetUpdate u = pending.remove(taskId);
+        if (u == null) {
+            return;
+        }
+        try {
+            RunResult r = run(u);
+            lastRun.put(taskId, r);
+        } catch (Exception e) {
+            LOG.error("optimiser run for task {} round {} failed", taskId, u.roundId(), e);
+        }
+    }
+
+    /** One optimisation + publish decision, synchronously (the worker calls it; tests may too). */
+    public RunResult run(TargetUpdate u) throws Exception {
+        long start = System.nanoTime();
+        runs.incrementAndGet();
+        metrics.optimiserRuns.increment();
+        RoundSpec r = u.round();
+        TargetSnapshot t = u.targets();
+        EmbeddingSpec es = RoundSpecs.embeddingSpec(r);
+        EmbeddingNetworks nets = networks.computeIfAbsent(RoundSpecs.roundKey(u.taskId(), r.getRoundId()),
+                k -> new EmbeddingNetworks(es));
+        SynthConfig sc = new SynthConfig(Math.max(1, r.getSamplesPerClass()), config.getSynthSteps(),
+                config.getSynthWarmSteps(), config.getSynthLearningRate(), config.getSynthSecondMomentWeight(),
+                r.getSeed());
+        SyntheticSetOptimizer opt = new SyntheticSetOptimizer(nets, sc);
+        Optional<SyntheticSetState.PublishedSet> cur = state.current(u.taskId());
+        boolean comparable = cur.isPresent() && cur.get().roundId() == r.getRoundId()
+                && cur.get().set().dIn() == t.dIn() && cur.get().set().numClasses() == t.numClasses()
+                && cur.get().set().ipc() == sc.ipc() && coverage(cur.get().set()).equals(coverage(t));
+        SyntheticSet candidate;
+        Optional<SyntheticSet> accepted;
+        Double previousLoss = null;
+        int steps;
+        if (comparable) {
+            candidate = opt.warmStart(t, cur.get().set());
+            steps = sc.warmSteps();
+            previousLoss = opt.loss(t, cur.get().set());
+            accepted = opt.publishIfBetter(t, candidate, cur.get().set(), config.getSynthMinRelativeGain());
+        } else {
+            candidate = opt.optimise(t);
+            steps = sc.steps();
+            accepted = opt.publishIfBetter(t, candidate, null, 0);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (accepted.isEmpty()) {
+            LOG.info("task {} round {}: warm start did not improve the loss ({} vs {}), no new version", u.taskId(),
+                    r.getRoundId(), candidate.loss(), previousLoss);
+            return new RunResult(u.taskId(), r.getRoundId(), false,
+                    cur.map(SyntheticSetState.PublishedSet::version).orElse(0L),
+                    candidate.loss(), previousLoss, steps, millis);
+        }
+        SyntheticSet best = opt.withSoftLabels(t, accepted.get(), config.getSoftLabelTemperature());
+        long version = cur.map(c -> c.version() + 1).orElse(1L);
+        io.edgedistill.schemas.SyntheticSet avro = toAvro(u, best, version, previousLoss, steps);
+        sink.publish(avro);
+        state.update(avro);
+        metrics.syntheticSetsPublished.increment();
+        millis = (System.nanoTime() - start) / 1_000_000;
+        LOG.info("task {} round {}: published synthetic set v{} (loss {} , previous {}, {} steps, {} ms)", u.taskId(),
+                r.getRoundId(), version, best.loss(), previousLoss, steps, millis);
+        return new RunResult(u.taskId(), r.getRoundId(), true, version, best.loss(), previousLoss, steps, millis);
+    }
+
+    private static TreeSet<Integer> coverage(SyntheticSet s) {
+        TreeSet<Integer> out = new TreeSet<>();
+        for (int y : s.labels()) {
+            out.add(y);
+        }
+        return out;
+    }
+
+    private static TreeSet<Integer> coverage(TargetSnapshot t) {
+        TreeSet<Integer> out = new TreeSet<>();
+        for (int c = 0; c < t.numClasses(); c++) {
+            if (t.hasClass(c)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    static io.edgedistill.schemas.SyntheticSet toAvro(TargetUpdate u, SyntheticSet s, long version, Double previousLoss,
+                                                      int steps) {
+        RoundSpec r = u.round();
+        int d = s.dIn();
+        int numC = s.numClasses();
+        List<SyntheticSample> samples = new ArrayList<>(s.size());
+        for (int i = 0; i < s.size(); i++) {
+            List<Float> f = new ArrayList<>(d);
+            for (int j = 0; j < d; j++) {
+                f.add(s.x()[i * d + j]);
+            }
+            List<Float> soft = new ArrayList<>();
+            if (s.softLabels() != null) {
+                for (int c = 0; c < numC; c++) {
+                    soft.add(s.softLabels()[i * numC + c]);
+                }
+            }
+            samples.add(SyntheticSample.newBuilder().setLabel(s.labels()[i]).setFeatures(f).setSoftLabel(soft).build());
+        }
+        List<Contribution> contributions = new ArrayList<>();
+        for (EdgeSummary e : u.accepted()) {
+            contributions.add(Contribution.newBuilder().setEdgeId(e.edgeId()).setRoundId(e.roundId())
+                    .setKind(e.kind() == SummaryKind.KNOWLEDGE ? ContributionKind.KNOWLEDGE : ContributionKind.SUMMARY)
+                    .setSamples(e.totalCount()).build());
+        }
+        List<Exclusion> exclusions = new ArrayList<>();
+        for (QuarantineEntry q : u.excluded()) {
+            exclusions.add(Exclusion.newBuilder().setEdgeId(q.edgeId()).setRoundId(q.roundId())
+                    .setReason((q.kind() == SummaryKind.KNOWLEDGE ? "knowledge: " : "") + q.reason())
+                    .setScore(q.score()).setThreshold(q.threshold()).build());
+        }
+        return io.edgedistill.schemas.SyntheticSet.newBuilder()
+                .setTaskId(u.taskId())
+                .setVersion(version)
+                .setRoundId(r.getRoundId())
+                .setSamplesPerClass(s.ipc())
+                .setFeatureDim(d)
+                .setClasses(new ArrayList<>(r.getClasses()))
+                .setSamples(samples)
+                .setMatchingLoss(s.loss())
+                .setPreviousLoss(previousLoss)
+                .setOptimisationSteps((int) Math.min(Integer.MAX_VALUE, s.steps()))
+                .setProvenance(Provenance.newBuilder().setContributions(contributions).setExclusions(exclusions).build())
+                .setPreprocessingSha256(r.getPreprocessing().getSha256())
+                .setCreatedAt(Instant.now())
+                .build();
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
