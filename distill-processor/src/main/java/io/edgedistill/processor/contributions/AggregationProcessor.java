@@ -13,7 +13,7 @@ import io.edgedistill.core.summary.EdgeSummary;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
-import io.edgedistill.processor.rounds.RoundSpecs;
+import io.edgedistill.schemas.mapping.RoundSpecs;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.AlertKind;
 import io.edgedistill.schemas.AlertSource;

@@ -25,7 +25,7 @@ import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.contributions.QuarantineEntry;
 import io.edgedistill.processor.contributions.TargetUpdate;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
-import io.edgedistill.processor.rounds.RoundSpecs;
+import io.edgedistill.schemas.mapping.RoundSpecs;
 import io.edgedistill.schemas.Contribution;
 import io.edgedistill.schemas.ContributionKind;
 import io.edgedistill.schemas.Exclusion;
