@@ -46,10 +46,7 @@ class HistoryEntryTest {
         assertThat(e.status()).isEqualTo(Status.FAILED);
         assertThat(e.version()).isEqualTo(3);
         assertThat(e.syntheticSetVersion()).isEqualTo(7);
-        assertThat(e.macroF1()).isNaN();
-        assertThat(e.accuracy()).isNaN();
-        assertThat(e.previousMacroF1()).isNull();
-        assertThat(e.validationSamples()).isZero();
+        assertUnscored(e);
     }
 
     @Test
@@ -59,10 +56,15 @@ class HistoryEntryTest {
         assertThat(e.status()).isEqualTo(Status.SKIPPED);
         assertThat(e.version()).isEqualTo(-1);
         assertThat(e.syntheticSetVersion()).isEqualTo(-1);
+        assertThat(e.trainMillis()).isZero();
+        assertUnscored(e);
+    }
+
+    private static void assertUnscored(HistoryEntry e) {
         assertThat(e.macroF1()).isNaN();
+        assertThat(e.accuracy()).isNaN();
         assertThat(e.previousMacroF1()).isNull();
         assertThat(e.validationSamples()).isZero();
-        assertThat(e.trainMillis()).isZero();
     }
 
     @Test
