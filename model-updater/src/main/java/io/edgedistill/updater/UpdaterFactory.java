@@ -14,6 +14,7 @@ import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.edgedistill.updater.kafka.KafkaModelPublisher;
 import io.edgedistill.updater.kafka.UpdaterKafkaLoop;
+import io.edgedistill.updater.service.HistoryEntry;
 import io.edgedistill.updater.service.ModelPublisher;
 import io.edgedistill.updater.service.ModelUpdateService;
 import io.edgedistill.updater.service.TrainingSettings;
@@ -139,8 +140,8 @@ public class UpdaterFactory {
                 throw new UncheckedIOException("cannot read updater.preprocessing.spec-path " + specPath, e);
             }
         }
-        for (String status : List.of("PUBLISHED", "REFUSED", "SKIPPED", "FAILED")) {
-            Gauge.builder("updater.decisions", s, svc -> svc.count(status)).tag("status", status)
+        for (HistoryEntry.Status status : HistoryEntry.Status.values()) {
+            Gauge.builder("updater.decisions", s, svc -> svc.count(status)).tag("status", status.name())
                     .description("model-updater decisions by outcome").register(meters);
         }
         Gauge.builder("updater.live.models", s, svc -> svc.liveModels().size()).register(meters);

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.updater.service.HistoryEntry;
+import io.edgedistill.updater.service.LiveModel;
 import io.edgedistill.updater.service.ModelUpdateService;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -28,7 +29,7 @@ public class ModelsController {
     public Map<String, Object> models() {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Map<String, Object>> liveModels = new ArrayList<>();
-        for (ModelUpdateService.Live l : service.liveModels()) {
+        for (LiveModel l : service.liveModels()) {
             liveModels.add(describe(l.update()));
         }
         out.put("live", liveModels);
@@ -37,7 +38,7 @@ public class ModelsController {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("modelId", e.modelId());
             m.put("cohort", e.cohort());
-            m.put("status", e.status());
+            m.put("status", e.status().name()); // "PUBLISHED", ...: parsed by the demo
             m.put("version", e.version());
             m.put("trigger", e.trigger());
             m.put("syntheticSetVersion", e.syntheticSetVersion());

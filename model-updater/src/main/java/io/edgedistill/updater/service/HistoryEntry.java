@@ -2,12 +2,17 @@ package io.edgedistill.updater.service;
 
 import java.time.Instant;
 
+import io.edgedistill.core.model.ClassificationMetrics;
+
 /**
- * One decision of the updater, for the HTTP history.
+ * One decision of the updater, for the HTTP history. Built with the named factories ({@link #published},
+ * {@link #refused}, {@link #failed}, {@link #skipped}) so that each kind of decision fills the fields that mean
+ * something for it, and the others consistently (NaN metrics, no previous score, version -1 when nothing was
+ * trained).
  *
  * @param modelId             model the decision is about
  * @param cohort              cohort of a personalised model, or null
- * @param status              PUBLISHED, REFUSED (validation worse than live), SKIPPED (nothing to do) or FAILED
+ * @param status              what was decided
  * @param version             published version, or the version it would have had
  * @param trigger             what triggered it ("synthetic-set v3", "knowledge from edge-1 ...")
  * @param syntheticSetVersion synthetic set the candidate was trained on (-1 if none)
@@ -19,11 +24,70 @@ import java.time.Instant;
  * @param trainMillis         time spent training and validating
  * @param at                  when the decision was taken
  */
-public record HistoryEntry(String modelId, String cohort, String status, long version, String trigger,
+public record HistoryEntry(String modelId, String cohort, Status status, long version, String trigger,
                            long syntheticSetVersion, double macroF1, double accuracy, Double previousMacroF1,
                            long validationSamples, String reason, long trainMillis, Instant at) {
-    public static final String PUBLISHED = "PUBLISHED";
-    public static final String REFUSED = "REFUSED";
-    public static final String SKIPPED = "SKIPPED";
-    public static final String FAILED = "FAILED";
+
+    /**
+     * What was decided. The constant names are a wire format: {@code GET /models} writes them as they are
+     * ({@code "PUBLISHED"}, ...), the {@code updater.decisions} gauge uses them as its {@code status} tag, and the
+     * demo and the reliability tests parse them; do not rename them.
+     */
+    public enum Status {
+        /** Validated, signed and published. */
+        PUBLISHED,
+        /** Trained but validated worse than the model it would replace. */
+        REFUSED,
+        /** Nothing to train (no synthetic set yet, personalisation budget spent, unusable knowledge). */
+        SKIPPED,
+        /** Training, validation or publishing threw. */
+        FAILED
+    }
+
+    /**
+     * One try at a new version of a model: what the decision about a trained candidate records whatever its
+     * outcome. It starts the clock for {@link #trainMillis}.
+     *
+     * @param version the version the candidate gets if published
+     */
+    public record Attempt(String modelId, String cohort, long version, String trigger, long syntheticSetVersion,
+                          long startNanos) {
+
+        /** An attempt starting now. */
+        public static Attempt start(String modelId, String cohort, long version, String trigger,
+                                    long syntheticSetVersion) {
+            return new Attempt(modelId, cohort, version, trigger, syntheticSetVersion, System.nanoTime());
+        }
+    }
+
+    /** The candidate of {@code attempt} was published; {@code metrics} as published in the update. */
+    public static HistoryEntry published(Attempt attempt, ClassificationMetrics metrics, Double previousMacroF1,
+                                         String reason) {
+        return judged(attempt, Status.PUBLISHED, metrics, previousMacroF1, reason);
+    }
+
+    /** The candidate of {@code attempt} was refused for {@code reason}. */
+    public static HistoryEntry refused(Attempt attempt, ClassificationMetrics metrics, Double previousMacroF1,
+                                       String reason) {
+        return judged(attempt, Status.REFUSED, metrics, previousMacroF1, reason);
+    }
+
+    /** The attempt threw or could not start; nothing was scored. */
+    public static HistoryEntry failed(Attempt attempt, String reason) {
+        return judged(attempt, Status.FAILED, null, null, reason);
+    }
+
+    /** Nothing was trained for {@code modelId}; {@code syntheticSetVersion} is -1 when there is no set. */
+    public static HistoryEntry skipped(String modelId, String cohort, String trigger, long syntheticSetVersion,
+                                       String reason) {
+        return new HistoryEntry(modelId, cohort, Status.SKIPPED, -1, trigger, syntheticSetVersion, Double.NaN,
+                Double.NaN, null, 0, reason, 0, Instant.now());
+    }
+
+    private static HistoryEntry judged(Attempt a, Status status, ClassificationMetrics m, Double previousMacroF1,
+                                       String reason) {
+        return new HistoryEntry(a.modelId(), a.cohort(), status, a.version(), a.trigger(), a.syntheticSetVersion(),
+                m == null ? Double.NaN : m.macroF1(), m == null ? Double.NaN : m.accuracy(), previousMacroF1,
+                m == null ? 0 : m.samples(), reason, (System.nanoTime() - a.startNanos()) / 1_000_000, Instant.now());
+    }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.ModelFormat;
 import io.edgedistill.core.signing.Ed25519Keys;
+import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.ValidationMetrics;
 import io.edgedistill.updater.UpdaterFactory;
@@ -58,12 +59,28 @@ class ModelsControllerTest {
             JsonNode models = json.readTree(get(http, server, "/models").body());
             assertThat(models.get("live")).hasSize(2);
             assertThat(models.get("history")).isEmpty();
+
+            // a decision that trains nothing: knowledge before any synthetic set of its task
+            service.onKnowledge(knowledge("edge-1", "5g"));
+            JsonNode skipped = json.readTree(get(http, server, "/models").body()).get("history").get(0);
+            assertThat(skipped.get("status").asText()).as("the wire name the demo parses").isEqualTo("SKIPPED");
+            assertThat(skipped.get("modelId").asText()).isEqualTo("5g/edge-1");
+            assertThat(skipped.get("version").asLong()).isEqualTo(-1);
+            assertThat(skipped.get("macroF1").isNull()).isTrue();
+            assertThat(skipped.get("reason").asText()).isEqualTo("no synthetic set of task 5g yet");
             assertThat(get(http, server, "/health").statusCode()).isEqualTo(200);
         }
     }
 
     private static HttpResponse<String> get(HttpClient http, EmbeddedServer server, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(server.getURI().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static EdgeKnowledge knowledge(String edgeId, String taskId) {
+        return EdgeKnowledge.newBuilder().setEdgeId(edgeId).setTaskId(taskId).setRoundId(1).setModelId(taskId)
+                .setModelVersion(1).setWindowStart(Instant.EPOCH).setWindowEnd(Instant.EPOCH).setNumNetworks(1)
+                .setEmbedDim(1).setClasses(List.of()).setLocalAccuracy(0.5).setLocalMacroF1(0.5)
+                .setProducedAt(Instant.EPOCH).build();
     }
 
     private static ModelUpdate update(String modelId, String cohort, long version) {

@@ -15,6 +15,7 @@ import io.edgedistill.core.signing.SignedPayload;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.updater.service.HistoryEntry.Status;
 import io.edgedistill.updater.signing.UpdateSigner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class ModelUpdateServiceTest {
         List<HistoryEntry> out = s.onSyntheticSet(fx.set(1, 10, false));
 
         assertThat(out).singleElement().satisfies(e -> {
-            assertThat(e.status()).isEqualTo(HistoryEntry.PUBLISHED);
+            assertThat(e.status()).isEqualTo(Status.PUBLISHED);
             assertThat(e.version()).isEqualTo(1);
             assertThat(e.macroF1()).isGreaterThan(0.4);
         });
@@ -89,14 +90,14 @@ class ModelUpdateServiceTest {
         List<HistoryEntry> out = s.onSyntheticSet(fx.set(2, 10, true)); // labels scrambled
 
         assertThat(out).singleElement().satisfies(e -> {
-            assertThat(e.status()).isEqualTo(HistoryEntry.REFUSED);
+            assertThat(e.status()).isEqualTo(Status.REFUSED);
             assertThat(e.reason()).contains("below live 5g-nidd v1");
             assertThat(e.previousMacroF1()).isGreaterThan(e.macroF1());
         });
         assertThat(published).hasSize(1);
         assertThat(s.live(Fixtures.TASK)).get().extracting(l -> l.update().getVersion()).isEqualTo(1L);
-        assertThat(s.history()).extracting(HistoryEntry::status).containsExactly("PUBLISHED", "REFUSED");
-        assertThat(s.count(HistoryEntry.REFUSED)).isEqualTo(1);
+        assertThat(s.history()).extracting(HistoryEntry::status).containsExactly(Status.PUBLISHED, Status.REFUSED);
+        assertThat(s.count(Status.REFUSED)).isEqualTo(1);
 
         // old or repeated versions are ignored
         assertThat(s.onSyntheticSet(fx.set(2, 10, false))).isEmpty();
@@ -109,7 +110,7 @@ class ModelUpdateServiceTest {
         assertThat(s.onSyntheticSet(fx.set(1, 5, false))).isEmpty();
         assertThat(published).isEmpty();
         List<HistoryEntry> out = s.registerPreprocessing(fx.specJson, fx.specSha);
-        assertThat(out).extracting(HistoryEntry::status).containsExactly(HistoryEntry.PUBLISHED);
+        assertThat(out).extracting(HistoryEntry::status).containsExactly(Status.PUBLISHED);
         assertThat(published).hasSize(1);
     }
 
@@ -123,10 +124,10 @@ class ModelUpdateServiceTest {
         assertThat(e).get().satisfies(h -> {
             assertThat(h.modelId()).isEqualTo("5g-nidd/north");
             assertThat(h.cohort()).isEqualTo("north");
-            assertThat(h.status()).isIn(HistoryEntry.PUBLISHED, HistoryEntry.REFUSED);
+            assertThat(h.status()).isIn(Status.PUBLISHED, Status.REFUSED);
             assertThat(h.previousMacroF1()).isNotNull(); // compared with the global live model
         });
-        if (e.get().status().equals(HistoryEntry.PUBLISHED)) {
+        if (e.get().status() == Status.PUBLISHED) {
             ModelUpdate u = published.get(published.size() - 1);
             assertThat(u.getModelId()).isEqualTo("5g-nidd/north");
             assertThat(u.getCohort()).isEqualTo("north");
@@ -140,10 +141,10 @@ class ModelUpdateServiceTest {
         EdgeKnowledge again = knowledge("edge-7", new int[] {4});
         again.setModelId("5g-nidd/north");
         assertThat(s.onKnowledge(again)).get().satisfies(h -> {
-            assertThat(h.status()).isEqualTo(HistoryEntry.SKIPPED);
+            assertThat(h.status()).isEqualTo(Status.SKIPPED);
             assertThat(h.reason()).contains("already personalised 1 times");
         });
-        EdgeKnowledge merged = ModelUpdateService.merge(k, again);
+        EdgeKnowledge merged = CohortPersonalisation.merge(k, again);
         assertThat(merged.getClasses()).extracting(c -> c.getClassIndex()).containsExactly(3, 6, 4);
         // knowledge without input moments (sent under DP) cannot be personalised on: skipped with the reason
         EdgeKnowledge dp = knowledge("edge-8", new int[] {2});
@@ -153,7 +154,7 @@ class ModelUpdateServiceTest {
         });
         assertThat(s.onKnowledge(dp)).get().satisfies(h -> {
             assertThat(h.modelId()).isEqualTo("5g-nidd/edge-8");
-            assertThat(h.status()).isEqualTo(HistoryEntry.SKIPPED);
+            assertThat(h.status()).isEqualTo(Status.SKIPPED);
             assertThat(h.reason()).contains("no usable input moments");
         });
         // a new synthetic set refreshes the cohort too
@@ -178,14 +179,14 @@ class ModelUpdateServiceTest {
         double globalAsIs = s.liveModels().stream().filter(l -> l.update().getModelId().equals("5g-nidd")).findFirst()
                 .orElseThrow().update().getMetrics().getMacroF1();
         assertThat(h.previousMacroF1()).isNotNull().isNotEqualTo(globalAsIs);
-        if (h.status().equals(HistoryEntry.REFUSED)) {
+        if (h.status() == Status.REFUSED) {
             assertThat(h.reason()).containsAnyOf("cohort's traffic mix", "tolerance");
         } else {
-            assertThat(h.status()).isEqualTo(HistoryEntry.PUBLISHED);
+            assertThat(h.status()).isEqualTo(Status.PUBLISHED);
             assertThat(h.macroF1()).as("published on the mix, within the tolerance of the global model there")
                     .isGreaterThanOrEqualTo(h.previousMacroF1() - 0.05);
         }
-        assertThat(ModelUpdateService.merge(k, knowledge("edge-9", new int[] {4})).getClassTotals())
+        assertThat(CohortPersonalisation.merge(k, knowledge("edge-9", new int[] {4})).getClassTotals())
                 .as("a report without totals keeps the earlier ones").isEqualTo(totals);
     }
 

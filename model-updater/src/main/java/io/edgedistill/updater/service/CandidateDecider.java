@@ -1,0 +1,149 @@
+package io.edgedistill.updater.service;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.data.FeatureSpec;
+import io.edgedistill.core.model.ClassificationMetrics;
+import io.edgedistill.core.model.MlpModel;
+import io.edgedistill.schemas.SyntheticSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt at a new model version, start to end: trains the candidate, scores it and the live models it is
+ * compared with on the same validation rows, asks the {@link PublicationGate}, and publishes a signed update when
+ * the gate lets it through. For a cohort that reported its traffic mix it first chooses between two candidates
+ * (see {@link #judgeOnCohortMix}). Every outcome, failures included, becomes a {@link HistoryEntry}.
+ *
+ * <p>Not thread-safe: the service serialises attempts.
+ */
+final class CandidateDecider {
+    /** Decisions are logged under the service's name, as before the split, so that log filters keep working. */
+    private static final Logger LOG = LoggerFactory.getLogger(ModelUpdateService.class);
+
+    private final CandidateTrainer trainer;
+    private final PublicationGate gate;
+    private final ValidationRows validation;
+    private final PreprocessingSpecs specs;
+    private final LiveModels live;
+    private final SignedPublication publication;
+
+    CandidateDecider(CandidateTrainer trainer, PublicationGate gate, ValidationRows validation, PreprocessingSpecs specs,
+                     LiveModels live, SignedPublication publication) {
+        this.trainer = trainer;
+        this.gate = gate;
+        this.validation = validation;
+        this.specs = specs;
+        this.live = live;
+        this.publication = publication;
+    }
+
+    /** The candidate the gate judged, and the note on which variant it is (empty for the trained student). */
+    private record Judged(MlpModel model, String variant, PublicationGate.Verdict verdict) {
+    }
+
+    /**
+     * Trains, judges and publishes (or refuses) a new version of the model of {@code taskId} and {@code cohort}.
+     *
+     * @param extra     samples added to the set (a cohort's), or none
+     * @param cohortMix the cohort's class mix, or null: then the candidate is judged on the rows as they are
+     */
+    HistoryEntry decide(String taskId, String cohort, SyntheticSet set, FeatureSpec spec,
+                        List<CandidateTrainer.Sample> extra, String trigger, double[] cohortMix) {
+        String modelId = ModelUpdateService.modelId(taskId, cohort);
+        HistoryEntry.Attempt attempt = HistoryEntry.Attempt.start(modelId, cohort, live.nextVersion(modelId), trigger,
+                set.getVersion());
+        try {
+            if (spec.dim() != set.getFeatureDim()) {
+                return HistoryEntry.failed(attempt, "synthetic set feature width " + set.getFeatureDim()
+                        + " differs from its preprocessing spec's " + spec.dim());
+            }
+            CandidateTrainer.Trained trained = trainer.train(set, extra, cohort);
+            String specSha = specs.shaOf(set, spec);
+            Dataset val = validation.under(spec, specSha, set.getClasses());
+            Judged judged = cohortMix == null
+                    ? judge(taskId, modelId, trained.student(), set, val)
+                    : judgeOnCohortMix(taskId, modelId, trained, set, val, cohortMix);
+            PublicationGate.Verdict verdict = judged.verdict();
+            if (!verdict.publishes()) {
+                LOG.info("Refused {} v{}: {}", modelId, attempt.version(), verdict.refusal());
+                return HistoryEntry.refused(attempt, verdict.metrics(), verdict.previousMacroF1(), verdict.refusal());
+            }
+            MlpModel student = judged.model();
+            live.put(new LiveModel(publication.publish(attempt, taskId, student, set, specs.jsonOf(set, spec),
+                    verdict.metrics(), verdict.previousMacroF1()), student, spec, specSha));
+            String reason = publishedReason(verdict, cohortMix == null ? "" : " on the cohort's traffic mix"
+                    + judged.variant(), student);
+            LOG.info("Published {} v{} (set v{}): {}", modelId, attempt.version(), set.getVersion(), reason);
+            return HistoryEntry.published(attempt, verdict.metrics(), verdict.previousMacroF1(), reason);
+        } catch (RuntimeException e) {
+            LOG.error("Training or publishing {} failed", modelId, e);
+            return HistoryEntry.failed(attempt, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A global model against the live one; a cohort's first model (no mix) against the global live model; the
+     * next ones against the cohort's live model.
+     */
+    private Judged judge(String taskId, String modelId, MlpModel student, SyntheticSet set, Dataset val) {
+        ClassificationMetrics candidate = ValidationRows.score(student, val, set.getClasses().size());
+        LiveModel current = live.get(modelId);
+        LiveModel global = current == null && !modelId.equals(taskId) ? live.get(taskId) : null;
+        return new Judged(student, "", gate.judge(candidate, scoredAsIs(current, set), scoredAsIs(global, set)));
+    }
+
+    /**
+     * A cohort's candidates: the student re-distilled with the samples around the edge's hard examples, and the
+     * model the cohort runs only shifted to the cohort's class mix (when it fits the set); the one that does better
+     * on the validation rows reweighted to the cohort's mix is offered to the gate. The validation rows cannot
+     * show what the edge saw, so the edge judges the offer on its own labelled hold-out (the edge's ModelSlot).
+     */
+    private Judged judgeOnCohortMix(String taskId, String modelId, CandidateTrainer.Trained trained, SyntheticSet set,
+                                    Dataset val, double[] cohortMix) {
+        int c = set.getClasses().size();
+        LiveModel current = live.get(modelId);
+        LiveModel runs = current != null ? current : live.get(taskId);
+        PublicationGate.Reference runsOnMix = runs == null ? null
+                : runs.reference(validation.scoreLive(runs, set.getClasses(), cohortMix).macroF1());
+        PublicationGate.Reference global = scoredAsIs(live.get(taskId), set);
+        List<MlpModel> models = new ArrayList<>();
+        List<String> variants = new ArrayList<>();
+        models.add(CohortPersonalisation.withClassPrior(trained.student(), trained.labels(), trained.samples(), cohortMix));
+        variants.add("");
+        if (runs != null && runs.spec() != null && runs.spec().dim() == set.getFeatureDim()
+                && runs.model().numClasses() == c) {
+            models.add(CohortPersonalisation.withClassPrior(runs.model(), trained.labels(), set.getSamples().size(),
+                    cohortMix));
+            variants.add(" (" + runs.update().getModelId() + " v" + runs.update().getVersion()
+                    + " adapted to the cohort's class mix)");
+        }
+        double[] w = ValidationRows.rowWeights(val, cohortMix, c);
+        int best = 0;
+        ClassificationMetrics[] onMix = new ClassificationMetrics[models.size()];
+        for (int k = 0; k < models.size(); k++) {
+            onMix[k] = ClassificationMetrics.weighted(val.y(), models.get(k).predict(val.x(), val.size()), c, w);
+            if (onMix[k].macroF1() > onMix[best].macroF1()) {
+                best = k;
+            }
+        }
+        MlpModel chosen = models.get(best);
+        ClassificationMetrics whole = ValidationRows.score(chosen, val, c);
+        return new Judged(chosen, variants.get(best), gate.judgeOnCohortMix(onMix[best], whole, runsOnMix, global));
+    }
+
+    /** A live model's reference score on the rows of the set's classes as they are; null for no model. */
+    private PublicationGate.Reference scoredAsIs(LiveModel model, SyntheticSet set) {
+        return model == null ? null : model.reference(validation.scoreLive(model, set.getClasses(), null).macroF1());
+    }
+
+    private static String publishedReason(PublicationGate.Verdict verdict, String judgedOn, MlpModel student) {
+        ClassificationMetrics m = verdict.metrics();
+        Double previous = verdict.previousMacroF1();
+        return String.format("macro-F1 %.4f, accuracy %.4f%s%s; %s, %d parameters", m.macroF1(), m.accuracy(),
+                previous == null ? " (first model)" : String.format(" vs %.4f", previous), judgedOn,
+                SignedPublication.architecture(student), student.parameterCount());
+    }
+}

@@ -1,0 +1,113 @@
+package io.edgedistill.updater.service;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import io.edgedistill.core.data.Sampling;
+import io.edgedistill.core.model.MlpModel;
+import io.edgedistill.core.model.MlpTrainer;
+import io.edgedistill.schemas.SyntheticSample;
+import io.edgedistill.schemas.SyntheticSet;
+
+/**
+ * Trains a candidate edge model: the cloud teacher on a synthetic set's samples (plus a cohort's extra samples),
+ * then the small student distilled from it (soft-label KL at temperature T plus hard labels) on a transfer set of
+ * those samples and jittered copies. Deterministic: the randomness depends on what is trained on only
+ * ({@link #trainingSeed}).
+ */
+final class CandidateTrainer {
+    private final TrainingSettings settings;
+
+    /** A labelled sample added to a synthetic set (a cohort's samples drawn around its hard classes). */
+    record Sample(float[] x, int y) {
+    }
+
+    /**
+     * A trained student and the labels it was trained on: the synthetic set's samples first, then the extra ones
+     * (shifting a model to a class mix needs the mix it was trained on).
+     */
+    record Trained(MlpModel student, int[] labels, int samples) {
+    }
+
+    CandidateTrainer(TrainingSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Teacher and student on {@code set} plus {@code extra}; the set's feature width must be its spec's. */
+    Trained train(SyntheticSet set, List<Sample> extra, String cohort) {
+        int d = set.getFeatureDim();
+        int c = set.getClasses().size();
+        int n = set.getSamples().size() + extra.size();
+        float[] x = new float[n * d];
+        int[] y = new int[n];
+        int i = 0;
+        for (SyntheticSample s : set.getSamples()) {
+            List<Float> f = s.getFeatures();
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = f.get(j);
+            }
+            y[i++] = s.getLabel();
+        }
+        for (Sample e : extra) {
+            System.arraycopy(e.x(), 0, x, i * d, d);
+            y[i++] = e.y();
+        }
+        long seed = trainingSeed(set, cohort);
+        MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, c, settings.teacherConfig(seed));
+        // transfer set: the training samples plus jittered copies (labels kept), soft targets from the teacher
+        int copies = settings.transferCopies();
+        int m = n * (1 + copies);
+        float[] tx = new float[m * d];
+        int[] ty = new int[m];
+        System.arraycopy(x, 0, tx, 0, n * d);
+        System.arraycopy(y, 0, ty, 0, n);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int r = n; r < m; r++) {
+            int src = r % n;
+            for (int j = 0; j < d; j++) {
+                tx[r * d + j] = x[src * d + j] + (float) (settings.transferNoise() * Sampling.normal(rng));
+            }
+            ty[r] = y[src];
+        }
+        MlpModel student = MlpTrainer.distill(teacher, settings.studentHidden(), tx, m, ty,
+                settings.studentConfig(seed + 1));
+        return new Trained(student, y, n);
+    }
+
+    /**
+     * Training randomness (initial weights, batch order, transfer-set jitter) as a function of what is trained on:
+     * the set's round and version and the cohort, not the task's name. The same set retrained gives the same
+     * model, and two tasks that distil the same round train with the same random numbers, so the difference
+     * between their models is that of their sets.
+     */
+    static long trainingSeed(SyntheticSet set, String cohort) {
+        long z = set.getRoundId() * 0x9E3779B97F4A7C15L + set.getVersion() * 1_000_003L
+                + (cohort == null ? 0 : cohort.hashCode());
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * One teacher and student of the real recipe on a set of typical size (9 classes x 10 samples, 64 features),
+     * so that the training code is compiled before the first set arrives: the first model is on the round's
+     * critical path (round start -> edges run it).
+     */
+    void warmUp() {
+        int c = 9;
+        int n = c * 10;
+        int d = 64;
+        float[] x = new float[n * d];
+        int[] y = new int[n];
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < n; i++) {
+            y[i] = i % c;
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = (float) (r.nextGaussian() + (j % c == y[i] ? 1 : 0));
+            }
+        }
+        MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, c, settings.teacherConfig(1));
+        MlpModel student = MlpTrainer.distill(teacher, settings.studentHidden(), x, n, y, settings.studentConfig(2));
+        student.predict(x, n);
+    }
+}

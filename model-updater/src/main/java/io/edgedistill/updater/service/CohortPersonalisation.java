@@ -1,0 +1,120 @@
+package io.edgedistill.updater.service;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import io.edgedistill.core.data.Sampling;
+import io.edgedistill.core.model.MlpModel;
+import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.KnowledgeClass;
+import io.edgedistill.schemas.SyntheticSet;
+
+/**
+ * What a cohort's knowledge (reverse distillation) adds to its model: samples drawn around the input moments of
+ * the classes its edges get wrong, the cohort's class mix, and a model's output shifted to that mix. Pure: the
+ * updater's bookkeeping of which knowledge was used is in {@link CohortLedger}.
+ */
+final class CohortPersonalisation {
+    private final TrainingSettings settings;
+
+    CohortPersonalisation(TrainingSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Samples drawn around the input mean and variance of each hard class the knowledge reports (standard
+     * deviation scaled by {@code knowledge-spread}: the hard samples are multi-modal, a full-width Gaussian would
+     * cover other classes). Classes without usable moments (sent under differential privacy, other feature
+     * width, unknown class) add none, so the result may be empty.
+     */
+    List<CandidateTrainer.Sample> samplesAround(EdgeKnowledge k, SyntheticSet set) {
+        int d = set.getFeatureDim();
+        int perClass = settings.knowledgeSamplesPerClass() > 0 ? settings.knowledgeSamplesPerClass()
+                : Math.max(1, set.getSamplesPerClass());
+        List<CandidateTrainer.Sample> out = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(k.getEdgeId().hashCode() * 31L + set.getVersion());
+        for (KnowledgeClass kc : k.getClasses()) {
+            List<Float> mean = kc.getInputMean();
+            if (kc.getCount() <= 0 || mean == null || mean.size() != d || kc.getClassIndex() < 0
+                    || kc.getClassIndex() >= set.getClasses().size()) {
+                continue;
+            }
+            List<Float> var = kc.getInputVar();
+            for (int i = 0; i < perClass; i++) {
+                float[] x = new float[d];
+                for (int j = 0; j < d; j++) {
+                    double v = var != null && var.size() == d ? var.get(j) : 0.25;
+                    double sd = settings.knowledgeSpread() * Math.sqrt(Math.min(4.0, Math.max(1e-4, v)));
+                    x[j] = (float) (mean.get(j) + sd * Sampling.normal(rng));
+                }
+                out.add(new CandidateTrainer.Sample(x, kc.getClassIndex()));
+            }
+        }
+        return out;
+    }
+
+    /** The cohort's class mix from its knowledge (null when the edge did not report its class totals). */
+    static double[] trafficMix(EdgeKnowledge k, SyntheticSet set) {
+        List<Long> totals = k.getClassTotals();
+        if (totals.size() != set.getClasses().size() || totals.stream().mapToLong(Long::longValue).sum() <= 0) {
+            return null;
+        }
+        double sum = totals.stream().mapToLong(Long::longValue).sum();
+        return totals.stream().mapToDouble(t -> t / sum).toArray();
+    }
+
+    /**
+     * Adapts a model to a cohort's class mix (logit adjustment): the output biases move by
+     * log(π_cohort(c) / π_train(c)), so that the model's posteriors follow the cohort's traffic instead of the
+     * class-balanced training set. Classes the cohort never reported keep a small floor so they stay reachable.
+     *
+     * @param trainLabels labels the model was trained on; the first {@code n} count
+     */
+    static MlpModel withClassPrior(MlpModel model, int[] trainLabels, int n, double[] cohortMix) {
+        int c = model.numClasses();
+        double[] train = new double[c];
+        for (int i = 0; i < n; i++) {
+            train[trainLabels[i]]++;
+        }
+        float[][] w = new float[model.numLayers()][];
+        float[][] b = new float[model.numLayers()][];
+        for (int l = 0; l < model.numLayers(); l++) {
+            w[l] = model.weights(l);
+            b[l] = model.biases(l);
+        }
+        float[] out = b[b.length - 1];
+        double floor = 1e-3;
+        for (int k = 0; k < c; k++) {
+            double pi = (cohortMix[k] + floor) / (1 + c * floor);
+            double pt = (train[k] + 1) / (n + c);
+            out[k] += (float) Math.log(pi / pt);
+        }
+        return new MlpModel(model.layerSizes(), w, b);
+    }
+
+    /**
+     * Accumulates a cohort's knowledge: the newest statistics of each class win, classes reported only
+     * earlier are kept (an edge running a personalised model reports only what that model still gets wrong).
+     */
+    static EdgeKnowledge merge(EdgeKnowledge previous, EdgeKnowledge latest) {
+        if (previous == null) {
+            return latest;
+        }
+        Map<Integer, KnowledgeClass> byClass = new LinkedHashMap<>();
+        for (KnowledgeClass c : previous.getClasses()) {
+            byClass.put(c.getClassIndex(), c);
+        }
+        for (KnowledgeClass c : latest.getClasses()) {
+            byClass.put(c.getClassIndex(), c);
+        }
+        EdgeKnowledge out = EdgeKnowledge.newBuilder(latest).build();
+        out.setClasses(new ArrayList<>(byClass.values()));
+        if (latest.getClassTotals().isEmpty()) {
+            out.setClassTotals(previous.getClassTotals());
+        }
+        return out;
+    }
+}
