@@ -10,7 +10,10 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 
-/** The edge's state over HTTP: which model it runs, rejected updates, traffic and scoring counters. */
+/**
+ * The edge's state over HTTP: which model it runs, rejected updates, rounds answered and rounds seen of other tasks
+ * ({@code foreignTaskRoundsSeen}: an edge whose task id matches no round shows it there), traffic and scoring counters.
+ */
 @Controller("/edge")
 public class EdgeController {
     private final EdgeRuntime runtime;

@@ -30,7 +30,7 @@ public class EdgeFactory {
     @Context
     @Bean(preDestroy = "close")
     EdgeRuntime edge(@Value("${edge.id:edge-1}") String edgeId,
-                     @Value("${edge.task-id:5g-nidd}") String taskId,
+                     @Value("${edge.task-id:5g-nidd-attacks}") String taskId,
                      @Value("${edge.cohort:}") String cohort,
                      @Value("${edge.kafka.bootstrap-servers:127.0.0.1:9092}") String bootstrap,
                      @Value("${edge.kafka.registry-url:`http://127.0.0.1:8081/apis/registry/v3`}") String registry,

@@ -38,7 +38,7 @@ public record DeployedModel(String modelId, long version, String sha256, MlpMode
 
     /** The same on the local rows {@code rows} accepts (e.g. the edge's hold-out). */
     public Optional<ClassificationMetrics> evaluate(LocalData data, java.util.function.IntPredicate rows) {
-        EdgeNode.Labelled l = EdgeNode.labelled(this, data, rows);
+        LabelledRows l = LabelledRows.of(this, data, rows);
         if (l.n() == 0) {
             return Optional.empty();
         }

@@ -54,6 +54,13 @@ public final class EdgeFixtures {
                 .setCreatedAt(Instant.now()).build();
     }
 
+    /** An edge node on this fixture's data that trusts this fixture's signing key. */
+    public EdgeNode node(EdgeSettings s, EdgeOutput out) {
+        ModelVerifier v = new ModelVerifier(java.util.Map.of(keyId, key.getPublic()));
+        return new EdgeNode(s, data, new ModelSlot(s.edgeId(), s.taskId(), s.cohortOrEdge(), s.preferPersonalised(), v),
+                out);
+    }
+
     /** A random-weight MLP for this spec (verification does not need a trained model). */
     public MlpModel randomModel(long seed) {
         int[] sizes = {spec.dim(), 16, FiveGNiddSchema.CLASSES.size()};
@@ -101,9 +108,14 @@ public final class EdgeFixtures {
         public final List<EdgeSummary> summaries = new java.util.concurrent.CopyOnWriteArrayList<>();
         public final List<EdgeKnowledge> knowledge = new java.util.concurrent.CopyOnWriteArrayList<>();
         public final List<AttackAlert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** How many of the next summaries fail, as with an unreachable broker. */
+        public final java.util.concurrent.atomic.AtomicInteger summaryFailures = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void summary(EdgeSummary s) {
+            if (summaryFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new org.apache.kafka.common.KafkaException("broker unreachable");
+            }
             summaries.add(s);
         }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.security.KeyPair;
-import java.util.Map;
 
 import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.core.model.MlpModel;
@@ -28,9 +27,7 @@ class EdgeNodeTest {
     }
 
     private EdgeNode node(EdgeSettings s) {
-        ModelVerifier v = new ModelVerifier(Map.of(fx.keyId, fx.key.getPublic()));
-        return new EdgeNode(s, fx.data, new ModelSlot(s.edgeId(), s.taskId(), s.cohortOrEdge(), s.preferPersonalised(), v),
-                out);
+        return fx.node(s, out);
     }
 
     private EdgeNode node() {
@@ -180,9 +177,9 @@ class EdgeNodeTest {
         EdgeKnowledge k = n.maybeSendKnowledge().orElseThrow();
         long hard = k.getClasses().stream().mapToLong(KnowledgeClass::getCount).sum();
         // what the edge would select from every row, and how many of those rows are held out
-        EdgeNode.Labelled all = EdgeNode.labelled(n.slot().live(), fx.data);
+        LabelledRows all = LabelledRows.of(n.slot().live(), fx.data);
         int[] selected = new io.edgedistill.core.model.ReverseDistiller(null, 0.6f).select(m, all.x(), all.n(), all.y());
-        long heldOut = java.util.Arrays.stream(selected).filter(i -> EdgeNode.heldOut(all.rows()[i])).count();
+        long heldOut = java.util.Arrays.stream(selected).filter(i -> LabelledRows.heldOut(all.rows()[i])).count();
         assertThat(heldOut).isPositive();
         assertThat(hard).isEqualTo(selected.length - heldOut);
     }

@@ -1,0 +1,103 @@
+package io.edgedistill.edge.core;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.edgedistill.core.signing.Ed25519Keys;
+import io.edgedistill.schemas.AttackAlert;
+import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.EdgeSummary;
+import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.serde.AvroSerdes;
+import io.edgedistill.schemas.serde.Priming;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge's control messages on Kafka: summaries, knowledge and alerts through one idempotent {@code acks=all}
+ * producer, keyed by the edge id. Summaries and knowledge wait for the acknowledgement, so that a round counts as
+ * answered only once the processor can read its summary; alerts are fire-and-forget (a late alert is worth less than
+ * not blocking scoring). With the edge's key pair every value is signed ({@link SigningSerializer}).
+ *
+ * <p>Built before the producer exists (the {@link EdgeNode} needs its output at construction) and opened by
+ * {@link EdgeRuntime#start()}.
+ */
+final class ControlChannel implements EdgeOutput {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlChannel.class);
+
+    private final String edgeId;
+    private volatile KafkaProducer<String, SpecificRecord> producer;
+    private Serializer<SpecificRecord> values;
+
+    ControlChannel(String edgeId) {
+        this.edgeId = edgeId;
+    }
+
+    /** Creates the producer. */
+    void open(EdgeRuntime.Settings settings) {
+        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(settings.registryUrl()));
+        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        settings.security().applyTo(cfg);
+        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
+        cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
+        cfg.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofHours(1).toMillis());
+        cfg.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        cfg.put(ProducerConfig.CLIENT_ID_CONFIG, "edge-control-" + edgeId);
+        Serializer<SpecificRecord> avro = AvroSerdes.serializer(settings.registryUrl(), false);
+        // with a key pair, summaries, knowledge and alerts carry the edge's signature
+        values = settings.signing() == null ? avro
+                : new SigningSerializer<>(avro, settings.signing().getPrivate(),
+                        Ed25519Keys.keyId(settings.signing().getPublic()));
+        producer = new KafkaProducer<>(cfg, new StringSerializer(), values);
+    }
+
+    /** Fetches metadata and schema ids of the control topics ahead of the first round, which should not wait for them. */
+    void prime() {
+        Priming.prime(producer, values, Topics.SUMMARIES, Topics.KNOWLEDGE, Topics.ALERTS);
+    }
+
+    @Override
+    public void summary(EdgeSummary s) {
+        sendAndWait(Topics.SUMMARIES, s);
+    }
+
+    @Override
+    public void knowledge(EdgeKnowledge k) {
+        sendAndWait(Topics.KNOWLEDGE, k);
+    }
+
+    @Override
+    public void alert(AttackAlert a) {
+        producer.send(new ProducerRecord<>(Topics.ALERTS, edgeId, a), (md, e) -> {
+            if (e != null) {
+                LOG.warn("[{}] alert not delivered: {}", edgeId, e.toString());
+            }
+        });
+    }
+
+    private void sendAndWait(String topic, SpecificRecord value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, edgeId, value)).get(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted", e);
+        } catch (Exception e) {
+            throw new KafkaException("cannot send to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,182 @@
+package io.edgedistill.edge.core;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.model.ClassificationMetrics;
+import io.edgedistill.core.model.ReverseDistiller;
+import io.edgedistill.core.summary.EdgeSummarizer;
+import io.edgedistill.core.summary.SummaryKind;
+import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.RoundSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reverse distillation (DESIGN §3.5), the edge's way of telling the cloud where the global model fails on its
+ * traffic: when the live model's macro-F1 on the local labelled window is below {@code knowledgeThreshold}, it
+ * sends per true class the embedding statistics (under the latest round's networks) of only the samples the model
+ * misclassifies or is unsure of. Raw rows never leave the edge, and hold-out rows ({@link LabelledRows#heldOut})
+ * are never part of it, so that the edge can still judge a personalised model trained on this knowledge.
+ *
+ * <p>Evaluated once per (model version, data window, round): re-evaluating the same triple would only repeat
+ * the same knowledge. Thread-safe.
+ */
+final class KnowledgeReporter {
+    private static final Logger LOG = LoggerFactory.getLogger(KnowledgeReporter.class);
+
+    private final EdgeSettings settings;
+    private final ModelSlot slot;
+    private final Supplier<LocalData> data;
+    private final LongSupplier dataGeneration;
+    private final Supplier<RoundSpec> latestRound;
+    private final EdgeOutput out;
+    private final AtomicLong sent = new AtomicLong();
+    private volatile String lastKnowledgeKey = "";
+    private volatile ClassificationMetrics lastEvaluation;
+
+    KnowledgeReporter(EdgeSettings settings, ModelSlot slot, Supplier<LocalData> data, LongSupplier dataGeneration,
+                      Supplier<RoundSpec> latestRound, EdgeOutput out) {
+        this.settings = settings;
+        this.slot = slot;
+        this.data = data;
+        this.dataGeneration = dataGeneration;
+        this.latestRound = latestRound;
+        this.out = out;
+    }
+
+    /** The live model's accuracy and macro-F1 on the local labelled window (empty without a model). */
+    Optional<ClassificationMetrics> evaluateLocal() {
+        DeployedModel m = slot.live();
+        if (m == null) {
+            return Optional.empty();
+        }
+        Optional<ClassificationMetrics> cm = m.evaluate(data.get());
+        cm.ifPresent(c -> lastEvaluation = c);
+        return cm;
+    }
+
+    /** Evaluates the live model and sends knowledge if it underperforms; empty when nothing was sent. */
+    Optional<EdgeKnowledge> maybeSend() {
+        DeployedModel m = slot.live();
+        RoundSpec round = latestRound.get();
+        if (m == null || round == null) {
+            return Optional.empty();
+        }
+        String key = m.modelId() + "@" + m.version() + "|data" + dataGeneration.getAsLong() + "|round" + round.getRoundId();
+        if (key.equals(lastKnowledgeKey)) {
+            return Optional.empty();
+        }
+        LocalData d = data.get();
+        LabelledRows l = LabelledRows.of(m, d);
+        if (l.n() == 0) {
+            return Optional.empty();
+        }
+        int[] pred = predict(m, l);
+        ClassificationMetrics cm = ClassificationMetrics.of(l.y(), pred, m.classes().size());
+        lastEvaluation = cm;
+        lastKnowledgeKey = key;
+        if (cm.macroF1() >= settings.knowledgeThreshold()) {
+            LOG.info("[{}] {} performs well locally (macro-F1 {}, accuracy {}): no knowledge sent", settings.edgeId(),
+                    m, fmt(cm.macroF1()), fmt(cm.accuracy()));
+            return Optional.empty();
+        }
+        HardSamples hard = hardSamples(m, round, d, l, pred);
+        EdgeKnowledge k = knowledge(m, round, d, hard, cm);
+        out.knowledge(k);
+        sent.incrementAndGet();
+        LOG.info("[{}] {} underperforms locally (macro-F1 {} < {}): sent knowledge on {} hard samples in {} classes",
+                settings.edgeId(), m, fmt(cm.macroF1()), settings.knowledgeThreshold(), hard.n(), k.getClasses().size());
+        return Optional.of(k);
+    }
+
+    private static int[] predict(DeployedModel m, LabelledRows l) {
+        float[] proba = m.model().predictProba(l.x(), l.n());
+        int c = m.classes().size();
+        int[] pred = new int[l.n()];
+        for (int i = 0; i < l.n(); i++) {
+            pred[i] = ClassProbabilities.argmax(proba, i, c);
+        }
+        return pred;
+    }
+
+    /**
+     * The samples worth sending, under the round's preprocessing with labels in the round's class indexing, and per
+     * round class how many labelled rows there are and how many of the summarised ones the model got wrong.
+     */
+    private record HardSamples(EdgeSummarizer summarizer, float[] x, int[] y, int n, long[] totals, long[] wrong) {
+    }
+
+    private HardSamples hardSamples(DeployedModel m, RoundSpec round, LocalData d, LabelledRows l, int[] pred) {
+        EdgeSummarizer summarizer = SummaryAnswerer.summarizer(round);
+        int[] hard = new ReverseDistiller(summarizer, settings.confidenceThreshold()).select(m.model(), l.x(), l.n(), l.y());
+        List<String> roundClasses = round.getClasses();
+        int[] modelToRound = new int[m.classes().size()];
+        for (int j = 0; j < modelToRound.length; j++) {
+            modelToRound[j] = roundClasses.indexOf(m.classes().get(j));
+        }
+        long[] totals = new long[roundClasses.size()];
+        long[] wrong = new long[roundClasses.size()];
+        for (int i = 0; i < l.n(); i++) {
+            int rc = modelToRound[l.y()[i]];
+            if (rc >= 0) {
+                totals[rc]++;
+                if (pred[i] != l.y()[i] && !LabelledRows.heldOut(l.rows()[i])) { // "of which misclassified": summarised rows only
+                    wrong[rc]++;
+                }
+            }
+        }
+        int[] keep = Arrays.stream(hard)
+                .filter(h -> modelToRound[l.y()[h]] >= 0 && !LabelledRows.heldOut(l.rows()[h])) // held-out rows judge personalised models
+                .toArray();
+        Dataset roundView = d.preprocessed(round.getPreprocessing().getJson());
+        int dim = roundView.dim();
+        float[] xs = new float[keep.length * dim];
+        int[] ys = new int[keep.length];
+        for (int r = 0; r < keep.length; r++) {
+            System.arraycopy(roundView.x(), l.rows()[keep[r]] * dim, xs, r * dim, dim);
+            ys[r] = modelToRound[l.y()[keep[r]]];
+        }
+        return new HardSamples(summarizer, xs, ys, keep.length, totals, wrong);
+    }
+
+    private EdgeKnowledge knowledge(DeployedModel m, RoundSpec round, LocalData d, HardSamples hard, ClassificationMetrics cm) {
+        io.edgedistill.core.summary.EdgeSummary ks = hard.summarizer().summarize(settings.edgeId(), round.getRoundId(),
+                SummaryKind.KNOWLEDGE, hard.x(), hard.n(), hard.y(), hard.totals().length);
+        return EdgeKnowledge.newBuilder()
+                .setEdgeId(settings.edgeId())
+                .setTaskId(settings.taskId())
+                .setRoundId(round.getRoundId())
+                .setModelId(m.modelId())
+                .setModelVersion(m.version())
+                .setWindowStart(d.windowStart())
+                .setWindowEnd(d.windowEnd())
+                .setNumNetworks(ks.k())
+                .setEmbedDim(ks.embedDim())
+                .setConfidenceThreshold(settings.confidenceThreshold())
+                .setClasses(SummaryAnswerer.knowledgeClasses(ks, hard.wrong(), hard.totals()))
+                .setLocalAccuracy(cm.accuracy())
+                .setLocalMacroF1(cm.macroF1())
+                .setProducedAt(Instant.now())
+                .setClassTotals(Arrays.stream(hard.totals()).boxed().toList())
+                .build();
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.3f", v);
+    }
+
+    Optional<ClassificationMetrics> lastEvaluation() {
+        return Optional.ofNullable(lastEvaluation);
+    }
+
+    long sent() {
+        return sent.get();
+    }
+}
