@@ -13,6 +13,7 @@ import io.edgedistill.schemas.ClassSummary;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.PrivacyReport;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.mapping.RoundSpecs;
 
 /**
  * Answers a round (DESIGN §3.2): builds the round's K embedding networks from (seed, k), preprocesses the
