@@ -106,7 +106,7 @@ public final class LocalStack implements AutoCloseable {
             if (security != null) {
                 provision(admin);
             }
-            warmUpGroupCoordinator(admin);
+            broker.awaitGroupCoordinator(admin, startTimeout);
         } catch (RuntimeException e) {
             stopQuietly();
             throw e;
@@ -198,40 +198,6 @@ public final class LocalStack implements AutoCloseable {
     private void requireSecured() {
         if (security == null) {
             throw new IllegalStateException("the stack is not secured");
-        }
-    }
-
-    /**
-     * The group coordinator's internal topic is created on first use; do it now so that the first consumer
-     * group of any client (some give up quickly on COORDINATOR_NOT_AVAILABLE) finds it ready.
-     */
-    private void warmUpGroupCoordinator(Admin admin) {
-        long deadline = System.nanoTime() + startTimeout.toNanos();
-        while (true) {
-            try {
-                admin.describeConsumerGroups(List.of("edgedistill-stack-warmup")).all().get(5, java.util.concurrent.TimeUnit.SECONDS);
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
-                    return; // the coordinator answered: no such group, which is the expected answer
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new StackException("The broker's group coordinator did not become available: " + e.getMessage(), e);
-                }
-            } catch (java.util.concurrent.TimeoutException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new StackException("The broker's group coordinator did not become available", e);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StackException("Interrupted", e);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StackException("Interrupted", e);
-            }
         }
     }
 
