@@ -42,6 +42,10 @@ import java.util.Set;
  * </ul>
  * All methods of a repetition share the classifier initialisation seed, the embedding networks and the
  * partition. Bytes per edge are payload bytes (float32 values, 8 per count), headers excluded.
+ *
+ * <p>One class of about 460 lines on purpose: every method compared, and the poisoning trials, run on the same
+ * repetition state ({@code Round}: partition, networks, summaries, classifier seed), so they are kept beside it
+ * where a reader can check that the comparison is like for like.
  */
 public final class Harness {
 
