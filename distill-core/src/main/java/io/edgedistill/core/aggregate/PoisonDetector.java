@@ -37,6 +37,9 @@ import java.util.Optional;
  * <p>{@link #screen} removes the worst summary while its score exceeds the threshold and repeats (so a
  * poisoned summary never stays in the reference of the honest ones). Data and knowledge summaries are
  * screened separately. Stateless and thread-safe.
+ *
+ * <p>The per-class statistics live in {@link ClassHolders}, the two spaces in {@link ComparisonSpace}; this
+ * class scores summaries from them and decides.
  */
 public final class PoisonDetector {
     private final Config config;
@@ -119,51 +122,11 @@ public final class PoisonDetector {
         return Optional.of(sc.toQuarantine(candidate, config));
     }
 
-    /**
-     * Where a class is compared: the mean embeddings (always), and the per-class input means when the summaries
-     * carry input moments (summaries without DP). The input space has its own exact within-class variance (from
-     * the input second moments) whether or not the round asks for embedding second moments, and its means feed
-     * the optimiser directly, so a contribution is judged in both and scored by the worse.
-     */
-    private enum Space {
-        EMBEDDING("class mean"), INPUT("class input mean");
-
-        /** What is compared, for the quarantine reason. */
-        final String what;
-
-        Space(String what) {
-            this.what = what;
-        }
-
-        /** Group key of summaries comparable in this space, or null when the summary has nothing here. */
-        String shape(EdgeSummary s) {
-            return switch (this) {
-                case EMBEDDING -> s.k() + "x" + s.embedDim();
-                case INPUT -> s.inputMeans() != null && s.inputSecondMoments() != null && s.privacy() == null
-                        ? Integer.toString(s.dIn()) : null;
-            };
-        }
-
-        float[] mean(EdgeSummary s, int c) {
-            return this == EMBEDDING ? s.classVector(c)
-                    : java.util.Arrays.copyOfRange(s.inputMeans(), c * s.dIn(), (c + 1) * s.dIn());
-        }
-
-        /** Second moments of class c, or null when the summary has none in this space. */
-        float[] second(EdgeSummary s, int c) {
-            return this == EMBEDDING ? s.classSecondMoments(c)
-                    : java.util.Arrays.copyOfRange(s.inputSecondMoments(), c * s.dIn(), (c + 1) * s.dIn());
-        }
-
-        double noise(EdgeSummary s, int c) {
-            return this == EMBEDDING ? noiseVarOfMean(s, c) : 0;
-        }
-    }
-
     private record Score(int classIndex, double z, double normRatio, int peers, int consistentPeers,
-                         int looksLike, Space space) {
+                         int looksLike, ComparisonSpace space) {
         Quarantine toQuarantine(EdgeSummary s, Config cfg) {
-            boolean scaled = space == Space.EMBEDDING && (normRatio > cfg.scaleRatio() || normRatio < 1 / cfg.scaleRatio());
+            boolean scaled = space == ComparisonSpace.EMBEDDING
+                    && (normRatio > cfg.scaleRatio() || normRatio < 1 / cfg.scaleRatio());
             String reference;
             if (looksLike >= 0) {
                 reference = String.format(Locale.ROOT, "to each of the %d other holders of the class (median), "
@@ -186,93 +149,6 @@ public final class PoisonDetector {
         }
     }
 
-    /** Statistics of one class among its holders (summaries of one embedding shape). */
-    private final class ClassView {
-        final int c;
-        final int[] idx;        // positions of the holders in the screened list
-        final float[][] v;      // class means
-        final double[] n;       // counts
-        final double[] noise;   // per-coordinate DP noise variance of each mean
-        final double[] norm;
-        final double trace;
-        final double[][] z;     // pairwise z
-        final double[] pairMedian;
-        final boolean[] agrees;
-
-        ClassView(List<EdgeSummary> all, List<Integer> holderIdx, int c, Space space) {
-            this.c = c;
-            int h = holderIdx.size();
-            idx = holderIdx.stream().mapToInt(Integer::intValue).toArray();
-            List<EdgeSummary> holders = holderIdx.stream().map(all::get).toList();
-            v = new float[h][];
-            n = new double[h];
-            noise = new double[h];
-            norm = new double[h];
-            for (int i = 0; i < h; i++) {
-                v[i] = space.mean(holders.get(i), c);
-                n[i] = holders.get(i).counts()[c];
-                noise[i] = space.noise(holders.get(i), c);
-                norm[i] = Math.sqrt(sq(v[i], null));
-            }
-            trace = h >= 2 ? withinClassTrace(holders, c, space, v) : Double.POSITIVE_INFINITY;
-            z = new double[h][h];
-            for (int i = 0; i < h; i++) {
-                for (int j = i + 1; j < h; j++) {
-                    z[i][j] = z[j][i] = sq(v[i], v[j]) / Math.max(expected(n[i], n[j], noise[i], noise[j]), 1e-12);
-                }
-            }
-            pairMedian = new double[h];
-            agrees = new boolean[h];
-            for (int i = 0; i < h; i++) {
-                pairMedian[i] = h < 2 ? 0 : lowerMedian(others(z[i], i));
-                agrees[i] = h >= config.minPeers() + 1 && pairMedian[i] <= config.zThreshold();
-            }
-        }
-
-        double expected(double ni, double nj, double noiseI, double noiseJ) {
-            return trace * (1 / ni + 1 / nj) + v[0].length * (noiseI + noiseJ);
-        }
-
-        int position(int listIndex) {
-            for (int h = 0; h < idx.length; h++) {
-                if (idx[h] == listIndex) {
-                    return h;
-                }
-            }
-            return -1;
-        }
-
-        /**
-         * z of vector {@code w} (count {@code nw}, noise {@code noiseW}) against the count-weighted mean of the
-         * agreeing holders other than {@code exclude}; NaN when there is none.
-         */
-        double zAgainstConsensus(float[] w, double nw, double noiseW, int exclude) {
-            double[] m = new double[w.length];
-            double total = 0;
-            double dpVarSum = 0;
-            for (int j = 0; j < idx.length; j++) {
-                if (j == exclude || !agrees[j]) {
-                    continue;
-                }
-                total += n[j];
-                for (int t = 0; t < w.length; t++) {
-                    m[t] += n[j] * (double) v[j][t];
-                }
-                dpVarSum += noise[j] * n[j] * n[j];
-            }
-            if (total == 0) {
-                return Double.NaN;
-            }
-            double d2 = 0;
-            for (int t = 0; t < w.length; t++) {
-                double diff = w[t] - m[t] / total;
-                d2 += diff * diff;
-            }
-            double expected = trace * (1 / nw + 1 / total) + w.length * (noiseW + dpVarSum / (total * total));
-            return d2 / Math.max(expected, 1e-12);
-        }
-    }
-
     /**
      * The most anomalous judged class of every summary in {@code all} against the others (null where no
      * class is judged). Two tests per (summary, class):
@@ -292,7 +168,7 @@ public final class PoisonDetector {
             return worst;
         }
         int numClasses = all.stream().mapToInt(EdgeSummary::numClasses).max().orElse(0);
-        for (Space space : Space.values()) {
+        for (ComparisonSpace space : ComparisonSpace.values()) {
             java.util.Map<String, List<Integer>> shapes = new java.util.LinkedHashMap<>();
             for (int i = 0; i < all.size(); i++) {
                 String shape = space.shape(all.get(i));
@@ -308,8 +184,9 @@ public final class PoisonDetector {
     }
 
     /** Scores the summaries at {@code group} (comparable in {@code space}) into {@code worst}. */
-    private void score(List<EdgeSummary> all, List<Integer> group, int numClasses, Space space, Score[] worst) {
-        ClassView[] views = new ClassView[numClasses];
+    private void score(List<EdgeSummary> all, List<Integer> group, int numClasses, ComparisonSpace space,
+                       Score[] worst) {
+        ClassHolders[] views = new ClassHolders[numClasses];
         for (int c = 0; c < numClasses; c++) {
             List<Integer> holders = new ArrayList<>();
             for (int i : group) {
@@ -318,10 +195,10 @@ public final class PoisonDetector {
                     holders.add(i);
                 }
             }
-            views[c] = new ClassView(all, holders, c, space);
+            views[c] = new ClassHolders(all, holders, c, space, config);
         }
         for (int c = 0; c < numClasses; c++) {
-            ClassView cv = views[c];
+            ClassHolders cv = views[c];
             int h = cv.idx.length;
             for (int p = 0; p < h; p++) {
                 int i = cv.idx[p];
@@ -332,8 +209,8 @@ public final class PoisonDetector {
                     for (int j = 0; j < h; j++) {
                         used += j != p && cv.agrees[j] ? 1 : 0;
                     }
-                    double ratio = cv.norm[p] / Math.max(lowerMedian(others(cv.norm, p)), 1e-12);
-                    sc = new Score(c, Double.isNaN(zc) ? cv.pairMedian[p] : zc, ratio, h - 1, used, -1, space);
+                    sc = new Score(c, Double.isNaN(zc) ? cv.pairMedian[p] : zc, cv.normRatio(p), h - 1, used, -1,
+                            space);
                 }
                 if (h >= 2 && cv.pairMedian[p] > config.zThreshold()
                         && (sc == null || sc.z <= config.zThreshold())) {
@@ -344,8 +221,7 @@ public final class PoisonDetector {
                         double z2 = views[c2].zAgainstConsensus(cv.v[p], cv.n[p], cv.noise[p],
                                 views[c2].position(i));
                         if (!Double.isNaN(z2) && z2 <= config.zThreshold()) {
-                            double ratio = cv.norm[p] / Math.max(lowerMedian(others(cv.norm, p)), 1e-12);
-                            sc = new Score(c, cv.pairMedian[p], ratio, h - 1, 0, c2, space);
+                            sc = new Score(c, cv.pairMedian[p], cv.normRatio(p), h - 1, 0, c2, space);
                             break;
                         }
                     }
@@ -355,87 +231,5 @@ public final class PoisonDetector {
                 }
             }
         }
-    }
-
-    private static double sq(float[] a, float[] b) {
-        double s = 0;
-        for (int t = 0; t < a.length; t++) {
-            double d = b == null ? a[t] : a[t] - (double) b[t];
-            s += d * d;
-        }
-        return s;
-    }
-
-    private static double[] others(double[] a, int skip) {
-        double[] o = new double[a.length - 1];
-        for (int j = 0, r = 0; j < a.length; j++) {
-            if (j != skip) {
-                o[r++] = a[j];
-            }
-        }
-        return o;
-    }
-
-    private static double lowerMedian(double[] a) {
-        double[] s = a.clone();
-        java.util.Arrays.sort(s);
-        return s[(s.length - 1) / 2];
-    }
-
-    /**
-     * tr Σ_c: the upper median, over the holders of the class, of each summary's own within-class variance
-     * trace Σ_j (q_j − μ_j²) when all of them sent second moments (a minority of inconsistent summaries can
-     * neither shrink nor inflate it much), else {@link #robustTrace} over the holders.
-     */
-    private static double withinClassTrace(List<EdgeSummary> all, int c, Space space, float[][] means) {
-        double[] est = new double[all.size()];
-        for (int p = 0; p < all.size(); p++) {
-            float[] mu = means[p];
-            float[] q = space.second(all.get(p), c);
-            if (q == null) {
-                return robustTrace(c, all, means);
-            }
-            double t = 0;
-            for (int j = 0; j < mu.length; j++) {
-                t += Math.max(0, q[j] - (double) mu[j] * mu[j]);
-            }
-            est[p] = t;
-        }
-        java.util.Arrays.sort(est);
-        return est[est.length / 2];
-    }
-
-    /** Per-coordinate noise variance of a DP summary's class mean (0 without DP). */
-    private static double noiseVarOfMean(EdgeSummary s, int c) {
-        if (s.privacy() == null) {
-            return 0;
-        }
-        double n = Math.max(1, s.counts()[c]);
-        return s.privacy().sigmaSums() * s.privacy().sigmaSums() / (n * n);
-    }
-
-    /**
-     * Within-class variance trace estimated without second moments: for each pair of holders i, j,
-     * ‖v_i − v_j‖² / (1/n_i + 1/n_j) estimates tr Σ; the median over the pairs (the upper one for an even number)
-     * is robust to a minority of outlying holders. (A leave-one-out reference, ‖v_j − m_{-j}‖² against the count-weighted mean of the others,
-     * is not: one outlier with a large count dominates every other holder's reference and inflates every estimate,
-     * which hides exactly that outlier.)
-     */
-    private static double robustTrace(int c, List<EdgeSummary> peers, float[][] means) {
-        int h = peers.size();
-        if (h < 2) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double[] est = new double[h * (h - 1) / 2];
-        int k = 0;
-        for (int i = 0; i < h; i++) {
-            float[] vi = means[i];
-            double ni = peers.get(i).counts()[c];
-            for (int j = i + 1; j < h; j++) {
-                est[k++] = sq(vi, means[j]) / (1.0 / ni + 1.0 / peers.get(j).counts()[c]);
-            }
-        }
-        java.util.Arrays.sort(est);
-        return est[est.length / 2];
     }
 }

@@ -1,66 +1,70 @@
 package io.edgedistill.core.data;
 
-import java.io.BufferedReader;
+import java.io.Closeable;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
- * Minimal RFC 4180 CSV reading and writing: quoted fields, doubled quotes inside quotes, embedded
- * delimiters and newlines inside quotes, CRLF or LF line ends. Leading/trailing spaces are kept (the
- * caller trims when it wants to).
+ * RFC 4180 CSV: reading through Apache Commons CSV ({@link Reader}), writing by {@link #formatLine}.
+ *
+ * <p>The dialect read is the one the hand-written reader before it accepted, so the same files give the same
+ * cells: quoted fields with doubled quotes, delimiters and line breaks inside quotes, CRLF / LF / CR line
+ * ends, a quote only opening a quoted field at the start of a cell (elsewhere it is an ordinary character),
+ * text after a closing quote kept ({@code "ab"c} is {@code abc}), blank lines returned as one empty cell,
+ * leading and trailing spaces kept (the caller trims). Line breaks inside a quoted cell come back as
+ * {@code \n} whatever the file uses, as they always did.
+ *
+ * <p>{@link #formatLine} stays hand-written: it quotes only cells holding the delimiter, a quote or a line
+ * break, while Commons CSV's minimal quoting also quotes an empty first cell and cells starting with a
+ * character up to {@code #} or ending in a space; switching would change the bytes of every file
+ * {@link FiveGNiddGenerator} writes for a given seed.
  */
 public final class Csv {
     private Csv() {
     }
 
-    /** Reads one record (possibly spanning lines when quoted); null at end of input. */
-    public static String[] readRecord(BufferedReader in, char delim) throws IOException {
-        String line = in.readLine();
-        if (line == null) {
-            return null;
+    /** The records of a character stream, one at a time; closing it closes the stream. */
+    public static final class Reader implements Closeable {
+        private final CSVParser parser;
+        private final Iterator<CSVRecord> records;
+
+        /** Records of {@code in}, cells separated by {@code delim}. */
+        public Reader(java.io.Reader in, char delim) throws IOException {
+            CSVFormat format = CSVFormat.RFC4180.builder()
+                    .setDelimiter(delim)
+                    .setIgnoreEmptyLines(false) // a blank line is a record of one empty cell
+                    .setTrailingData(true)      // "ab"c reads as abc
+                    .get();
+            this.parser = CSVParser.parse(in, format);
+            this.records = parser.iterator();
         }
-        List<String> cells = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        while (true) {
-            int i = 0;
-            int n = line.length();
-            while (i < n) {
-                char ch = line.charAt(i);
-                if (quoted) {
-                    if (ch == '"') {
-                        if (i + 1 < n && line.charAt(i + 1) == '"') {
-                            cur.append('"');
-                            i++;
-                        } else {
-                            quoted = false;
-                        }
-                    } else {
-                        cur.append(ch);
-                    }
-                } else if (ch == '"' && cur.length() == 0) {
-                    quoted = true;
-                } else if (ch == delim) {
-                    cells.add(cur.toString());
-                    cur.setLength(0);
-                } else {
-                    cur.append(ch);
+
+        /** The next record's cells; null at end of input. IOException on an unterminated quoted field. */
+        public String[] next() throws IOException {
+            try {
+                if (!records.hasNext()) {
+                    return null;
                 }
-                i++;
+                String[] cells = records.next().values();
+                for (int i = 0; i < cells.length; i++) {
+                    if (cells[i].indexOf('\r') >= 0) { // only inside quotes: a CR ends a record elsewhere
+                        cells[i] = cells[i].replace("\r\n", "\n").replace('\r', '\n');
+                    }
+                }
+                return cells;
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
-            if (!quoted) {
-                break;
-            }
-            String next = in.readLine();
-            if (next == null) {
-                throw new IOException("unterminated quoted field at end of input");
-            }
-            cur.append('\n');
-            line = next;
         }
-        cells.add(cur.toString());
-        return cells.toArray(new String[0]);
+
+        @Override
+        public void close() throws IOException {
+            parser.close();
+        }
     }
 
     /** Formats one record, quoting cells that contain the delimiter, quotes or line breaks. */

@@ -40,10 +40,10 @@ public final class CsvLoader {
     }
 
     public static RawDataset load(Reader reader, ColumnMapping mapping, int maxRows) throws IOException {
-        BufferedReader in = reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader, 1 << 16);
+        Csv.Reader in = new Csv.Reader(reader, mapping.delimiter()); // the caller closes the reader
         String[] header = null;
         if (mapping.header()) {
-            header = Csv.readRecord(in, mapping.delimiter());
+            header = in.next();
             if (header == null) {
                 throw new IOException("empty file: no header");
             }
@@ -55,7 +55,7 @@ public final class CsvLoader {
                 : header != null ? trimAll(header) : null;
         List<String[]> rows = new ArrayList<>();
         String[] rec;
-        while (rows.size() < maxRows && (rec = Csv.readRecord(in, mapping.delimiter())) != null) {
+        while (rows.size() < maxRows && (rec = in.next()) != null) {
             if (rec.length == 1 && rec[0].isBlank()) {
                 continue; // blank line
             }

@@ -296,84 +296,17 @@ public final class FeatureSpec {
     // ------------------------------------------------------------------------------------------------
     // serialisation
 
+    /**
+     * The spec as a compact JSON document; its exact bytes are hashed (SHA-256) where specs travel, so the
+     * format is fixed (see {@link FeatureSpecJson}).
+     */
     public String toJson() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("{\"version\":").append(VERSION);
-        sb.append(",\"clip\":").append(MiniJson.number(clip));
-        sb.append(",\"classNames\":");
-        strings(sb, classNames);
-        sb.append(",\"missingTokens\":");
-        strings(sb, missingTokens);
-        sb.append(",\"columns\":[");
-        for (int i = 0; i < columns.size(); i++) {
-            ColumnSpec c = columns.get(i);
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append("{\"name\":").append(MiniJson.quote(c.name)).append(",\"kind\":\"").append(c.kind).append('"');
-            switch (c.kind) {
-                case DROPPED -> sb.append(",\"reason\":").append(MiniJson.quote(c.reason == null ? "" : c.reason));
-                case CATEGORICAL -> {
-                    sb.append(",\"vocab\":");
-                    strings(sb, c.vocab);
-                }
-                case NUMERIC -> sb.append(",\"log1p\":").append(c.log1p)
-                        .append(",\"median\":").append(MiniJson.number(c.median))
-                        .append(",\"mean\":").append(MiniJson.number(c.mean))
-                        .append(",\"std\":").append(MiniJson.number(c.std))
-                        .append(",\"missingIndicator\":").append(c.missingIndicator);
-                default -> {
-                }
-            }
-            sb.append('}');
-        }
-        sb.append("]}");
-        return sb.toString();
+        return FeatureSpecJson.write(this);
     }
 
-    private static void strings(StringBuilder sb, List<String> l) {
-        sb.append('[');
-        for (int i = 0; i < l.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(MiniJson.quote(l.get(i)));
-        }
-        sb.append(']');
-    }
-
-    @SuppressWarnings("unchecked")
+    /** Parses {@link #toJson()}'s output; IllegalArgumentException when it is not a feature spec. */
     public static FeatureSpec fromJson(String json) {
-        Map<String, Object> m = (Map<String, Object>) MiniJson.parse(json);
-        int version = ((Number) m.get("version")).intValue();
-        if (version != VERSION) {
-            throw new IllegalArgumentException("unsupported feature spec version " + version);
-        }
-        List<ColumnSpec> cols = new ArrayList<>();
-        for (Object o : (List<Object>) m.get("columns")) {
-            Map<String, Object> c = (Map<String, Object>) o;
-            String name = (String) c.get("name");
-            Kind kind = Kind.valueOf((String) c.get("kind"));
-            switch (kind) {
-                case DROPPED -> cols.add(ColumnSpec.dropped(name, (String) c.get("reason")));
-                case CATEGORICAL -> cols.add(ColumnSpec.categorical(name, toStrings(c.get("vocab"))));
-                case NUMERIC -> cols.add(ColumnSpec.numeric(name, (Boolean) c.get("log1p"),
-                        ((Number) c.get("median")).doubleValue(), ((Number) c.get("mean")).doubleValue(),
-                        ((Number) c.get("std")).doubleValue(), (Boolean) c.get("missingIndicator")));
-                default -> throw new IllegalStateException();
-            }
-        }
-        return new FeatureSpec(cols, toStrings(m.get("classNames")), ((Number) m.get("clip")).doubleValue(),
-                toStrings(m.get("missingTokens")));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> toStrings(Object o) {
-        List<String> out = new ArrayList<>();
-        for (Object v : (List<Object>) o) {
-            out.add((String) v);
-        }
-        return out;
+        return FeatureSpecJson.read(json);
     }
 
     @Override
