@@ -49,7 +49,7 @@ class BrokerRestartSystemTest {
     void acknowledgedRecordsArriveExactlyOnceAndEveryServiceReconnects(LocalStack stack, @TempDir Path dir) throws Exception {
         String task = "restart-" + UUID.randomUUID().toString().substring(0, 8);
         int edgesCount = 3;
-        long flowsPerEdge = 4_000;
+        long flowsPerEdge = 2_000; // enough to fill the queue during the outage (about 600 flows after the stop) and drain after it
         try (ServiceProcess updater = SystemFixture.startUpdater(stack, dir, Map.of())) {
             JsonNode keys = SystemFixture.getJson(updater, "/keys");
             String trusted = keys.path("keyId").asText() + "=" + keys.path("publicKey").asText();

@@ -51,6 +51,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,6 +68,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every service is alive and healthy at the end.
  */
 @Tag("integration")
+@Order(Integer.MAX_VALUE) // last: it leaves undecodable records on the shared stack (junit-platform.properties)
 @ExtendWith(LocalStackExtension.class)
 class HostileInputTest {
 
