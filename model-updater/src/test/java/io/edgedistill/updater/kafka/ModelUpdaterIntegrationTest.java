@@ -60,8 +60,8 @@ class ModelUpdaterIntegrationTest {
         String task = "it-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", -1);
-        props.put("updater.kafka.bootstrap-servers", stack.bootstrapServers());
-        props.put("updater.kafka.registry-url", stack.registryUrl());
+        props.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        props.put("edgedistill.kafka.registry-url", stack.registryUrl());
         props.put("updater.kafka.group-id", "updater-" + task);
         props.put("updater.validation.rows", 2000);
         props.put("updater.validation.min-per-class", 60);
