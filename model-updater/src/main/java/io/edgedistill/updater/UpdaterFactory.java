@@ -5,37 +5,38 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.edgedistill.schemas.ModelUpdate;
-import io.edgedistill.schemas.security.KafkaClientSecurity;
+import io.edgedistill.schemas.client.KafkaClientConfig;
+import io.edgedistill.schemas.client.KafkaClientSettings;
+import io.edgedistill.updater.config.UpdaterConfig;
 import io.edgedistill.updater.kafka.KafkaModelPublisher;
 import io.edgedistill.updater.kafka.UpdaterKafkaLoop;
 import io.edgedistill.updater.service.HistoryEntry;
 import io.edgedistill.updater.service.ModelPublisher;
 import io.edgedistill.updater.service.ModelUpdateService;
-import io.edgedistill.updater.service.TrainingSettings;
 import io.edgedistill.updater.service.ValidationSource;
 import io.edgedistill.updater.signing.UpdateSigner;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
-import io.micronaut.context.env.Environment;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires the updater from configuration (keys under {@code updater.*}, see application.yml). */
+/**
+ * Wires the updater from its configuration: {@link UpdaterConfig} ({@code updater.*}) and the shared Kafka client
+ * group {@link KafkaClientConfig} ({@code edgedistill.kafka.*}). Each component gets only the group it uses.
+ */
 @Factory
 public class UpdaterFactory {
     private static final Logger LOG = LoggerFactory.getLogger(UpdaterFactory.class);
+    /** Client id of the updater's producers. */
+    private static final String CLIENT_ID = "model-updater";
 
     /** Publisher used when Kafka is switched off (tests, dry runs): keeps the updates in memory. */
     public static final class InMemoryPublisher implements ModelPublisher {
@@ -52,74 +53,38 @@ public class UpdaterFactory {
     }
 
     @Singleton
-    UpdateSigner signer(@Value("${updater.signing.private-key:}") String privateKey,
-                        @Value("${updater.signing.public-key:}") String publicKey,
-                        @Value("${updater.signing.key-id:}") String keyId) {
-        return UpdateSigner.fromConfig(privateKey, publicKey, keyId);
+    UpdateSigner signer(UpdaterConfig config) {
+        UpdaterConfig.Signing signing = config.signing();
+        return UpdateSigner.fromConfig(signing.privateKey(), signing.publicKey(), signing.keyId());
     }
 
     @Singleton
-    ValidationSource validationSource(@Value("${updater.validation.source:generated}") String source,
-                                      @Value("${updater.validation.seed:9001}") long seed,
-                                      @Value("${updater.validation.rows:6000}") int rows,
-                                      @Value("${updater.validation.min-per-class:150}") int minPerClass,
-                                      @Value("${updater.validation.csv-path:}") String csvPath) {
-        return switch (source) {
-            case "generated" -> ValidationSource.generated(seed, rows, minPerClass);
+    ValidationSource validationSource(UpdaterConfig config) {
+        UpdaterConfig.Validation v = config.validation();
+        return switch (v.source()) {
+            case "generated" -> ValidationSource.generated(v.seed(), v.rows(), v.minPerClass());
             case "csv" -> {
-                if (csvPath.isBlank()) {
+                if (v.csvPath().isBlank()) {
                     throw new IllegalArgumentException("updater.validation.source=csv needs updater.validation.csv-path");
                 }
-                yield ValidationSource.csv(Path.of(csvPath), rows);
+                yield ValidationSource.csv(Path.of(v.csvPath()), v.rows());
             }
-            default -> throw new IllegalArgumentException("updater.validation.source must be generated or csv, not " + source);
+            default -> throw new IllegalArgumentException("updater.validation.source must be generated or csv, not "
+                    + v.source());
         };
     }
 
+    /** Where every Kafka client of the updater connects and as whom ({@code edgedistill.kafka.*}). */
     @Singleton
-    TrainingSettings trainingSettings(Environment env,
-                                      @Value("${updater.training.teacher-hidden:128,64}") String teacherHidden,
-                                      @Value("${updater.training.student-hidden:32}") String studentHidden,
-                                      @Value("${updater.training.teacher-epochs:200}") int teacherEpochs,
-                                      @Value("${updater.training.student-epochs:100}") int studentEpochs,
-                                      @Value("${updater.training.temperature:4}") float temperature,
-                                      @Value("${updater.training.alpha:0.7}") float alpha,
-                                      @Value("${updater.training.transfer-copies:10}") int copies,
-                                      @Value("${updater.training.transfer-noise:0.2}") float noise,
-                                      @Value("${updater.training.knowledge-samples-per-class:0}") int knowledgePerClass,
-                                      @Value("${updater.training.knowledge-spread:0.5}") float knowledgeSpread,
-                                      @Value("${updater.training.min-improvement:0.0}") double minImprovement,
-                                      @Value("${updater.training.personalised-tolerance:0.05}") double tolerance,
-                                      @Value("${updater.training.max-personalisations-per-set:3}") int maxPersonalisations) {
-        Map<String, String> cohorts = new LinkedHashMap<>();
-        env.getProperties("updater.cohorts").forEach((k, v) -> cohorts.put(k, String.valueOf(v)));
-        return new TrainingSettings(ints(teacherHidden), ints(studentHidden), teacherEpochs, studentEpochs, temperature,
-                alpha, copies, noise, knowledgePerClass, knowledgeSpread, minImprovement, tolerance, maxPersonalisations,
-                Map.copyOf(cohorts));
-    }
-
-    private static int[] ints(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt)
-                .toArray();
-    }
-
-    /** How every Kafka client of the updater authenticates ({@code updater.kafka.*}; plaintext when blank). */
-    @Singleton
-    KafkaClientSecurity kafkaSecurity(@Value("${updater.kafka.client-properties:}") String clientProperties,
-                                      @Value("${updater.kafka.security-protocol:}") String protocol,
-                                      @Value("${updater.kafka.sasl-mechanism:}") String mechanism,
-                                      @Value("${updater.kafka.sasl-username:}") String username,
-                                      @Value("${updater.kafka.sasl-password:}") String password) {
-        return KafkaClientSecurity.resolve(clientProperties, protocol, mechanism, username, password);
+    KafkaClientSettings kafkaClient(KafkaClientConfig kafka) {
+        return kafka.settings();
     }
 
     @Singleton
     @Requires(property = "updater.kafka.enabled", notEquals = "false")
     @Bean(preDestroy = "close")
-    KafkaModelPublisher kafkaPublisher(@Value("${updater.kafka.bootstrap-servers:127.0.0.1:9092}") String bootstrap,
-                                       @Value("${updater.kafka.registry-url:`http://127.0.0.1:8081/apis/registry/v3`}") String registry,
-                                       KafkaClientSecurity security) {
-        return new KafkaModelPublisher(bootstrap, registry, "model-updater", security);
+    KafkaModelPublisher kafkaPublisher(KafkaClientSettings client) {
+        return new KafkaModelPublisher(client, CLIENT_ID);
     }
 
     @Singleton
@@ -130,9 +95,10 @@ public class UpdaterFactory {
 
     @Singleton
     ModelUpdateService service(ValidationSource validation, UpdateSigner signer, ModelPublisher publisher,
-                               TrainingSettings settings, MeterRegistry meters,
-                               @Value("${updater.preprocessing.spec-path:}") String specPath) {
-        ModelUpdateService s = new ModelUpdateService(validation, signer, publisher, settings);
+                               UpdaterConfig config, MeterRegistry meters) {
+        ModelUpdateService s = new ModelUpdateService(validation, signer, publisher, config.training(),
+                config.cohorts());
+        String specPath = config.preprocessing().specPath();
         if (!specPath.isBlank()) {
             try {
                 s.registerPreprocessing(Files.readString(Path.of(specPath)), "");
@@ -151,11 +117,7 @@ public class UpdaterFactory {
     @Context
     @Requires(property = "updater.kafka.enabled", notEquals = "false")
     @Bean(preDestroy = "close")
-    UpdaterKafkaLoop kafkaLoop(ModelUpdateService service,
-                               @Value("${updater.kafka.bootstrap-servers:127.0.0.1:9092}") String bootstrap,
-                               @Value("${updater.kafka.registry-url:`http://127.0.0.1:8081/apis/registry/v3`}") String registry,
-                               @Value("${updater.kafka.group-id:model-updater}") String groupId,
-                               KafkaClientSecurity security) {
+    UpdaterKafkaLoop kafkaLoop(ModelUpdateService service, KafkaClientSettings client, UpdaterConfig config) {
         Thread warmUp = new Thread(() -> {
             try {
                 service.warmUp();
@@ -165,9 +127,9 @@ public class UpdaterFactory {
         }, "updater-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
-        UpdaterKafkaLoop loop = new UpdaterKafkaLoop(service, bootstrap, registry, groupId, security);
+        UpdaterKafkaLoop loop = new UpdaterKafkaLoop(service, client, config.kafka().groupId());
         loop.start();
-        LOG.info("model-updater Kafka loop started against {} / {} as {}", bootstrap, registry, security);
+        LOG.info("model-updater Kafka loop started against {}", client);
         return loop;
     }
 }

@@ -114,13 +114,13 @@ final class LoopDemo {
             procProps.put("processor.client-properties", stack.clientProperties("distill-processor").toString());
         }
         Map<String, String> updProps = new LinkedHashMap<>();
-        updProps.put("updater.kafka.bootstrap-servers", stack.bootstrapServers());
-        updProps.put("updater.kafka.registry-url", stack.registryUrl());
+        updProps.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        updProps.put("edgedistill.kafka.registry-url", stack.registryUrl());
         updProps.put("ai.djl.pytorch.num_threads", "1");
         updProps.putAll(o.updaterOverrides());
         updProps.put("updater.kafka.group-id", "model-updater-demo-" + UUID.randomUUID());
         if (stack.secured()) {
-            updProps.put("updater.kafka.client-properties", stack.clientProperties("model-updater").toString());
+            updProps.put("edgedistill.kafka.client-properties", stack.clientProperties("model-updater").toString());
         }
         try (ServiceProcess processor = ServiceProcess.start(repo, "distill-processor", "io.edgedistill.processor.ProcessorApplication",
                 procProps, procEnv, dir, "1g");

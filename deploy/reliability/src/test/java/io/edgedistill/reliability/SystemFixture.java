@@ -72,8 +72,8 @@ final class SystemFixture {
 
     static ServiceProcess startUpdater(LocalStack stack, Path dir, Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("updater.kafka.bootstrap-servers", stack.bootstrapServers());
-        p.put("updater.kafka.registry-url", stack.registryUrl());
+        p.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        p.put("edgedistill.kafka.registry-url", stack.registryUrl());
         p.put("updater.kafka.group-id", "model-updater-test-" + UUID.randomUUID());
         p.put("ai.djl.pytorch.num_threads", "1");
         p.putAll(extra);

@@ -1,7 +1,6 @@
 package io.edgedistill.updater.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import io.edgedistill.schemas.serde.Priming;
 import io.edgedistill.updater.service.ModelPublisher;
@@ -27,21 +27,14 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
     private final KafkaProducer<String, ModelUpdate> producer;
     private final org.apache.kafka.common.serialization.Serializer<ModelUpdate> serializer;
 
-    public KafkaModelPublisher(String bootstrap, String registryUrl, String clientId) {
-        this(bootstrap, registryUrl, clientId, io.edgedistill.schemas.security.KafkaClientSecurity.none());
-    }
-
-    public KafkaModelPublisher(String bootstrap, String registryUrl, String clientId,
-                               io.edgedistill.schemas.security.KafkaClientSecurity security) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(registryUrl));
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        security.applyTo(cfg);
+    /**
+     * A publisher on the service's Kafka client settings: a reliable (idempotent, acks=all) producer of
+     * registry-encoded model updates.
+     */
+    public KafkaModelPublisher(KafkaClientSettings client, String clientId) {
+        Map<String, Object> cfg = client.reliableAvroProducer(clientId);
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-        cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
-        cfg.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        this.serializer = AvroSerdes.serializer(registryUrl, false);
+        this.serializer = AvroSerdes.serializer(client.registryUrl(), false);
         this.producer = new KafkaProducer<>(cfg, new StringSerializer(), serializer);
     }
 

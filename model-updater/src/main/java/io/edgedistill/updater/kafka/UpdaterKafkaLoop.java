@@ -2,7 +2,6 @@ package io.edgedistill.updater.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +14,10 @@ import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
 import io.edgedistill.schemas.dlq.RecordValidator;
 import io.edgedistill.schemas.dlq.SafeDecoder;
-import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import io.edgedistill.updater.service.ModelUpdateService;
 import org.apache.avro.specific.SpecificRecord;
@@ -48,10 +47,8 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private static final int MAX_VALUE = 16 << 20;
 
     private final ModelUpdateService service;
-    private final String bootstrap;
-    private final String registryUrl;
+    private final KafkaClientSettings client;
     private final String groupId;
-    private final KafkaClientSecurity security;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch restored = new CountDownLatch(1);
@@ -61,17 +58,14 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private Thread thread;
     private KafkaDeadLetterSink sink;
 
-    public UpdaterKafkaLoop(ModelUpdateService service, String bootstrap, String registryUrl, String groupId) {
-        this(service, bootstrap, registryUrl, groupId, KafkaClientSecurity.none());
-    }
-
-    /** A loop whose clients (consumers and dead-letter producer) authenticate with {@code security}. */
-    public UpdaterKafkaLoop(ModelUpdateService service, String bootstrap, String registryUrl, String groupId,
-                            KafkaClientSecurity security) {
-        this.security = security;
+    /**
+     * A loop whose clients (consumers and dead-letter producer) connect with the service's Kafka client settings.
+     *
+     * @param groupId consumer group of {@code distill.synthetic-sets} and {@code edge.knowledge}
+     */
+    public UpdaterKafkaLoop(ModelUpdateService service, KafkaClientSettings client, String groupId) {
         this.service = service;
-        this.bootstrap = bootstrap;
-        this.registryUrl = registryUrl;
+        this.client = client;
         this.groupId = groupId;
     }
 
@@ -95,13 +89,11 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     }
 
     private <T extends SpecificRecord> SafeDecoder<T> decoder(RecordValidator<T> validator) {
-        return new SafeDecoder<>(AvroSerdes.<T>deserializer(registryUrl, false), validator, sink, SERVICE, MAX_VALUE);
+        return new SafeDecoder<>(AvroSerdes.<T>deserializer(client.registryUrl(), false), validator, sink, SERVICE, MAX_VALUE);
     }
 
     private Map<String, Object> consumerConfig(String group) {
-        Map<String, Object> cfg = new HashMap<>();
-        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        security.applyTo(cfg);
+        Map<String, Object> cfg = client.common();
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -145,7 +137,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     /** One life of the loop; true when it ended because of a shutdown. */
     private boolean runOnce() {
         try {
-            sink = new KafkaDeadLetterSink(bootstrap, registryUrl, security, Map.of("client.id", SERVICE));
+            sink = new KafkaDeadLetterSink(client, Map.of("client.id", SERVICE));
             SafeDecoder<ModelUpdate> updates = decoder(Validators.MODEL_UPDATE);
             SafeDecoder<RoundSpec> roundDecoder = decoder(Validators.ROUND);
             SafeDecoder<SyntheticSet> sets = decoder(Validators.SYNTHETIC_SET);
@@ -157,7 +149,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
             main = new KafkaConsumer<>(consumerConfig(groupId));
             main.subscribe(List.of(Topics.SYNTHETIC_SETS, Topics.KNOWLEDGE));
             LOG.info("model-updater consuming {} and {} (group {}), rounds from {}", Topics.SYNTHETIC_SETS,
-                    Topics.KNOWLEDGE, groupId, bootstrap);
+                    Topics.KNOWLEDGE, groupId, client.bootstrapServers());
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : rounds.poll(Duration.ofMillis(20))) {
                     roundDecoder.decode(r).ifPresent(spec -> service.registerPreprocessing(

@@ -8,6 +8,7 @@ import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.MlpTrainer;
 import io.edgedistill.schemas.SyntheticSample;
 import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.updater.config.UpdaterConfig.Training;
 
 /**
  * Trains a candidate edge model: the cloud teacher on a synthetic set's samples (plus a cohort's extra samples),
@@ -16,7 +17,7 @@ import io.edgedistill.schemas.SyntheticSet;
  * ({@link #trainingSeed}).
  */
 final class CandidateTrainer {
-    private final TrainingSettings settings;
+    private final Training settings;
 
     /** A labelled sample added to a synthetic set (a cohort's samples drawn around its hard classes). */
     record Sample(float[] x, int y) {
@@ -29,7 +30,7 @@ final class CandidateTrainer {
     record Trained(MlpModel student, int[] labels, int samples) {
     }
 
-    CandidateTrainer(TrainingSettings settings) {
+    CandidateTrainer(Training settings) {
         this.settings = settings;
     }
 

@@ -11,6 +11,7 @@ import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.updater.config.UpdaterConfig.Training;
 
 /**
  * What a cohort's knowledge (reverse distillation) adds to its model: samples drawn around the input moments of
@@ -18,9 +19,9 @@ import io.edgedistill.schemas.SyntheticSet;
  * updater's bookkeeping of which knowledge was used is in {@link CohortLedger}.
  */
 final class CohortPersonalisation {
-    private final TrainingSettings settings;
+    private final Training settings;
 
-    CohortPersonalisation(TrainingSettings settings) {
+    CohortPersonalisation(Training settings) {
         this.settings = settings;
     }
 

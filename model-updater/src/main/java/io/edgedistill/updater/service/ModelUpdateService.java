@@ -17,6 +17,7 @@ import io.edgedistill.core.util.Engines;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.updater.config.UpdaterConfig.Training;
 import io.edgedistill.updater.signing.UpdateSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,8 @@ public final class ModelUpdateService {
 
     private final UpdateSigner signer;
     private final ModelPublisher publisher;
-    private final TrainingSettings settings;
+    private final Training settings;
+    private final Map<String, String> cohortOfEdge;
     private final PreprocessingSpecs specs = new PreprocessingSpecs();
     private final ValidationRows validation;
     private final LiveModels live = new LiveModels();
@@ -55,11 +57,16 @@ public final class ModelUpdateService {
     private final Map<String, SyntheticSet> latestSets = new ConcurrentHashMap<>();
     private final Map<String, SyntheticSet> pendingSets = new LinkedHashMap<>();
 
+    /**
+     * @param settings     how candidates are trained and judged
+     * @param cohortOfEdge edge id → cohort; edges not listed form their own cohort
+     */
     public ModelUpdateService(ValidationSource validationSource, UpdateSigner signer, ModelPublisher publisher,
-                              TrainingSettings settings) {
+                              Training settings, Map<String, String> cohortOfEdge) {
         this.signer = signer;
         this.publisher = publisher;
         this.settings = settings;
+        this.cohortOfEdge = Map.copyOf(cohortOfEdge);
         this.validation = new ValidationRows(validationSource);
         this.trainer = new CandidateTrainer(settings);
         this.personalisation = new CohortPersonalisation(settings);
@@ -128,7 +135,7 @@ public final class ModelUpdateService {
      */
     public synchronized Optional<HistoryEntry> onKnowledge(EdgeKnowledge knowledge) {
         String task = knowledge.getTaskId();
-        String cohort = settings.cohortOf(knowledge.getEdgeId());
+        String cohort = cohortOf(knowledge.getEdgeId());
         String modelId = modelId(task, cohort);
         String trigger = "knowledge from " + knowledge.getEdgeId();
         SyntheticSet set = latestSets.get(task);
@@ -227,6 +234,11 @@ public final class ModelUpdateService {
         return validation.describe();
     }
 
+    /** The cohort of an edge: as configured, else the edge on its own. */
+    private String cohortOf(String edgeId) {
+        return cohortOfEdge.getOrDefault(edgeId, edgeId);
+    }
+
     public static String modelId(String taskId, String cohort) {
         return cohort == null ? taskId : taskId + "/" + cohort;
     }
@@ -239,7 +251,7 @@ public final class ModelUpdateService {
      * input moments.
      */
     private HistoryEntry personalise(EdgeKnowledge k, SyntheticSet set, FeatureSpec spec, String trigger) {
-        String cohort = settings.cohortOf(k.getEdgeId());
+        String cohort = cohortOf(k.getEdgeId());
         List<CandidateTrainer.Sample> extra = personalisation.samplesAround(k, set);
         if (extra.isEmpty()) {
             return history.record(HistoryEntry.skipped(modelId(set.getTaskId(), cohort), cohort, trigger,

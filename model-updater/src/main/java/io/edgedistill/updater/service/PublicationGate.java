@@ -1,6 +1,7 @@
 package io.edgedistill.updater.service;
 
 import io.edgedistill.core.model.ClassificationMetrics;
+import io.edgedistill.updater.config.UpdaterConfig.Training;
 
 /**
  * The publication rule: whether a validated candidate is published or refused, and why. It sees validation
@@ -38,7 +39,7 @@ public final class PublicationGate {
         this.personalisedTolerance = personalisedTolerance;
     }
 
-    static PublicationGate of(TrainingSettings settings) {
+    static PublicationGate of(Training settings) {
         return new PublicationGate(settings.minImprovement(), settings.personalisedTolerance());
     }
 

@@ -30,6 +30,7 @@ import io.edgedistill.schemas.PrivacySettings;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import io.edgedistill.updater.service.Fixtures;
 import io.micronaut.context.ApplicationContext;
@@ -60,8 +61,8 @@ class ModelUpdaterIntegrationTest {
         String task = "it-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", -1);
-        props.put("updater.kafka.bootstrap-servers", stack.bootstrapServers());
-        props.put("updater.kafka.registry-url", stack.registryUrl());
+        props.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        props.put("edgedistill.kafka.registry-url", stack.registryUrl());
         props.put("updater.kafka.group-id", "updater-" + task);
         props.put("updater.validation.rows", 2000);
         props.put("updater.validation.min-per-class", 60);
@@ -150,9 +151,14 @@ class ModelUpdaterIntegrationTest {
                 .setCreatedAt(Instant.now()).build();
     }
 
+    /** The stack's broker and registry, in plaintext: the base of the test's own clients. */
+    static KafkaClientSettings client(LocalStack stack) {
+        return KafkaClientSettings.of(stack.bootstrapServers(), stack.registryUrl());
+    }
+
     static KafkaProducer<String, SpecificRecord> producer(LocalStack stack) {
         Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(stack.registryUrl()));
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        cfg.putAll(client(stack).common());
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
         return new KafkaProducer<>(cfg);
@@ -160,7 +166,7 @@ class ModelUpdaterIntegrationTest {
 
     static KafkaConsumer<String, ModelUpdate> consumer(LocalStack stack, String task) {
         Map<String, Object> cfg = new HashMap<>(AvroSerdes.consumerValueConfig(stack.registryUrl()));
-        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        cfg.putAll(client(stack).common());
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + task);
         cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -168,13 +174,13 @@ class ModelUpdaterIntegrationTest {
     }
 
     static KafkaProducer<String, byte[]> rawProducer(LocalStack stack) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+        return new KafkaProducer<>(client(stack).common(),
                 new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());
     }
 
     static KafkaConsumer<String, DeadLetter> dlqConsumer(LocalStack stack, String task) {
         Map<String, Object> cfg = new HashMap<>(AvroSerdes.consumerValueConfig(stack.registryUrl()));
-        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        cfg.putAll(client(stack).common());
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + task);
         cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -16,6 +16,7 @@ import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.updater.service.HistoryEntry.Status;
+import io.edgedistill.updater.config.UpdaterConfig.Training;
 import io.edgedistill.updater.signing.UpdateSigner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,14 +33,13 @@ class ModelUpdateServiceTest {
         fx = new Fixtures(42, 8000);
     }
 
-    static TrainingSettings fast(Map<String, String> cohorts) {
-        return new TrainingSettings(new int[] {64}, new int[] {32}, 100, 30, 4f, 0.7f, 4, 0.2f, 0, 0.5f, 0.0, 0.02,
-                1, cohorts);
+    static Training fast() {
+        return new Training(new int[] {64}, new int[] {32}, 100, 30, 4f, 0.7f, 4, 0.2f, 0, 0.5f, 0.0, 0.02, 1);
     }
 
     private ModelUpdateService service(Map<String, String> cohorts) {
         ModelUpdateService s = new ModelUpdateService(ValidationSource.generated(9001, 3000, 80), signer,
-                published::add, fast(cohorts));
+                published::add, fast(), cohorts);
         s.registerPreprocessing(fx.specJson, fx.specSha);
         return s;
     }
@@ -106,7 +106,7 @@ class ModelUpdateServiceTest {
     @Test
     void aSetWaitsForItsPreprocessingSpec() {
         ModelUpdateService s = new ModelUpdateService(ValidationSource.generated(9001, 3000, 80), signer,
-                published::add, fast(Map.of()));
+                published::add, fast(), Map.of());
         assertThat(s.onSyntheticSet(fx.set(1, 5, false))).isEmpty();
         assertThat(published).isEmpty();
         List<HistoryEntry> out = s.registerPreprocessing(fx.specJson, fx.specSha);

@@ -1,0 +1,141 @@
+package io.edgedistill.updater.config;
+
+import java.util.Map;
+
+import io.edgedistill.core.model.TrainConfig;
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import io.micronaut.core.convert.format.MapFormat;
+import io.micronaut.core.naming.conventions.StringConvention;
+
+/**
+ * Every setting of the model-updater, declared once with its default: {@code updater.*} in {@code application.yml},
+ * a system property ({@code -Dupdater.training.student-hidden=64}) or an environment variable
+ * ({@code UPDATER_TRAINING_STUDENT_HIDDEN}). Where the Kafka clients connect and as whom is the shared
+ * {@code edgedistill.kafka.*} group ({@link io.edgedistill.schemas.client.KafkaClientConfig}); the README's
+ * configuration table is checked against these records.
+ *
+ * @param kafka         the updater's own Kafka loop settings ({@code updater.kafka.*})
+ * @param signing       the Ed25519 key the updates are signed with ({@code updater.signing.*})
+ * @param validation    the held-out validation rows candidates are judged on ({@code updater.validation.*})
+ * @param preprocessing a preprocessing spec known before the first round ({@code updater.preprocessing.*})
+ * @param training      how candidates are trained and judged ({@code updater.training.*})
+ * @param cohorts       edge id → cohort ({@code updater.cohorts.<edgeId>=<cohort>}); edges not listed form their own
+ *                      cohort
+ */
+@ConfigurationProperties("updater")
+public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation, Preprocessing preprocessing,
+                            Training training,
+                            @MapFormat(transformation = MapFormat.MapTransformation.FLAT,
+                                    keyFormat = StringConvention.RAW) Map<String, String> cohorts) {
+
+    /** No cohorts configured = an empty map. */
+    public UpdaterConfig {
+        cohorts = cohorts == null ? Map.of() : Map.copyOf(cohorts);
+    }
+
+    /**
+     * The updater's Kafka loop (connection and security: {@code edgedistill.kafka.*}).
+     *
+     * @param enabled false = no Kafka: HTTP and the service only, updates kept in memory (tests, dry runs)
+     * @param groupId consumer group of {@code distill.synthetic-sets} and {@code edge.knowledge}; the ACL plan allows
+     *                groups starting with {@code model-updater}
+     */
+    @ConfigurationProperties("kafka")
+    public record Kafka(@Bindable(defaultValue = "true") boolean enabled,
+                        @Bindable(defaultValue = "model-updater") String groupId) {
+    }
+
+    /**
+     * The Ed25519 signing key; both keys blank = a generated development key pair (a warning; lost on restart).
+     *
+     * @param privateKey Base64 PKCS#8 private key (a secret: environment or secret store)
+     * @param publicKey  Base64 X.509 public key
+     * @param keyId      key id edges trust; blank = {@code ed25519:} + 16 hex of the SHA-256 of the public key
+     */
+    @ConfigurationProperties("signing")
+    public record Signing(@Bindable(defaultValue = "") String privateKey,
+                          @Bindable(defaultValue = "") String publicKey,
+                          @Bindable(defaultValue = "") String keyId) {
+    }
+
+    /**
+     * The validation rows every candidate is scored on.
+     *
+     * @param source      {@code generated} (the 5G-NIDD generator) or {@code csv}
+     * @param seed        seed of the generated rows (held out: edges and the processor use other seeds)
+     * @param rows        generated rows; with {@code csv}, the most rows read
+     * @param minPerClass generated rows at least per class
+     * @param csvPath     Combined.csv for {@code csv}
+     */
+    @ConfigurationProperties("validation")
+    public record Validation(@Bindable(defaultValue = "generated") String source,
+                             @Bindable(defaultValue = "9001") long seed,
+                             @Bindable(defaultValue = "6000") int rows,
+                             @Bindable(defaultValue = "150") int minPerClass,
+                             @Bindable(defaultValue = "") String csvPath) {
+    }
+
+    /**
+     * A preprocessing spec known before any round.
+     *
+     * @param specPath optional preprocessing spec JSON file; blank = none (specs come with the rounds)
+     */
+    @ConfigurationProperties("preprocessing")
+    public record Preprocessing(@Bindable(defaultValue = "") String specPath) {
+    }
+
+    /**
+     * How the updater trains and judges models.
+     *
+     * @param teacherHidden             hidden widths of the cloud teacher, comma-separated
+     * @param studentHidden             hidden widths of the edge student, comma-separated
+     * @param teacherEpochs             teacher epochs on the synthetic set (the evaluated recipe of distill-core
+     *                                  {@code TrainConfig.teacher})
+     * @param studentEpochs             student distillation epochs on the transfer set
+     * @param temperature               distillation temperature T
+     * @param alpha                     weight of the soft-label KL term (1 − α on hard labels)
+     * @param transferCopies            jittered copies of each synthetic sample added to the transfer set
+     * @param transferNoise             standard deviation of that jitter (preprocessed, z-scored units)
+     * @param knowledgeSamplesPerClass  samples drawn around each hard class of an edge's knowledge (0 = the
+     *                                  synthetic set's samples per class)
+     * @param knowledgeSpread           scale of the standard deviation of those samples relative to the reported
+     *                                  per-feature standard deviation (the hard samples are multi-modal: a full-width
+     *                                  Gaussian would cover other classes)
+     * @param minImprovement            a candidate is published only if macro-F1 ≥ live + minImprovement
+     * @param personalisedTolerance     a personalised model may be at most this much below the global model's
+     *                                  macro-F1 (whole validation set) and below what its cohort runs (on the cohort's
+     *                                  mix); whether it is better is judged by the edge on its own labelled hold-out
+     * @param maxPersonalisationsPerSet knowledge-triggered trainings per cohort and synthetic-set version (an edge
+     *                                  whose personalised model still underperforms keeps reporting; this bounds the
+     *                                  loop until the next synthetic set)
+     */
+    @ConfigurationProperties("training")
+    public record Training(@Bindable(defaultValue = "128,64") int[] teacherHidden,
+                           @Bindable(defaultValue = "32") int[] studentHidden,
+                           @Bindable(defaultValue = "200") int teacherEpochs,
+                           @Bindable(defaultValue = "100") int studentEpochs,
+                           @Bindable(defaultValue = "4") float temperature,
+                           @Bindable(defaultValue = "0.7") float alpha,
+                           @Bindable(defaultValue = "10") int transferCopies,
+                           @Bindable(defaultValue = "0.2") float transferNoise,
+                           @Bindable(defaultValue = "0") int knowledgeSamplesPerClass,
+                           @Bindable(defaultValue = "0.5") float knowledgeSpread,
+                           @Bindable(defaultValue = "0.0") double minImprovement,
+                           @Bindable(defaultValue = "0.05") double personalisedTolerance,
+                           @Bindable(defaultValue = "3") int maxPersonalisationsPerSet) {
+
+        /** The teacher's training recipe: distill-core's teacher recipe with {@link #teacherEpochs}. */
+        public TrainConfig teacherConfig(long seed) {
+            TrainConfig t = TrainConfig.teacher(seed);
+            return new TrainConfig(teacherEpochs, t.batchSize(), t.learningRate(), t.weightDecay(), 1f, 0f, seed);
+        }
+
+        /** The student's distillation recipe: distill-core's student recipe with the epochs, T and α above. */
+        public TrainConfig studentConfig(long seed) {
+            TrainConfig s = TrainConfig.student(seed);
+            return new TrainConfig(studentEpochs, s.batchSize(), s.learningRate(), s.weightDecay(), temperature, alpha,
+                    seed);
+        }
+    }
+}
