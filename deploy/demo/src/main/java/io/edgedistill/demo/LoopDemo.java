@@ -28,6 +28,7 @@ import io.edgedistill.edge.core.ModelSlot;
 import io.edgedistill.edge.core.ModelVerifier;
 import io.edgedistill.edge.core.TrafficStreamer;
 import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 
 /**
  * The running system on the local stack: the processor and the updater as their own JVMs, N simulated edges
@@ -285,8 +286,9 @@ final class LoopDemo {
         EdgeSettings settings = new EdgeSettings(id, TASK, "", true, knowledgeThreshold, 0.6f, 0.5, 50, true,
                 o.personalisedMinGain());
         EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
-                new EdgeRuntime.Settings(stack.bootstrapServers(), stack.registryUrl(), traffic, true, 512, Duration.ofSeconds(3),
-                        stack.clientSecurity(id), edgeKeys.get(id), TrafficMac.edgeKey(trafficMaster, id)));
+                new EdgeRuntime.Settings(new KafkaClientSettings(stack.bootstrapServers(), stack.registryUrl(),
+                        stack.clientSecurity(id)), traffic, true, 512, Duration.ofSeconds(3), edgeKeys.get(id),
+                        TrafficMac.edgeKey(trafficMaster, id)));
         edge.start();
         return edge;
     }

@@ -25,6 +25,7 @@ import io.edgedistill.edge.core.TrafficStreamer;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Tag;
@@ -64,8 +65,8 @@ class BrokerRestartSystemTest {
                 for (int i = 0; i < edgesCount; i++) {
                     EdgeRuntime e = EdgeRuntime.create(new EdgeSettings(task + "-edge-" + i, task, "", true, 0.0, 0.6f, 0.5, 50, true),
                             shards.get(i), ModelVerifier.fromConfig(List.of(trusted)),
-                            new EdgeRuntime.Settings(stack.bootstrapServers(), stack.registryUrl(), traffic, true, 256,
-                                    Duration.ofHours(1)));
+                            new EdgeRuntime.Settings(KafkaClientSettings.of(stack.bootstrapServers(), stack.registryUrl()),
+                                    traffic, true, 256, Duration.ofHours(1)));
                     e.start();
                     edges.add(e);
                 }

@@ -45,6 +45,7 @@ import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -94,7 +95,8 @@ class HostileInputTest {
                 List<LocalData> shards = LocalData.generatedShards(31, 9000, 18, 0.5);
                 EdgeRuntime edge = EdgeRuntime.create(new EdgeSettings(edgeId, task, "", true, 0.0, 0.6f, 0.5, 50, true),
                         shards.get(0), ModelVerifier.fromConfig(List.of(trusted)),
-                        new EdgeRuntime.Settings(stack.bootstrapServers(), stack.registryUrl(), null, false, 256, Duration.ofHours(1)));
+                        new EdgeRuntime.Settings(KafkaClientSettings.of(stack.bootstrapServers(), stack.registryUrl()), null,
+                                false, 256, Duration.ofHours(1)));
                 edge.start();
                 try (edge; KafkaProducer<byte[], byte[]> producer = SystemFixture.rawProducer(stack)) {
                     // ---- phase 1: contributions, traffic, synthetic sets and rounds, good and bad interleaved

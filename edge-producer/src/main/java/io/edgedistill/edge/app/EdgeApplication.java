@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.edgedistill.schemas.client.KafkaClientConfig;
+import io.edgedistill.schemas.config.ConfigurationKeys;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import picocli.CommandLine;
@@ -22,15 +24,15 @@ import picocli.CommandLine.Option;
  *        --trusted-key "$(curl -s localhost:8083/keys | jq -r .publicKey)" --rate 500 --port 8090
  * </pre>
  */
-@Command(name = "edge-producer", mixinStandardHelpOptions = true,
+@Command(name = "edge", mixinStandardHelpOptions = true,
         description = "An EdgeDistill edge site: streams traffic, answers rounds, runs signed models, sends knowledge.")
 public final class EdgeApplication implements Callable<Integer> {
     @Option(names = {"--id", "--edge-id"}, description = "edge identity (edge.id)") String edgeId;
     @Option(names = "--task", description = "task id, the processor's processor.task-id (edge.task-id; default 5g-nidd-attacks)") String task;
     @Option(names = "--cohort", description = "cohort for personalised models (edge.cohort; default the edge id)") String cohort;
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (edge.kafka.bootstrap-servers)") String bootstrap;
-    @Option(names = "--registry", description = "registry URL, Apicurio v3 API (edge.kafka.registry-url)") String registry;
-    @Option(names = "--client-properties", description = "Kafka client security settings file, e.g. the edge's file of a secured stack (edge.kafka.client-properties)") String clientProperties;
+    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (edgedistill.kafka.bootstrap-servers)") String bootstrap;
+    @Option(names = "--registry", description = "registry URL, Apicurio v3 API (edgedistill.kafka.registry-url)") String registry;
+    @Option(names = "--client-properties", description = "Kafka client security settings file, e.g. the edge's file of a secured stack (edgedistill.kafka.client-properties)") String clientProperties;
     @Option(names = "--data", description = "generated | csv (edge.data.source)") String source;
     @Option(names = "--csv", description = "5G-NIDD Combined.csv path (edge.data.csv-path)") String csv;
     @Option(names = "--seed", description = "generator seed shared by all edges (edge.data.seed)") Long seed;
@@ -43,17 +45,38 @@ public final class EdgeApplication implements Callable<Integer> {
     @Option(names = "--trusted-key", description = "trusted Ed25519 public key, Base64 X.509, optionally keyId=... (edge.trusted-keys); repeatable") List<String> keys;
     @Option(names = "--port", description = "HTTP port (micronaut.server.port)") Integer port;
 
+    private static final String CONFIGURATION_KEYS = "configurationKeys";
+
     private String[] rest = new String[0];
 
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        EdgeApplication app = new EdgeApplication();
-        CommandLine cl = new CommandLine(app);
-        cl.setUnmatchedArgumentsAllowed(true);
+        CommandLine cl = commandLine(new EdgeApplication());
         int rc = cl.execute(args);
         if (rc != 0 || cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
             System.exit(rc);
         }
+    }
+
+    /**
+     * The command line of {@code app}: its options, and in its usage ({@code --help}) every configuration key with
+     * its declared default.
+     */
+    static CommandLine commandLine(EdgeApplication app) {
+        CommandLine cl = new CommandLine(app);
+        cl.setUnmatchedArgumentsAllowed(true);
+        List<String> sections = new ArrayList<>(cl.getHelpSectionKeys());
+        sections.add(CONFIGURATION_KEYS);
+        cl.getHelpSectionMap().put(CONFIGURATION_KEYS, help -> System.lineSeparator() + ConfigurationKeys.help("edge", keys()));
+        cl.setHelpSectionKeys(sections);
+        return cl;
+    }
+
+    /** Every configuration key of the edge: the shared Kafka client group, then {@code edge.*}. */
+    static List<ConfigurationKeys.Key> keys() {
+        List<ConfigurationKeys.Key> keys = new ArrayList<>(ConfigurationKeys.of(KafkaClientConfig.class));
+        keys.addAll(ConfigurationKeys.of(EdgeConfig.class));
+        return keys;
     }
 
     @Override
@@ -68,9 +91,9 @@ public final class EdgeApplication implements Callable<Integer> {
         put(p, "edge.id", edgeId);
         put(p, "edge.task-id", task);
         put(p, "edge.cohort", cohort);
-        put(p, "edge.kafka.bootstrap-servers", bootstrap);
-        put(p, "edge.kafka.registry-url", registry);
-        put(p, "edge.kafka.client-properties", clientProperties);
+        put(p, "edgedistill.kafka.bootstrap-servers", bootstrap);
+        put(p, "edgedistill.kafka.registry-url", registry);
+        put(p, "edgedistill.kafka.client-properties", clientProperties);
         put(p, "edge.data.source", source);
         put(p, "edge.data.csv-path", csv);
         put(p, "edge.data.seed", seed);

@@ -1,7 +1,6 @@
 package io.edgedistill.edge.core;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +9,7 @@ import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import io.edgedistill.schemas.serde.Priming;
 import org.apache.avro.specific.SpecificRecord;
@@ -44,22 +44,22 @@ final class ControlChannel implements EdgeOutput {
 
     /** Creates the producer. */
     void open(EdgeRuntime.Settings settings) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(settings.registryUrl()));
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-        settings.security().applyTo(cfg);
-        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-        cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
-        cfg.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofHours(1).toMillis());
-        cfg.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        cfg.put(ProducerConfig.CLIENT_ID_CONFIG, "edge-control-" + edgeId);
-        Serializer<SpecificRecord> avro = AvroSerdes.serializer(settings.registryUrl(), false);
+        Map<String, Object> cfg = producerConfig(settings.kafka(), edgeId);
+        Serializer<SpecificRecord> avro = AvroSerdes.serializer(settings.kafka().registryUrl(), false);
         // with a key pair, summaries, knowledge and alerts carry the edge's signature
         values = settings.signing() == null ? avro
                 : new SigningSerializer<>(avro, settings.signing().getPrivate(),
                         Ed25519Keys.keyId(settings.signing().getPublic()));
         producer = new KafkaProducer<>(cfg, new StringSerializer(), values);
+    }
+
+    /** The control producer: the shared reliable Avro producer, with an hour to deliver and a 5 ms linger. */
+    static Map<String, Object> producerConfig(KafkaClientSettings kafka, String edgeId) {
+        Map<String, Object> cfg = kafka.reliableAvroProducer("edge-control-" + edgeId);
+        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        cfg.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofHours(1).toMillis());
+        cfg.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        return cfg;
     }
 
     /** Fetches metadata and schema ids of the control topics ahead of the first round, which should not wait for them. */

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.edgedistill.core.util.Engines;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
-import io.edgedistill.schemas.security.KafkaClientSecurity;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,11 @@ public final class EdgeRuntime implements AutoCloseable {
     /**
      * Connection and loop settings.
      *
-     * @param security how every Kafka client of the edge authenticates
+     * @param kafka where every Kafka client of the edge connects and how it authenticates
+     * @param traffic the traffic producer's settings (unused when {@code streamTraffic} is false)
+     * @param streamTraffic whether the edge streams its local flows to {@code edge.traffic}
+     * @param scoreBatch flows scored per batch
+     * @param knowledgeInterval how often knowledge is evaluated besides after swaps and rounds
      * @param signing the edge's own Ed25519 key pair: when set, every summary, knowledge record and alert it writes
      *                is signed ({@link io.edgedistill.core.signing.ContributionSignature}), which a processor with
      *                {@code processor.edge-keys} requires; null = unsigned
@@ -41,30 +45,13 @@ public final class EdgeRuntime implements AutoCloseable {
      *                   every flow carries its tag, which a processor with {@code processor.traffic-master-key}
      *                   requires; null = untagged
      */
-    public record Settings(String bootstrap, String registryUrl, TrafficStreamer.Settings traffic,
-                           boolean streamTraffic, int scoreBatch, Duration knowledgeInterval, KafkaClientSecurity security,
-                           java.security.KeyPair signing, byte[] trafficKey) {
-        public Settings {
-            security = security == null ? KafkaClientSecurity.none() : security;
-        }
+    public record Settings(KafkaClientSettings kafka, TrafficStreamer.Settings traffic, boolean streamTraffic,
+                           int scoreBatch, Duration knowledgeInterval, java.security.KeyPair signing, byte[] trafficKey) {
 
-        /** Settings of an edge whose flows are not tagged. */
-        public Settings(String bootstrap, String registryUrl, TrafficStreamer.Settings traffic,
-                        boolean streamTraffic, int scoreBatch, Duration knowledgeInterval, KafkaClientSecurity security,
-                        java.security.KeyPair signing) {
-            this(bootstrap, registryUrl, traffic, streamTraffic, scoreBatch, knowledgeInterval, security, signing, null);
-        }
-
-        /** Settings of an edge that does not sign its contributions. */
-        public Settings(String bootstrap, String registryUrl, TrafficStreamer.Settings traffic,
-                        boolean streamTraffic, int scoreBatch, Duration knowledgeInterval, KafkaClientSecurity security) {
-            this(bootstrap, registryUrl, traffic, streamTraffic, scoreBatch, knowledgeInterval, security, null);
-        }
-
-        /** Settings of an unauthenticated (plaintext) edge. */
-        public Settings(String bootstrap, String registryUrl, TrafficStreamer.Settings traffic,
-                        boolean streamTraffic, int scoreBatch, Duration knowledgeInterval) {
-            this(bootstrap, registryUrl, traffic, streamTraffic, scoreBatch, knowledgeInterval, KafkaClientSecurity.none());
+        /** Settings of an edge that neither signs its contributions nor tags its flows. */
+        public Settings(KafkaClientSettings kafka, TrafficStreamer.Settings traffic, boolean streamTraffic,
+                        int scoreBatch, Duration knowledgeInterval) {
+            this(kafka, traffic, streamTraffic, scoreBatch, knowledgeInterval, null, null);
         }
     }
 
@@ -117,22 +104,21 @@ public final class EdgeRuntime implements AutoCloseable {
             return;
         }
         control.open(settings);
-        sink = new KafkaDeadLetterSink(settings.bootstrap(), settings.registryUrl(), settings.security(),
-                Map.of("client.id", "edge-" + edgeId));
+        sink = new KafkaDeadLetterSink(settings.kafka(), Map.of("client.id", "edge-" + edgeId));
         if (settings.streamTraffic()) {
             startTraffic();
         }
         worker.execute(this::warmUp);
         scoring.start(running::get);
         input.start(sink);
-        LOG.info("[{}] edge started against {} as {} ({}; traffic {})", edgeId, settings.bootstrap(), settings.security(),
+        LOG.info("[{}] edge started against {} as {} ({}; traffic {})", edgeId, settings.kafka().bootstrapServers(),
+                settings.kafka().security(),
                 node.data().description(), settings.streamTraffic() ? settings.traffic().flowsPerSecond() + " flows/s" : "off");
     }
 
     private void startTraffic() {
-        trafficProducer = TrafficStreamer.createProducer(settings.bootstrap(), settings.traffic(),
-                "edge-traffic-" + edgeId, settings.security());
-        streamer = new TrafficStreamer(edgeId, this::currentFlows, TrafficStreamer.serializer(settings.registryUrl()),
+        trafficProducer = TrafficStreamer.createProducer(settings.kafka(), settings.traffic(), "edge-traffic-" + edgeId);
+        streamer = new TrafficStreamer(edgeId, this::currentFlows, TrafficStreamer.serializer(settings.kafka().registryUrl()),
                 trafficProducer, settings.traffic(),
                 node.settings().labelledTraffic(), scoring::enqueue, settings.trafficKey());
         streamer.start();

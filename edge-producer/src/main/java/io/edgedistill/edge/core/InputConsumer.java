@@ -120,15 +120,13 @@ final class InputConsumer {
     }
 
     private <T extends SpecificRecord> SafeDecoder<T> decoder(RecordValidator<T> v) {
-        return new SafeDecoder<>(AvroSerdes.<T>deserializer(settings.registryUrl(), false), v, sink, "edge-" + edgeId,
+        return new SafeDecoder<>(AvroSerdes.<T>deserializer(settings.kafka().registryUrl(), false), v, sink, "edge-" + edgeId,
                 MAX_VALUE);
     }
 
     /** Assigns every partition of the input topics, read from the beginning (the topics are compacted). */
     private void connect() {
-        Map<String, Object> cfg = new HashMap<>();
-        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-        settings.security().applyTo(cfg);
+        Map<String, Object> cfg = settings.kafka().common();
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_VALUE);

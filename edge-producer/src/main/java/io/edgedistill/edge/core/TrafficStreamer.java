@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -115,25 +116,23 @@ public final class TrafficStreamer implements AutoCloseable {
     }
 
     /**
-     * Producer configuration used for traffic (also what the throughput harness compares against). Values
-     * are serialised by the source thread with the registry serializer ({@link #serializer}) and handed to
-     * the producer as bytes, so serialisation and sending run on two threads.
+     * Producer configuration used for traffic (also what the throughput harness compares against): the shared
+     * {@link KafkaClientSettings#reliableProducer reliable producer} (connection, security, {@code acks=all},
+     * idempotence) with the traffic settings of {@link #trafficTuning} on top. Values are serialised by the source
+     * thread with the registry serializer ({@link #serializer}) and handed to the producer as bytes, so
+     * serialisation and sending run on two threads.
      */
-    public static Map<String, Object> producerConfig(String bootstrap, Settings s, String clientId) {
-        Map<String, Object> cfg = new HashMap<>();
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    public static Map<String, Object> producerConfig(KafkaClientSettings kafka, Settings s, String clientId) {
+        Map<String, Object> cfg = kafka.reliableProducer(clientId);
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        cfg.putAll(reliabilityConfig(s));
-        cfg.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        cfg.putAll(trafficTuning(s));
         return cfg;
     }
 
-    /** The reliability / batching settings (no serializers): idempotent, acks=all, long delivery timeout. */
-    public static Map<String, Object> reliabilityConfig(Settings s) {
+    /** The traffic producer's own settings on top of the reliable producer: ordering, long delivery timeout, batching. */
+    public static Map<String, Object> trafficTuning(Settings s) {
         Map<String, Object> cfg = new HashMap<>();
-        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-        cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // one request in flight per connection: the broker keeps only the last batch of each producer in its producer
         // state snapshot, so after a broker restart a retried batch that was written but was not the last is not
         // recognised as a duplicate (OutOfOrderSequenceException, the producer resets its sequence and writes it
@@ -152,15 +151,9 @@ public final class TrafficStreamer implements AutoCloseable {
         return cfg;
     }
 
-    /** A traffic producer for the settings (byte[] values, see {@link #serializer}). */
-    public static KafkaProducer<String, byte[]> createProducer(String bootstrap, Settings s, String clientId) {
-        return createProducer(bootstrap, s, clientId, io.edgedistill.schemas.security.KafkaClientSecurity.none());
-    }
-
-    /** A traffic producer that authenticates with {@code security}. */
-    public static KafkaProducer<String, byte[]> createProducer(String bootstrap, Settings s, String clientId,
-                                                               io.edgedistill.schemas.security.KafkaClientSecurity security) {
-        return new KafkaProducer<>(security.applyTo(producerConfig(bootstrap, s, clientId)));
+    /** A traffic producer for the settings (byte[] values, see {@link #serializer}), connected as {@code kafka} says. */
+    public static KafkaProducer<String, byte[]> createProducer(KafkaClientSettings kafka, Settings s, String clientId) {
+        return new KafkaProducer<>(producerConfig(kafka, s, clientId));
     }
 
     /** The registry-backed Avro serializer of traffic values (Confluent wire format, {@link AvroSerdes}). */

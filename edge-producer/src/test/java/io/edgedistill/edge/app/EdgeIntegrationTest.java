@@ -59,8 +59,8 @@ class EdgeIntegrationTest {
         props.put("micronaut.server.port", -1);
         props.put("edge.id", edgeId);
         props.put("edge.task-id", task);
-        props.put("edge.kafka.bootstrap-servers", stack.bootstrapServers());
-        props.put("edge.kafka.registry-url", stack.registryUrl());
+        props.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        props.put("edgedistill.kafka.registry-url", stack.registryUrl());
         props.put("edge.data.rows", 2000);
         props.put("edge.data.edges", 1);
         props.put("edge.traffic.rate", 300);

@@ -19,6 +19,7 @@ import io.edgedistill.edge.core.LocalData;
 import io.edgedistill.edge.core.TrafficStreamer;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -115,7 +116,8 @@ public final class ProducerThroughputBench {
         double km = kafka.stream().mapToDouble(a -> a[0]).average().orElse(0);
         System.out.printf("mean of %d: edge path %,.0f records/s, ProducerPerformance %,.0f records/s, ratio %.2f%n",
                 repeats, em, km, em / km);
-        System.out.println("producer settings (both): " + TrafficStreamer.reliabilityConfig(s));
+        System.out.println("producer settings (both): " + TrafficStreamer.producerConfig(
+                KafkaClientSettings.of(bootstrap, registry), s, "edge-bench"));
     }
 
     private static int meanValueSize(Flows flows, String registry) {
@@ -132,7 +134,7 @@ public final class ProducerThroughputBench {
     /** Records/s through the edge's traffic path, from start until every record is acknowledged. */
     private static double[] edgePath(String bootstrap, String registry, Flows flows, TrafficStreamer.Settings s,
                                      byte[] trafficKey) throws InterruptedException {
-        try (KafkaProducer<String, byte[]> p = TrafficStreamer.createProducer(bootstrap, s, "edge-bench")) {
+        try (KafkaProducer<String, byte[]> p = TrafficStreamer.createProducer(KafkaClientSettings.of(bootstrap, registry), s, "edge-bench")) {
             TrafficStreamer t = new TrafficStreamer("edge-bench", () -> flows, TrafficStreamer.serializer(registry), p, s,
                     true, null, trafficKey);
             long t0 = System.nanoTime();
@@ -173,9 +175,13 @@ public final class ProducerThroughputBench {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", classPath(), "org.apache.kafka.tools.ProducerPerformance",
                 "--topic", Topics.TRAFFIC, "--num-records", Integer.toString(records),
-                "--record-size", Integer.toString(recordSize), "--throughput", "-1", "--producer-props",
-                "bootstrap.servers=" + bootstrap, "client.id=producer-performance"));
-        for (Map.Entry<String, Object> e : TrafficStreamer.reliabilityConfig(s).entrySet()) {
+                "--record-size", Integer.toString(recordSize), "--throughput", "-1", "--producer-props"));
+        // the edge's traffic producer settings, with ProducerPerformance's own (byte[]) serializers
+        Map<String, Object> props = new java.util.TreeMap<>(TrafficStreamer.producerConfig(
+                KafkaClientSettings.of(bootstrap, KafkaClientSettings.DEFAULT_REGISTRY_URL), s, "producer-performance"));
+        props.remove("key.serializer");
+        props.remove("value.serializer");
+        for (Map.Entry<String, Object> e : props.entrySet()) {
             cmd.add(e.getKey() + "=" + e.getValue());
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

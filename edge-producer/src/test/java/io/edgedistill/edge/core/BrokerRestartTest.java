@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import io.edgedistill.deploy.KafkaBroker;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -56,7 +57,8 @@ class BrokerRestartTest {
             }
             TrafficStreamer.Settings s = new TrafficStreamer.Settings(1500, 2000, 8 << 20, 60_000, 5, 16384, "none",
                     total);
-            KafkaProducer<String, byte[]> producer = TrafficStreamer.createProducer(broker.bootstrapServers(), s, "edge-r");
+            KafkaProducer<String, byte[]> producer = TrafficStreamer.createProducer(
+                    KafkaClientSettings.of(broker.bootstrapServers(), KafkaClientSettings.DEFAULT_REGISTRY_URL), s, "edge-r");
             try {
                 // one acknowledged record first: the producer's id and the partition's leader are established
                 producer.send(new ProducerRecord<>(Topics.TRAFFIC, "edge-r", "warm-up".getBytes(StandardCharsets.UTF_8)))

@@ -18,6 +18,7 @@ import io.edgedistill.deploy.LocalStackExtension;
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,7 +56,8 @@ class ModelIntegrityTest {
         KeyPair rogue = Ed25519Keys.generate();
         EdgeRuntime edge = EdgeRuntime.create(new EdgeSettings(edgeId, task, "", true, 0.0, 0.6f, 0.5, 50, true),
                 fx.data, new ModelVerifier(Map.of(fx.keyId, fx.key.getPublic())),
-                new EdgeRuntime.Settings(stack.bootstrapServers(), stack.registryUrl(), null, false, 256, Duration.ofHours(1)));
+                new EdgeRuntime.Settings(KafkaClientSettings.of(stack.bootstrapServers(), stack.registryUrl()), null, false, 256,
+                        Duration.ofHours(1)));
         edge.start();
         try (edge; KafkaProducer<String, SpecificRecord> producer = producer(stack)) {
             ModelUpdate v1 = fx.update(task, 1, fx.randomModel(1));
