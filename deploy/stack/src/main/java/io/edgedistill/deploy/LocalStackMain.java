@@ -94,7 +94,7 @@ public final class LocalStackMain implements Callable<Integer> {
         for (String p : principals) {
             System.out.printf("    %-20s %s%n", p, stack.clientProperties(p));
         }
-        System.out.println("  services: processor.client-properties / updater.kafka.client-properties / edge.kafka.client-properties = <file>");
+        System.out.println("  services: edgedistill.kafka.client-properties (processor) / updater.kafka.client-properties / edge.kafka.client-properties = <file>");
         System.out.println("  Kafka tools: kafka-topics.sh --bootstrap-server " + stack.bootstrapServers() + " --command-config "
                 + stack.clientProperties(StackSecurity.ADMIN_USER) + " --list");
     }
