@@ -26,6 +26,7 @@ import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.ValidationMetrics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.PlainAvroSerde;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -57,10 +58,9 @@ public final class Fixtures {
      */
     public static TopologyTestDriver driver(ProcessorConfig cfg, java.nio.file.Path stateDir,
                                             ProcessorTopology.TopicSerdes serdes, ProcessorTopology.Services services) {
-        cfg.setApplicationId("processor-test-" + java.util.UUID.randomUUID());
-        cfg.setStateDir(stateDir.toString());
-        java.util.Properties props = ProcessorTopology.streamsConfig(cfg);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+        java.util.Properties props = ProcessorTopology.streamsConfig(cfg.streams(), KafkaClientSettings.of("dummy:9092", ""));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor-test-" + java.util.UUID.randomUUID());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         return new TopologyTestDriver(ProcessorTopology.build(cfg, serdes, services), props);
     }
 
@@ -73,21 +73,27 @@ public final class Fixtures {
         return out;
     }
 
+    /** The settings of the small test task: {@link #K} tiny networks, few optimiser steps, small scoring batches. */
     public static ProcessorConfig config() {
-        ProcessorConfig c = new ProcessorConfig();
-        c.setTaskId(TASK);
-        c.setNumNetworks(K);
-        c.setHiddenDim(HIDDEN);
-        c.setEmbedDim(E);
-        c.setSamplesPerClass(2);
-        c.setSynthSteps(30);
-        c.setSynthWarmSteps(10);
-        c.setSynthDebounceMs(50);
-        c.setScoringBatchSize(100);
-        c.setScoringBatchMaxMs(20);
-        c.setAlertThreshold(0.8);
-        c.setScoringModelId(TASK);
-        return c;
+        return config(Map.of());
+    }
+
+    /** {@link #config()} with further overrides ({@code "processor.scoring.traffic-master-key" -> ...}). */
+    public static ProcessorConfig config(Map<String, ?> overrides) {
+        Map<String, Object> p = new java.util.HashMap<>(Map.of(
+                "processor.rounds.task-id", TASK,
+                "processor.rounds.networks.count", K,
+                "processor.rounds.networks.hidden-dim", HIDDEN,
+                "processor.rounds.networks.embed-dim", E,
+                "processor.rounds.samples-per-class", 2,
+                "processor.synthesis.steps", 30,
+                "processor.synthesis.warm-steps", 10,
+                "processor.synthesis.debounce-ms", 50,
+                "processor.scoring.batch-size", 100,
+                "processor.scoring.batch-max-ms", 20));
+        p.put("processor.scoring.model-id", TASK);
+        p.putAll(overrides);
+        return TestConfig.processor(p);
     }
 
     public static RoundSpec round(long roundId) {

@@ -81,38 +81,38 @@ final class LoopDemo {
         System.out.println("Starting the services (each its own JVM) ...");
         long s0 = System.nanoTime();
         Map<String, String> procProps = new LinkedHashMap<>();
-        procProps.put("processor.bootstrap-servers", stack.bootstrapServers());
-        procProps.put("processor.registry-url", stack.registryUrl());
-        procProps.put("processor.application-id", "distill-processor-demo-" + UUID.randomUUID());
-        procProps.put("processor.state-dir", dir.resolve("processor-state").toString());
-        procProps.put("processor.task-id", TASK);
-        procProps.put("processor.samples-per-class", String.valueOf(o.ipc()));
-        procProps.put("processor.stream-threads", "1");
-        procProps.put("processor.instance-id", "processor-1");
-        procProps.put("processor.open-round-on-start", "false");
+        procProps.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        procProps.put("edgedistill.kafka.registry-url", stack.registryUrl());
+        procProps.put("processor.streams.application-id", "distill-processor-demo-" + UUID.randomUUID());
+        procProps.put("processor.streams.state-dir", dir.resolve("processor-state").toString());
+        procProps.put("processor.rounds.task-id", TASK);
+        procProps.put("processor.rounds.samples-per-class", String.valueOf(o.ipc()));
+        procProps.put("processor.streams.threads", "1");
+        procProps.put("processor.streams.instance-id", "processor-1");
+        procProps.put("processor.rounds.open-on-start", "false");
         procProps.put("ai.djl.pytorch.num_threads", "1");
-        procProps.put("processor.dataset", o.dataset() == null ? "generated" : o.dataset().toAbsolutePath().toString());
+        procProps.put("processor.rounds.dataset", o.dataset() == null ? "generated" : o.dataset().toAbsolutePath().toString());
         List<String> edgeKeyEntries = new ArrayList<>();
         for (int i = 0; i < o.edges(); i++) {
             java.security.KeyPair kp = Ed25519Keys.generate();
             edgeKeys.put(edgeId(i), kp);
             edgeKeyEntries.add(edgeId(i) + "=" + Ed25519Keys.encodePublic(kp.getPublic()));
         }
-        procProps.put("processor.edge-keys", String.join(",", edgeKeyEntries));
+        procProps.put("processor.contributions.edge-keys", String.join(",", edgeKeyEntries));
         new java.security.SecureRandom().nextBytes(trafficMaster);
-        Map<String, String> procEnv = Map.of("PROCESSOR_TRAFFIC_MASTER_KEY",
+        Map<String, String> procEnv = Map.of("PROCESSOR_SCORING_TRAFFIC_MASTER_KEY",
                 java.util.Base64.getEncoder().encodeToString(trafficMaster));
         // the updater's signing key for this run: edges and the processor trust only it
         java.security.KeyPair updaterKey = Ed25519Keys.generate();
         String updaterKeyId = Ed25519Keys.keyId(updaterKey.getPublic());
         String updaterPublic = Ed25519Keys.encodePublic(updaterKey.getPublic());
-        procProps.put("processor.trusted-keys", updaterKeyId + "=" + updaterPublic);
+        procProps.put("processor.scoring.trusted-keys", updaterKeyId + "=" + updaterPublic);
         Map<String, String> updEnv = Map.of(
                 "UPDATER_SIGNING_PRIVATE_KEY", Ed25519Keys.encodePrivate(updaterKey.getPrivate()),
                 "UPDATER_SIGNING_PUBLIC_KEY", updaterPublic);
         if (stack.secured()) {
             // each service authenticates as its own principal; the file keeps the password off the command line
-            procProps.put("processor.client-properties", stack.clientProperties("distill-processor").toString());
+            procProps.put("edgedistill.kafka.client-properties", stack.clientProperties("distill-processor").toString());
         }
         Map<String, String> updProps = new LinkedHashMap<>();
         updProps.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
@@ -140,7 +140,7 @@ final class LoopDemo {
             System.out.println("  edges and the processor trust only the updater's Ed25519 key " + updaterKeyId
                     + " (generated for this run, given to the updater through its environment)");
             System.out.println("  each edge signs its summaries and knowledge with its own Ed25519 key; the processor takes "
-                    + "only contributions signed by the edge they claim (processor.edge-keys)");
+                    + "only contributions signed by the edge they claim (processor.contributions.edge-keys)");
             System.out.println("  each edge tags its flows with an HMAC key derived for it from the run's traffic master key; "
                     + "the processor scores only flows tagged by the edge they name");
             return java.util.Optional.of(withEdges(processor, updater, trusted));

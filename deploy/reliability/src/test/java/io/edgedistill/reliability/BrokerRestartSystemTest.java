@@ -55,7 +55,7 @@ class BrokerRestartSystemTest {
             JsonNode keys = SystemFixture.getJson(updater, "/keys");
             String trusted = keys.path("keyId").asText() + "=" + keys.path("publicKey").asText();
             try (ServiceProcess processor = SystemFixture.startProcessor(SystemFixture.processorProps(stack, dir, task,
-                    Map.of("processor.trusted-keys", trusted, "processor.synth-steps", "100")), dir)) {
+                    Map.of("processor.scoring.trusted-keys", trusted, "processor.synthesis.steps", "100")), dir)) {
                 SystemFixture.awaitRound(stack, task, 1);
                 // 250 flows/s per edge into a 400-flow queue and a 128 KiB producer buffer: a few seconds of outage fill them
                 TrafficStreamer.Settings traffic = new TrafficStreamer.Settings(250, 400, 128 << 10, 60_000, 5, 16 << 10,

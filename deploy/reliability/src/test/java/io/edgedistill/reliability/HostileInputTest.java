@@ -89,7 +89,7 @@ class HostileInputTest {
             JsonNode keys = SystemFixture.getJson(updater, "/keys");
             String trusted = keys.path("keyId").asText() + "=" + keys.path("publicKey").asText();
             try (ServiceProcess processor = SystemFixture.startProcessor(SystemFixture.processorProps(stack, dir, task,
-                    Map.of("processor.trusted-keys", trusted, "processor.synth-steps", "100")), dir);
+                    Map.of("processor.scoring.trusted-keys", trusted, "processor.synthesis.steps", "100")), dir);
                  Serializers ser = new Serializers(stack)) {
                 RoundSpec round = SystemFixture.awaitRound(stack, task, 1);
                 List<LocalData> shards = LocalData.generatedShards(31, 9000, 18, 0.5);

@@ -58,7 +58,7 @@ class PoisoningSystemTest {
                      // one optimisation over every contribution: they are sent within a second, but on a loaded
                      // machine their aggregation can take several (a set built from part of them and then warm-started
                      // would differ from one built from all of them, which is not what this test is about)
-                     Map.of("processor.synth-debounce-ms", "10000")), dir);
+                     Map.of("processor.synthesis.debounce-ms", "10000")), dir);
              KafkaProducer<String, SpecificRecord> producer = SystemFixture.avroProducer(stack)) {
             RoundSpec cleanRound = SystemFixture.awaitRound(stack, clean, 1);
             // the poisoned task runs the very same round (seed, networks, preprocessing)

@@ -64,7 +64,7 @@ class ProcessorCrashSoakTest {
         Random random = new Random(seed);
         String taskId = "soak-" + UUID.randomUUID();
         Map<String, String> props = SystemFixture.processorProps(stack, dir, taskId, Map.of(
-                "processor.synth-steps", "60", "processor.synth-warm-steps", "20"));
+                "processor.synthesis.steps", "60", "processor.synthesis.warm-steps", "20"));
         long t0 = System.nanoTime();
         ServiceProcess processor = SystemFixture.startProcessor(props, dir);
         List<Long> restartMillis = new ArrayList<>();

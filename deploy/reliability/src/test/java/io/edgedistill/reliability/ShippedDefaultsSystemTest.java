@@ -39,15 +39,15 @@ class ShippedDefaultsSystemTest {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void anEdgeWithShippedDefaultsAnswersTheRoundOfAProcessorWithShippedDefaults(LocalStack stack, @TempDir Path dir) {
         Map<String, String> processor = new LinkedHashMap<>();
-        processor.put("processor.bootstrap-servers", stack.bootstrapServers());
-        processor.put("processor.registry-url", stack.registryUrl());
-        processor.put("processor.application-id", "distill-processor-defaults-" + UUID.randomUUID());
-        processor.put("processor.state-dir", dir.resolve("processor-state").toString());
+        processor.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        processor.put("edgedistill.kafka.registry-url", stack.registryUrl());
+        processor.put("processor.streams.application-id", "distill-processor-defaults-" + UUID.randomUUID());
+        processor.put("processor.streams.state-dir", dir.resolve("processor-state").toString());
         processor.put("ai.djl.pytorch.num_threads", "1");
 
         Map<String, Object> edge = new LinkedHashMap<>();
-        edge.put("edge.kafka.bootstrap-servers", stack.bootstrapServers());
-        edge.put("edge.kafka.registry-url", stack.registryUrl());
+        edge.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        edge.put("edgedistill.kafka.registry-url", stack.registryUrl());
         edge.put("micronaut.server.port", -1);
 
         try (ServiceProcess p = SystemFixture.startProcessor(processor, dir);

@@ -50,14 +50,14 @@ final class SystemFixture {
     /** Processor settings for one task of a test; {@code extra} overrides. */
     static Map<String, String> processorProps(LocalStack stack, Path dir, String taskId, Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("processor.bootstrap-servers", stack.bootstrapServers());
-        p.put("processor.registry-url", stack.registryUrl());
-        p.put("processor.application-id", "distill-processor-test-" + UUID.randomUUID());
-        p.put("processor.state-dir", dir.resolve("processor-state").toString());
-        p.put("processor.task-id", taskId);
-        p.put("processor.stream-threads", "1");
-        p.put("processor.instance-id", "processor-1");
-        p.put("processor.open-round-on-start", "true");
+        p.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        p.put("edgedistill.kafka.registry-url", stack.registryUrl());
+        p.put("processor.streams.application-id", "distill-processor-test-" + UUID.randomUUID());
+        p.put("processor.streams.state-dir", dir.resolve("processor-state").toString());
+        p.put("processor.rounds.task-id", taskId);
+        p.put("processor.streams.threads", "1");
+        p.put("processor.streams.instance-id", "processor-1");
+        p.put("processor.rounds.open-on-start", "true");
         p.put("ai.djl.pytorch.num_threads", "1");
         p.putAll(extra);
         return p;

@@ -63,7 +63,7 @@ public class ProcessorController {
     }
 
     private String task(String taskId) {
-        return taskId == null || taskId.isBlank() ? config.getTaskId() : taskId;
+        return taskId == null || taskId.isBlank() ? config.rounds().taskId() : taskId;
     }
 
     @Get("/rounds/current")
@@ -73,7 +73,7 @@ public class ProcessorController {
                 .map(s -> s.get(t))
                 .map(raw -> serdes.rounds().deserializer().deserialize("distill.rounds", raw));
         String source = "interactive-query";
-        if (r.isEmpty() && t.equals(config.getTaskId())) {
+        if (r.isEmpty() && t.equals(config.rounds().taskId())) {
             r = rounds.current();
             source = "round-service";
         }
@@ -202,7 +202,7 @@ public class ProcessorController {
             }
         } else {
             source = "targets";
-            targets.latest(config.getTaskId()).ifPresent(u -> u.excluded().forEach(q -> out.add(entry(q))));
+            targets.latest(config.rounds().taskId()).ifPresent(u -> u.excluded().forEach(q -> out.add(entry(q))));
         }
         return Map.of("source", source, "quarantined", out);
     }
@@ -229,6 +229,6 @@ public class ProcessorController {
         List<Map<String, Object>> rejected = new ArrayList<>();
         models.rejections().forEach(r -> rejected.add(Map.of("modelId", r.modelId(), "version", r.version(),
                 "reason", r.reason(), "at", Instant.ofEpochMilli(r.at()).toString())));
-        return Map.of("live", live, "rejected", rejected, "scoringModelId", config.effectiveScoringModelId());
+        return Map.of("live", live, "rejected", rejected, "scoringModelId", config.scoringModelId());
     }
 }

@@ -16,9 +16,9 @@ import org.apache.kafka.streams.KafkaStreams;
 public class ProcessorHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
     private final StreamsRunner streams;
     private final ProcessorLifecycle lifecycle;
-    private final ProcessorConfig config;
+    private final ProcessorConfig.Streams config;
 
-    public ProcessorHealthIndicator(StreamsRunner streams, ProcessorLifecycle lifecycle, ProcessorConfig config) {
+    public ProcessorHealthIndicator(StreamsRunner streams, ProcessorLifecycle lifecycle, ProcessorConfig.Streams config) {
         this.streams = streams;
         this.lifecycle = lifecycle;
         this.config = config;
@@ -30,7 +30,7 @@ public class ProcessorHealthIndicator extends AbstractHealthIndicator<Map<String
         KafkaStreams.State s = streams.state();
         info.put("streams", s.name());
         info.put("startupError", lifecycle.startupError());
-        if (!config.isStartStreams()) {
+        if (!config.start()) {
             healthStatus = HealthStatus.UP;
         } else if (lifecycle.startupError() != null || s == KafkaStreams.State.ERROR
                 || s == KafkaStreams.State.PENDING_ERROR || s == KafkaStreams.State.NOT_RUNNING) {

@@ -1,6 +1,5 @@
 package io.edgedistill.processor.config;
 
-import java.util.List;
 import java.util.Map;
 
 import io.edgedistill.core.signing.Ed25519Keys;
@@ -15,6 +14,8 @@ import io.edgedistill.processor.scoring.LiveModels;
 import io.edgedistill.processor.synthesis.OptimiserRunner;
 import io.edgedistill.processor.synthesis.SyntheticSetState;
 import io.edgedistill.processor.topology.ProcessorTopology;
+import io.edgedistill.schemas.client.KafkaClientConfig;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,10 +25,22 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires the plain services, the Kafka clients and the topology for the Micronaut application. */
+/**
+ * Wires the plain services, the Kafka clients and the topology for the Micronaut application. Each takes the
+ * configuration groups it reads ({@link ProcessorConfig}); every Kafka client connects with the one
+ * {@link KafkaClientSettings} of {@code edgedistill.kafka.*}.
+ */
 @Factory
 public class ProcessorBeans {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorBeans.class);
+
+    /** Where every Kafka client of the processor connects, and as whom (resolved once). */
+    @Singleton
+    KafkaClientSettings kafkaClient(KafkaClientConfig config) {
+        KafkaClientSettings client = config.settings();
+        LOG.info("Kafka clients: {}", client);
+        return client;
+    }
 
     @Singleton
     ProcessorMetrics metrics(MeterRegistry registry) {
@@ -40,14 +53,13 @@ public class ProcessorBeans {
     }
 
     @Singleton
-    LiveModels liveModels(ProcessorMetrics metrics, ProcessorConfig cfg) {
-        List<String> keys = cfg.getTrustedKeys();
-        if (keys == null || keys.stream().allMatch(String::isBlank)) {
-            LOG.warn("processor.trusted-keys is empty: model updates are checked (SHA-256, format, spec) but their "
-                    + "signatures are not; configure the updater's public key to score only signed models");
+    LiveModels liveModels(ProcessorMetrics metrics, ProcessorConfig.Scoring scoring) {
+        if (!scoring.verifiesSignatures()) {
+            LOG.warn("processor.scoring.trusted-keys is empty: model updates are checked (SHA-256, format, spec) but "
+                    + "their signatures are not; configure the updater's public key to score only signed models");
             return new LiveModels(metrics);
         }
-        return new LiveModels(metrics, UpdateVerifier.signedBy(Ed25519Keys.parseTrusted(keys)));
+        return new LiveModels(metrics, UpdateVerifier.signedBy(Ed25519Keys.parseTrusted(scoring.trustedKeys())));
     }
 
     @Singleton
@@ -56,8 +68,8 @@ public class ProcessorBeans {
     }
 
     @Singleton
-    ProcessorTopology.TopicSerdes topicSerdes(ProcessorConfig cfg) {
-        String url = cfg.getRegistryUrl();
+    ProcessorTopology.TopicSerdes topicSerdes(KafkaClientSettings client) {
+        String url = client.registryUrl();
         return new ProcessorTopology.TopicSerdes(AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
                 AvroSerdes.serde(url, false), AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
                 AvroSerdes.serde(url, false), AvroSerdes.serde(url, false), AvroSerdes.serde(url, false));
@@ -65,41 +77,41 @@ public class ProcessorBeans {
 
     @Singleton
     @Bean(preDestroy = "close")
-    KafkaPublisher publisher(ProcessorConfig cfg) {
-        return new KafkaPublisher(cfg.getBootstrapServers(), cfg.kafkaSecurity(), AvroSerdes.serializer(cfg.getRegistryUrl(), false));
+    KafkaPublisher publisher(KafkaClientSettings client) {
+        return new KafkaPublisher(client, AvroSerdes.serializer(client.registryUrl(), false));
     }
 
     @Singleton
     @Bean(preDestroy = "close")
-    OptimiserRunner optimiser(ProcessorConfig cfg, KafkaPublisher publisher, SyntheticSetState state,
+    OptimiserRunner optimiser(ProcessorConfig.Synthesis synthesis, KafkaPublisher publisher, SyntheticSetState state,
                               ProcessorMetrics metrics) {
-        return new OptimiserRunner(cfg, publisher, state, metrics);
+        return new OptimiserRunner(synthesis, publisher, state, metrics);
     }
 
     @Singleton
-    RoundFactory roundFactory(ProcessorConfig cfg) {
-        return new RoundFactory(cfg);
+    RoundFactory roundFactory(ProcessorConfig.Rounds rounds) {
+        return new RoundFactory(rounds);
     }
 
     @Singleton
     @Bean(preDestroy = "close")
-    RoundService roundService(ProcessorConfig cfg, RoundFactory factory, KafkaPublisher publisher,
-                              ProcessorTopology.TopicSerdes serdes, ProcessorMetrics metrics) {
-        return new RoundService(cfg, factory, publisher, serdes.rounds().deserializer(), metrics);
+    RoundService roundService(ProcessorConfig.Rounds rounds, KafkaClientSettings client, RoundFactory factory,
+                              KafkaPublisher publisher, ProcessorTopology.TopicSerdes serdes, ProcessorMetrics metrics) {
+        return new RoundService(rounds, client, factory, publisher, serdes.rounds().deserializer(), metrics);
     }
 
     /** Dead letters of the global topics (rounds, model updates), written with a plain producer. */
     @Singleton
     @Bean(preDestroy = "close")
-    KafkaDeadLetterSink globalDeadLetters(ProcessorConfig cfg) {
-        return new KafkaDeadLetterSink(cfg.getBootstrapServers(), cfg.getRegistryUrl(), cfg.kafkaSecurity(),
-                Map.of("client.id", cfg.getApplicationId() + "-global-dlq"));
+    KafkaDeadLetterSink globalDeadLetters(KafkaClientSettings client, ProcessorConfig.Streams streams) {
+        return new KafkaDeadLetterSink(client, Map.of("client.id", streams.applicationId() + "-global-dlq"));
     }
 
     @Singleton
     @Bean(preDestroy = "close")
-    StreamsRunner streamsRunner(ProcessorConfig cfg, ProcessorTopology.TopicSerdes serdes, TargetsRegistry targets,
-                                LiveModels models, ProcessorMetrics metrics, KafkaDeadLetterSink deadLetters) {
-        return new StreamsRunner(cfg, serdes, new ProcessorTopology.Services(targets, models, metrics, deadLetters));
+    StreamsRunner streamsRunner(ProcessorConfig cfg, KafkaClientSettings client, ProcessorTopology.TopicSerdes serdes,
+                                TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics,
+                                KafkaDeadLetterSink deadLetters) {
+        return new StreamsRunner(cfg, client, serdes, new ProcessorTopology.Services(targets, models, metrics, deadLetters));
     }
 }

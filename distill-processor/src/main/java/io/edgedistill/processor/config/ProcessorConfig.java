@@ -1,189 +1,229 @@
 package io.edgedistill.processor.config;
 
+import java.util.List;
+
+import io.edgedistill.core.aggregate.PoisonDetector;
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
 
 /**
- * Every setting of the distill-processor, bound from {@code processor.*} in application.yml and overridable
- * by environment variables ({@code PROCESSOR_BOOTSTRAP_SERVERS}, ...) or system properties
- * ({@code -Dprocessor.bootstrap-servers=...}). A plain mutable bean, so tests build one with {@code new}.
+ * The distill-processor's own settings, {@code processor.*}, in five groups; where its Kafka clients connect and as
+ * whom is the shared {@code edgedistill.kafka.*} group ({@link io.edgedistill.schemas.client.KafkaClientConfig}).
+ * Each setting and its default are declared here once: {@code --help} and the README's tables are read from these
+ * records ({@link io.edgedistill.schemas.config.ConfigurationKeys}). Every key can be set in application.yml, as an
+ * option ({@code --processor.rounds.task-id=...}), a system property ({@code -Dprocessor.rounds.task-id=...}) or an
+ * environment variable ({@code PROCESSOR_ROUNDS_TASK_ID}).
+ *
+ * <p>Each group is a bean of its own, and a component takes only the groups it reads. Tests bind them through a
+ * Micronaut context with their overrides, so that the defaults are not written a second time.
+ *
+ * @param streams       the Kafka Streams application
+ * @param rounds        the task whose rounds this processor opens, and how they are built
+ * @param contributions which edge contributions are accepted, and how they are weighed
+ * @param synthesis     the synthetic-set optimiser
+ * @param scoring       traffic scoring and alerts
  */
 @ConfigurationProperties("processor")
-public class ProcessorConfig {
-    // --- Kafka / registry
-    private String applicationId = "distill-processor";
-    private String bootstrapServers = "127.0.0.1:9092";
-    private String registryUrl = "http://127.0.0.1:8081/apis/registry/v3";
-    private String stateDir = "";
-    private int streamThreads = 2;
-    private long commitIntervalMs = 100;
-    private boolean startStreams = true;
-    /** Static group membership: a stable id per processor instance lets a restarted instance take its tasks back at once. */
-    private String instanceId = "";
-    private int sessionTimeoutMs = 15_000;
-    // Kafka client security, for every client of the processor (see KafkaClientSecurity.resolve)
-    private String clientProperties = "";
-    private String securityProtocol = "";
-    private String saslMechanism = "";
-    private String saslUsername = "";
-    private String saslPassword = "";
+public record ProcessorConfig(Streams streams, Rounds rounds, Contributions contributions, Synthesis synthesis,
+                              Scoring scoring) {
 
-    // --- task / rounds
-    private String taskId = "5g-nidd-attacks";
-    private long taskSeed = 20241;
-    private int numNetworks = 8;
-    private int hiddenDim = 128;
-    private int embedDim = 64;
-    private String activation = "relu";
-    private String generator = "splitmix64-v1";
-    private int samplesPerClass = 10;
-    private boolean secondMoments = false;
-    /** "generated" (5G-NIDD generator) or a path to a 5G-NIDD Combined.csv file. */
-    private String dataset = "generated";
-    private int datasetRows = 20000;
-    private long datasetSeed = 7;
-    private boolean openRoundOnStart = true;
-    /** 0 = rounds only on request (POST /rounds). */
-    private long roundIntervalMs = 0;
-
-    // --- aggregation / poisoning defence
-    private double poisonZThreshold = 8.0;
-    private double poisonScaleRatio = 1.5;
-    private long poisonMinClassCount = 2;
-    private int poisonMinPeers = 2;
-    private double knowledgeWeight = 1.0;
-
-    // --- synthetic-set optimiser
-    private int synthSteps = 300;
-    private int synthWarmSteps = 60;
-    private float synthLearningRate = 0.03f;
-    private float synthSecondMomentWeight = 0.5f;
-    private double synthMinRelativeGain = 0.001;
-    private long synthDebounceMs = 500;
-    private float softLabelTemperature = 1.0f;
-
-    // --- traffic scoring
-    /** Model id scored against; empty = the task id (the global edge model). */
-    private String scoringModelId = "";
-    /** Ed25519 public keys ({@code keyId=base64} or bare base64) whose signatures make a model update scoreable. */
-    private java.util.List<String> trustedKeys = new java.util.ArrayList<>();
     /**
-     * Edges' contribution-signing public keys, {@code edgeId=<base64 X.509>}: when any is set, summaries and knowledge
-     * are accepted only when signed by the key of the edge they claim (others are dead-lettered).
+     * {@code processor.streams.*}: the Kafka Streams application (exactly-once v2).
+     *
+     * @param applicationId    Streams application id: prefix of its consumer group, internal topics and transactional
+     *                         ids (the ACL plan expects it to start with {@code distill-processor})
+     * @param stateDir         local state directory; blank = Kafka Streams' default (under the temp dir)
+     * @param threads          stream threads
+     * @param commitIntervalMs commit interval (with exactly-once: how often transactions commit)
+     * @param start            false = start neither the round service nor Kafka Streams (the HTTP API alone)
+     * @param instanceId       static group membership: a stable id per running instance (e.g. the pod name of a
+     *                         StatefulSet) lets a restarted instance take its tasks back without a rebalance; blank =
+     *                         dynamic membership
+     * @param sessionTimeoutMs how long a silent instance keeps its tasks
      */
-    private java.util.List<String> edgeKeys = new java.util.ArrayList<>();
-    /**
-     * Base64 traffic master key (at least 32 bytes): when set, a flow is scored only when its HMAC tag matches the
-     * key derived for the edge it is keyed by ({@code io.edgedistill.core.signing.TrafficMac}); others are
-     * dead-lettered. Keep it secret (environment or secret store).
-     */
-    private String trafficMasterKey = "";
-    private double alertThreshold = 0.8;
-    private int scoringBatchSize = 2000;
-    private long scoringBatchMaxMs = 50;
-
-    public String getApplicationId() { return applicationId; }
-    public void setApplicationId(String v) { applicationId = v; }
-    public String getBootstrapServers() { return bootstrapServers; }
-    public void setBootstrapServers(String v) { bootstrapServers = v; }
-    public String getRegistryUrl() { return registryUrl; }
-    public void setRegistryUrl(String v) { registryUrl = v; }
-    public String getStateDir() { return stateDir; }
-    public void setStateDir(String v) { stateDir = v; }
-    public int getStreamThreads() { return streamThreads; }
-    public void setStreamThreads(int v) { streamThreads = v; }
-    public java.util.List<String> getTrustedKeys() { return trustedKeys; }
-    public java.util.List<String> getEdgeKeys() { return edgeKeys; }
-    public void setEdgeKeys(java.util.List<String> v) { edgeKeys = v == null ? new java.util.ArrayList<>() : v; }
-    public String getTrafficMasterKey() { return trafficMasterKey; }
-    public void setTrafficMasterKey(String v) { trafficMasterKey = v == null ? "" : v; }
-    public void setTrustedKeys(java.util.List<String> v) { trustedKeys = v; }
-    public String getInstanceId() { return instanceId; }
-    public void setInstanceId(String v) { instanceId = v; }
-    public int getSessionTimeoutMs() { return sessionTimeoutMs; }
-    public void setSessionTimeoutMs(int v) { sessionTimeoutMs = v; }
-    public long getCommitIntervalMs() { return commitIntervalMs; }
-    public void setCommitIntervalMs(long v) { commitIntervalMs = v; }
-    public boolean isStartStreams() { return startStreams; }
-    public void setStartStreams(boolean v) { startStreams = v; }
-    public String getClientProperties() { return clientProperties; }
-    public void setClientProperties(String v) { clientProperties = v; }
-    public String getSecurityProtocol() { return securityProtocol; }
-    public void setSecurityProtocol(String v) { securityProtocol = v; }
-    public String getSaslMechanism() { return saslMechanism; }
-    public void setSaslMechanism(String v) { saslMechanism = v; }
-    public String getSaslUsername() { return saslUsername; }
-    public void setSaslUsername(String v) { saslUsername = v; }
-    public String getSaslPassword() { return saslPassword; }
-    public void setSaslPassword(String v) { saslPassword = v; }
-    public String getTaskId() { return taskId; }
-    public void setTaskId(String v) { taskId = v; }
-    public long getTaskSeed() { return taskSeed; }
-    public void setTaskSeed(long v) { taskSeed = v; }
-    public int getNumNetworks() { return numNetworks; }
-    public void setNumNetworks(int v) { numNetworks = v; }
-    public int getHiddenDim() { return hiddenDim; }
-    public void setHiddenDim(int v) { hiddenDim = v; }
-    public int getEmbedDim() { return embedDim; }
-    public void setEmbedDim(int v) { embedDim = v; }
-    public String getActivation() { return activation; }
-    public void setActivation(String v) { activation = v; }
-    public String getGenerator() { return generator; }
-    public void setGenerator(String v) { generator = v; }
-    public int getSamplesPerClass() { return samplesPerClass; }
-    public void setSamplesPerClass(int v) { samplesPerClass = v; }
-    public boolean isSecondMoments() { return secondMoments; }
-    public void setSecondMoments(boolean v) { secondMoments = v; }
-    public String getDataset() { return dataset; }
-    public void setDataset(String v) { dataset = v; }
-    public int getDatasetRows() { return datasetRows; }
-    public void setDatasetRows(int v) { datasetRows = v; }
-    public long getDatasetSeed() { return datasetSeed; }
-    public void setDatasetSeed(long v) { datasetSeed = v; }
-    public boolean isOpenRoundOnStart() { return openRoundOnStart; }
-    public void setOpenRoundOnStart(boolean v) { openRoundOnStart = v; }
-    public long getRoundIntervalMs() { return roundIntervalMs; }
-    public void setRoundIntervalMs(long v) { roundIntervalMs = v; }
-    public double getPoisonZThreshold() { return poisonZThreshold; }
-    public void setPoisonZThreshold(double v) { poisonZThreshold = v; }
-    public double getPoisonScaleRatio() { return poisonScaleRatio; }
-    public void setPoisonScaleRatio(double v) { poisonScaleRatio = v; }
-    public long getPoisonMinClassCount() { return poisonMinClassCount; }
-    public void setPoisonMinClassCount(long v) { poisonMinClassCount = v; }
-    public int getPoisonMinPeers() { return poisonMinPeers; }
-    public void setPoisonMinPeers(int v) { poisonMinPeers = v; }
-    public double getKnowledgeWeight() { return knowledgeWeight; }
-    public void setKnowledgeWeight(double v) { knowledgeWeight = v; }
-    public int getSynthSteps() { return synthSteps; }
-    public void setSynthSteps(int v) { synthSteps = v; }
-    public int getSynthWarmSteps() { return synthWarmSteps; }
-    public void setSynthWarmSteps(int v) { synthWarmSteps = v; }
-    public float getSynthLearningRate() { return synthLearningRate; }
-    public void setSynthLearningRate(float v) { synthLearningRate = v; }
-    public float getSynthSecondMomentWeight() { return synthSecondMomentWeight; }
-    public void setSynthSecondMomentWeight(float v) { synthSecondMomentWeight = v; }
-    public double getSynthMinRelativeGain() { return synthMinRelativeGain; }
-    public void setSynthMinRelativeGain(double v) { synthMinRelativeGain = v; }
-    public long getSynthDebounceMs() { return synthDebounceMs; }
-    public void setSynthDebounceMs(long v) { synthDebounceMs = v; }
-    public float getSoftLabelTemperature() { return softLabelTemperature; }
-    public void setSoftLabelTemperature(float v) { softLabelTemperature = v; }
-    public String getScoringModelId() { return scoringModelId; }
-    public void setScoringModelId(String v) { scoringModelId = v; }
-    public double getAlertThreshold() { return alertThreshold; }
-    public void setAlertThreshold(double v) { alertThreshold = v; }
-    public int getScoringBatchSize() { return scoringBatchSize; }
-    public void setScoringBatchSize(int v) { scoringBatchSize = v; }
-    public long getScoringBatchMaxMs() { return scoringBatchMaxMs; }
-    public void setScoringBatchMaxMs(long v) { scoringBatchMaxMs = v; }
-
-    /** How every Kafka client of the processor authenticates (plaintext when nothing is configured). */
-    public io.edgedistill.schemas.security.KafkaClientSecurity kafkaSecurity() {
-        return io.edgedistill.schemas.security.KafkaClientSecurity.resolve(clientProperties, securityProtocol, saslMechanism,
-                saslUsername, saslPassword);
+    @ConfigurationProperties("streams")
+    public record Streams(
+            @Bindable(defaultValue = "distill-processor") String applicationId,
+            @Bindable(defaultValue = "") String stateDir,
+            @Bindable(defaultValue = "2") int threads,
+            @Bindable(defaultValue = "100") long commitIntervalMs,
+            @Bindable(defaultValue = "true") boolean start,
+            @Bindable(defaultValue = "") String instanceId,
+            @Bindable(defaultValue = "15000") int sessionTimeoutMs) {
+        public Streams {
+            stateDir = orBlank(stateDir);
+            instanceId = orBlank(instanceId);
+        }
     }
 
-    /** The model id traffic is scored against. */
-    public String effectiveScoringModelId() {
-        return scoringModelId == null || scoringModelId.isBlank() ? taskId : scoringModelId;
+    /**
+     * {@code processor.rounds.*}: the task whose round specs this processor publishes on {@code distill.rounds}.
+     *
+     * @param taskId          the task; edges answer the rounds of their own {@code edge.task-id} only
+     * @param taskSeed        round r's seed is SplitMix64(task-seed, r)
+     * @param networks        the embedding-network family of each round
+     * @param samplesPerClass synthetic samples per class (IPC)
+     * @param secondMoments   whether edges send the per-dimension second moments of their embeddings
+     * @param dataset         data the preprocessing spec is fitted on: {@code generated} (5G-NIDD generator) or the
+     *                        path of a 5G-NIDD Combined.csv
+     * @param datasetRows     rows generated or read
+     * @param datasetSeed     seed of the generator
+     * @param openOnStart     open round 1 when the topic holds no round of the task
+     * @param intervalMs      open a round every so often; 0 = only on request ({@code POST /rounds})
+     */
+    @ConfigurationProperties("rounds")
+    public record Rounds(
+            @Bindable(defaultValue = "5g-nidd-attacks") String taskId,
+            @Bindable(defaultValue = "20241") long taskSeed,
+            Networks networks,
+            @Bindable(defaultValue = "10") int samplesPerClass,
+            @Bindable(defaultValue = "false") boolean secondMoments,
+            @Bindable(defaultValue = "generated") String dataset,
+            @Bindable(defaultValue = "20000") int datasetRows,
+            @Bindable(defaultValue = "7") long datasetSeed,
+            @Bindable(defaultValue = "true") boolean openOnStart,
+            @Bindable(defaultValue = "0") long intervalMs) {
+
+        /** Whether the preprocessing spec is fitted on generated 5G-NIDD rows rather than a file. */
+        public boolean generatedDataset() {
+            return "generated".equalsIgnoreCase(dataset);
+        }
+
+        /**
+         * {@code processor.rounds.networks.*}: the family of seeded, randomly initialised embedding networks.
+         *
+         * @param count      K, networks per round
+         * @param hiddenDim  hidden layer width
+         * @param embedDim   embedding width
+         * @param activation activation of the hidden layer
+         * @param generator  weight generator (splitmix64-v1: He-uniform from the round seed)
+         */
+        @ConfigurationProperties("networks")
+        public record Networks(
+                @Bindable(defaultValue = "8") int count,
+                @Bindable(defaultValue = "128") int hiddenDim,
+                @Bindable(defaultValue = "64") int embedDim,
+                @Bindable(defaultValue = "relu") String activation,
+                @Bindable(defaultValue = "splitmix64-v1") String generator) {
+        }
+    }
+
+    /**
+     * {@code processor.contributions.*}: which edge summaries and knowledge are accepted, and how they are weighed.
+     *
+     * @param edgeKeys        {@code <edge id>=<base64 X.509 Ed25519 public key>} per edge: when any is set, summaries and
+     *                        knowledge are accepted only when signed by the key of the edge they claim (others go to
+     *                        their dead-letter topic)
+     * @param knowledgeWeight weight per sample of reverse-distillation knowledge relative to data summaries
+     * @param poison          the poisoning detector in front of the aggregation
+     */
+    @ConfigurationProperties("contributions")
+    public record Contributions(@Nullable List<String> edgeKeys, @Bindable(defaultValue = "1.0") double knowledgeWeight,
+                                Poison poison) {
+        public Contributions {
+            edgeKeys = orEmpty(edgeKeys);
+        }
+
+        /**
+         * {@code processor.contributions.poison.*}: the poisoning detector ({@link PoisonDetector}).
+         *
+         * @param zThreshold    a summary is quarantined when its z-score (worst class) exceeds this
+         * @param scaleRatio    norm ratio beyond which (or below 1/ratio) a quarantine is labelled "scaled"
+         * @param minClassCount a class takes part in the comparison only with at least this many samples
+         * @param minPeers      peers (other holders of the class) a class needs to be judged
+         */
+        @ConfigurationProperties("poison")
+        public record Poison(
+                @Bindable(defaultValue = "8.0") double zThreshold,
+                @Bindable(defaultValue = "1.5") double scaleRatio,
+                @Bindable(defaultValue = "2") long minClassCount,
+                @Bindable(defaultValue = "2") int minPeers) {
+
+            public PoisonDetector.Config detectorConfig() {
+                return new PoisonDetector.Config(zThreshold, scaleRatio, minClassCount, minPeers);
+            }
+        }
+    }
+
+    /**
+     * {@code processor.synthesis.*}: the synthetic-set optimiser, run off the stream threads.
+     *
+     * @param steps                optimiser steps of a fresh set
+     * @param warmSteps            steps of a warm start from the current set
+     * @param learningRate         optimiser learning rate
+     * @param secondMomentWeight   weight of the second-moment term (when the round asks for second moments)
+     * @param minRelativeGain      a warm-started set is published only when it lowers the loss by this fraction
+     * @param debounceMs           target changes of a task within this time make one run
+     * @param softLabelTemperature temperature of the synthetic samples' soft labels
+     */
+    @ConfigurationProperties("synthesis")
+    public record Synthesis(
+            @Bindable(defaultValue = "300") int steps,
+            @Bindable(defaultValue = "60") int warmSteps,
+            @Bindable(defaultValue = "0.03") float learningRate,
+            @Bindable(defaultValue = "0.5") float secondMomentWeight,
+            @Bindable(defaultValue = "0.001") double minRelativeGain,
+            @Bindable(defaultValue = "500") long debounceMs,
+            @Bindable(defaultValue = "1.0") float softLabelTemperature) {
+    }
+
+    /**
+     * {@code processor.scoring.*}: scoring {@code edge.traffic} against the live model and raising alerts.
+     *
+     * @param modelId          the model flows are scored against; blank = the task id (the global edge model)
+     * @param trustedKeys      the updater's Ed25519 public keys ({@code keyId=<base64>} or bare): when set, only model
+     *                         updates signed by one are scored
+     * @param trafficMasterKey Base64, at least 32 bytes, a secret: when set, a flow is scored only when its HMAC tag
+     *                         matches the key derived from it for the edge it is keyed by (others go to
+     *                         {@code edge.traffic.dlq}); never printed
+     * @param alertThreshold   attack probability from which a flow raises an alert
+     * @param batchSize        flows per forward pass
+     * @param batchMaxMs       the longest a flow waits for its batch
+     */
+    @ConfigurationProperties("scoring")
+    public record Scoring(
+            @Bindable(defaultValue = "") String modelId,
+            @Nullable List<String> trustedKeys,
+            @Bindable(defaultValue = "") String trafficMasterKey,
+            @Bindable(defaultValue = "0.8") double alertThreshold,
+            @Bindable(defaultValue = "2000") int batchSize,
+            @Bindable(defaultValue = "50") long batchMaxMs) {
+        public Scoring {
+            modelId = orBlank(modelId);
+            trustedKeys = orEmpty(trustedKeys);
+            trafficMasterKey = orBlank(trafficMasterKey);
+        }
+
+        /** The model id flows are scored against, for the given task. */
+        public String modelIdFor(String taskId) {
+            return modelId.isBlank() ? taskId : modelId;
+        }
+
+        /** Whether model updates must be signed by one of {@link #trustedKeys()}. */
+        public boolean verifiesSignatures() {
+            return trustedKeys.stream().anyMatch(k -> !k.isBlank());
+        }
+
+        /** The settings, with the traffic master key masked. */
+        @Override
+        public String toString() {
+            return "Scoring[modelId=" + modelId + ", trustedKeys=" + trustedKeys + ", trafficMasterKey="
+                    + (trafficMasterKey.isBlank() ? "" : "****") + ", alertThreshold=" + alertThreshold + ", batchSize="
+                    + batchSize + ", batchMaxMs=" + batchMaxMs + "]";
+        }
+    }
+
+    /** The model id flows are scored against: {@code processor.scoring.model-id}, or else the task id. */
+    public String scoringModelId() {
+        return scoring.modelIdFor(rounds.taskId());
+    }
+
+    private static String orBlank(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static List<String> orEmpty(List<String> list) {
+        return list == null ? List.of() : List.copyOf(list);
     }
 }

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class AggregationProcessor implements Processor<String, EdgeSummary, String, AttackAlert> {
     private static final Logger LOG = LoggerFactory.getLogger(AggregationProcessor.class);
 
-    private final ProcessorConfig config;
+    private final ProcessorConfig.Contributions config;
     private final Deserializer<RoundSpec> roundDeserializer;
     private final TargetsRegistry targets;
     private final ProcessorMetrics metrics;
@@ -51,14 +51,13 @@ public final class AggregationProcessor implements Processor<String, EdgeSummary
     private KeyValueStore<String, byte[]> submissions;
     private KeyValueStore<String, String> quarantine;
 
-    public AggregationProcessor(ProcessorConfig config, Deserializer<RoundSpec> roundDeserializer, TargetsRegistry targets,
+    public AggregationProcessor(ProcessorConfig.Contributions config, Deserializer<RoundSpec> roundDeserializer, TargetsRegistry targets,
                          ProcessorMetrics metrics) {
         this.config = config;
         this.roundDeserializer = roundDeserializer;
         this.targets = targets;
         this.metrics = metrics;
-        this.detector = new PoisonDetector(new PoisonDetector.Config(config.getPoisonZThreshold(),
-                config.getPoisonScaleRatio(), config.getPoisonMinClassCount(), config.getPoisonMinPeers()));
+        this.detector = new PoisonDetector(config.poison().detectorConfig());
     }
 
     @Override
@@ -105,7 +104,7 @@ public final class AggregationProcessor implements Processor<String, EdgeSummary
 
     private AggregationState state(String taskId, EdgeSummary s) {
         return states.computeIfAbsent(RoundSpecs.roundKey(taskId, s.roundId()), k -> new AggregationState(taskId,
-                s.roundId(), s.k(), s.numClasses(), s.embedDim(), s.dIn(), detector, config.getKnowledgeWeight()));
+                s.roundId(), s.k(), s.numClasses(), s.embedDim(), s.dIn(), detector, config.knowledgeWeight()));
     }
 
     @Override

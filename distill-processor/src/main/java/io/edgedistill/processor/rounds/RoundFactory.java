@@ -23,18 +23,18 @@ import io.edgedistill.schemas.RoundSpec;
 
 /**
  * Builds the round specs of the configured task: the feature spec is fitted once (lazily) on the configured
- * data set — the 5G-NIDD generator ({@code dataset: generated}) or a Combined.csv file — with the
+ * data set — the 5G-NIDD generator ({@code processor.rounds.dataset: generated}) or a Combined.csv file — with the
  * distill-core {@link Preprocessor}; round r gets seed SplitMix-mixed from (taskSeed, r). Thread-safe.
  */
 public final class RoundFactory {
-    private final ProcessorConfig config;
+    private final ProcessorConfig.Rounds config;
     private volatile FeatureSpec spec;
 
-    public RoundFactory(ProcessorConfig config) {
+    public RoundFactory(ProcessorConfig.Rounds config) {
         this.config = config;
     }
 
-    public RoundFactory(ProcessorConfig config, FeatureSpec spec) {
+    public RoundFactory(ProcessorConfig.Rounds config, FeatureSpec spec) {
         this.config = config;
         this.spec = spec;
     }
@@ -46,15 +46,15 @@ public final class RoundFactory {
         return spec;
     }
 
-    static RawDataset load(ProcessorConfig cfg) {
-        if ("generated".equalsIgnoreCase(cfg.getDataset())) {
-            List<String[]> rows = new FiveGNiddGenerator(cfg.getDatasetSeed()).generate(cfg.getDatasetRows());
+    static RawDataset load(ProcessorConfig.Rounds cfg) {
+        if (cfg.generatedDataset()) {
+            List<String[]> rows = new FiveGNiddGenerator(cfg.datasetSeed()).generate(cfg.datasetRows());
             return CsvLoader.fromRows(FiveGNiddSchema.ALL_COLUMNS, rows, FiveGNiddSchema.mapping());
         }
         try {
-            return CsvLoader.load(Path.of(cfg.getDataset()), FiveGNiddSchema.mapping(), cfg.getDatasetRows());
+            return CsvLoader.load(Path.of(cfg.dataset()), FiveGNiddSchema.mapping(), cfg.datasetRows());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read data set " + cfg.getDataset(), e);
+            throw new UncheckedIOException("cannot read data set " + cfg.dataset(), e);
         }
     }
 
@@ -70,23 +70,23 @@ public final class RoundFactory {
         FeatureSpec fs = featureSpec();
         String json = fs.toJson();
         return RoundSpec.newBuilder()
-                .setTaskId(config.getTaskId())
+                .setTaskId(config.taskId())
                 .setRoundId(roundId)
-                .setSeed(seed(config.getTaskSeed(), roundId))
+                .setSeed(seed(config.taskSeed(), roundId))
                 .setNetwork(NetworkSpec.newBuilder()
-                        .setCount(config.getNumNetworks())
+                        .setCount(config.networks().count())
                         .setInputDim(fs.dim())
-                        .setHiddenDim(config.getHiddenDim())
-                        .setEmbedDim(config.getEmbedDim())
-                        .setActivation(config.getActivation())
-                        .setGenerator(config.getGenerator())
+                        .setHiddenDim(config.networks().hiddenDim())
+                        .setEmbedDim(config.networks().embedDim())
+                        .setActivation(config.networks().activation())
+                        .setGenerator(config.networks().generator())
                         .build())
                 .setFeatureNames(new ArrayList<>(fs.featureNames()))
                 .setPreprocessing(PreprocessingSpec.newBuilder().setVersion(1).setJson(json)
                         .setSha256(ModelFormat.sha256Hex(json.getBytes(StandardCharsets.UTF_8))).build())
                 .setClasses(new ArrayList<>(fs.classNames()))
-                .setSecondMoments(config.isSecondMoments())
-                .setSamplesPerClass(config.getSamplesPerClass())
+                .setSecondMoments(config.secondMoments())
+                .setSamplesPerClass(config.samplesPerClass())
                 .setPrivacy(PrivacySettings.newBuilder().build())
                 .setCreatedAt(Instant.now())
                 .setDeadline(null)

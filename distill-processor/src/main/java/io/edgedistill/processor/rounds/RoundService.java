@@ -13,6 +13,7 @@ import io.edgedistill.processor.runtime.KafkaPublisher;
 import io.edgedistill.processor.runtime.TopicReader;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.dlq.ContractChecks;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -20,13 +21,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the configured task's round specs on {@code distill.rounds}: on start it reads the topic to learn
- * the current round (opening round 1 when there is none and {@code open-round-on-start} is set); a new
- * round opens on request (POST /rounds) or every {@code round-interval-ms}.
+ * the current round (opening round 1 when there is none and {@code processor.rounds.open-on-start} is set); a
+ * new round opens on request (POST /rounds) or every {@code processor.rounds.interval-ms}.
  */
 public final class RoundService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoundService.class);
 
-    private final ProcessorConfig config;
+    private final ProcessorConfig.Rounds config;
+    private final KafkaClientSettings client;
     private final RoundFactory factory;
     private final KafkaPublisher publisher;
     private final Deserializer<RoundSpec> deserializer;
@@ -38,9 +40,10 @@ public final class RoundService implements AutoCloseable {
     });
     private RoundSpec current;
 
-    public RoundService(ProcessorConfig config, RoundFactory factory, KafkaPublisher publisher,
+    public RoundService(ProcessorConfig.Rounds config, KafkaClientSettings client, RoundFactory factory, KafkaPublisher publisher,
                         Deserializer<RoundSpec> deserializer, ProcessorMetrics metrics) {
         this.config = config;
+        this.client = client;
         this.factory = factory;
         this.publisher = publisher;
         this.deserializer = deserializer;
@@ -51,29 +54,29 @@ public final class RoundService implements AutoCloseable {
         // fit the feature spec now (it reads or generates the configured data set): a bad data set fails the
         // start-up, and the first round opened on request does not wait for it
         factory.featureSpec();
-        List<RoundSpec> all = TopicReader.readAll(config.getBootstrapServers(), config.kafkaSecurity(), Topics.ROUNDS, deserializer,
+        List<RoundSpec> all = TopicReader.readAll(client, Topics.ROUNDS, deserializer,
                 Duration.ofSeconds(30));
         synchronized (this) {
             for (RoundSpec r : all) {
-                if (r.getTaskId().equals(config.getTaskId()) && ContractChecks.ROUND.violations(r).isEmpty()
+                if (r.getTaskId().equals(config.taskId()) && ContractChecks.ROUND.violations(r).isEmpty()
                         && (current == null || r.getRoundId() > current.getRoundId())) {
                     current = r;
                 }
             }
         }
-        if (current == null && config.isOpenRoundOnStart()) {
+        if (current == null && config.openOnStart()) {
             openNext();
         } else if (current != null) {
-            LOG.info("task {}: current round is {}", config.getTaskId(), current.getRoundId());
+            LOG.info("task {}: current round is {}", config.taskId(), current.getRoundId());
         }
-        if (config.getRoundIntervalMs() > 0) {
+        if (config.intervalMs() > 0) {
             timer.scheduleAtFixedRate(() -> {
                 try {
                     openNext();
                 } catch (Exception e) {
                     LOG.error("could not open a new round", e);
                 }
-            }, config.getRoundIntervalMs(), config.getRoundIntervalMs(), TimeUnit.MILLISECONDS);
+            }, config.intervalMs(), config.intervalMs(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Properties;
 import io.edgedistill.processor.synthesis.SyntheticSetSink;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.Priming;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,15 +22,10 @@ public final class KafkaPublisher implements SyntheticSetSink, AutoCloseable {
     private final KafkaProducer<String, Object> producer;
     private final Serializer<Object> serializer;
 
-    public KafkaPublisher(String bootstrap, Serializer<?> valueSerializer) {
-        this(bootstrap, io.edgedistill.schemas.security.KafkaClientSecurity.none(), valueSerializer);
-    }
-
     @SuppressWarnings("unchecked")
-    public KafkaPublisher(String bootstrap, io.edgedistill.schemas.security.KafkaClientSecurity security, Serializer<?> valueSerializer) {
+    public KafkaPublisher(KafkaClientSettings client, Serializer<?> valueSerializer) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        security.applyTo(p);
+        p.putAll(client.common());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);

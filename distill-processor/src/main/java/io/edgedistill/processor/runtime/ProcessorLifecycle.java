@@ -11,6 +11,7 @@ import io.edgedistill.processor.synthesis.SyntheticSetState;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.dlq.ContractChecks;
 import io.edgedistill.schemas.serde.Priming;
 import io.micronaut.context.event.StartupEvent;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 public class ProcessorLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorLifecycle.class);
 
-    private final ProcessorConfig config;
+    private final ProcessorConfig.Streams config;
+    private final KafkaClientSettings client;
     private final SyntheticSetState sets;
     private final TargetsRegistry targets;
     private final OptimiserRunner optimiser;
@@ -38,10 +40,11 @@ public class ProcessorLifecycle {
     private final KafkaPublisher publisher;
     private volatile String startupError;
 
-    public ProcessorLifecycle(ProcessorConfig config, SyntheticSetState sets, TargetsRegistry targets,
+    public ProcessorLifecycle(ProcessorConfig.Streams config, KafkaClientSettings client, SyntheticSetState sets, TargetsRegistry targets,
                               OptimiserRunner optimiser, RoundService rounds, StreamsRunner streams,
                               ProcessorTopology.TopicSerdes serdes, KafkaPublisher publisher) {
         this.config = config;
+        this.client = client;
         this.sets = sets;
         this.targets = targets;
         this.optimiser = optimiser;
@@ -53,13 +56,13 @@ public class ProcessorLifecycle {
 
     @EventListener
     void onStartup(StartupEvent event) {
-        if (!config.isStartStreams()) {
-            LOG.info("processor.start-streams=false: not connecting to Kafka");
+        if (!config.start()) {
+            LOG.info("processor.streams.start=false: not connecting to Kafka");
             return;
         }
         optimiser.warmUp();
         try {
-            for (SyntheticSet s : TopicReader.readAll(config.getBootstrapServers(), config.kafkaSecurity(), Topics.SYNTHETIC_SETS,
+            for (SyntheticSet s : TopicReader.readAll(client, Topics.SYNTHETIC_SETS,
                     serdes.syntheticSets().deserializer(), Duration.ofSeconds(30))) {
                 // the compacted topic may hold records this processor did not write: only valid sets are resumed from
                 List<String> violations = ContractChecks.SYNTHETIC_SET.violations(s);

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.topology.ProcessorTopology;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -18,9 +19,10 @@ public final class StreamsRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
     private final KafkaStreams streams;
 
-    public StreamsRunner(ProcessorConfig config, ProcessorTopology.TopicSerdes serdes, ProcessorTopology.Services services) {
+    public StreamsRunner(ProcessorConfig config, KafkaClientSettings client, ProcessorTopology.TopicSerdes serdes,
+                         ProcessorTopology.Services services) {
         this.streams = new KafkaStreams(ProcessorTopology.build(config, serdes, services),
-                ProcessorTopology.streamsConfig(config));
+                ProcessorTopology.streamsConfig(config.streams(), client));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

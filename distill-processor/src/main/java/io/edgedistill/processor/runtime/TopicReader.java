@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,15 +24,10 @@ public final class TopicReader {
     private TopicReader() {
     }
 
-    public static <T> List<T> readAll(String bootstrap, String topic, Deserializer<T> deserializer, Duration timeout) {
-        return readAll(bootstrap, io.edgedistill.schemas.security.KafkaClientSecurity.none(), topic, deserializer, timeout);
-    }
-
-    public static <T> List<T> readAll(String bootstrap, io.edgedistill.schemas.security.KafkaClientSecurity security, String topic,
-                                      Deserializer<T> deserializer, Duration timeout) {
+    public static <T> List<T> readAll(KafkaClientSettings client, String topic, Deserializer<T> deserializer,
+                                      Duration timeout) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        security.applyTo(p);
+        p.putAll(client.common());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "distill-processor-reader-" + UUID.randomUUID());

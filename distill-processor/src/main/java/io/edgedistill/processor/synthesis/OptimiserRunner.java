@@ -51,7 +51,7 @@ public final class OptimiserRunner implements AutoCloseable {
                             Double previousLoss, int steps, long millis) {
     }
 
-    private final ProcessorConfig config;
+    private final ProcessorConfig.Synthesis config;
     private final SyntheticSetSink sink;
     private final SyntheticSetState state;
     private final ProcessorMetrics metrics;
@@ -66,7 +66,7 @@ public final class OptimiserRunner implements AutoCloseable {
     private final Map<String, RunResult> lastRun = new ConcurrentHashMap<>();
     private final AtomicLong runs = new AtomicLong();
 
-    public OptimiserRunner(ProcessorConfig config, SyntheticSetSink sink, SyntheticSetState state,
+    public OptimiserRunner(ProcessorConfig.Synthesis config, SyntheticSetSink sink, SyntheticSetState state,
                            ProcessorMetrics metrics) {
         this.config = config;
         this.sink = sink;
@@ -89,7 +89,7 @@ public final class OptimiserRunner implements AutoCloseable {
     public void onTargets(TargetUpdate update) {
         pending.put(update.taskId(), update);
         if (scheduled.putIfAbsent(update.taskId(), Boolean.TRUE) == null) {
-            worker.schedule(() -> runPending(update.taskId()), config.getSynthDebounceMs(), TimeUnit.MILLISECONDS);
+            worker.schedule(() -> runPending(update.taskId()), config.debounceMs(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -125,8 +125,8 @@ public final class OptimiserRunner implements AutoCloseable {
         EmbeddingSpec es = RoundSpecs.embeddingSpec(r);
         EmbeddingNetworks nets = networks.computeIfAbsent(RoundSpecs.roundKey(u.taskId(), r.getRoundId()),
                 k -> new EmbeddingNetworks(es));
-        SynthConfig sc = new SynthConfig(Math.max(1, r.getSamplesPerClass()), config.getSynthSteps(),
-                config.getSynthWarmSteps(), config.getSynthLearningRate(), config.getSynthSecondMomentWeight(),
+        SynthConfig sc = new SynthConfig(Math.max(1, r.getSamplesPerClass()), config.steps(),
+                config.warmSteps(), config.learningRate(), config.secondMomentWeight(),
                 r.getSeed());
         SyntheticSetOptimizer opt = new SyntheticSetOptimizer(nets, sc);
         Optional<SyntheticSetState.PublishedSet> cur = state.current(u.taskId());
@@ -141,7 +141,7 @@ public final class OptimiserRunner implements AutoCloseable {
             candidate = opt.warmStart(t, cur.get().set());
             steps = sc.warmSteps();
             previousLoss = opt.loss(t, cur.get().set());
-            accepted = opt.publishIfBetter(t, candidate, cur.get().set(), config.getSynthMinRelativeGain());
+            accepted = opt.publishIfBetter(t, candidate, cur.get().set(), config.minRelativeGain());
         } else {
             candidate = opt.optimise(t);
             steps = sc.steps();
@@ -155,7 +155,7 @@ public final class OptimiserRunner implements AutoCloseable {
                     cur.map(SyntheticSetState.PublishedSet::version).orElse(0L),
                     candidate.loss(), previousLoss, steps, millis);
         }
-        SyntheticSet best = opt.withSoftLabels(t, accepted.get(), config.getSoftLabelTemperature());
+        SyntheticSet best = opt.withSoftLabels(t, accepted.get(), config.softLabelTemperature());
         long version = cur.map(c -> c.version() + 1).orElse(1L);
         io.edgedistill.schemas.SyntheticSet avro = toAvro(u, best, version, previousLoss, steps);
         sink.publish(avro);

@@ -25,6 +25,7 @@ import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.dlq.DeadLetterSink;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -113,7 +114,7 @@ public final class ProcessorTopology {
                         services.globalDeadLetters(), metrics));
 
         // --- contributions: summaries and knowledge (signed by the edge they claim, when edge keys are configured)
-        Map<String, ContributionSignature.EdgeKey> edgeKeys = ContributionSignature.parseEdgeKeys(cfg.getEdgeKeys());
+        Map<String, ContributionSignature.EdgeKey> edgeKeys = ContributionSignature.parseEdgeKeys(cfg.contributions().edgeKeys());
         KStream<byte[], ContributionOrDeadLetter> summaries = contributionIntake(b, Topics.SUMMARIES,
                 "summaries", serdes.summaries(), ContributionAdapter.SUMMARIES, serdes, edgeKeys,
                 metrics.summariesDeadLettered::increment);
@@ -133,7 +134,7 @@ public final class ProcessorTopology {
                 .map((key, v) -> KeyValue.pair(v.taskId(), v.summary()), Named.as("contributions-by-task"))
                 .repartition(Repartitioned.with(Serdes.String(), CoreSummaryCodec.serde())
                         .withName("contributions").withNumberOfPartitions(1))
-                .process(() -> new AggregationProcessor(cfg, serdes.rounds().deserializer(), services.targets(), metrics),
+                .process(() -> new AggregationProcessor(cfg.contributions(), serdes.rounds().deserializer(), services.targets(), metrics),
                         Named.as("aggregation"), SUBMISSIONS_STORE, QUARANTINE_STORE)
                 .to(Topics.ALERTS, Produced.with(Serdes.String(), serdes.alerts()).withName("poison-alerts-sink"));
 
@@ -145,12 +146,13 @@ public final class ProcessorTopology {
         org.apache.kafka.common.serialization.Serializer<AlertOrDeadLetter> outSer = (topic, out) ->
                 out.alert() != null ? alertSer.serialize(topic, out.alert()) : dlSer.serialize(topic, out.deadLetter());
         String trafficDlq = Topics.deadLetterTopic(Topics.TRAFFIC);
-        byte[] trafficMaster = cfg.getTrafficMasterKey().isBlank() ? null
-                : TrafficMac.decodeKey(cfg.getTrafficMasterKey(), "processor.traffic-master-key");
+        ProcessorConfig.Scoring scoring = cfg.scoring();
+        byte[] trafficMaster = scoring.trafficMasterKey().isBlank() ? null
+                : TrafficMac.decodeKey(scoring.trafficMasterKey(), "processor.scoring.traffic-master-key");
         b.stream(Topics.TRAFFIC, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("traffic-source"))
                 .process(() -> new TrafficScoringProcessor(serdes.traffic().deserializer(), serdes.models().deserializer(),
-                        services.models(), cfg.effectiveScoringModelId(), cfg.getAlertThreshold(),
-                        cfg.getScoringBatchSize(), cfg.getScoringBatchMaxMs(), metrics,
+                        services.models(), cfg.scoringModelId(), scoring.alertThreshold(),
+                        scoring.batchSize(), scoring.batchMaxMs(), metrics,
                         trafficMaster == null ? null : new TrafficMac.Verifier(trafficMaster, Topics.TRAFFIC, 100_000)),
                         Named.as("traffic-scoring"), TRAFFIC_BUFFER_STORE)
                 // one sink for both outputs (alerts and dead letters), so the hot path has no extra nodes
@@ -187,17 +189,19 @@ public final class ProcessorTopology {
                 .get(name + "-valid");
     }
 
-    /** Kafka Streams settings: exactly-once v2, state dir, threads, robust deserialisation of global topics. */
-    public static Properties streamsConfig(ProcessorConfig cfg) {
+    /**
+     * Kafka Streams settings: the client's connection and security, exactly-once v2, state dir, threads, robust
+     * deserialisation of global topics.
+     */
+    public static Properties streamsConfig(ProcessorConfig.Streams cfg, KafkaClientSettings client) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.getApplicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.getBootstrapServers());
-        cfg.kafkaSecurity().applyTo(p);
+        p.putAll(client.common());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.getStreamThreads());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, cfg.getCommitIntervalMs());
-        if (cfg.getStateDir() != null && !cfg.getStateDir().isBlank()) {
-            p.put(StreamsConfig.STATE_DIR_CONFIG, cfg.getStateDir());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.threads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, cfg.commitIntervalMs());
+        if (!cfg.stateDir().isBlank()) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, cfg.stateDir());
         }
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
@@ -207,9 +211,9 @@ public final class ProcessorTopology {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         // a crashed instance is noticed after the session timeout; with a stable instance id (static membership)
         // the restarted instance rejoins under its old identity and resumes its tasks without a rebalance
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), cfg.getSessionTimeoutMs());
-        if (cfg.getInstanceId() != null && !cfg.getInstanceId().isBlank()) {
-            p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), cfg.getInstanceId());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), cfg.sessionTimeoutMs());
+        if (!cfg.instanceId().isBlank()) {
+            p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), cfg.instanceId());
         }
         return p;
     }

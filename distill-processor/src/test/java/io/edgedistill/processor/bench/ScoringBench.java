@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +29,7 @@ import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.deploy.InProcessKafka;
 import io.edgedistill.processor.Fixtures;
 import io.edgedistill.processor.Flows;
+import io.edgedistill.processor.TestConfig;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.contributions.TargetsRegistry;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
@@ -39,6 +41,7 @@ import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.ValidationMetrics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.PlainAvroSerde;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -187,12 +190,10 @@ public final class ScoringBench {
     }
 
     private static Properties props(String bootstrap, String appId, int threads) throws Exception {
-        ProcessorConfig cfg = new ProcessorConfig();
-        cfg.setApplicationId(appId);
-        cfg.setBootstrapServers(bootstrap);
-        cfg.setStreamThreads(threads);
-        cfg.setStateDir(Files.createTempDirectory("bench-state").toString());
-        Properties p = ProcessorTopology.streamsConfig(cfg);
+        ProcessorConfig cfg = TestConfig.processor(Map.of("processor.streams.application-id", appId,
+                "processor.streams.threads", threads,
+                "processor.streams.state-dir", Files.createTempDirectory("bench-state").toString()));
+        Properties p = ProcessorTopology.streamsConfig(cfg.streams(), KafkaClientSettings.of(bootstrap, ""));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         return p;
     }
@@ -211,14 +212,12 @@ public final class ScoringBench {
     private static double scoring(String bootstrap, int n, int threads, ProcessorTopology.TopicSerdes serdes,
                                   byte[] trafficMaster) throws Exception {
         ProcessorMetrics metrics = ProcessorMetrics.inMemory();
-        ProcessorConfig cfg = new ProcessorConfig();
+        // the shipped scoring settings (batch size, batch time, alert threshold), scoring the bench's model
+        Map<String, Object> overrides = new java.util.HashMap<>(Map.of("processor.scoring.model-id", "bench"));
         if (trafficMaster != null) {
-            cfg.setTrafficMasterKey(java.util.Base64.getEncoder().encodeToString(trafficMaster));
+            overrides.put("processor.scoring.traffic-master-key", java.util.Base64.getEncoder().encodeToString(trafficMaster));
         }
-        cfg.setScoringModelId("bench");
-        cfg.setScoringBatchSize(2000);
-        cfg.setScoringBatchMaxMs(50);
-        cfg.setAlertThreshold(0.8);
+        ProcessorConfig cfg = TestConfig.processor(overrides);
         var topology = ProcessorTopology.build(cfg, serdes,
                 new ProcessorTopology.Services(new TargetsRegistry(), new LiveModels(metrics), metrics));
         try (KafkaStreams s = new KafkaStreams(topology, props(bootstrap, "bench-score-" + UUID.randomUUID(), threads))) {

@@ -4,20 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 
+import io.edgedistill.processor.TestConfig;
 import io.edgedistill.processor.topology.ProcessorTopology;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.security.KafkaClientSecurity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The processor's Kafka Streams settings carry the configured client security (plaintext by default). */
+/**
+ * The processor's Kafka Streams settings carry the connection and client security of the shared
+ * {@code edgedistill.kafka.*} group (plaintext to the local stack by default).
+ */
 class ProcessorKafkaSecurityTest {
+    private final ProcessorConfig.Streams streams = TestConfig.defaults().streams();
 
     @Test
-    void plaintextByDefault() {
-        Properties p = ProcessorTopology.streamsConfig(new ProcessorConfig());
-        assertThat(p).doesNotContainKeys("security.protocol", "sasl.jaas.config");
+    void plaintextToTheLocalStackByDefault() {
+        Properties p = ProcessorTopology.streamsConfig(streams, TestConfig.kafka(Map.of()));
+        assertThat(p).doesNotContainKeys("security.protocol", "sasl.jaas.config")
+                .containsEntry("bootstrap.servers", KafkaClientSettings.DEFAULT_BOOTSTRAP_SERVERS)
+                .containsEntry("application.id", "distill-processor");
     }
 
     @Test
@@ -28,21 +37,19 @@ class ProcessorKafkaSecurityTest {
         try (var w = Files.newBufferedWriter(file)) {
             props.store(w, null);
         }
-        ProcessorConfig cfg = new ProcessorConfig();
-        cfg.setClientProperties(file.toString());
-        Properties p = ProcessorTopology.streamsConfig(cfg);
+        KafkaClientSettings client = TestConfig.kafka(Map.of("edgedistill.kafka.client-properties", file.toString(),
+                "edgedistill.kafka.bootstrap-servers", "broker:9093"));
+        Properties p = ProcessorTopology.streamsConfig(streams, client);
         assertThat(p).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "SCRAM-SHA-512")
-                .containsEntry("bootstrap.servers", "127.0.0.1:9092");
-        assertThat(cfg.kafkaSecurity().username()).contains("distill-processor");
+                .containsEntry("bootstrap.servers", "broker:9093");
+        assertThat(client.security().username()).contains("distill-processor");
     }
 
     @Test
     void aUserAndPasswordFromConfiguration() {
-        ProcessorConfig cfg = new ProcessorConfig();
-        cfg.setSaslUsername("distill-processor");
-        cfg.setSaslPassword("secret");
-        cfg.setSecurityProtocol("SASL_SSL");
-        Properties p = ProcessorTopology.streamsConfig(cfg);
+        KafkaClientSettings client = TestConfig.kafka(Map.of("edgedistill.kafka.sasl-username", "distill-processor",
+                "edgedistill.kafka.sasl-password", "secret", "edgedistill.kafka.security-protocol", "SASL_SSL"));
+        Properties p = ProcessorTopology.streamsConfig(streams, client);
         assertThat(p).containsEntry("security.protocol", "SASL_SSL");
         assertThat((String) p.get("sasl.jaas.config")).contains("username=\"distill-processor\"");
     }

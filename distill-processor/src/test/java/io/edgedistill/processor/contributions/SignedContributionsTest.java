@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
+import java.util.Map;
 
 import io.edgedistill.core.signing.ContributionSignature;
 import io.edgedistill.core.signing.Ed25519Keys;
@@ -48,9 +49,8 @@ class SignedContributionsTest {
 
     @BeforeEach
     void start() {
-        ProcessorConfig cfg = Fixtures.config();
-        cfg.setEdgeKeys(List.of("edge-a=" + Ed25519Keys.encodePublic(a.getPublic()),
-                "edge-b=" + Ed25519Keys.encodePublic(b.getPublic())));
+        ProcessorConfig cfg = Fixtures.config(Map.of("processor.contributions.edge-keys", List.of(
+                "edge-a=" + Ed25519Keys.encodePublic(a.getPublic()), "edge-b=" + Ed25519Keys.encodePublic(b.getPublic()))));
         driver = Fixtures.driver(cfg, stateDir, serdes,
                 new ProcessorTopology.Services(targets, new LiveModels(metrics), metrics, d -> { }));
         driver.createInputTopic(Topics.ROUNDS, new StringSerializer(), new ByteArraySerializer())

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.processor.Fixtures;
@@ -54,8 +55,8 @@ class AuthenticatedTrafficTest {
 
     @BeforeEach
     void start() {
-        ProcessorConfig cfg = Fixtures.config();
-        cfg.setTrafficMasterKey(Base64.getEncoder().encodeToString(MASTER));
+        ProcessorConfig cfg = Fixtures.config(Map.of("processor.scoring.traffic-master-key",
+                Base64.getEncoder().encodeToString(MASTER)));
         driver = Fixtures.driver(cfg, stateDir, serdes,
                 new ProcessorTopology.Services(new TargetsRegistry(), new LiveModels(metrics), metrics, d -> { }));
         driver.createInputTopic(Topics.MODEL_UPDATES, new StringSerializer(), new ByteArraySerializer())

@@ -37,9 +37,8 @@ class FlowRowReaderTest {
 
     @BeforeAll
     static void fit() {
-        var cfg = Fixtures.config();
-        cfg.setDatasetRows(3000);
-        spec = new RoundFactory(cfg).featureSpec();
+        var cfg = Fixtures.config(Map.of("processor.rounds.dataset-rows", 3000));
+        spec = new RoundFactory(cfg.rounds()).featureSpec();
         vec = new FlowVectorizer(spec);
     }
 

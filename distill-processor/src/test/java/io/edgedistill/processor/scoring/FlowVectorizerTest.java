@@ -19,9 +19,8 @@ class FlowVectorizerTest {
 
     @Test
     void matchesTheCoreTransformBitForBitOnGeneratedFlows() {
-        var cfg = Fixtures.config();
-        cfg.setDatasetRows(3000);
-        FeatureSpec spec = new RoundFactory(cfg).featureSpec();
+        var cfg = Fixtures.config(Map.of("processor.rounds.dataset-rows", 3000));
+        FeatureSpec spec = new RoundFactory(cfg.rounds()).featureSpec();
         FlowVectorizer v = new FlowVectorizer(spec);
         List<String[]> rows = new FiveGNiddGenerator(123).generate(500);
         List<String> cols = FiveGNiddSchema.ALL_COLUMNS;
@@ -56,12 +55,11 @@ class FlowVectorizerTest {
 
     @Test
     void roundFactoryPublishesTheFittedSpec() {
-        var cfg = Fixtures.config();
-        cfg.setDatasetRows(2000);
-        RoundFactory f = new RoundFactory(cfg);
+        var cfg = Fixtures.config(Map.of("processor.rounds.dataset-rows", 2000));
+        RoundFactory f = new RoundFactory(cfg.rounds());
         var r = f.round(3);
         assertThat(r.getRoundId()).isEqualTo(3);
-        assertThat(r.getSeed()).isEqualTo(RoundFactory.seed(cfg.getTaskSeed(), 3)).isNotEqualTo(f.round(4).getSeed());
+        assertThat(r.getSeed()).isEqualTo(RoundFactory.seed(cfg.rounds().taskSeed(), 3)).isNotEqualTo(f.round(4).getSeed());
         assertThat(r.getNetwork().getInputDim()).isEqualTo(r.getFeatureNames().size()).isEqualTo(f.featureSpec().dim());
         assertThat(r.getClasses()).isEqualTo(FiveGNiddSchema.CLASSES);
         assertThat(FeatureSpec.fromJson(r.getPreprocessing().getJson())).isEqualTo(f.featureSpec());

@@ -34,7 +34,7 @@ class OptimiserRunnerTest {
     void publishesMonotonicVersionsOnlyWhenTheLossImproves() throws Exception {
         List<SyntheticSet> published = new CopyOnWriteArrayList<>();
         SyntheticSetState state = new SyntheticSetState();
-        try (OptimiserRunner runner = new OptimiserRunner(Fixtures.config(), published::add, state,
+        try (OptimiserRunner runner = new OptimiserRunner(Fixtures.config().synthesis(), published::add, state,
                 ProcessorMetrics.inMemory())) {
             OptimiserRunner.RunResult first = runner.run(update(1, 3, 1));
             assertThat(first.published()).isTrue();
@@ -69,7 +69,7 @@ class OptimiserRunnerTest {
     void debouncedUpdatesRunOffTheCallerThread() {
         List<SyntheticSet> published = new CopyOnWriteArrayList<>();
         List<String> threads = new CopyOnWriteArrayList<>();
-        try (OptimiserRunner runner = new OptimiserRunner(Fixtures.config(), s -> {
+        try (OptimiserRunner runner = new OptimiserRunner(Fixtures.config().synthesis(), s -> {
             threads.add(Thread.currentThread().getName());
             published.add(s);
         }, new SyntheticSetState(), ProcessorMetrics.inMemory())) {

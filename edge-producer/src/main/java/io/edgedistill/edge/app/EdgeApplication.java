@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         description = "An EdgeDistill edge site: streams traffic, answers rounds, runs signed models, sends knowledge.")
 public final class EdgeApplication implements Callable<Integer> {
     @Option(names = {"--id", "--edge-id"}, description = "edge identity (edge.id)") String edgeId;
-    @Option(names = "--task", description = "task id, the processor's processor.task-id (edge.task-id; default 5g-nidd-attacks)") String task;
+    @Option(names = "--task", description = "task id, the processor's processor.rounds.task-id (edge.task-id; default 5g-nidd-attacks)") String task;
     @Option(names = "--cohort", description = "cohort for personalised models (edge.cohort; default the edge id)") String cohort;
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (edgedistill.kafka.bootstrap-servers)") String bootstrap;
     @Option(names = "--registry", description = "registry URL, Apicurio v3 API (edgedistill.kafka.registry-url)") String registry;

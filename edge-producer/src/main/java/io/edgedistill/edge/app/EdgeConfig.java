@@ -18,7 +18,7 @@ import io.micronaut.core.bind.annotation.Bindable;
  *
  * @param id                 edge identity: the key of everything it sends, and its Kafka user on a secured stack
  * @param taskId             task whose rounds and models the edge follows; must be the processor's
- *                           {@code processor.task-id}, or the edge answers no round
+ *                           {@code processor.rounds.task-id}, or the edge answers no round
  * @param cohort             cohort for personalised models; blank = the edge id
  * @param data               the edge's local data
  * @param traffic            the traffic it streams
@@ -145,7 +145,7 @@ public record EdgeConfig(
      *
      * @param privateKey its Ed25519 private key, Base64 PKCS#8, signs summaries, knowledge and alerts (a secret: an
      *                   environment variable or a secret store); blank = unsigned
-     * @param publicKey  its public key, Base64 X.509; the processor lists it under {@code processor.edge-keys} as
+     * @param publicKey  its public key, Base64 X.509; the processor lists it under {@code processor.contributions.edge-keys} as
      *                   {@code <edge id>=<key>}
      * @param trafficKey its traffic key, Base64, derived from the operator's traffic master key and the edge id: tags
      *                   every flow; blank = untagged

@@ -40,9 +40,9 @@ public final class EdgeRuntime implements AutoCloseable {
      * @param knowledgeInterval how often knowledge is evaluated besides after swaps and rounds
      * @param signing the edge's own Ed25519 key pair: when set, every summary, knowledge record and alert it writes
      *                is signed ({@link io.edgedistill.core.signing.ContributionSignature}), which a processor with
-     *                {@code processor.edge-keys} requires; null = unsigned
+     *                {@code processor.contributions.edge-keys} requires; null = unsigned
      * @param trafficKey the edge's traffic key ({@link io.edgedistill.core.signing.TrafficMac#edgeKey}): when set,
-     *                   every flow carries its tag, which a processor with {@code processor.traffic-master-key}
+     *                   every flow carries its tag, which a processor with {@code processor.scoring.traffic-master-key}
      *                   requires; null = untagged
      */
     public record Settings(KafkaClientSettings kafka, TrafficStreamer.Settings traffic, boolean streamTraffic,

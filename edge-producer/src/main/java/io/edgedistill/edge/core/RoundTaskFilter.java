@@ -54,7 +54,7 @@ final class RoundTaskFilter {
             log.info("[{}] ignoring rounds of task {}: this edge answers rounds of task {} only", edgeId, task, taskId);
         } else {
             log.warn("[{}] ignoring rounds of task {}: this edge answers rounds of task {} only (edge.task-id, which must be "
-                    + "the processor's processor.task-id) and has seen none of them yet; tasks with rounds seen: {}",
+                    + "the processor's processor.rounds.task-id) and has seen none of them yet; tasks with rounds seen: {}",
                     edgeId, task, taskId, foreignTaskRoundsSeen().keySet());
         }
     }
