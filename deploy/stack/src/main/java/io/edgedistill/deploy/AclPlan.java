@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -28,6 +29,8 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The declarative ACL plan ({@code acls.yaml}): the service principals, the per-edge template, and its idempotent
@@ -263,16 +266,14 @@ public final class AclPlan {
      */
     private static void awaitVisible(Admin admin, Set<AclBinding> desired, List<AclBinding> deleted)
             throws ExecutionException, InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            Collection<AclBinding> now = admin.describeAcls(AclBindingFilter.ANY).values().get();
-            if (now.containsAll(desired) && deleted.stream().noneMatch(now::contains)) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new StackException("The broker did not show the ACL plan within 30 s");
-            }
-            Thread.sleep(50);
+        try {
+            Awaitility.await("the ACL plan").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).pollInSameThread().until(() -> {
+                        Collection<AclBinding> now = admin.describeAcls(AclBindingFilter.ANY).values().get();
+                        return now.containsAll(desired) && deleted.stream().noneMatch(now::contains);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new StackException("The broker did not show the ACL plan within 30 s", e);
         }
     }
 

@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,25 +79,16 @@ public final class ChildProcess implements AutoCloseable {
      * and after {@code timeout} otherwise.
      */
     public void awaitReady(BooleanSupplier ready, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (!process.isAlive()) {
-                throw new StackException(name + " exited with code " + process.exitValue() + " before it was ready. Last lines of "
-                        + logFile + ":\n" + tail(40));
-            }
-            if (ready.getAsBoolean()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new StackException(name + " was not ready within " + timeout.toSeconds() + " s. Last lines of "
-                        + logFile + ":\n" + tail(40));
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StackException("Interrupted while waiting for " + name, e);
-            }
+        try {
+            Awaitility.await(name + " ready").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .pollInSameThread().failFast(name + " exited", () -> !process.isAlive())
+                    .until(ready::getAsBoolean);
+        } catch (TerminalFailureException e) {
+            throw new StackException(name + " exited with code " + process.exitValue() + " before it was ready. Last lines of "
+                    + logFile + ":\n" + tail(40));
+        } catch (ConditionTimeoutException e) {
+            throw new StackException(name + " was not ready within " + timeout.toSeconds() + " s. Last lines of "
+                    + logFile + ":\n" + tail(40));
         }
     }
 

@@ -10,13 +10,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.edgedistill.schemas.security.KafkaClientSecurity;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,32 +176,24 @@ public final class KafkaBroker implements AutoCloseable {
      * group of any client (some give up quickly on COORDINATOR_NOT_AVAILABLE) finds it ready.
      */
     void awaitGroupCoordinator(Admin admin, Duration startTimeout) {
-        long deadline = System.nanoTime() + startTimeout.toNanos();
-        while (true) {
-            try {
-                admin.describeConsumerGroups(List.of("edgedistill-stack-warmup")).all().get(5, java.util.concurrent.TimeUnit.SECONDS);
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
-                    return; // the coordinator answered: no such group, which is the expected answer
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new StackException("The broker's group coordinator did not become available: " + e.getMessage(), e);
-                }
-            } catch (java.util.concurrent.TimeoutException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new StackException("The broker's group coordinator did not become available", e);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StackException("Interrupted", e);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StackException("Interrupted", e);
-            }
+        try {
+            Awaitility.await("the group coordinator").atMost(startTimeout).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200)).pollInSameThread().until(() -> coordinatorAnswers(admin));
+        } catch (ConditionTimeoutException e) {
+            throw new StackException("The broker's group coordinator did not become available within "
+                    + startTimeout.toSeconds() + " s", e);
+        }
+    }
+
+    /** Whether the coordinator answers a group look-up ("no such group" is the expected answer). */
+    private static boolean coordinatorAnswers(Admin admin) throws InterruptedException {
+        try {
+            admin.describeConsumerGroups(List.of("edgedistill-stack-warmup")).all().get(5, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof GroupIdNotFoundException;
+        } catch (TimeoutException e) {
+            return false;
         }
     }
 

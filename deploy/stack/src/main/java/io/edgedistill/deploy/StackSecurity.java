@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -22,6 +23,8 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The credentials of a secured stack: a password per principal, generated on first use from a
@@ -124,13 +127,11 @@ public final class StackSecurity {
         try {
             admin.alterUserScramCredentials(alterations).all().get();
             // committed by the controller; wait until the broker's metadata (which authenticates logins) has them
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!admin.describeUserScramCredentials().all().get().keySet().containsAll(names)) {
-                if (System.nanoTime() > deadline) {
-                    throw new StackException("The broker did not show the SCRAM users " + names + " within 30 s");
-                }
-                Thread.sleep(50);
-            }
+            Awaitility.await("SCRAM users " + names).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).pollInSameThread()
+                    .until(() -> admin.describeUserScramCredentials().all().get().keySet().containsAll(names));
+        } catch (ConditionTimeoutException e) {
+            throw new StackException("The broker did not show the SCRAM users " + names + " within 30 s", e);
         } catch (ExecutionException e) {
             throw new StackException("Creating the SCRAM users " + names + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
