@@ -18,30 +18,15 @@ final class Report {
     private Report() {
     }
 
-    static void print(LoopDemo.Options o, List<LoopDemo.RoundOutcome> rounds, LoopDemo.DriftOutcome drift, TopicObserver observer,
-                      List<EdgeRuntime> edges, long rawBytes, ServiceProcess updater) {
+    static void print(LoopDemo.Options o, List<LoopDemo.RoundOutcome> rounds, LoopDemo.DriftOutcome drift,
+                      PooledReference.Scored pooled, TopicObserver observer, List<EdgeRuntime> edges, long rawBytes,
+                      ServiceProcess updater) {
         System.out.println();
         System.out.println("================================ EdgeDistill report ================================");
         System.out.printf("%d edges, Dirichlet beta %.2f, IPC %d, %s%n", o.edges(), o.beta(), o.ipc(),
                 o.dataset() == null ? o.rows() + " rows of generated 5G-NIDD-schema data (seed " + o.seed() + ")" : o.dataset().toString());
 
-        System.out.println();
-        System.out.println("Rounds (held-out macro-F1 of the edges' global model on 4,000 generated flows they never saw):");
-        System.out.printf("  %-6s %-26s %-10s %-10s %-12s %-22s %s%n", "round", "model the edges run", "F1 before", "F1 after",
-                "validation", "round start -> edges", "note");
-        List<Long> all = new ArrayList<>();
-        for (LoopDemo.RoundOutcome r : rounds) {
-            all.addAll(r.swapMillis());
-            String lat = r.swapMillis().isEmpty() ? "-" : String.format("p50 %.1f s, last %.1f s",
-                    percentile(r.swapMillis(), 50) / 1e3, r.swapMillis().get(r.swapMillis().size() - 1) / 1e3);
-            System.out.printf("  %-6d %-26s %-10s %-10s %-12s %-22s %s%n", r.roundId(), r.model(), fmt(r.heldOutBefore()),
-                    fmt(r.heldOutAfter()), fmt(r.validationF1()), lat, r.note());
-        }
-        all.sort(Long::compare);
-        if (!all.isEmpty()) {
-            System.out.printf("  round start -> an edge runs the new model: p50 %.2f s, p99 %.2f s over %d edge-rounds%n",
-                    percentile(all, 50) / 1e3, percentile(all, 99) / 1e3, all.size());
-        }
+        rounds(rounds, pooled);
 
         System.out.println();
         System.out.println("Synthetic-set versions (distill.synthetic-sets):");
@@ -109,6 +94,35 @@ final class Report {
             System.out.printf("  %s %,d bytes%n", e.getKey(), e.getValue());
         }
         System.out.println("====================================================================================");
+    }
+
+    private static void rounds(List<LoopDemo.RoundOutcome> rounds, PooledReference.Scored pooled) {
+        System.out.println();
+        System.out.println("Rounds (held-out macro-F1 of the edges' global model on 4,000 generated flows they never saw):");
+        System.out.printf("  %-6s %-26s %-10s %-10s %-12s %-22s %-8s %-13s %-12s %s%n", "round", "model the edges run", "F1 before",
+                "F1 after", "validation", "round start -> edges", "pooled", "edges/pooled", "uplink/edge", "note");
+        double pooledF1 = pooled == null ? Double.NaN : pooled.macroF1();
+        List<Long> all = new ArrayList<>();
+        for (LoopDemo.RoundOutcome r : rounds) {
+            all.addAll(r.swapMillis());
+            String lat = r.swapMillis().isEmpty() ? "-" : String.format("p50 %.1f s, last %.1f s",
+                    percentile(r.swapMillis(), 50) / 1e3, r.swapMillis().get(r.swapMillis().size() - 1) / 1e3);
+            System.out.printf("  %-6d %-26s %-10s %-10s %-12s %-22s %-8s %-13s %-12s %s%n", r.roundId(), r.model(),
+                    fmt(r.heldOutBefore()), fmt(r.heldOutAfter()), fmt(r.validationF1()), lat, fmt(pooledF1),
+                    fmt(r.heldOutAfter() / pooledF1), String.format("%,d B", r.uplinkBytesPerEdge()), r.note());
+        }
+        all.sort(Long::compare);
+        if (!all.isEmpty()) {
+            System.out.printf("  round start -> an edge runs the new model: p50 %.2f s, p99 %.2f s over %d edge-rounds%n",
+                    percentile(all, 50) / 1e3, percentile(all, 99) / 1e3, all.size());
+        }
+        if (pooled != null) {
+            System.out.printf("  pooled: the edges' architecture trained on all %,d rows of every edge pooled, scored on the same "
+                    + "held-out flows (%.1f s, off the rounds' path); only this simulation, which holds every edge's rows, "
+                    + "has it: a real deployment has no such figure%n", pooled.rows(), pooled.seconds());
+        }
+        System.out.println("  uplink/edge: bytes of the round's edge.summaries and edge.knowledge records (Avro wire format), "
+                + "averaged over the edges");
     }
 
     static long percentile(List<Long> sorted, int p) {

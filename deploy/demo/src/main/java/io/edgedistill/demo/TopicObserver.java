@@ -12,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.edgedistill.schemas.AttackAlert;
+import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSet;
@@ -40,6 +42,8 @@ final class TopicObserver implements AutoCloseable {
     /** Bytes (wire format, key and value) each edge sent on edge.summaries and edge.knowledge. */
     final Map<String, Long> learningBytesByEdge = new ConcurrentHashMap<>();
     final Map<String, Long> knowledgeByEdge = new ConcurrentHashMap<>();
+    /** The same bytes by the round the summary or knowledge answers (the record's roundId). */
+    final Map<Long, Long> learningBytesByRound = new ConcurrentHashMap<>();
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -74,11 +78,7 @@ final class TopicObserver implements AutoCloseable {
                             continue;
                         }
                         if (r.topic().equals(Topics.SUMMARIES) || r.topic().equals(Topics.KNOWLEDGE)) {
-                            String edge = r.key() == null ? "?" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
-                            learningBytesByEdge.merge(edge, (long) r.serializedValueSize() + Math.max(0, r.serializedKeySize()), Long::sum);
-                            if (r.topic().equals(Topics.KNOWLEDGE)) {
-                                knowledgeByEdge.merge(edge, 1L, Long::sum);
-                            }
+                            learning(r, decoder);
                             continue;
                         }
                         SpecificRecord v;
@@ -110,14 +110,35 @@ final class TopicObserver implements AutoCloseable {
         thread.start();
     }
 
+    private void learning(ConsumerRecord<byte[], byte[]> r, Deserializer<SpecificRecord> decoder) {
+        String edge = r.key() == null ? "?" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+        long bytes = (long) r.serializedValueSize() + Math.max(0, r.serializedKeySize());
+        learningBytesByEdge.merge(edge, bytes, Long::sum);
+        if (r.topic().equals(Topics.KNOWLEDGE)) {
+            knowledgeByEdge.merge(edge, 1L, Long::sum);
+        }
+        try {
+            SpecificRecord v = decoder.deserialize(r.topic(), r.headers(), r.value());
+            long round = v instanceof EdgeSummary es ? es.getRoundId() : v instanceof EdgeKnowledge ek ? ek.getRoundId() : -1;
+            learningBytesByRound.merge(round, bytes, Long::sum);
+        } catch (RuntimeException e) {
+            // a record the services dead-letter counts for its edge's total but for no round
+        }
+    }
+
     long latestRoundId() {
         return rounds.stream().mapToLong(s -> s.value().getRoundId()).max().orElse(0);
     }
 
     /** The round a model was trained for (through its synthetic-set version); -1 if unknown. */
     long roundOf(ModelUpdate m) {
-        return sets.stream().filter(s -> s.value().getVersion() == m.getSyntheticSetVersion())
-                .mapToLong(s -> s.value().getRoundId()).findFirst().orElse(-1);
+        return roundOfSet(m.getSyntheticSetVersion());
+    }
+
+    /** The round of a synthetic-set version; -1 if not seen (yet). */
+    long roundOfSet(long setVersion) {
+        return sets.stream().filter(s -> s.value().getVersion() == setVersion).mapToLong(s -> s.value().getRoundId())
+                .findFirst().orElse(-1);
     }
 
     Map<String, Long> sortedAlerts() {

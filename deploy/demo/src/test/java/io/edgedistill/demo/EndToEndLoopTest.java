@@ -37,6 +37,9 @@ class EndToEndLoopTest {
         assertThat(round.swapMillis()).as("every edge runs the round's signed model").hasSize(3);
         assertThat(round.model()).startsWith(LoopDemo.TASK + " v");
         assertThat(round.heldOutAfter()).isBetween(0.0, 1.0);
+        assertThat(round.uplinkBytesPerEdge()).as("bytes each edge sent for the round").isPositive();
+        assertThat(out.pooled()).as("the pooled reference, trained after the first round").isNotNull();
+        assertThat(out.pooled().macroF1()).isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
         assertThat(out.syntheticSets()).isPositive();
         assertThat(out.modelUpdates()).isPositive();
         assertThat(out.flowsScoredAtEdges()).isPositive();

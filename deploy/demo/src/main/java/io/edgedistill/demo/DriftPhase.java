@@ -1,0 +1,91 @@
+package io.edgedistill.demo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+
+import io.edgedistill.core.data.FiveGNiddGenerator;
+import io.edgedistill.core.data.FiveGNiddSchema;
+import io.edgedistill.edge.core.DeployedModel;
+import io.edgedistill.edge.core.EdgeRuntime;
+import io.edgedistill.edge.core.LocalData;
+import io.edgedistill.edge.core.ModelSlot;
+
+/**
+ * Edge 0's site starts seeing a new attack mix (every attack type, less benign traffic) and now reports
+ * reverse-distillation knowledge whenever its live model's local macro-F1 is below 0.95.
+ */
+final class DriftPhase {
+
+    private static final String WHAT = ", new attack mix, 60 % partial captures";
+    private static final double KNOWLEDGE_BELOW = 0.95;
+
+    private final EdgeFleet fleet;
+    private final LocalData shifted;
+    private final LocalData shiftedHeldOut;
+
+    DriftPhase(EdgeFleet fleet, long seed) {
+        this.fleet = fleet;
+        this.shifted = LocalData.generated(seed + 104_729, 3000, shiftedConfig(), WHAT);
+        this.shiftedHeldOut = LocalData.generated(seed + 130_363, 3000, shiftedConfig(), WHAT);
+    }
+
+    /** Every attack type, half as much benign traffic, and a capture point that often misses TCP handshakes. */
+    private static FiveGNiddGenerator.Config shiftedConfig() {
+        double[] mix = new double[FiveGNiddSchema.CLASSES.size()];
+        Arrays.fill(mix, 1.0);
+        mix[0] = 0.5;
+        FiveGNiddGenerator.Config cfg = FiveGNiddGenerator.Config.defaults();
+        cfg.classMix = mix;
+        cfg.partialCapture = 0.6;
+        cfg.ambiguity = 0.1;
+        return cfg;
+    }
+
+    LoopDemo.DriftOutcome run() throws InterruptedException {
+        EdgeRuntime old = fleet.edges().get(0);
+        String id = old.node().settings().edgeId();
+        DeployedModel before = old.node().slot().live();
+        double f1Before = f1(before);
+        System.out.printf("%nDrift: %s's traffic shifts to a new attack mix; its model %s scores macro-F1 %.3f on it%n", id,
+                name(before), f1Before);
+        Instant start = Instant.now();
+        EdgeRuntime edge = fleet.replace(0, shifted, KNOWLEDGE_BELOW);
+        DeployedModel after = awaitPersonalised(edge, Duration.ofSeconds(90));
+        long millis = Duration.between(start, Instant.now()).toMillis();
+        double f1After = f1(after);
+        if (after != null) {
+            System.out.printf("  %s sent reverse-distillation knowledge and now runs personalised %s v%d: macro-F1 %.3f on the new mix (%.1f s)%n",
+                    id, after.modelId(), after.version(), f1After, millis / 1e3);
+        } else {
+            System.out.printf("  no personalised model runs on %s after 90 s (knowledge records sent: %d)%n", id, edge.node().knowledgeSent());
+        }
+        ModelSlot.Declined declined = edge.node().slot().lastDeclined();
+        if (declined != null) {
+            System.out.printf("  %s declined %d personalised update(s) on its own hold-out; the last, %s: %s%n", id,
+                    edge.node().slot().declinedCount(), declined.model(), declined.reason());
+        }
+        return new LoopDemo.DriftOutcome(id, f1Before, f1After, name(before), name(after), millis, edge.node().knowledgeSent(),
+                edge.node().slot().declinedCount(), declined == null ? "" : declined.model() + ": " + declined.reason());
+    }
+
+    private static DeployedModel awaitPersonalised(EdgeRuntime edge, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            DeployedModel m = edge.node().slot().live();
+            if (m != null && m.personalised()) {
+                return m;
+            }
+            Thread.sleep(50);
+        }
+        return null;
+    }
+
+    private double f1(DeployedModel m) {
+        return m == null ? Double.NaN : m.evaluate(shiftedHeldOut).map(c -> c.macroF1()).orElse(Double.NaN);
+    }
+
+    private static String name(DeployedModel m) {
+        return m == null ? "-" : m.modelId() + " v" + m.version();
+    }
+}

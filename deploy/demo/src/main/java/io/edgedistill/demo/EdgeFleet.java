@@ -1,0 +1,138 @@
+package io.edgedistill.demo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.edgedistill.core.data.FiveGNiddSchema;
+import io.edgedistill.core.signing.TrafficMac;
+import io.edgedistill.deploy.LocalStack;
+import io.edgedistill.edge.core.DeployedModel;
+import io.edgedistill.edge.core.EdgeRuntime;
+import io.edgedistill.edge.core.EdgeSettings;
+import io.edgedistill.edge.core.LocalData;
+import io.edgedistill.edge.core.ModelVerifier;
+import io.edgedistill.edge.core.TrafficStreamer;
+import io.edgedistill.schemas.client.KafkaClientSettings;
+
+/** The simulated edges of a run, in this JVM: each a full {@link EdgeRuntime} on its own shard of the rows. */
+final class EdgeFleet implements AutoCloseable {
+
+    /** 20 flows/s per edge: enough to show scoring and alerts, little enough to leave the 2 cores to learning. */
+    private static final TrafficStreamer.Settings TRAFFIC =
+            new TrafficStreamer.Settings(20, 10_000, 32L << 20, 60_000, 5, 64 << 10, "none", 0);
+
+    private final LocalStack stack;
+    private final LoopDemo.Options o;
+    private final ServiceSettings keys;
+    private final String trusted;
+    private final List<EdgeRuntime> edges = new ArrayList<>();
+    /** Bytes of the edges' rows as float32 features, for the report's comparison with what they send. */
+    private long rawBytes;
+
+    EdgeFleet(LocalStack stack, LoopDemo.Options options, ServiceSettings keys, String trusted) {
+        this.stack = stack;
+        this.o = options;
+        this.keys = keys;
+        this.trusted = trusted;
+    }
+
+    static String edgeId(int i) {
+        return String.format("edge-%02d", i);
+    }
+
+    /** On a secured stack, a principal for every edge. */
+    void registerPrincipals() {
+        if (!stack.secured()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < o.edges(); i++) {
+            ids.add(edgeId(i));
+        }
+        stack.addEdges(ids);
+        System.out.printf("  secured: every edge connects as its own principal (%s ... %s), the observer as operator%n",
+                ids.get(0), ids.get(ids.size() - 1));
+    }
+
+    /** One edge per shard; the last {@code poisonedEdges} are label-flipping attackers (the drift phase uses edge 0). */
+    void start(List<LocalData> shards) {
+        for (int i = 0; i < o.edges(); i++) {
+            String id = edgeId(i);
+            boolean poisoned = i >= o.edges() - o.poisonedEdges();
+            LocalData data = poisoned ? shards.get(i).labelFlipped() : shards.get(i);
+            if (poisoned) {
+                System.out.printf("  %s is a poisoning edge: it summarises its rows with every label moved to the next class%n", id);
+            }
+            rawBytes += (long) data.size() * FiveGNiddSchema.FEATURE_COLUMNS.size() * 4L;
+            // during the rounds no edge reports knowledge (threshold 0): the drift phase shows it on one edge
+            edges.add(startEdge(id, data, 0.0));
+        }
+    }
+
+    void awaitReady(Duration timeout) throws InterruptedException {
+        long readyBy = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < readyBy && !edges.stream().allMatch(EdgeRuntime::ready)) {
+            Thread.sleep(50);
+        }
+        System.out.printf("  %d/%d edges ready (consuming rounds and model updates)%n",
+                edges.stream().filter(EdgeRuntime::ready).count(), edges.size());
+    }
+
+    /** Edge {@code i} restarted on new rows, reporting knowledge below {@code knowledgeThreshold}. */
+    EdgeRuntime replace(int i, LocalData data, double knowledgeThreshold) {
+        EdgeRuntime old = edges.get(i);
+        String id = old.node().settings().edgeId();
+        old.close();
+        EdgeRuntime edge = startEdge(id, data, knowledgeThreshold);
+        edges.set(i, edge);
+        return edge;
+    }
+
+    private EdgeRuntime startEdge(String id, LocalData data, double knowledgeThreshold) {
+        EdgeSettings settings = new EdgeSettings(id, LoopDemo.TASK, "", true, knowledgeThreshold, 0.6f, 0.5, 50, true,
+                o.personalisedMinGain());
+        EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
+                new EdgeRuntime.Settings(new KafkaClientSettings(stack.bootstrapServers(), stack.registryUrl(),
+                        stack.clientSecurity(id)), TRAFFIC, true, 512, Duration.ofSeconds(3), keys.edgeKeys.get(id),
+                        TrafficMac.edgeKey(keys.trafficMaster, id)));
+        edge.start();
+        return edge;
+    }
+
+    /** The newest global model any edge runs (or keeps as fallback under a personalised one). */
+    DeployedModel latestGlobal() {
+        DeployedModel best = null;
+        for (EdgeRuntime e : edges) {
+            for (DeployedModel m : new DeployedModel[] {e.node().slot().live(), e.node().slot().previous()}) {
+                if (m != null && !m.personalised() && (best == null || m.version() > best.version())) {
+                    best = m;
+                }
+            }
+        }
+        return best;
+    }
+
+    List<EdgeRuntime> edges() {
+        return edges;
+    }
+
+    int size() {
+        return edges.size();
+    }
+
+    long rawBytes() {
+        return rawBytes;
+    }
+
+    long flowsScored() {
+        return edges.stream().mapToLong(e -> e.node().flowsScored()).sum();
+    }
+
+    @Override
+    public void close() {
+        for (EdgeRuntime e : edges) {
+            e.close();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.edgedistill.demo;
+
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.edgedistill.core.signing.Ed25519Keys;
+import io.edgedistill.deploy.LocalStack;
+
+/**
+ * The run's keys and the settings the demo gives the processor and the updater (system properties and
+ * environment of their JVMs). Every key is generated for this run.
+ */
+final class ServiceSettings {
+
+    /** Each edge's own contribution-signing key pair; the processor accepts only contributions signed by them. */
+    final Map<String, KeyPair> edgeKeys = new LinkedHashMap<>();
+    /** The run's traffic master key (the processor's); each edge tags its flows with the key derived for it. */
+    final byte[] trafficMaster = new byte[32];
+    /** The updater's signing key for this run: edges and the processor trust only it. */
+    private final KeyPair updaterKey = Ed25519Keys.generate();
+    private final LocalStack stack;
+    private final LoopDemo.Options o;
+
+    ServiceSettings(LocalStack stack, LoopDemo.Options options) {
+        this.stack = stack;
+        this.o = options;
+        for (int i = 0; i < o.edges(); i++) {
+            edgeKeys.put(EdgeFleet.edgeId(i), Ed25519Keys.generate());
+        }
+        new SecureRandom().nextBytes(trafficMaster);
+    }
+
+    String updaterKeyId() {
+        return Ed25519Keys.keyId(updaterKey.getPublic());
+    }
+
+    Map<String, String> processorProps(Path dir) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        p.put("edgedistill.kafka.registry-url", stack.registryUrl());
+        p.put("processor.streams.application-id", "distill-processor-demo-" + UUID.randomUUID());
+        p.put("processor.streams.state-dir", dir.resolve("processor-state").toString());
+        p.put("processor.rounds.task-id", LoopDemo.TASK);
+        p.put("processor.rounds.samples-per-class", String.valueOf(o.ipc()));
+        p.put("processor.streams.threads", "1");
+        p.put("processor.streams.instance-id", "processor-1");
+        p.put("processor.rounds.open-on-start", "false");
+        p.put("ai.djl.pytorch.num_threads", "1");
+        p.put("processor.rounds.dataset", o.dataset() == null ? "generated" : o.dataset().toAbsolutePath().toString());
+        List<String> edgeKeyEntries = new ArrayList<>();
+        edgeKeys.forEach((id, kp) -> edgeKeyEntries.add(id + "=" + Ed25519Keys.encodePublic(kp.getPublic())));
+        p.put("processor.contributions.edge-keys", String.join(",", edgeKeyEntries));
+        p.put("processor.scoring.trusted-keys", updaterKeyId() + "=" + Ed25519Keys.encodePublic(updaterKey.getPublic()));
+        if (stack.secured()) {
+            // each service authenticates as its own principal; the file keeps the password off the command line
+            p.put("edgedistill.kafka.client-properties", stack.clientProperties("distill-processor").toString());
+        }
+        return p;
+    }
+
+    Map<String, String> processorEnv() {
+        return Map.of("PROCESSOR_SCORING_TRAFFIC_MASTER_KEY", Base64.getEncoder().encodeToString(trafficMaster));
+    }
+
+    Map<String, String> updaterProps() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        p.put("edgedistill.kafka.registry-url", stack.registryUrl());
+        p.put("ai.djl.pytorch.num_threads", "1");
+        p.putAll(o.updaterOverrides());
+        p.put("updater.kafka.group-id", "model-updater-demo-" + UUID.randomUUID());
+        if (stack.secured()) {
+            p.put("edgedistill.kafka.client-properties", stack.clientProperties("model-updater").toString());
+        }
+        return p;
+    }
+
+    Map<String, String> updaterEnv() {
+        return Map.of("UPDATER_SIGNING_PRIVATE_KEY", Ed25519Keys.encodePrivate(updaterKey.getPrivate()),
+                "UPDATER_SIGNING_PUBLIC_KEY", Ed25519Keys.encodePublic(updaterKey.getPublic()));
+    }
+
+    /** The edges' student widths as the updater is configured ({@code updater.training.student-hidden}). */
+    int[] studentHidden() {
+        String v = o.updaterOverrides().get("updater.training.student-hidden");
+        if (v == null || v.isBlank()) {
+            return PooledReference.STUDENT_HIDDEN;
+        }
+        return java.util.Arrays.stream(v.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+}
