@@ -45,7 +45,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -255,11 +254,7 @@ class StackIntegrationTest {
     }
 
     static KafkaProducer<String, SpecificRecord> avroProducer(LocalStack stack) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(stack.registryUrl()));
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(cfg);
+        return StackClients.avroProducer(stack, Map.of(ProducerConfig.ACKS_CONFIG, "all"));
     }
 
     static KafkaProducer<byte[], byte[]> rawProducer(LocalStack stack) {

@@ -2,7 +2,6 @@ package io.edgedistill.processor.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.data.FiveGNiddGenerator;
 import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.processor.Fixtures;
+import io.edgedistill.processor.Flows;
 import io.edgedistill.processor.rounds.RoundFactory;
 import io.edgedistill.schemas.TrafficFlow;
 import org.junit.jupiter.api.Test;
@@ -26,27 +26,11 @@ class FlowVectorizerTest {
         List<String> cols = FiveGNiddSchema.ALL_COLUMNS;
         for (String[] row : rows) {
             Map<String, String> record = new HashMap<>();
-            Map<String, Double> numeric = new HashMap<>();
-            Map<String, String> categorical = new HashMap<>();
             for (int j = 0; j < cols.size(); j++) {
-                String name = cols.get(j);
-                String cell = row[j];
-                record.put(name, cell);
-                if (cell == null || cell.isBlank()) {
-                    continue; // missing: absent from the flow record
-                }
-                if (FiveGNiddSchema.CATEGORICAL.contains(name)) {
-                    categorical.put(name, cell);
-                } else {
-                    try {
-                        numeric.put(name, Double.parseDouble(cell));
-                    } catch (NumberFormatException e) {
-                        categorical.put(name, cell);
-                    }
-                }
+                record.put(cols.get(j), row[j]);
             }
-            TrafficFlow flow = TrafficFlow.newBuilder().setEdgeId("e").setFlowId("f").setObservedAt(Instant.EPOCH)
-                    .setNumeric(numeric).setCategorical(categorical).build();
+            // the flow as an edge sends it: missing cells absent, label and non-feature columns not among the features
+            TrafficFlow flow = Flows.fromRow("e", "f", row);
             float[] out = new float[v.dim()];
             v.vectorize(flow, out, 0);
             assertThat(out).containsExactly(spec.transformRecord(record));

@@ -85,8 +85,11 @@ class ProcessorTopologyTest {
         return ((PlainAvroSerde<org.apache.avro.specific.SpecificRecord>) serde).encode((org.apache.avro.specific.SpecificRecord) value);
     }
 
-    private void send(EdgeSummary s) {
-        summaries.pipeInput(s.getEdgeId(), enc(serdes.summaries(), s));
+    /** Pipes the summaries in, in order, each keyed by its edge id. */
+    private void send(EdgeSummary... list) {
+        for (EdgeSummary s : list) {
+            summaries.pipeInput(s.getEdgeId(), enc(serdes.summaries(), s));
+        }
     }
 
     private TargetSnapshot snapshot() {
@@ -143,9 +146,7 @@ class ProcessorTopologyTest {
         EdgeSummary a = Fixtures.summary("edge-a", 1, new long[] {500, 20, 0}, 1);
         EdgeSummary b = Fixtures.summary("edge-b", 1, new long[] {10, 300, 40}, 2);
         EdgeSummary c = Fixtures.summary("edge-c", 1, new long[] {100, 0, 250}, 3);
-        send(a);
-        send(b);
-        send(c);
+        send(a, b, c);
         TargetUpdate u = targets.latest(Fixtures.TASK).orElseThrow();
         assertThat(u.roundId()).isEqualTo(1);
         assertThat(u.accepted()).extracting(s -> s.edgeId()).containsExactly("edge-a", "edge-b", "edge-c");
@@ -163,10 +164,7 @@ class ProcessorTopologyTest {
         EdgeSummary a1 = Fixtures.summary("edge-a", 1, new long[] {500, 20, 10}, 1);
         EdgeSummary b = Fixtures.summary("edge-b", 1, new long[] {10, 300, 40}, 2);
         EdgeSummary a2 = Fixtures.summary("edge-a", 1, new long[] {50, 200, 5}, 7);
-        send(a1);
-        send(b);
-        send(a2);
-        send(a2); // duplicate delivery
+        send(a1, b, a2, a2); // a2 twice: duplicate delivery
         TargetUpdate u = targets.latest(Fixtures.TASK).orElseThrow();
         assertThat(u.accepted()).hasSize(2);
         assertTargets(u.targets(), List.of(a2, b));
@@ -186,12 +184,7 @@ class ProcessorTopologyTest {
         unknownClass.getClasses().set(2, ClassSummary.newBuilder(unknownClass.getClasses().get(2)).setClassIndex(7).build());
         EdgeSummary zeroCount = EdgeSummary.newBuilder(good).build();
         zeroCount.getClasses().set(1, ClassSummary.newBuilder(zeroCount.getClasses().get(1)).setCount(0).build());
-        send(wrongDims);
-        send(nan);
-        send(unknownRound);
-        send(unknownTask);
-        send(unknownClass);
-        send(zeroCount);
+        send(wrongDims, nan, unknownRound, unknownTask, unknownClass, zeroCount);
         summaries.pipeInput("edge-x", enc(serdes.summaries(), good)); // key != edgeId
         summaries.pipeInput("edge-a", "garbage, not avro".getBytes(StandardCharsets.UTF_8));
         summaries.pipeInput("edge-a", new byte[] {0, 0, 0, 0, 12, 1, 2}); // wire format, corrupt body

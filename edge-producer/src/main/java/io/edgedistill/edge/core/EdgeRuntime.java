@@ -117,8 +117,8 @@ public final class EdgeRuntime implements AutoCloseable {
     }
 
     private void startTraffic() {
-        trafficProducer = TrafficStreamer.createProducer(settings.kafka(), settings.traffic(), "edge-traffic-" + edgeId);
-        streamer = new TrafficStreamer(edgeId, this::currentFlows, TrafficStreamer.serializer(settings.kafka().registryUrl()),
+        trafficProducer = TrafficProducerConfig.createProducer(settings.kafka(), settings.traffic(), "edge-traffic-" + edgeId);
+        streamer = new TrafficStreamer(edgeId, this::currentFlows, TrafficProducerConfig.serializer(settings.kafka().registryUrl()),
                 trafficProducer, settings.traffic(),
                 node.settings().labelledTraffic(), scoring::enqueue, settings.trafficKey());
         streamer.start();

@@ -3,9 +3,7 @@ package io.edgedistill.edge.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,19 +13,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
-import io.edgedistill.schemas.client.KafkaClientSettings;
-import io.edgedistill.schemas.serde.AvroSerdes;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,22 +61,20 @@ public final class TrafficStreamer implements AutoCloseable {
     private final String edgeId;
     private final java.util.function.Supplier<Flows> flows;
     private final Producer<String, byte[]> producer;
-    private final Serializer<TrafficFlow> serializer;
+    private final TrafficValues values;
+    private final StallWatchdog stallWatchdog;
     private final Settings settings;
     private final ScoringSink scoring;
     private final TrafficMac.Tagger tagger;
     private final BlockingQueue<Item> queue;
-    private final boolean labelled;
+    private final QueueBackPressure backPressure;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong produced = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong queueFullEvents = new AtomicLong();
     private final AtomicLong sendBlockedRetries = new AtomicLong();
-    private final AtomicLong serializeRetries = new AtomicLong();
     private final List<Item> retry = new ArrayList<>();
-    private volatile long lastFullLog;
     private Thread source;
     private Thread sender;
 
@@ -107,58 +97,13 @@ public final class TrafficStreamer implements AutoCloseable {
         this.tagger = trafficKey == null ? null : new TrafficMac.Tagger(trafficKey, Topics.TRAFFIC, edgeId);
         this.edgeId = edgeId;
         this.flows = flows;
-        this.serializer = serializer;
+        this.values = new TrafficValues(edgeId, serializer, labelled, running::get);
+        this.stallWatchdog = new StallWatchdog(edgeId, acked::get, this::inFlight);
         this.producer = producer;
         this.settings = settings;
         this.scoring = scoring == null ? (r, f, t) -> { } : scoring;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.labelled = labelled;
-    }
-
-    /**
-     * Producer configuration used for traffic (also what the throughput harness compares against): the shared
-     * {@link KafkaClientSettings#reliableProducer reliable producer} (connection, security, {@code acks=all},
-     * idempotence) with the traffic settings of {@link #trafficTuning} on top. Values are serialised by the source
-     * thread with the registry serializer ({@link #serializer}) and handed to the producer as bytes, so
-     * serialisation and sending run on two threads.
-     */
-    public static Map<String, Object> producerConfig(KafkaClientSettings kafka, Settings s, String clientId) {
-        Map<String, Object> cfg = kafka.reliableProducer(clientId);
-        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        cfg.putAll(trafficTuning(s));
-        return cfg;
-    }
-
-    /** The traffic producer's own settings on top of the reliable producer: ordering, long delivery timeout, batching. */
-    public static Map<String, Object> trafficTuning(Settings s) {
-        Map<String, Object> cfg = new HashMap<>();
-        // one request in flight per connection: the broker keeps only the last batch of each producer in its producer
-        // state snapshot, so after a broker restart a retried batch that was written but was not the last is not
-        // recognised as a duplicate (OutOfOrderSequenceException, the producer resets its sequence and writes it
-        // again); with one batch in flight per partition, the retried batch is always the last one written
-        cfg.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        cfg.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
-        cfg.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofHours(24).toMillis());
-        cfg.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
-        cfg.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 200);
-        cfg.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000);
-        cfg.put(ProducerConfig.BUFFER_MEMORY_CONFIG, s.bufferMemory());
-        cfg.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, s.maxBlockMs());
-        cfg.put(ProducerConfig.LINGER_MS_CONFIG, s.lingerMs());
-        cfg.put(ProducerConfig.BATCH_SIZE_CONFIG, s.batchSize());
-        cfg.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, s.compression());
-        return cfg;
-    }
-
-    /** A traffic producer for the settings (byte[] values, see {@link #serializer}), connected as {@code kafka} says. */
-    public static KafkaProducer<String, byte[]> createProducer(KafkaClientSettings kafka, Settings s, String clientId) {
-        return new KafkaProducer<>(producerConfig(kafka, s, clientId));
-    }
-
-    /** The registry-backed Avro serializer of traffic values (Confluent wire format, {@link AvroSerdes}). */
-    public static Serializer<TrafficFlow> serializer(String registryUrl) {
-        return AvroSerdes.serializer(registryUrl, false);
+        this.backPressure = new QueueBackPressure(edgeId, running::get);
     }
 
     public synchronized void start() {
@@ -173,10 +118,6 @@ public final class TrafficStreamer implements AutoCloseable {
         source.start();
     }
 
-    /** Cached encoding of the current data window's rows, once verified against the serializer (null: not used). */
-    private FlowEncoder encoder;
-    private Flows encoderFor;
-
     private void produceLoop() {
         double rate = settings.flowsPerSecond();
         long intervalNanos = rate > 0 ? (long) (1e9 / rate) : 0;
@@ -190,41 +131,13 @@ public final class TrafficStreamer implements AutoCloseable {
                     f = flows.get(); // start of a new pass: pick up a replaced data window
                 }
                 Instant at = Instant.now();
-                String flowId;
-                byte[] value;
-                if (encoder != null && encoderFor == f) {
-                    flowId = edgeId + "-" + seq;
-                    value = encoder.encode(row, flowId, at.toEpochMilli());
-                } else {
-                    TrafficFlow flow = f.flow(row, seq, at, labelled);
-                    flowId = flow.getFlowId();
-                    value = serialize(flow);
-                    if (value == null) {
-                        break; // stopping
-                    }
-                    if (encoderFor != f) { // new data window: check once whether the cached encoding matches
-                        encoder = FlowEncoder.verified(f, labelled, row, flow, value).orElse(null);
-                        encoderFor = f;
-                        if (encoder == null) {
-                            LOG.info("[{}] traffic values are serialised record by record (the serializer's bytes differ "
-                                    + "from the cached encoding)", edgeId);
-                        }
-                    }
+                TrafficValues.Value value = values.encode(f, row, seq, at);
+                if (value == null) {
+                    break; // stopping
                 }
-                Item item = new Item(row, flowId, at, value, tagger == null ? null : tagger.tag(value));
-                if (!queue.offer(item)) {
-                    queueFullEvents.incrementAndGet();
-                    long now = System.currentTimeMillis();
-                    if (now - lastFullLog > 10_000) {
-                        lastFullLog = now;
-                        LOG.warn("[{}] traffic queue full ({} flows waiting, {} full events so far): slowing the "
-                                + "source down (back-pressure), nothing is dropped", edgeId, queue.size(),
-                                queueFullEvents.get());
-                    }
-                    while (running.get() && !queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                        // blocked by back-pressure
-                    }
-                }
+                Item item = new Item(row, value.flowId(), at, value.bytes(),
+                        tagger == null ? null : tagger.tag(value.bytes()));
+                backPressure.offer(queue, item);
                 produced.incrementAndGet();
                 seq++;
                 if (intervalNanos > 0) {
@@ -242,42 +155,6 @@ public final class TrafficStreamer implements AutoCloseable {
         }
     }
 
-    private long lastAcked = -1;
-    private long lastAckProgress = System.nanoTime();
-    private long lastStallLog;
-
-    /** Logs (at most once a minute) when flows are in flight but nothing was acknowledged for a minute. */
-    private void checkStall() {
-        long now = System.nanoTime();
-        long a = acked.get();
-        if (a != lastAcked || inFlight() <= 0) {
-            lastAcked = a;
-            lastAckProgress = now;
-            return;
-        }
-        if (now - lastAckProgress > 60_000_000_000L && now - lastStallLog > 60_000_000_000L) {
-            lastStallLog = now;
-            LOG.error("[{}] no acknowledgement for {} s with {} flows in flight (broker away, or the producer is "
-                    + "stuck retrying); they are kept and retried", edgeId, (now - lastAckProgress) / 1_000_000_000L,
-                    inFlight());
-        }
-    }
-
-    /** Serialises with the registry serializer; while the registry is unreachable, waits and retries. */
-    private byte[] serialize(TrafficFlow flow) throws InterruptedException {
-        while (running.get()) {
-            try {
-                return serializer.serialize(Topics.TRAFFIC, flow);
-            } catch (RuntimeException e) {
-                serializeRetries.incrementAndGet();
-                LOG.warn("[{}] cannot serialise flow {} (registry unreachable?): {}; retrying in 1 s", edgeId,
-                        flow.getFlowId(), e.toString());
-                Thread.sleep(1000);
-            }
-        }
-        return null;
-    }
-
     private void sendLoop() {
         List<Item> batch = new ArrayList<>(512);
         try {
@@ -286,7 +163,7 @@ public final class TrafficStreamer implements AutoCloseable {
                     batch.addAll(retry);
                     retry.clear();
                 }
-                checkStall();
+                stallWatchdog.check();
                 if (batch.isEmpty()) {
                     Item first = queue.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null) {
@@ -371,7 +248,7 @@ public final class TrafficStreamer implements AutoCloseable {
     }
 
     public long queueFullEvents() {
-        return queueFullEvents.get();
+        return backPressure.fullEvents();
     }
 
     public int queueDepth() {
@@ -383,7 +260,7 @@ public final class TrafficStreamer implements AutoCloseable {
     }
 
     public long serializeRetries() {
-        return serializeRetries.get();
+        return values.serializeRetries();
     }
 
     public long sendBlockedRetries() {

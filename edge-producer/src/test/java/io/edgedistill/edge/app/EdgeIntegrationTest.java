@@ -1,5 +1,7 @@
 package io.edgedistill.edge.app;
 
+import static io.edgedistill.deploy.StackClients.avroConsumer;
+import static io.edgedistill.deploy.StackClients.avroProducer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,17 +25,14 @@ import io.edgedistill.edge.core.EdgeFixtures;
 import io.edgedistill.edge.core.EdgeRuntime;
 import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.Topics;
-import io.edgedistill.schemas.serde.AvroSerdes;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -69,8 +68,9 @@ class EdgeIntegrationTest {
 
         Map<String, List<SpecificRecord>> seen = new ConcurrentHashMap<>();
         try (ApplicationContext ctx = EdgeApplication.start(props);
-             KafkaProducer<String, SpecificRecord> producer = producer(stack);
-             KafkaConsumer<String, SpecificRecord> consumer = consumer(stack, suffix)) {
+             KafkaProducer<String, SpecificRecord> producer = avroProducer(stack,
+                     Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20));
+             KafkaConsumer<String, SpecificRecord> consumer = avroConsumer(stack, "edge-it-" + suffix)) {
             EmbeddedServer server = ctx.getBean(EmbeddedServer.class);
             EdgeRuntime rt = ctx.getBean(EdgeRuntime.class);
             consumer.subscribe(List.of(Topics.SUMMARIES, Topics.TRAFFIC, Topics.ALERTS, Topics.KNOWLEDGE));
@@ -116,7 +116,7 @@ class EdgeIntegrationTest {
                     server.getURI().resolve("/edge")).build(), HttpResponse.BodyHandlers.ofString()).body());
             assertThat(status.get("traffic").get("acked").asLong()).isPositive();
             assertThat(status.get("rejectedUpdates").get("BAD_SIGNATURE").asLong()).isEqualTo(1);
-            try (KafkaConsumer<String, SpecificRecord> dlq = consumer(stack, suffix + "-dlq")) {
+            try (KafkaConsumer<String, SpecificRecord> dlq = avroConsumer(stack, "edge-it-" + suffix + "-dlq")) {
                 dlq.subscribe(List.of(Topics.deadLetterTopic(Topics.ROUNDS)));
                 Map<String, List<SpecificRecord>> letters = new ConcurrentHashMap<>();
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -152,22 +152,5 @@ class EdgeIntegrationTest {
             }
             return seen.containsKey(topic);
         });
-    }
-
-    static KafkaProducer<String, SpecificRecord> producer(LocalStack stack) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(stack.registryUrl()));
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
-        return new KafkaProducer<>(cfg);
-    }
-
-    static KafkaConsumer<String, SpecificRecord> consumer(LocalStack stack, String suffix) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.consumerValueConfig(stack.registryUrl()));
-        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "edge-it-" + suffix);
-        cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return new KafkaConsumer<>(cfg);
     }
 }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.edge.core.Flows;
 import io.edgedistill.edge.core.LocalData;
+import io.edgedistill.edge.core.TrafficProducerConfig;
 import io.edgedistill.edge.core.TrafficStreamer;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
@@ -116,7 +117,7 @@ public final class ProducerThroughputBench {
         double km = kafka.stream().mapToDouble(a -> a[0]).average().orElse(0);
         System.out.printf("mean of %d: edge path %,.0f records/s, ProducerPerformance %,.0f records/s, ratio %.2f%n",
                 repeats, em, km, em / km);
-        System.out.println("producer settings (both): " + TrafficStreamer.producerConfig(
+        System.out.println("producer settings (both): " + TrafficProducerConfig.producerConfig(
                 KafkaClientSettings.of(bootstrap, registry), s, "edge-bench"));
     }
 
@@ -134,8 +135,8 @@ public final class ProducerThroughputBench {
     /** Records/s through the edge's traffic path, from start until every record is acknowledged. */
     private static double[] edgePath(String bootstrap, String registry, Flows flows, TrafficStreamer.Settings s,
                                      byte[] trafficKey) throws InterruptedException {
-        try (KafkaProducer<String, byte[]> p = TrafficStreamer.createProducer(KafkaClientSettings.of(bootstrap, registry), s, "edge-bench")) {
-            TrafficStreamer t = new TrafficStreamer("edge-bench", () -> flows, TrafficStreamer.serializer(registry), p, s,
+        try (KafkaProducer<String, byte[]> p = TrafficProducerConfig.createProducer(KafkaClientSettings.of(bootstrap, registry), s, "edge-bench")) {
+            TrafficStreamer t = new TrafficStreamer("edge-bench", () -> flows, TrafficProducerConfig.serializer(registry), p, s,
                     true, null, trafficKey);
             long t0 = System.nanoTime();
             t.start();
@@ -177,7 +178,7 @@ public final class ProducerThroughputBench {
                 "--topic", Topics.TRAFFIC, "--num-records", Integer.toString(records),
                 "--record-size", Integer.toString(recordSize), "--throughput", "-1", "--producer-props"));
         // the edge's traffic producer settings, with ProducerPerformance's own (byte[]) serializers
-        Map<String, Object> props = new java.util.TreeMap<>(TrafficStreamer.producerConfig(
+        Map<String, Object> props = new java.util.TreeMap<>(TrafficProducerConfig.producerConfig(
                 KafkaClientSettings.of(bootstrap, KafkaClientSettings.DEFAULT_REGISTRY_URL), s, "producer-performance"));
         props.remove("key.serializer");
         props.remove("value.serializer");

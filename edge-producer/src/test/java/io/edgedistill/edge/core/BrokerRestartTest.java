@@ -57,7 +57,7 @@ class BrokerRestartTest {
             }
             TrafficStreamer.Settings s = new TrafficStreamer.Settings(1500, 2000, 8 << 20, 60_000, 5, 16384, "none",
                     total);
-            KafkaProducer<String, byte[]> producer = TrafficStreamer.createProducer(
+            KafkaProducer<String, byte[]> producer = TrafficProducerConfig.createProducer(
                     KafkaClientSettings.of(broker.bootstrapServers(), KafkaClientSettings.DEFAULT_REGISTRY_URL), s, "edge-r");
             try {
                 // one acknowledged record first: the producer's id and the partition's leader are established

@@ -17,7 +17,7 @@ class EdgeProducerConfigTest {
     void theTrafficProducerIsIdempotentWithOneRequestInFlightADayToDeliverAndTheConfiguredBatching() {
         TrafficStreamer.Settings s = new TrafficStreamer.Settings(200, 10_000, 32L << 20, 60_000, 7, 32 << 10, "lz4", 0);
 
-        Map<String, Object> cfg = TrafficStreamer.producerConfig(SCRAM, s, "edge-traffic-edge-3");
+        Map<String, Object> cfg = TrafficProducerConfig.producerConfig(SCRAM, s, "edge-traffic-edge-3");
 
         assertThat(cfg).containsEntry("bootstrap.servers", "broker:9094").containsEntry("acks", "all")
                 .containsEntry("enable.idempotence", true).containsEntry("max.in.flight.requests.per.connection", 1)

@@ -1,5 +1,6 @@
 package io.edgedistill.edge.core;
 
+import static io.edgedistill.deploy.StackClients.avroProducer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +31,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,7 +59,8 @@ class ModelIntegrityTest {
                 new EdgeRuntime.Settings(KafkaClientSettings.of(stack.bootstrapServers(), stack.registryUrl()), null, false, 256,
                         Duration.ofHours(1)));
         edge.start();
-        try (edge; KafkaProducer<String, SpecificRecord> producer = producer(stack)) {
+        try (edge; KafkaProducer<String, SpecificRecord> producer = avroProducer(stack,
+                Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
             ModelUpdate v1 = fx.update(task, 1, fx.randomModel(1));
             ModelUpdate v2 = fx.update(task, 2, fx.randomModel(2));
             send(producer, v2);
@@ -130,14 +131,6 @@ class ModelIntegrityTest {
         byte[] out = new byte[d.remaining()];
         d.get(out);
         return out;
-    }
-
-    private static KafkaProducer<String, SpecificRecord> producer(LocalStack stack) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(stack.registryUrl()));
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(cfg);
     }
 
     /** The dead letters of models.updates written by one service, in order. */

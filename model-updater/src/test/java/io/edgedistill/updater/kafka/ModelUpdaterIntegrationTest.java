@@ -1,5 +1,8 @@
 package io.edgedistill.updater.kafka;
 
+import static io.edgedistill.deploy.StackClients.avroConsumer;
+import static io.edgedistill.deploy.StackClients.avroProducer;
+import static io.edgedistill.deploy.StackClients.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,19 +33,15 @@ import io.edgedistill.schemas.PrivacySettings;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
-import io.edgedistill.schemas.client.KafkaClientSettings;
-import io.edgedistill.schemas.serde.AvroSerdes;
 import io.edgedistill.updater.service.Fixtures;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -71,8 +70,9 @@ class ModelUpdaterIntegrationTest {
         props.put("updater.training.transfer-copies", 3);
 
         try (ApplicationContext ctx = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
-             KafkaProducer<String, SpecificRecord> producer = producer(stack);
-             KafkaConsumer<String, ModelUpdate> consumer = consumer(stack, task)) {
+             KafkaProducer<String, SpecificRecord> producer = avroProducer(stack,
+                     Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20));
+             KafkaConsumer<String, ModelUpdate> consumer = avroConsumer(stack, "it-reader-" + task)) {
             EmbeddedServer server = ctx.getBean(EmbeddedServer.class);
             consumer.subscribe(List.of(Topics.MODEL_UPDATES));
 
@@ -100,7 +100,7 @@ class ModelUpdaterIntegrationTest {
             byte[] weights = bytes(u.getWeights());
             assertThat(ModelFormat.sha256Hex(weights)).isEqualTo(u.getSha256());
 
-            try (KafkaConsumer<String, DeadLetter> dlq = dlqConsumer(stack, task)) {
+            try (KafkaConsumer<String, DeadLetter> dlq = avroConsumer(stack, "it-dlq-" + task)) {
                 dlq.subscribe(List.of(Topics.deadLetterTopic(Topics.SYNTHETIC_SETS)));
                 List<DeadLetter> letters = new ArrayList<>();
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -151,40 +151,9 @@ class ModelUpdaterIntegrationTest {
                 .setCreatedAt(Instant.now()).build();
     }
 
-    /** The stack's broker and registry, in plaintext: the base of the test's own clients. */
-    static KafkaClientSettings client(LocalStack stack) {
-        return KafkaClientSettings.of(stack.bootstrapServers(), stack.registryUrl());
-    }
-
-    static KafkaProducer<String, SpecificRecord> producer(LocalStack stack) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(stack.registryUrl()));
-        cfg.putAll(client(stack).common());
-        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
-        return new KafkaProducer<>(cfg);
-    }
-
-    static KafkaConsumer<String, ModelUpdate> consumer(LocalStack stack, String task) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.consumerValueConfig(stack.registryUrl()));
-        cfg.putAll(client(stack).common());
-        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + task);
-        cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return new KafkaConsumer<>(cfg);
-    }
-
     static KafkaProducer<String, byte[]> rawProducer(LocalStack stack) {
         return new KafkaProducer<>(client(stack).common(),
                 new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());
-    }
-
-    static KafkaConsumer<String, DeadLetter> dlqConsumer(LocalStack stack, String task) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.consumerValueConfig(stack.registryUrl()));
-        cfg.putAll(client(stack).common());
-        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + task);
-        cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return new KafkaConsumer<>(cfg);
     }
 
     static byte[] bytes(ByteBuffer b) {
