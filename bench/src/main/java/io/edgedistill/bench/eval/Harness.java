@@ -7,16 +7,19 @@ import io.edgedistill.core.aggregate.TargetSnapshot;
 import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.data.DirichletPartitioner;
 import io.edgedistill.core.data.Splits;
+import io.edgedistill.core.model.MlpModel;
+import io.edgedistill.core.model.MlpTrainer;
+import io.edgedistill.core.model.TrainConfig;
 import io.edgedistill.core.nn.Activation;
 import io.edgedistill.core.nn.EmbeddingNetworks;
 import io.edgedistill.core.nn.EmbeddingSpec;
 import io.edgedistill.core.nn.WeightInit;
 import io.edgedistill.core.summary.EdgeSummarizer;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryOptions;
 import io.edgedistill.core.synth.SynthConfig;
-import io.edgedistill.core.synth.SyntheticSet;
-import io.edgedistill.core.synth.SyntheticSetOptimizer;
+import io.edgedistill.core.synth.DistilledSet;
+import io.edgedistill.core.synth.DistilledSetOptimizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -106,7 +109,7 @@ public final class Harness {
         final int[][] parts;
         final Dataset[] edgeData;
         final EmbeddingNetworks nets;
-        final List<EdgeSummary> summaries = new ArrayList<>();
+        final List<SummaryStats> summaries = new ArrayList<>();
         final double summarySeconds;
 
         Round(Settings s, int rep) {
@@ -142,7 +145,7 @@ public final class Harness {
         Distilled ours;
 
         double meanSummaryBytes() {
-            return summaries.stream().mapToLong(EdgeSummary::sizeBytes).average().orElse(0);
+            return summaries.stream().mapToLong(SummaryStats::sizeBytes).average().orElse(0);
         }
     }
 
@@ -232,18 +235,18 @@ public final class Harness {
 
     private Run localDistillMerge(Round r) {
         long t0 = System.nanoTime();
-        SyntheticSetOptimizer opt = new SyntheticSetOptimizer(r.nets, r.synth());
-        List<SyntheticSet> sets = new ArrayList<>();
+        DistilledSetOptimizer opt = new DistilledSetOptimizer(r.nets, r.synth());
+        List<DistilledSet> sets = new ArrayList<>();
         double bytes = 0;
         long[] counts = new long[train.numClasses()];
-        for (EdgeSummary sum : r.summaries) {
+        for (SummaryStats sum : r.summaries) {
             for (int c = 0; c < counts.length; c++) {
                 counts[c] += sum.counts()[c];
             }
             bytes += 8.0 * counts.length; // the edge sends its class counts with its set
             GlobalTargets own = GlobalTargets.countWeighted(r.s.k(), train.numClasses(), r.s.embed(), train.dim());
             own.put(sum);
-            SyntheticSet set = opt.optimise(own.snapshot());
+            DistilledSet set = opt.optimise(own.snapshot());
             sets.add(set);
             bytes += set.size() * (train.dim() + 1) * 4.0;
         }
@@ -255,7 +258,7 @@ public final class Harness {
     }
 
     private Run distilled(Round r, String name, GlobalTargets.Weighting weighting, boolean screen,
-                          List<EdgeSummary> summaries) {
+                          List<SummaryStats> summaries) {
         long t0 = System.nanoTime();
         Distilled d = distill(r, weighting, screen, summaries);
         if (name.equals(OURS)) {
@@ -269,16 +272,16 @@ public final class Harness {
                 note);
     }
 
-    private record Distilled(SyntheticSet set, List<Quarantine> quarantined, long[] counts) {
+    private record Distilled(DistilledSet set, List<Quarantine> quarantined, long[] counts) {
     }
 
     /** The synthetic set of {@code ours} (recomputed when ours did not run), detector from core MlpTrainer. */
     private Run oursCoreTeacher(Round r) {
         long t0 = System.nanoTime();
         Distilled d = r.ours != null ? r.ours : distill(r, GlobalTargets.Weighting.COUNT, true, r.summaries);
-        io.edgedistill.core.model.MlpModel teacher = io.edgedistill.core.model.MlpTrainer.train(
+        MlpModel teacher = MlpTrainer.train(
                 new int[]{r.s.mlpHidden()}, d.set.x(), d.set.size(), d.set.labels(), null, train.numClasses(),
-                io.edgedistill.core.model.TrainConfig.teacher(r.clfSeed()));
+                TrainConfig.teacher(r.clfSeed()));
         float[] logits = teacher.logits(test.x(), test.size());
         double[] bias = r.s.priorCorrection() ? logPrior(d.counts) : null;
         int c = train.numClasses();
@@ -300,8 +303,8 @@ public final class Harness {
                 secs(t0) + (r.ours != null ? 0 : r.summarySeconds), "core MlpTrainer teacher recipe on the same set");
     }
 
-    private Distilled distill(Round r, GlobalTargets.Weighting weighting, boolean screen, List<EdgeSummary> summaries) {
-        List<EdgeSummary> use = summaries;
+    private Distilled distill(Round r, GlobalTargets.Weighting weighting, boolean screen, List<SummaryStats> summaries) {
+        List<SummaryStats> use = summaries;
         List<Quarantine> q = List.of();
         if (screen) {
             PoisonDetector.Result res = new PoisonDetector().screen(summaries);
@@ -310,14 +313,14 @@ public final class Harness {
         }
         GlobalTargets targets = new GlobalTargets(r.s.k(), train.numClasses(), r.s.embed(), train.dim(), weighting, 1.0);
         long[] counts = new long[train.numClasses()];
-        for (EdgeSummary s : use) {
+        for (SummaryStats s : use) {
             targets.put(s);
             for (int c = 0; c < counts.length; c++) {
                 counts[c] += s.counts()[c];
             }
         }
         TargetSnapshot snap = targets.snapshot();
-        SyntheticSet set = new SyntheticSetOptimizer(r.nets, r.synth()).optimise(snap);
+        DistilledSet set = new DistilledSetOptimizer(r.nets, r.synth()).optimise(snap);
         return new Distilled(set, q, counts);
     }
 
@@ -330,16 +333,16 @@ public final class Harness {
     private record Merged(float[] x, int[] y, int n) {
     }
 
-    private Merged merge(List<SyntheticSet> sets) {
+    private Merged merge(List<DistilledSet> sets) {
         int n = 0;
-        for (SyntheticSet s : sets) {
+        for (DistilledSet s : sets) {
             n += s.size();
         }
         int d = train.dim();
         float[] x = new float[n * d];
         int[] y = new int[n];
         int off = 0;
-        for (SyntheticSet s : sets) {
+        for (DistilledSet s : sets) {
             System.arraycopy(s.x(), 0, x, off * d, s.size() * d);
             System.arraycopy(s.labels(), 0, y, off, s.size());
             off += s.size();
@@ -408,8 +411,8 @@ public final class Harness {
     public PoisonTrial poisonTrial(Settings s, int trial, Attack attack, double scale, boolean scoreF1) {
         Round r = new Round(s, trial);
         int bad = new java.util.SplittableRandom(r.rs + 9).nextInt(s.edges());
-        EdgeSummary honest = r.summaries.get(bad);
-        EdgeSummary poisoned;
+        SummaryStats honest = r.summaries.get(bad);
+        SummaryStats poisoned;
         if (attack == Attack.FLIP) {
             Dataset d = r.edgeData[bad];
             int[] flipped = new int[d.size()];
@@ -421,7 +424,7 @@ public final class Harness {
         } else {
             poisoned = scaled(honest, scale);
         }
-        List<EdgeSummary> attacked = new ArrayList<>(r.summaries);
+        List<SummaryStats> attacked = new ArrayList<>(r.summaries);
         attacked.set(bad, poisoned);
         PoisonDetector.Result res = new PoisonDetector().screen(attacked);
         Set<String> q = new HashSet<>();
@@ -450,7 +453,7 @@ public final class Harness {
                 r.s.priorCorrection() ? logPrior(d.counts) : null).macroF1();
     }
 
-    private static EdgeSummary scaled(EdgeSummary s, double f) {
+    private static SummaryStats scaled(SummaryStats s, double f) {
         float[] m = s.means().clone();
         for (int i = 0; i < m.length; i++) {
             m[i] *= (float) f;
@@ -462,7 +465,7 @@ public final class Harness {
                 q[i] *= (float) (f * f);
             }
         }
-        return new EdgeSummary(s.edgeId(), s.roundId(), s.kind(), s.k(), s.numClasses(), s.embedDim(), s.dIn(),
+        return new SummaryStats(s.edgeId(), s.roundId(), s.kind(), s.k(), s.numClasses(), s.embedDim(), s.dIn(),
                 s.counts(), m, q, s.inputMeans(), s.inputSecondMoments(), s.privacy());
     }
 }

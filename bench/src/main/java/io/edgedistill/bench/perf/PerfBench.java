@@ -13,11 +13,11 @@ import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.nn.PortableWeights;
 import io.edgedistill.core.nn.WeightInit;
 import io.edgedistill.core.summary.EdgeSummarizer;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryOptions;
 import io.edgedistill.core.synth.SynthConfig;
-import io.edgedistill.core.synth.SyntheticSet;
-import io.edgedistill.core.synth.SyntheticSetOptimizer;
+import io.edgedistill.core.synth.DistilledSet;
+import io.edgedistill.core.synth.DistilledSetOptimizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ import java.util.Random;
  *   {@code SynthConfig.warmSteps}), so the per-run set-up (weights to the device, set in and out) is amortised as
  *   in the product; under each, the step's four matmuls alone at its shapes (same FLOP count), the floor under
  *   the step's time;</li>
- *   <li>(d) edge summaries per second (array in, {@link EdgeSummary} out, with second and input moments);</li>
+ *   <li>(d) edge summaries per second (array in, {@link SummaryStats} out, with second and input moments);</li>
  *   <li>(e) flows scored per second by the default edge student MLP d-128-64-C ({@link MlpModel#predict}).</li>
  * </ul>
  * FLOP counts (matmul FLOPs only; element-wise work and reductions are not counted): (b) 2·n·K·(d·h + h·e);
@@ -114,15 +114,15 @@ public final class PerfBench {
             ys[i] = i % classes;
         }
         EdgeSummarizer summarizer = new EdgeSummarizer(nets, SummaryOptions.defaults());
-        EdgeSummary summary = summarizer.summarize("edge", 1, xs, n, ys, classes);
+        SummaryStats summary = summarizer.summarize("edge", 1, xs, n, ys, classes);
         GlobalTargets gt = GlobalTargets.countWeighted(k, classes, embed, d);
         gt.put(summary);
         TargetSnapshot targets = gt.snapshot();
-        SyntheticSetOptimizer[] opts = new SyntheticSetOptimizer[ipcs.length];
-        SyntheticSet[] inits = new SyntheticSet[ipcs.length];
+        DistilledSetOptimizer[] opts = new DistilledSetOptimizer[ipcs.length];
+        DistilledSet[] inits = new DistilledSet[ipcs.length];
         for (int i = 0; i < ipcs.length; i++) {
             SynthConfig sc = new SynthConfig(ipcs[i], 0, 0, 0.03f, 0.5f, 1);
-            opts[i] = new SyntheticSetOptimizer(nets, inputTerms ? sc : sc.withInputTerms(0f, 0f));
+            opts[i] = new DistilledSetOptimizer(nets, inputTerms ? sc : sc.withInputTerms(0f, 0f));
             inits[i] = opts[i].initialise(targets);
         }
         if (profileSeconds > 0) {
@@ -210,7 +210,7 @@ public final class PerfBench {
      * Only optimiser runs of the first IPC, for {@code --profile-seconds} after a warm-up, so that a sampling
      * profiler can be attached to the printed pid (e.g. {@code perf record -e cpu-clock -p PID}).
      */
-    private void profile(SyntheticSetOptimizer opt, TargetSnapshot targets, SyntheticSet init) {
+    private void profile(DistilledSetOptimizer opt, TargetSnapshot targets, DistilledSet init) {
         for (int i = 0; i < 20; i++) {
             opt.run(targets, init, stepsPerRound);
         }

@@ -16,6 +16,7 @@ import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
 import io.edgedistill.schemas.dlq.RecordValidator;
 import io.edgedistill.schemas.dlq.SafeDecoder;
+import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import io.edgedistill.schemas.serde.WireFormat;
 import org.apache.avro.specific.SpecificRecord;
@@ -48,14 +49,14 @@ public final class ContractsCheck {
 
     private final String bootstrap;
     private final String registryUrl;
-    private final io.edgedistill.schemas.security.KafkaClientSecurity security;
+    private final KafkaClientSecurity security;
 
     public ContractsCheck(String bootstrap, String registryUrl) {
-        this(bootstrap, registryUrl, io.edgedistill.schemas.security.KafkaClientSecurity.none());
+        this(bootstrap, registryUrl, KafkaClientSecurity.none());
     }
 
     /** A check whose clients connect as {@code security}'s principal (one that may write every topic: the admin). */
-    public ContractsCheck(String bootstrap, String registryUrl, io.edgedistill.schemas.security.KafkaClientSecurity security) {
+    public ContractsCheck(String bootstrap, String registryUrl, KafkaClientSecurity security) {
         this.bootstrap = bootstrap;
         this.registryUrl = registryUrl;
         this.security = security;

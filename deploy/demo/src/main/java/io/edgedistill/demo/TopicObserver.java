@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.edgedistill.schemas.AlertKind;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.EdgeSummary;
@@ -18,6 +19,7 @@ import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -49,11 +51,11 @@ final class TopicObserver implements AutoCloseable {
     private final Thread thread;
 
     TopicObserver(String bootstrap, String registryUrl) {
-        this(bootstrap, registryUrl, io.edgedistill.schemas.security.KafkaClientSecurity.none());
+        this(bootstrap, registryUrl, KafkaClientSecurity.none());
     }
 
     /** An observer that reads as {@code security}'s principal (the operator's, on a secured stack). */
-    TopicObserver(String bootstrap, String registryUrl, io.edgedistill.schemas.security.KafkaClientSecurity security) {
+    TopicObserver(String bootstrap, String registryUrl, KafkaClientSecurity security) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         security.applyTo(cfg);
@@ -96,7 +98,7 @@ final class TopicObserver implements AutoCloseable {
                             models.add(new Seen<>(m, now));
                         } else if (v instanceof AttackAlert a) {
                             alertsBySource.merge(a.getSource().name(), 1L, Long::sum);
-                            if (a.getKind() == io.edgedistill.schemas.AlertKind.POISONED_CONTRIBUTION) {
+                            if (a.getKind() == AlertKind.POISONED_CONTRIBUTION) {
                                 poisoningAlerts.add(a);
                             } else {
                                 alertsByClass.merge(a.getAttackClass(), 1L, Long::sum);

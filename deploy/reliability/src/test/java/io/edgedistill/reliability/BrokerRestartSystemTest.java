@@ -26,6 +26,7 @@ import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.client.KafkaClientSettings;
+import io.edgedistill.schemas.serde.AvroSerdes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Tag;
@@ -117,7 +118,7 @@ class BrokerRestartSystemTest {
 
                     // exactly once on the topic: every acknowledged flow, no duplicate
                     Map<String, Integer> copies = new HashMap<>();
-                    try (Deserializer<TrafficFlow> d = io.edgedistill.schemas.serde.AvroSerdes.deserializer(stack.registryUrl(), false)) {
+                    try (Deserializer<TrafficFlow> d = AvroSerdes.deserializer(stack.registryUrl(), false)) {
                         for (ConsumerRecord<byte[], byte[]> r : SystemFixture.readAll(stack, Topics.TRAFFIC)) {
                             String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
                             if (key.startsWith(task)) {

@@ -42,6 +42,7 @@ import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SyntheticSample;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
@@ -399,9 +400,9 @@ class HostileInputTest {
 
     private static Map.Entry<String, SpecificRecord> set(SyntheticSet base, java.util.function.Consumer<SyntheticSet> change) {
         SyntheticSet s = SyntheticSet.newBuilder(base).build();
-        List<io.edgedistill.schemas.SyntheticSample> samples = new ArrayList<>();
+        List<SyntheticSample> samples = new ArrayList<>();
         for (var x : base.getSamples()) {
-            var y = io.edgedistill.schemas.SyntheticSample.newBuilder(x).build();
+            var y = SyntheticSample.newBuilder(x).build();
             y.setFeatures(new ArrayList<>(x.getFeatures()));
             samples.add(y);
         }

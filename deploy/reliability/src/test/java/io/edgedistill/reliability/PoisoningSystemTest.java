@@ -21,6 +21,7 @@ import io.edgedistill.schemas.AlertKind;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SyntheticSample;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
@@ -148,7 +149,7 @@ class PoisoningSystemTest {
     }
 
     private static float[] features(SyntheticSet set) {
-        List<io.edgedistill.schemas.SyntheticSample> samples = set.getSamples();
+        List<SyntheticSample> samples = set.getSamples();
         int d = set.getFeatureDim();
         float[] x = new float[samples.size() * d];
         for (int i = 0; i < samples.size(); i++) {

@@ -1,6 +1,6 @@
 package io.edgedistill.core.aggregate;
 
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import java.util.List;
 
 /**
@@ -21,12 +21,12 @@ final class ClassHolders {
     final double[] pairMedian;
     final boolean[] agrees;
 
-    ClassHolders(List<EdgeSummary> all, List<Integer> holderIdx, int c, ComparisonSpace space,
+    ClassHolders(List<SummaryStats> all, List<Integer> holderIdx, int c, ComparisonSpace space,
                  PoisonDetector.Config config) {
         this.c = c;
         int h = holderIdx.size();
         idx = holderIdx.stream().mapToInt(Integer::intValue).toArray();
-        List<EdgeSummary> holders = holderIdx.stream().map(all::get).toList();
+        List<SummaryStats> holders = holderIdx.stream().map(all::get).toList();
         v = new float[h][];
         n = new double[h];
         noise = new double[h];
@@ -130,7 +130,7 @@ final class ClassHolders {
      * trace Σ_j (q_j − μ_j²) when all of them sent second moments (a minority of inconsistent summaries can
      * neither shrink nor inflate it much), else {@link #robustTrace} over the holders.
      */
-    private static double withinClassTrace(List<EdgeSummary> all, int c, ComparisonSpace space, float[][] means) {
+    private static double withinClassTrace(List<SummaryStats> all, int c, ComparisonSpace space, float[][] means) {
         double[] est = new double[all.size()];
         for (int p = 0; p < all.size(); p++) {
             float[] mu = means[p];
@@ -155,7 +155,7 @@ final class ClassHolders {
      * is not: one outlier with a large count dominates every other holder's reference and inflates every estimate,
      * which hides exactly that outlier.)
      */
-    private static double robustTrace(int c, List<EdgeSummary> peers, float[][] means) {
+    private static double robustTrace(int c, List<SummaryStats> peers, float[][] means) {
         int h = peers.size();
         if (h < 2) {
             return Double.POSITIVE_INFINITY;

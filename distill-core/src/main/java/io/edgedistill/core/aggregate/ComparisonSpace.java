@@ -1,6 +1,6 @@
 package io.edgedistill.core.aggregate;
 
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 
 /**
  * Where a class is compared: the mean embeddings (always), and the per-class input means when the summaries
@@ -19,7 +19,7 @@ enum ComparisonSpace {
     }
 
     /** Group key of summaries comparable in this space, or null when the summary has nothing here. */
-    String shape(EdgeSummary s) {
+    String shape(SummaryStats s) {
         return switch (this) {
             case EMBEDDING -> s.k() + "x" + s.embedDim();
             case INPUT -> s.inputMeans() != null && s.inputSecondMoments() != null && s.privacy() == null
@@ -27,23 +27,23 @@ enum ComparisonSpace {
         };
     }
 
-    float[] mean(EdgeSummary s, int c) {
+    float[] mean(SummaryStats s, int c) {
         return this == EMBEDDING ? s.classVector(c)
                 : java.util.Arrays.copyOfRange(s.inputMeans(), c * s.dIn(), (c + 1) * s.dIn());
     }
 
     /** Second moments of class c, or null when the summary has none in this space. */
-    float[] second(EdgeSummary s, int c) {
+    float[] second(SummaryStats s, int c) {
         return this == EMBEDDING ? s.classSecondMoments(c)
                 : java.util.Arrays.copyOfRange(s.inputSecondMoments(), c * s.dIn(), (c + 1) * s.dIn());
     }
 
-    double noise(EdgeSummary s, int c) {
+    double noise(SummaryStats s, int c) {
         return this == EMBEDDING ? noiseVarOfMean(s, c) : 0;
     }
 
     /** Per-coordinate noise variance of a DP summary's class mean (0 without DP). */
-    private static double noiseVarOfMean(EdgeSummary s, int c) {
+    private static double noiseVarOfMean(SummaryStats s, int c) {
         if (s.privacy() == null) {
             return 0;
         }

@@ -1,6 +1,6 @@
 package io.edgedistill.core.aggregate;
 
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class GlobalTargets {
     private final TreeMap<String, Contribution> contributions = new TreeMap<>();
     private TargetSnapshot cached;
 
-    private record Contribution(EdgeSummary summary, double factor) {
+    private record Contribution(SummaryStats summary, double factor) {
     }
 
     /**
@@ -68,7 +68,7 @@ public final class GlobalTargets {
     }
 
     /** Key of a summary: kind, edge and round. */
-    public static String key(EdgeSummary s) {
+    public static String key(SummaryStats s) {
         return key(s.kind(), s.edgeId(), s.roundId());
     }
 
@@ -82,7 +82,7 @@ public final class GlobalTargets {
      *
      * @return true when it replaced an earlier contribution
      */
-    public synchronized boolean put(EdgeSummary s) {
+    public synchronized boolean put(SummaryStats s) {
         if (s.k() != k || s.numClasses() != numClasses || s.embedDim() != embedDim) {
             throw new IllegalArgumentException("summary shape (K=" + s.k() + ", C=" + s.numClasses() + ", e="
                     + s.embedDim() + ") does not match targets (" + k + ", " + numClasses + ", " + embedDim + ")");
@@ -114,8 +114,8 @@ public final class GlobalTargets {
     }
 
     /** The stored summaries, in key order. */
-    public synchronized List<EdgeSummary> summaries() {
-        List<EdgeSummary> out = new ArrayList<>();
+    public synchronized List<SummaryStats> summaries() {
+        List<SummaryStats> out = new ArrayList<>();
         contributions.values().forEach(c -> out.add(c.summary()));
         return out;
     }
@@ -128,7 +128,7 @@ public final class GlobalTargets {
         return cached;
     }
 
-    private double classWeight(EdgeSummary s, double factor, int c) {
+    private double classWeight(SummaryStats s, double factor, int c) {
         long n = s.counts()[c];
         if (n == 0) {
             return 0;
@@ -146,7 +146,7 @@ public final class GlobalTargets {
         double[] im = new double[numClasses * dIn];
         double[] iq = new double[numClasses * dIn];
         for (Map.Entry<String, Contribution> en : contributions.entrySet()) {
-            EdgeSummary s = en.getValue().summary();
+            SummaryStats s = en.getValue().summary();
             for (int c = 0; c < numClasses; c++) {
                 double cw = classWeight(s, en.getValue().factor(), c);
                 if (cw == 0) {

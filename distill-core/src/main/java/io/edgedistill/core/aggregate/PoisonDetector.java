@@ -1,6 +1,6 @@
 package io.edgedistill.core.aggregate;
 
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,7 +63,7 @@ public final class PoisonDetector {
      * @param accepted    summaries that passed, in input order
      * @param quarantined one record per excluded summary, in order of exclusion
      */
-    public record Result(List<EdgeSummary> accepted, List<Quarantine> quarantined) {
+    public record Result(List<SummaryStats> accepted, List<Quarantine> quarantined) {
     }
 
     /** Detector with the given settings. */
@@ -77,11 +77,11 @@ public final class PoisonDetector {
     }
 
     /** Screens a batch of summaries (typically all of one round). */
-    public Result screen(Collection<EdgeSummary> summaries) {
-        List<EdgeSummary> accepted = new ArrayList<>();
+    public Result screen(Collection<SummaryStats> summaries) {
+        List<SummaryStats> accepted = new ArrayList<>();
         List<Quarantine> quarantined = new ArrayList<>();
         for (SummaryKind kind : SummaryKind.values()) {
-            List<EdgeSummary> active = new ArrayList<>(summaries.stream().filter(s -> s.kind() == kind).toList());
+            List<SummaryStats> active = new ArrayList<>(summaries.stream().filter(s -> s.kind() == kind).toList());
             while (true) {
                 Score[] scores = worstClasses(active);
                 Score worst = null;
@@ -101,7 +101,7 @@ public final class PoisonDetector {
             }
             accepted.addAll(active);
         }
-        List<EdgeSummary> ordered = summaries.stream().filter(accepted::contains).toList();
+        List<SummaryStats> ordered = summaries.stream().filter(accepted::contains).toList();
         return new Result(ordered, quarantined);
     }
 
@@ -110,8 +110,8 @@ public final class PoisonDetector {
      *
      * @return the quarantine record if the candidate must be excluded
      */
-    public Optional<Quarantine> check(EdgeSummary candidate, Collection<EdgeSummary> trusted) {
-        List<EdgeSummary> all = new ArrayList<>();
+    public Optional<Quarantine> check(SummaryStats candidate, Collection<SummaryStats> trusted) {
+        List<SummaryStats> all = new ArrayList<>();
         all.add(candidate);
         trusted.stream().filter(s -> s.kind() == candidate.kind() && !s.edgeId().equals(candidate.edgeId()))
                 .forEach(all::add);
@@ -124,7 +124,7 @@ public final class PoisonDetector {
 
     private record Score(int classIndex, double z, double normRatio, int peers, int consistentPeers,
                          int looksLike, ComparisonSpace space) {
-        Quarantine toQuarantine(EdgeSummary s, Config cfg) {
+        Quarantine toQuarantine(SummaryStats s, Config cfg) {
             boolean scaled = space == ComparisonSpace.EMBEDDING
                     && (normRatio > cfg.scaleRatio() || normRatio < 1 / cfg.scaleRatio());
             String reference;
@@ -162,12 +162,12 @@ public final class PoisonDetector {
      *       only one or two other edges hold, where test 1 has too few peers.</li>
      * </ol>
      */
-    private Score[] worstClasses(List<EdgeSummary> all) {
+    private Score[] worstClasses(List<SummaryStats> all) {
         Score[] worst = new Score[all.size()];
         if (all.isEmpty()) {
             return worst;
         }
-        int numClasses = all.stream().mapToInt(EdgeSummary::numClasses).max().orElse(0);
+        int numClasses = all.stream().mapToInt(SummaryStats::numClasses).max().orElse(0);
         for (ComparisonSpace space : ComparisonSpace.values()) {
             java.util.Map<String, List<Integer>> shapes = new java.util.LinkedHashMap<>();
             for (int i = 0; i < all.size(); i++) {
@@ -184,13 +184,13 @@ public final class PoisonDetector {
     }
 
     /** Scores the summaries at {@code group} (comparable in {@code space}) into {@code worst}. */
-    private void score(List<EdgeSummary> all, List<Integer> group, int numClasses, ComparisonSpace space,
+    private void score(List<SummaryStats> all, List<Integer> group, int numClasses, ComparisonSpace space,
                        Score[] worst) {
         ClassHolders[] views = new ClassHolders[numClasses];
         for (int c = 0; c < numClasses; c++) {
             List<Integer> holders = new ArrayList<>();
             for (int i : group) {
-                EdgeSummary s = all.get(i);
+                SummaryStats s = all.get(i);
                 if (c < s.numClasses() && s.counts()[c] >= config.minClassCount()) {
                     holders.add(i);
                 }

@@ -1,7 +1,7 @@
 package io.edgedistill.core.model;
 
 import io.edgedistill.core.summary.EdgeSummarizer;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 
 /**
@@ -42,7 +42,7 @@ public final class ReverseDistiller {
     }
 
     /** The knowledge summary of the selected rows (counts are zero for classes with nothing selected). */
-    public EdgeSummary extract(String edgeId, long roundId, MlpModel model, float[] x, int n, int[] labels,
+    public SummaryStats extract(String edgeId, long roundId, MlpModel model, float[] x, int n, int[] labels,
                                int numClasses) {
         int[] idx = select(model, x, n, labels);
         int d = model.inputDim();

@@ -39,7 +39,7 @@ public final class EdgeSummarizer {
     }
 
     /** Summarises labelled data as a {@link SummaryKind#DATA} summary. */
-    public EdgeSummary summarize(String edgeId, long roundId, float[] x, int n, int[] labels, int numClasses) {
+    public SummaryStats summarize(String edgeId, long roundId, float[] x, int n, int[] labels, int numClasses) {
         return summarize(edgeId, roundId, SummaryKind.DATA, x, n, labels, numClasses);
     }
 
@@ -51,7 +51,7 @@ public final class EdgeSummarizer {
      * @param labels     class index per row, in [0, numClasses)
      * @param numClasses C
      */
-    public EdgeSummary summarize(String edgeId, long roundId, SummaryKind kind, float[] x, int n, int[] labels,
+    public SummaryStats summarize(String edgeId, long roundId, SummaryKind kind, float[] x, int n, int[] labels,
                                  int numClasses) {
         EmbeddingSpec spec = networks.spec();
         int d = spec.dIn();
@@ -105,7 +105,7 @@ public final class EdgeSummarizer {
             inSecond = new float[numClasses * d];
             inputMoments(x, n, d, labels, counts, inMeans, inSecond);
         }
-        return new EdgeSummary(edgeId, roundId, kind, k, numClasses, e, d, counts, means, second, inMeans,
+        return new SummaryStats(edgeId, roundId, kind, k, numClasses, e, d, counts, means, second, inMeans,
                 inSecond, report);
     }
 

@@ -7,12 +7,12 @@ import ai.djl.ndarray.NDManager;
  * How the matching loss and its gradient are computed at an iterate of the set, the one part in which the
  * two optimisation paths differ: {@link HandWrittenGradient} for a class-major set in equal blocks (the
  * usual case, nothing recorded), {@link AutogradGradient} for any labelling (recorded and differentiated by
- * DJL). {@link ProjectedAdam} runs the same loop over either, and {@link SyntheticSetOptimizer#loss} /
- * {@link SyntheticSetOptimizer#gradient} evaluate through them, so Adam, the box projection and the
+ * DJL). {@link ProjectedAdam} runs the same loop over either, and {@link DistilledSetOptimizer#loss} /
+ * {@link DistilledSetOptimizer#gradient} evaluate through them, so Adam, the box projection and the
  * best-iterate bookkeeping exist once.
  *
  * <p>Each path keeps the iterate in the layout its loss reads fastest ({@link #toDevice} / {@link #toRows}
- * convert from and to the row-major m × d layout of {@link SyntheticSet}).
+ * convert from and to the row-major m × d layout of {@link DistilledSet}).
  */
 interface GradientStep extends AutoCloseable {
 

@@ -40,7 +40,7 @@ final class MatchingProblem {
      * The problem of {@code s} against {@code t}; with {@code onDevice} false only the host arrays (for
      * {@link #blockMatching}), else also the device arrays of {@link #loss} in {@code m}.
      */
-    MatchingProblem(EmbeddingNetworks networks, SynthConfig config, NDManager m, TargetSnapshot t, SyntheticSet s,
+    MatchingProblem(EmbeddingNetworks networks, SynthConfig config, NDManager m, TargetSnapshot t, DistilledSet s,
                     boolean onDevice) {
         this.networks = networks;
         if (t.dIn() != s.dIn() || t.numClasses() != s.numClasses() || t.k() != networks.spec().k()

@@ -22,7 +22,7 @@ final class ProjectedAdam {
      * Runs {@code steps} Adam steps from {@code init} with the gradient of {@code gradient}, whose arrays
      * live in {@code base}; returns the best iterate seen and its loss.
      */
-    SyntheticSet run(GradientStep gradient, NDManager base, TargetSnapshot targets, SyntheticSet init, int steps) {
+    DistilledSet run(GradientStep gradient, NDManager base, TargetSnapshot targets, DistilledSet init, int steps) {
         float[][] box = SearchBox.of(targets, init.labels(), config.boxSigmas());
         NDArray lower = box == null ? null : gradient.toDevice(box[0], base);
         NDArray upper = box == null ? null : gradient.toDevice(box[1], base);
@@ -53,7 +53,7 @@ final class ProjectedAdam {
             finalLoss = gradient.evaluate(x, false, scratch).loss();
         }
         float[] rows = gradient.toRows(best.choose(finalLoss, x));
-        return new SyntheticSet(init.numClasses(), init.dIn(), init.ipc(), rows, init.labels(), init.softLabels(),
+        return new DistilledSet(init.numClasses(), init.dIn(), init.ipc(), rows, init.labels(), init.softLabels(),
                 best.loss(), init.steps() + steps);
     }
 

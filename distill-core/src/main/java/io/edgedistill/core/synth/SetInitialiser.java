@@ -8,7 +8,7 @@ import io.edgedistill.core.nn.SplitMix64;
  * {@link SynthConfig#ipc} samples from the class-conditional Gaussian of the targets' input moments (0/1
  * columns as Bernoulli draws of the class mean), or standard normal noise without input moments, clamped
  * into the {@link SearchBox}. Classes absent from the targets get no samples. The set is class-major in
- * equal blocks, which is what lets {@link SyntheticSetOptimizer#run} take the hand-written gradient.
+ * equal blocks, which is what lets {@link DistilledSetOptimizer#run} take the hand-written gradient.
  */
 final class SetInitialiser {
     private final SynthConfig config;
@@ -18,7 +18,7 @@ final class SetInitialiser {
     }
 
     /** Initial set from summary information (class-conditional Gaussian in input space, or noise). */
-    SyntheticSet initialise(TargetSnapshot t) {
+    DistilledSet initialise(TargetSnapshot t) {
         int d = t.dIn();
         int present = 0;
         for (int c = 0; c < t.numClasses(); c++) {
@@ -55,7 +55,7 @@ final class SetInitialiser {
                 x[i] = Math.min(Math.max(x[i], box[0][i]), box[1][i]);
             }
         }
-        return new SyntheticSet(t.numClasses(), d, config.ipc(), x, labels, null, Double.NaN, 0);
+        return new DistilledSet(t.numClasses(), d, config.ipc(), x, labels, null, Double.NaN, 0);
     }
 
     /** Φ⁻¹(p) for p in [0, 1] (Acklam's rational approximation; ±∞ at the ends), so that g &lt; Φ⁻¹(p) has probability p. */

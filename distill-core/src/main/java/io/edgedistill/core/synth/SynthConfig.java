@@ -1,7 +1,7 @@
 package io.edgedistill.core.synth;
 
 /**
- * Settings of the {@link SyntheticSetOptimizer}.
+ * Settings of the {@link DistilledSetOptimizer}.
  *
  * @param ipc                samples per class
  * @param steps              Adam steps of a fresh optimisation

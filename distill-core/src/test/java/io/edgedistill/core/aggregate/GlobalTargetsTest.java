@@ -8,7 +8,7 @@ import io.edgedistill.core.nn.EmbeddingNetworks;
 import io.edgedistill.core.nn.EmbeddingSpec;
 import io.edgedistill.core.nn.WeightInit;
 import io.edgedistill.core.summary.EdgeSummarizer;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.core.summary.SummaryOptions;
 import io.edgedistill.core.util.GaussianMixture;
@@ -24,8 +24,8 @@ class GlobalTargetsTest {
     static final EdgeSummarizer SUM = new EdgeSummarizer(NETS, SummaryOptions.defaults());
     static final GaussianMixture GM = new GaussianMixture(4, 5, 2.0, 1.0, 9L);
 
-    private static List<EdgeSummary> edges(List<GaussianMixture.Data> parts) {
-        List<EdgeSummary> out = new ArrayList<>();
+    private static List<SummaryStats> edges(List<GaussianMixture.Data> parts) {
+        List<SummaryStats> out = new ArrayList<>();
         for (int e = 0; e < parts.size(); e++) {
             GaussianMixture.Data d = parts.get(e);
             out.add(SUM.summarize("edge-" + e, 1, d.x(), d.n(), d.y(), 4));
@@ -33,7 +33,7 @@ class GlobalTargetsTest {
         return out;
     }
 
-    private static EdgeSummary pooled(List<GaussianMixture.Data> parts) {
+    private static SummaryStats pooled(List<GaussianMixture.Data> parts) {
         int n = parts.stream().mapToInt(GaussianMixture.Data::n).sum();
         float[] x = new float[n * 5];
         int[] y = new int[n];
@@ -52,7 +52,7 @@ class GlobalTargetsTest {
         GlobalTargets t = GlobalTargets.countWeighted(3, 4, 8, 5);
         edges(parts).forEach(t::put);
         TargetSnapshot s = t.snapshot();
-        EdgeSummary p = pooled(parts);
+        SummaryStats p = pooled(parts);
         for (int i = 0; i < p.means().length; i++) {
             assertThat(s.means()[i]).isCloseTo(p.means()[i], within(2e-5f));
             assertThat(s.secondMoments()[i]).isCloseTo(p.secondMoments()[i], within(2e-4f));
@@ -75,11 +75,11 @@ class GlobalTargetsTest {
 
     @Test
     void resultIsIndependentOfArrivalOrder() {
-        List<EdgeSummary> s = edges(GM.dirichletEdges(8, 100, 0.5, 5L));
+        List<SummaryStats> s = edges(GM.dirichletEdges(8, 100, 0.5, 5L));
         GlobalTargets a = GlobalTargets.countWeighted(3, 4, 8, 5);
         s.forEach(a::put);
         for (long seed = 0; seed < 5; seed++) {
-            List<EdgeSummary> shuffled = new ArrayList<>(s);
+            List<SummaryStats> shuffled = new ArrayList<>(s);
             Collections.shuffle(shuffled, new Random(seed));
             GlobalTargets b = GlobalTargets.countWeighted(3, 4, 8, 5);
             shuffled.forEach(b::put);
@@ -90,7 +90,7 @@ class GlobalTargetsTest {
 
     @Test
     void resendForSameRoundReplacesAndNeverDoubleCounts() {
-        List<EdgeSummary> s = edges(GM.dirichletEdges(3, 100, 1.0, 6L));
+        List<SummaryStats> s = edges(GM.dirichletEdges(3, 100, 1.0, 6L));
         GlobalTargets t = GlobalTargets.countWeighted(3, 4, 8, 5);
         s.forEach(t::put);
         float[] before = t.snapshot().means();
@@ -99,7 +99,7 @@ class GlobalTargetsTest {
         assertThat(t.snapshot().means()).containsExactly(before);
         // a corrected re-send replaces the old one: same as if only the new one had been sent
         GaussianMixture.Data other = GM.balanced(80, 77L);
-        EdgeSummary replacement = SUM.summarize("edge-1", 1, other.x(), other.n(), other.y(), 4);
+        SummaryStats replacement = SUM.summarize("edge-1", 1, other.x(), other.n(), other.y(), 4);
         t.put(replacement);
         GlobalTargets fresh = GlobalTargets.countWeighted(3, 4, 8, 5);
         fresh.put(s.get(0));
@@ -113,7 +113,7 @@ class GlobalTargetsTest {
         two.put(s.get(0));
         assertThat(t.snapshot().means()).containsExactly(two.snapshot().means());
         // another round of the same edge is a separate contribution
-        t.put(new EdgeSummary("edge-0", 2, SummaryKind.DATA, 3, 4, 8, 5, s.get(0).counts(), s.get(0).means(),
+        t.put(new SummaryStats("edge-0", 2, SummaryKind.DATA, 3, 4, 8, 5, s.get(0).counts(), s.get(0).means(),
                 s.get(0).secondMoments(), s.get(0).inputMeans(), s.get(0).inputSecondMoments(), null));
         assertThat(t.size()).isEqualTo(3);
     }
@@ -121,12 +121,12 @@ class GlobalTargetsTest {
     @Test
     void decayAndKnowledgeWeightsShiftTheTarget() {
         GaussianMixture.Data d = GM.balanced(100, 1L);
-        EdgeSummary old = SUM.summarize("e", 1, d.x(), d.n(), d.y(), 4);
+        SummaryStats old = SUM.summarize("e", 1, d.x(), d.n(), d.y(), 4);
         float[] shifted = old.means().clone();
         for (int i = 0; i < shifted.length; i++) {
             shifted[i] += 1f;
         }
-        EdgeSummary recent = new EdgeSummary("e", 2, SummaryKind.DATA, 3, 4, 8, 5, old.counts(), shifted, null,
+        SummaryStats recent = new SummaryStats("e", 2, SummaryKind.DATA, 3, 4, 8, 5, old.counts(), shifted, null,
                 null, null, null);
         GlobalTargets t = GlobalTargets.countWeighted(3, 4, 8, 5);
         t.put(old);

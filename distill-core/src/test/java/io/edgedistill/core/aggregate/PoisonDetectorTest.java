@@ -6,8 +6,9 @@ import io.edgedistill.core.nn.Activation;
 import io.edgedistill.core.nn.EmbeddingNetworks;
 import io.edgedistill.core.nn.EmbeddingSpec;
 import io.edgedistill.core.nn.WeightInit;
+import io.edgedistill.core.summary.DpConfig;
 import io.edgedistill.core.summary.EdgeSummarizer;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryOptions;
 import io.edgedistill.core.util.GaussianMixture;
 import java.util.ArrayList;
@@ -26,8 +27,8 @@ class PoisonDetectorTest {
         return gm.dirichletEdges(10, 400, 0.1, seed + 100);
     }
 
-    static List<EdgeSummary> summaries(List<GaussianMixture.Data> parts) {
-        List<EdgeSummary> out = new ArrayList<>();
+    static List<SummaryStats> summaries(List<GaussianMixture.Data> parts) {
+        List<SummaryStats> out = new ArrayList<>();
         for (int e = 0; e < parts.size(); e++) {
             GaussianMixture.Data d = parts.get(e);
             out.add(SUM.summarize("edge-" + e, 1, d.x(), d.n(), d.y(), C));
@@ -60,7 +61,7 @@ class PoisonDetectorTest {
         PoisonDetector det = new PoisonDetector();
         for (long seed = 1; seed <= 4; seed++) {
             List<GaussianMixture.Data> p = parts(seed);
-            List<EdgeSummary> s = summaries(p);
+            List<SummaryStats> s = summaries(p);
             int bad = largest(p);
             GaussianMixture.Data d = p.get(bad);
             int[] flipped = new int[d.n()];
@@ -79,11 +80,11 @@ class PoisonDetectorTest {
     @Test
     void dpNoiseIsToleratedAndFlipsAreStillCaught() {
         EdgeSummarizer dp = new EdgeSummarizer(NETS, SummaryOptions.defaults()
-                .withDp(new io.edgedistill.core.summary.DpConfig(4.0, 1e-5, 5.0, new java.util.Random(3))));
+                .withDp(new DpConfig(4.0, 1e-5, 5.0, new java.util.Random(3))));
         PoisonDetector det = new PoisonDetector();
         for (long seed = 1; seed <= 3; seed++) {
             List<GaussianMixture.Data> p = parts(seed);
-            List<EdgeSummary> s = new ArrayList<>();
+            List<SummaryStats> s = new ArrayList<>();
             for (int e = 0; e < p.size(); e++) {
                 GaussianMixture.Data d = p.get(e);
                 s.add(dp.summarize("edge-" + e, 1, d.x(), d.n(), d.y(), C));
@@ -105,20 +106,20 @@ class PoisonDetectorTest {
         PoisonDetector det = new PoisonDetector();
         for (float factor : new float[] {3f, 10f}) {
             List<GaussianMixture.Data> p = parts(7);
-            List<EdgeSummary> s = summaries(p);
+            List<SummaryStats> s = summaries(p);
             int bad = largest(p);
-            EdgeSummary h = s.get(bad);
+            SummaryStats h = s.get(bad);
             float[] m = h.means().clone();
             for (int i = 0; i < m.length; i++) {
                 m[i] *= factor;
             }
-            s.set(bad, new EdgeSummary(h.edgeId(), 1, h.kind(), h.k(), C, h.embedDim(), D, h.counts(), m,
+            s.set(bad, new SummaryStats(h.edgeId(), 1, h.kind(), h.k(), C, h.embedDim(), D, h.counts(), m,
                     h.secondMoments(), h.inputMeans(), h.inputSecondMoments(), null));
             PoisonDetector.Result r = det.screen(s);
             assertThat(r.quarantined()).extracting(Quarantine::edgeId).containsExactly("edge-" + bad);
             assertThat(r.quarantined().get(0).reason()).contains("scaled");
             // the streaming check agrees
-            List<EdgeSummary> trusted = new ArrayList<>(s);
+            List<SummaryStats> trusted = new ArrayList<>(s);
             trusted.remove(bad);
             assertThat(det.check(s.get(bad), trusted)).isPresent();
             assertThat(det.check(trusted.get(0), trusted.subList(1, trusted.size()))).isEmpty();
@@ -144,7 +145,7 @@ class PoisonDetectorTest {
         PoisonDetector det = new PoisonDetector();
         for (long seed = 1; seed <= 4; seed++) {
             GaussianMixture gm = new GaussianMixture(C, D, 1.5, 1.0, seed);
-            List<EdgeSummary> s = new ArrayList<>();
+            List<SummaryStats> s = new ArrayList<>();
             int[][] perClass = {
                 {300, 2, 80, 80, 80}, {300, 11, 80, 80, 80}, {300, 148, 80, 80, 80},
                 {300, 164, 80, 80, 80}, {300, 0, 80, 80, 80}, {300, 0, 80, 80, 80}};
@@ -170,7 +171,7 @@ class PoisonDetectorTest {
         }
         for (long seed = 1; seed <= 4; seed++) {
             List<GaussianMixture.Data> p = parts(seed);
-            List<EdgeSummary> honest = new ArrayList<>();
+            List<SummaryStats> honest = new ArrayList<>();
             for (int e = 0; e < p.size(); e++) {
                 honest.add(firstMomentsOnly.summarize("edge-" + e, 1, p.get(e).x(), p.get(e).n(), p.get(e).y(), C));
             }
@@ -189,18 +190,18 @@ class PoisonDetectorTest {
             EdgeSummarizer summarizer = new EdgeSummarizer(NETS, new SummaryOptions(second, true, null, 8192));
             for (long seed = 1; seed <= 4; seed++) {
                 List<GaussianMixture.Data> p = parts(seed);
-                List<EdgeSummary> s = new ArrayList<>();
+                List<SummaryStats> s = new ArrayList<>();
                 for (int e = 0; e < p.size(); e++) {
                     s.add(summarizer.summarize("edge-" + e, 1, p.get(e).x(), p.get(e).n(), p.get(e).y(), C));
                 }
                 assertThat(det.screen(s).quarantined()).as("honest, second moments %s, seed %d", second, seed).isEmpty();
                 int a = largest(p);
-                EdgeSummary h = s.get(a);
+                SummaryStats h = s.get(a);
                 int c = -1; // the attacker's class that the most other edges hold (the detector needs peers)
                 int best = -1;
                 for (int k = 0; k < C; k++) {
                     int holders = 0;
-                    for (EdgeSummary o : s) {
+                    for (SummaryStats o : s) {
                         holders += o != h && o.counts()[k] >= 2 ? 1 : 0;
                     }
                     if (h.counts()[k] >= 10 && holders > best) {
@@ -215,7 +216,7 @@ class PoisonDetectorTest {
                     in[c * D + j] = m + 1.5f;
                     in2[c * D + j] += (m + 1.5f) * (m + 1.5f) - m * m;
                 }
-                s.set(a, new EdgeSummary(h.edgeId(), h.roundId(), h.kind(), h.k(), h.numClasses(), h.embedDim(), h.dIn(),
+                s.set(a, new SummaryStats(h.edgeId(), h.roundId(), h.kind(), h.k(), h.numClasses(), h.embedDim(), h.dIn(),
                         h.counts(), h.means(), h.secondMoments(), in, in2, h.privacy()));
                 PoisonDetector.Result r = det.screen(s);
                 assertThat(r.quarantined()).as("second moments %s, seed %d", second, seed)
@@ -230,7 +231,7 @@ class PoisonDetectorTest {
         PoisonDetector det = new PoisonDetector();
         for (long seed = 1; seed <= 4; seed++) {
             GaussianMixture gm = new GaussianMixture(C, D, 1.5, 1.0, seed);
-            List<EdgeSummary> s = new ArrayList<>();
+            List<SummaryStats> s = new ArrayList<>();
             // honest edges: class 0 spread over five edges, class 1 on two edges (600 and 40 rows), the
             // other classes on every edge
             int[][] perClass = {
@@ -263,7 +264,7 @@ class PoisonDetectorTest {
             // the streaming check agrees: the attacker fails against the honest edges, and the large honest
             // holder of class 1 passes even when the attacker is among the trusted summaries
             assertThat(det.check(s.get(5), s.subList(0, 5))).isPresent();
-            List<EdgeSummary> withAttacker = new ArrayList<>(s.subList(1, 6));
+            List<SummaryStats> withAttacker = new ArrayList<>(s.subList(1, 6));
             assertThat(det.check(s.get(0), withAttacker)).isEmpty();
         }
     }

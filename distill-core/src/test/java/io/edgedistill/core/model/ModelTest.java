@@ -12,7 +12,7 @@ import io.edgedistill.core.nn.EmbeddingNetworks;
 import io.edgedistill.core.nn.EmbeddingSpec;
 import io.edgedistill.core.nn.WeightInit;
 import io.edgedistill.core.summary.EdgeSummarizer;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.core.summary.SummaryOptions;
 import io.edgedistill.core.util.GaussianMixture;
@@ -139,7 +139,7 @@ class ModelTest {
             }
         }
         assertThat((long) idx.length).isEqualTo(Arrays.stream(expected).sum()).isGreaterThan(0);
-        EdgeSummary k = rd.extract("edge-1", 3, weak, local.x(), local.n(), local.y(), 3);
+        SummaryStats k = rd.extract("edge-1", 3, weak, local.x(), local.n(), local.y(), 3);
         assertThat(k.kind()).isEqualTo(SummaryKind.KNOWLEDGE);
         assertThat(k.counts()).containsExactly(expected);
     }

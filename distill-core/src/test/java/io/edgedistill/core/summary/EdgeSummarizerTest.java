@@ -19,7 +19,7 @@ class EdgeSummarizerTest {
     void meansAndCountsMatchReferencePerClass() {
         GaussianMixture gm = new GaussianMixture(3, 6, 2.0, 1.0, 1L);
         GaussianMixture.Data data = gm.balanced(301, 2L);
-        EdgeSummary s = new EdgeSummarizer(NETS, new SummaryOptions(true, true, null, 64))
+        SummaryStats s = new EdgeSummarizer(NETS, new SummaryOptions(true, true, null, 64))
                 .summarize("e1", 9L, data.x(), data.n(), data.y(), 3);
         float[] ref = NETS.embedReference(data.x(), data.n()); // (K, n, e)
         double[] sum = new double[4 * 3 * 8];
@@ -80,7 +80,7 @@ class EdgeSummarizerTest {
             y[i] = i % 4;
         }
         DpConfig dp = new DpConfig(2.0, 1e-5, 1.5, new Random(42));
-        EdgeSummary s = new EdgeSummarizer(NETS, SummaryOptions.defaults().withDp(dp))
+        SummaryStats s = new EdgeSummarizer(NETS, SummaryOptions.defaults().withDp(dp))
                 .summarize("e", 1, x, n, y, 4);
         PrivacyReport p = s.privacy();
         assertThat(p.epsilon()).isEqualTo(2.0);

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.edgedistill.core.aggregate.TargetSnapshot;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.contributions.QuarantineEntry;
@@ -134,7 +134,7 @@ public class ProcessorController {
             cm.put("weight", s.classWeights()[c]);
             int edges = 0;
             long samples = 0;
-            for (EdgeSummary e : up.accepted()) {
+            for (SummaryStats e : up.accepted()) {
                 edges += e.counts()[c] > 0 ? 1 : 0;
                 samples += e.kind() == SummaryKind.DATA ? e.counts()[c] : 0;
             }
@@ -144,7 +144,7 @@ public class ProcessorController {
         }
         m.put("classes", classes);
         List<Map<String, Object>> contributions = new ArrayList<>();
-        for (EdgeSummary e : up.accepted()) {
+        for (SummaryStats e : up.accepted()) {
             List<Long> perClass = new ArrayList<>(e.numClasses());
             for (long n : e.counts()) {
                 perClass.add(n);

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.edgedistill.core.aggregate.PoisonDetector;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * count-weighted targets (with provenance) to the {@link TargetsRegistry}. On start it rebuilds the
  * in-memory state from the stores. Submissions of earlier rounds are pruned when a newer round's arrive.
  */
-public final class AggregationProcessor implements Processor<String, EdgeSummary, String, AttackAlert> {
+public final class AggregationProcessor implements Processor<String, SummaryStats, String, AttackAlert> {
     private static final Logger LOG = LoggerFactory.getLogger(AggregationProcessor.class);
 
     private final ProcessorConfig.Contributions config;
@@ -81,7 +81,7 @@ public final class AggregationProcessor implements Processor<String, EdgeSummary
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 String taskId = kv.key.substring(0, kv.key.indexOf('|'));
-                EdgeSummary s = CoreSummaryCodec.decode(kv.value);
+                SummaryStats s = CoreSummaryCodec.decode(kv.value);
                 RoundSpec round = currentRound(taskId);
                 if (round == null || round.getRoundId() != s.roundId()) {
                     continue;
@@ -102,15 +102,15 @@ public final class AggregationProcessor implements Processor<String, EdgeSummary
         return raw == null ? null : roundDeserializer.deserialize(ProcessorTopology.ROUNDS_TOPIC, raw);
     }
 
-    private AggregationState state(String taskId, EdgeSummary s) {
+    private AggregationState state(String taskId, SummaryStats s) {
         return states.computeIfAbsent(RoundSpecs.roundKey(taskId, s.roundId()), k -> new AggregationState(taskId,
                 s.roundId(), s.k(), s.numClasses(), s.embedDim(), s.dIn(), detector, config.knowledgeWeight()));
     }
 
     @Override
-    public void process(Record<String, EdgeSummary> record) {
+    public void process(Record<String, SummaryStats> record) {
         String taskId = record.key();
-        EdgeSummary s = record.value();
+        SummaryStats s = record.value();
         RoundSpec round = currentRound(taskId);
         if (round == null || round.getRoundId() != s.roundId()) {
             // validated against the then-current round, but a newer round opened since: its targets are moot

@@ -11,7 +11,7 @@ import io.edgedistill.core.aggregate.GlobalTargets;
 import io.edgedistill.core.aggregate.PoisonDetector;
 import io.edgedistill.core.aggregate.Quarantine;
 import io.edgedistill.core.aggregate.TargetSnapshot;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 
 /**
@@ -37,7 +37,7 @@ public final class AggregationState {
     private final int dIn;
     private final PoisonDetector detector;
     private final double knowledgeWeight;
-    private final TreeMap<String, EdgeSummary> submissions = new TreeMap<>();
+    private final TreeMap<String, SummaryStats> submissions = new TreeMap<>();
     private final Map<String, QuarantineEntry> quarantined = new LinkedHashMap<>();
     private TargetSnapshot targets;
 
@@ -66,7 +66,7 @@ public final class AggregationState {
     }
 
     /** Restores a stored submission and decision without screening (call {@link #recompute} afterwards). */
-    public void restore(EdgeSummary s, QuarantineEntry decision) {
+    public void restore(SummaryStats s, QuarantineEntry decision) {
         String key = key(taskId, roundId, s.kind(), s.edgeId());
         submissions.put(key, s);
         if (decision != null) {
@@ -75,7 +75,7 @@ public final class AggregationState {
     }
 
     /** Adds (or replaces) a submission and re-screens the round. */
-    public Change submit(EdgeSummary s, long now) {
+    public Change submit(SummaryStats s, long now) {
         if (s.roundId() != roundId || s.k() != k || s.numClasses() != numClasses || s.embedDim() != embedDim) {
             throw new IllegalArgumentException("summary " + s + " does not belong to " + taskId + " round " + roundId);
         }
@@ -89,14 +89,14 @@ public final class AggregationState {
         PoisonDetector.Result r = detector.screen(submissions.values());
         Map<String, QuarantineEntry> next = new LinkedHashMap<>();
         Map<String, SummaryKind> kinds = new LinkedHashMap<>();
-        for (EdgeSummary s : submissions.values()) {
+        for (SummaryStats s : submissions.values()) {
             kinds.put(s.edgeId() + "|" + s.kind(), s.kind());
         }
         for (Quarantine q : r.quarantined()) {
             // the detector screens kinds separately; find the kind of the excluded summary
             SummaryKind kind = submissions.values().stream()
                     .filter(s -> s.edgeId().equals(q.edgeId()) && !r.accepted().contains(s))
-                    .map(EdgeSummary::kind).findFirst().orElse(SummaryKind.DATA);
+                    .map(SummaryStats::kind).findFirst().orElse(SummaryKind.DATA);
             String key = key(taskId, roundId, kind, q.edgeId());
             QuarantineEntry previous = quarantined.get(key);
             next.put(key, previous != null ? previous : QuarantineEntry.of(taskId, kind, q, now));
@@ -127,9 +127,9 @@ public final class AggregationState {
     }
 
     /** Accepted submissions (kind, edge, samples), in key order. */
-    public List<EdgeSummary> accepted() {
-        List<EdgeSummary> out = new ArrayList<>();
-        for (Map.Entry<String, EdgeSummary> e : submissions.entrySet()) {
+    public List<SummaryStats> accepted() {
+        List<SummaryStats> out = new ArrayList<>();
+        for (Map.Entry<String, SummaryStats> e : submissions.entrySet()) {
             if (!quarantined.containsKey(e.getKey())) {
                 out.add(e.getValue());
             }

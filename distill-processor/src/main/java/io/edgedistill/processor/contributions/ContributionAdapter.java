@@ -6,15 +6,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.RoundSpec;
 
 /**
- * The one reading of the two Avro contributions, {@code EdgeSummary} (an edge's data summary) and
+ * The one reading of the two Avro contributions, {@code SummaryStats} (an edge's data summary) and
  * {@code EdgeKnowledge} (its reverse-distillation knowledge): their checks against the task's current round
- * and their mapping to the core {@link EdgeSummary} the aggregation works on.
+ * and their mapping to the core {@link SummaryStats} the aggregation works on.
  *
  * <p>Why one class: both records carry the same per-class statistics (class index, count, K·h embedding
  * means, optional second moments and input-space mean and variance) and differ only in fields the processor
@@ -35,7 +36,7 @@ import io.edgedistill.schemas.RoundSpec;
 public final class ContributionAdapter<T> {
 
     /** Data summaries from {@code edge.summaries}. */
-    public static final ContributionAdapter<io.edgedistill.schemas.EdgeSummary> SUMMARIES =
+    public static final ContributionAdapter<EdgeSummary> SUMMARIES =
             new ContributionAdapter<>(SummaryKind.DATA, "summary", s -> new Contribution(s.getTaskId(), s.getEdgeId(),
                     s.getRoundId(), s.getNumNetworks(), s.getEmbedDim(), s.getClasses().stream()
                     .map(c -> new ClassStatistics(c.getClassIndex(), c.getCount(), c.getMeans(), c.getSecondMoments(),
@@ -127,7 +128,7 @@ public final class ContributionAdapter<T> {
     }
 
     /** The core summary of a contribution that passed {@link #violations} against {@code round}. */
-    public EdgeSummary toCore(T record, RoundSpec round) {
+    public SummaryStats toCore(T record, RoundSpec round) {
         Contribution c = reader.apply(record);
         int numC = round.getClasses().size();
         int k = c.numNetworks();
@@ -152,7 +153,7 @@ public final class ContributionAdapter<T> {
                 fillInput(cs.inputMean(), cs.inputVar(), inMean, inSecond, ci, dIn);
             }
         }
-        return new EdgeSummary(c.edgeId(), c.roundId(), kind, k, numC, e, dIn, counts, means, second, inMean,
+        return new SummaryStats(c.edgeId(), c.roundId(), kind, k, numC, e, dIn, counts, means, second, inMean,
                 inSecond, null);
     }
 

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.edgedistill.core.signing.ContributionSignature;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.processor.topology.DeadLetteringDecoder;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.DeadLetter;
@@ -28,7 +28,7 @@ public final class ContributionIntakeProcessor<T>
         implements Processor<byte[], byte[], byte[], ContributionIntakeProcessor.ContributionOrDeadLetter> {
 
     /** Output: exactly one of (taskId, summary) or deadLetter. */
-    public record ContributionOrDeadLetter(String taskId, EdgeSummary summary, DeadLetter deadLetter) {
+    public record ContributionOrDeadLetter(String taskId, SummaryStats summary, DeadLetter deadLetter) {
     }
 
     private final Deserializer<T> deserializer;
@@ -94,7 +94,7 @@ public final class ContributionIntakeProcessor<T>
             }
         }
         String taskId = adapter.taskId(r.value());
-        EdgeSummary core = adapter.toCore(r.value(), currentRound(taskId));
+        SummaryStats core = adapter.toCore(r.value(), currentRound(taskId));
         context.forward(record.withValue(new ContributionOrDeadLetter(taskId, core, null)));
     }
 

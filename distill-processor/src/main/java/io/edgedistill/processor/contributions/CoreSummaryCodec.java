@@ -7,13 +7,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * Compact binary encoding of a validated core {@link EdgeSummary} for the processor's internal topics and
+ * Compact binary encoding of a validated core {@link SummaryStats} for the processor's internal topics and
  * state stores (repartition topic, submissions store). Internal only: never on a public topic. Privacy
  * reports are not carried (the processor does not use them).
  */
@@ -23,11 +23,11 @@ public final class CoreSummaryCodec {
     private CoreSummaryCodec() {
     }
 
-    public static Serde<EdgeSummary> serde() {
+    public static Serde<SummaryStats> serde() {
         return Serdes.serdeFrom((t, s) -> s == null ? null : encode(s), (t, b) -> b == null ? null : decode(b));
     }
 
-    public static byte[] encode(EdgeSummary s) {
+    public static byte[] encode(SummaryStats s) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 4 * s.means().length);
             DataOutputStream out = new DataOutputStream(bytes);
@@ -53,7 +53,7 @@ public final class CoreSummaryCodec {
         }
     }
 
-    public static EdgeSummary decode(byte[] data) {
+    public static SummaryStats decode(byte[] data) {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
             int v = in.readByte();
@@ -71,7 +71,7 @@ public final class CoreSummaryCodec {
             for (int i = 0; i < c; i++) {
                 counts[i] = in.readLong();
             }
-            return new EdgeSummary(edge, round, kind, k, c, e, d, counts, readFloats(in), readFloats(in),
+            return new SummaryStats(edge, round, kind, k, c, e, d, counts, readFloats(in), readFloats(in),
                     readFloats(in), readFloats(in), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,7 +3,7 @@ package io.edgedistill.processor.contributions;
 import java.util.List;
 
 import io.edgedistill.core.aggregate.TargetSnapshot;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.schemas.RoundSpec;
 
 /**
@@ -18,7 +18,7 @@ import io.edgedistill.schemas.RoundSpec;
  * @param revision    increases with every change of this task's targets (in this process)
  * @param updatedAt   epoch millis
  */
-public record TargetUpdate(String taskId, RoundSpec round, TargetSnapshot targets, List<EdgeSummary> accepted,
+public record TargetUpdate(String taskId, RoundSpec round, TargetSnapshot targets, List<SummaryStats> accepted,
                            List<QuarantineEntry> excluded, long revision, long updatedAt) {
     public long roundId() {
         return round.getRoundId();

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
 import io.edgedistill.processor.topology.DeadLetteringDecoder;
 import io.edgedistill.processor.topology.ProcessorTopology;
+import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.dlq.ContractChecks;
 import io.edgedistill.schemas.dlq.DeadLetterSink;
@@ -74,7 +75,7 @@ public final class ModelUpdateProcessor implements Processor<byte[], byte[], Voi
         }
     }
 
-    private void deadLetter(io.edgedistill.schemas.DeadLetter letter) {
+    private void deadLetter(DeadLetter letter) {
         metrics.modelsDeadLettered.increment();
         deadLetters.send(letter);
     }

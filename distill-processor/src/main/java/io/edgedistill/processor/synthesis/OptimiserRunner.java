@@ -15,16 +15,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.edgedistill.core.aggregate.TargetSnapshot;
 import io.edgedistill.core.nn.EmbeddingNetworks;
 import io.edgedistill.core.nn.EmbeddingSpec;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.core.synth.SynthConfig;
-import io.edgedistill.core.synth.SyntheticSet;
-import io.edgedistill.core.synth.SyntheticSetOptimizer;
+import io.edgedistill.core.synth.DistilledSet;
+import io.edgedistill.core.synth.DistilledSetOptimizer;
 import io.edgedistill.core.util.Engines;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.contributions.QuarantineEntry;
 import io.edgedistill.processor.contributions.TargetUpdate;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
+import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.mapping.RoundSpecs;
 import io.edgedistill.schemas.Contribution;
 import io.edgedistill.schemas.ContributionKind;
@@ -128,13 +129,13 @@ public final class OptimiserRunner implements AutoCloseable {
         SynthConfig sc = new SynthConfig(Math.max(1, r.getSamplesPerClass()), config.steps(),
                 config.warmSteps(), config.learningRate(), config.secondMomentWeight(),
                 r.getSeed());
-        SyntheticSetOptimizer opt = new SyntheticSetOptimizer(nets, sc);
+        DistilledSetOptimizer opt = new DistilledSetOptimizer(nets, sc);
         Optional<SyntheticSetState.PublishedSet> cur = state.current(u.taskId());
         boolean comparable = cur.isPresent() && cur.get().roundId() == r.getRoundId()
                 && cur.get().set().dIn() == t.dIn() && cur.get().set().numClasses() == t.numClasses()
                 && cur.get().set().ipc() == sc.ipc() && coverage(cur.get().set()).equals(coverage(t));
-        SyntheticSet candidate;
-        Optional<SyntheticSet> accepted;
+        DistilledSet candidate;
+        Optional<DistilledSet> accepted;
         Double previousLoss = null;
         int steps;
         if (comparable) {
@@ -155,9 +156,9 @@ public final class OptimiserRunner implements AutoCloseable {
                     cur.map(SyntheticSetState.PublishedSet::version).orElse(0L),
                     candidate.loss(), previousLoss, steps, millis);
         }
-        SyntheticSet best = opt.withSoftLabels(t, accepted.get(), config.softLabelTemperature());
+        DistilledSet best = opt.withSoftLabels(t, accepted.get(), config.softLabelTemperature());
         long version = cur.map(c -> c.version() + 1).orElse(1L);
-        io.edgedistill.schemas.SyntheticSet avro = toAvro(u, best, version, previousLoss, steps);
+        SyntheticSet avro = toAvro(u, best, version, previousLoss, steps);
         sink.publish(avro);
         state.update(avro);
         metrics.syntheticSetsPublished.increment();
@@ -167,7 +168,7 @@ public final class OptimiserRunner implements AutoCloseable {
         return new RunResult(u.taskId(), r.getRoundId(), true, version, best.loss(), previousLoss, steps, millis);
     }
 
-    private static TreeSet<Integer> coverage(SyntheticSet s) {
+    private static TreeSet<Integer> coverage(DistilledSet s) {
         TreeSet<Integer> out = new TreeSet<>();
         for (int y : s.labels()) {
             out.add(y);
@@ -185,7 +186,7 @@ public final class OptimiserRunner implements AutoCloseable {
         return out;
     }
 
-    static io.edgedistill.schemas.SyntheticSet toAvro(TargetUpdate u, SyntheticSet s, long version, Double previousLoss,
+    static SyntheticSet toAvro(TargetUpdate u, DistilledSet s, long version, Double previousLoss,
                                                       int steps) {
         RoundSpec r = u.round();
         int d = s.dIn();
@@ -205,7 +206,7 @@ public final class OptimiserRunner implements AutoCloseable {
             samples.add(SyntheticSample.newBuilder().setLabel(s.labels()[i]).setFeatures(f).setSoftLabel(soft).build());
         }
         List<Contribution> contributions = new ArrayList<>();
-        for (EdgeSummary e : u.accepted()) {
+        for (SummaryStats e : u.accepted()) {
             contributions.add(Contribution.newBuilder().setEdgeId(e.edgeId()).setRoundId(e.roundId())
                     .setKind(e.kind() == SummaryKind.KNOWLEDGE ? ContributionKind.KNOWLEDGE : ContributionKind.SUMMARY)
                     .setSamples(e.totalCount()).build());
@@ -216,7 +217,7 @@ public final class OptimiserRunner implements AutoCloseable {
                     .setReason((q.kind() == SummaryKind.KNOWLEDGE ? "knowledge: " : "") + q.reason())
                     .setScore(q.score()).setThreshold(q.threshold()).build());
         }
-        return io.edgedistill.schemas.SyntheticSet.newBuilder()
+        return SyntheticSet.newBuilder()
                 .setTaskId(u.taskId())
                 .setVersion(version)
                 .setRoundId(r.getRoundId())

@@ -4,14 +4,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.edgedistill.core.synth.SyntheticSet;
+import io.edgedistill.core.synth.DistilledSet;
 import io.edgedistill.schemas.SyntheticSample;
+import io.edgedistill.schemas.SyntheticSet;
 
 /** The current (last published) synthetic set per task, in Avro and core form. Thread-safe. */
 public final class SyntheticSetState {
 
     /** A published version. */
-    public record PublishedSet(io.edgedistill.schemas.SyntheticSet avro, SyntheticSet set) {
+    public record PublishedSet(SyntheticSet avro, DistilledSet set) {
         public long version() {
             return avro.getVersion();
         }
@@ -28,13 +29,13 @@ public final class SyntheticSetState {
     }
 
     /** Records a version if it is newer than the one held (versions are monotonic per task). */
-    public void update(io.edgedistill.schemas.SyntheticSet avro) {
+    public void update(SyntheticSet avro) {
         PublishedSet next = new PublishedSet(avro, toCore(avro));
         current.merge(avro.getTaskId(), next, (old, neu) -> neu.version() > old.version() ? neu : old);
     }
 
     /** Core form of an Avro set (for warm starts after a restart). */
-    public static SyntheticSet toCore(io.edgedistill.schemas.SyntheticSet a) {
+    public static DistilledSet toCore(SyntheticSet a) {
         int d = a.getFeatureDim();
         int numC = a.getClasses().size();
         int m = a.getSamples().size();
@@ -57,7 +58,7 @@ public final class SyntheticSetState {
                 }
             }
         }
-        return new SyntheticSet(numC, d, a.getSamplesPerClass(), x, labels, softLabels, a.getMatchingLoss(),
+        return new DistilledSet(numC, d, a.getSamplesPerClass(), x, labels, softLabels, a.getMatchingLoss(),
                 a.getOptimisationSteps());
     }
 }

@@ -21,8 +21,10 @@ import io.edgedistill.processor.scoring.TrafficScoringProcessor.AlertOrDeadLette
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.client.KafkaClientSettings;
@@ -77,10 +79,10 @@ public final class ProcessorTopology {
     public static final String SERVICE = "distill-processor";
 
     /** Value serdes of every topic the topology touches. */
-    public record TopicSerdes(Serde<RoundSpec> rounds, Serde<io.edgedistill.schemas.EdgeSummary> summaries,
+    public record TopicSerdes(Serde<RoundSpec> rounds, Serde<EdgeSummary> summaries,
                               Serde<EdgeKnowledge> knowledge, Serde<TrafficFlow> traffic, Serde<ModelUpdate> models,
                               Serde<AttackAlert> alerts, Serde<DeadLetter> deadLetters,
-                              Serde<io.edgedistill.schemas.SyntheticSet> syntheticSets) {
+                              Serde<SyntheticSet> syntheticSets) {
     }
 
     /**

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Random;
 
 import io.edgedistill.core.aggregate.PoisonDetector;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryKind;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.processor.Fixtures;
+import io.edgedistill.schemas.EdgeSummary;
 import org.junit.jupiter.api.Test;
 
 class AggregationStateTest {
@@ -18,23 +20,23 @@ class AggregationStateTest {
         return new AggregationState(Fixtures.TASK, 1, Fixtures.K, 3, Fixtures.E, Fixtures.D_IN, new PoisonDetector(), 1.0);
     }
 
-    private static EdgeSummary core(io.edgedistill.schemas.EdgeSummary s) {
+    private static SummaryStats core(EdgeSummary s) {
         return ContributionAdapter.SUMMARIES.toCore(s, Fixtures.round(1));
     }
 
     @Test
     void poisoningDecisionDoesNotDependOnArrivalOrder() {
-        List<EdgeSummary> all = new ArrayList<>();
+        List<SummaryStats> all = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             all.add(core(Fixtures.summary("edge-" + i, 1, new long[] {300, 100 + 20 * i, 50}, i)));
         }
         all.add(core(Fixtures.summary("edge-evil", 1, new long[] {300, 300, 50}, 9, true)));
         for (long seed = 0; seed < 5; seed++) {
-            List<EdgeSummary> order = new ArrayList<>(all);
+            List<SummaryStats> order = new ArrayList<>(all);
             Collections.shuffle(order, new Random(seed));
             AggregationState st = state();
             List<QuarantineEntry> alerts = new ArrayList<>();
-            for (EdgeSummary s : order) {
+            for (SummaryStats s : order) {
                 alerts.addAll(st.submit(s, 0).newlyQuarantined());
             }
             assertThat(st.quarantined()).extracting(QuarantineEntry::edgeId).containsExactly("edge-evil");
@@ -61,13 +63,13 @@ class AggregationStateTest {
 
     @Test
     void coreSummaryCodecRoundTrips() {
-        EdgeSummary s = core(Fixtures.summary("edge-a", 1, new long[] {3, 0, 5}, 1));
+        SummaryStats s = core(Fixtures.summary("edge-a", 1, new long[] {3, 0, 5}, 1));
         assertThat(CoreSummaryCodec.decode(CoreSummaryCodec.encode(s))).isEqualTo(s);
     }
 
     @Test
     void quarantineEntryRoundTrips() {
-        QuarantineEntry q = new QuarantineEntry("t|x", 3, "edge\t1", io.edgedistill.core.summary.SummaryKind.KNOWLEDGE,
+        QuarantineEntry q = new QuarantineEntry("t|x", 3, "edge\t1", SummaryKind.KNOWLEDGE,
                 2, 12.5, 8, 1.1, "reason: with\ttabs", 42);
         assertThat(QuarantineEntry.decode(q.encode())).isEqualTo(q);
     }

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.processor.Fixtures;
 import io.edgedistill.schemas.ClassSummary;
 import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.RoundSpec;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,9 @@ class ContributionAdapterTest {
 
     @Test
     void summaryAndKnowledgeWithTheSameStatisticsMapToTheSameCoreSummary() {
-        io.edgedistill.schemas.EdgeSummary summary = withMoments(Fixtures.summary("edge-1", 1, new long[] {5, 0, 7}, 3));
-        EdgeSummary data = ContributionAdapter.SUMMARIES.toCore(summary, round);
-        EdgeSummary knowledge = ContributionAdapter.KNOWLEDGE.toCore(asKnowledge(summary), round);
+        EdgeSummary summary = withMoments(Fixtures.summary("edge-1", 1, new long[] {5, 0, 7}, 3));
+        SummaryStats data = ContributionAdapter.SUMMARIES.toCore(summary, round);
+        SummaryStats knowledge = ContributionAdapter.KNOWLEDGE.toCore(asKnowledge(summary), round);
 
         assertThat(data.kind()).isEqualTo(SummaryKind.DATA);
         assertThat(knowledge.kind()).isEqualTo(SummaryKind.KNOWLEDGE);
@@ -49,10 +50,10 @@ class ContributionAdapterTest {
 
     @Test
     void optionalMomentsAreCarriedOnlyWhenEveryClassHasThem() {
-        io.edgedistill.schemas.EdgeSummary summary = withMoments(Fixtures.summary("edge-1", 1, new long[] {5, 6, 7}, 3));
+        EdgeSummary summary = withMoments(Fixtures.summary("edge-1", 1, new long[] {5, 6, 7}, 3));
         summary.getClasses().get(1).setSecondMoments(null);
         summary.getClasses().get(2).setInputVar(null);
-        for (EdgeSummary s : List.of(ContributionAdapter.SUMMARIES.toCore(summary, round),
+        for (SummaryStats s : List.of(ContributionAdapter.SUMMARIES.toCore(summary, round),
                 ContributionAdapter.KNOWLEDGE.toCore(asKnowledge(summary), round))) {
             assertThat(s.secondMoments()).isNull();
             assertThat(s.inputMeans()).isNull();
@@ -62,7 +63,7 @@ class ContributionAdapterTest {
 
     @Test
     void summaryAndKnowledgeAreValidatedByTheSameRules() {
-        io.edgedistill.schemas.EdgeSummary summary = withMoments(Fixtures.summary("edge-1", 1, new long[] {5, 6, 7}, 3));
+        EdgeSummary summary = withMoments(Fixtures.summary("edge-1", 1, new long[] {5, 6, 7}, 3));
         summary.getClasses().get(1).setClassIndex(0);                      // appears twice
         summary.getClasses().get(2).setCount(0L);                          // count < 1
         summary.getClasses().get(2).getMeans().set(3, Float.NaN);          // not finite
@@ -86,7 +87,7 @@ class ContributionAdapterTest {
 
     @Test
     void theNounNamesTheRecordThatHasNoClasses() {
-        io.edgedistill.schemas.EdgeSummary summary = Fixtures.summary("edge-1", 1, new long[] {0, 0, 0}, 3);
+        EdgeSummary summary = Fixtures.summary("edge-1", 1, new long[] {0, 0, 0}, 3);
         assertThat(ContributionAdapter.SUMMARIES.violations(summary, "edge-1", round))
                 .containsExactly("summary has no classes");
         assertThat(ContributionAdapter.KNOWLEDGE.violations(asKnowledge(summary), "edge-1", round))
@@ -94,7 +95,7 @@ class ContributionAdapterTest {
     }
 
     /** The summary with second moments and input-space mean and variance on every class. */
-    private static io.edgedistill.schemas.EdgeSummary withMoments(io.edgedistill.schemas.EdgeSummary s) {
+    private static EdgeSummary withMoments(EdgeSummary s) {
         for (ClassSummary c : s.getClasses()) {
             List<Float> second = new ArrayList<>();
             for (float f : c.getMeans()) {
@@ -114,7 +115,7 @@ class ContributionAdapterTest {
     }
 
     /** Knowledge carrying exactly the summary's statistics. */
-    private static EdgeKnowledge asKnowledge(io.edgedistill.schemas.EdgeSummary s) {
+    private static EdgeKnowledge asKnowledge(EdgeSummary s) {
         List<KnowledgeClass> classes = new ArrayList<>();
         for (ClassSummary c : s.getClasses()) {
             classes.add(KnowledgeClass.newBuilder().setClassIndex(c.getClassIndex()).setCount(c.getCount())

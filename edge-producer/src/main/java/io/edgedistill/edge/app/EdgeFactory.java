@@ -3,6 +3,8 @@ package io.edgedistill.edge.app;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.edgedistill.core.signing.Ed25519Keys;
+import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.edge.core.EdgeRuntime;
 import io.edgedistill.edge.core.LocalData;
 import io.edgedistill.edge.core.ModelVerifier;
@@ -66,7 +68,7 @@ public class EdgeFactory {
         String id = node.settings().edgeId();
         Gauge.builder("edge.model.version", node, n -> n.slot().live() == null ? 0 : n.slot().live().version())
                 .tag("edge", id).description("version of the running model").register(meters);
-        for (var reason : io.edgedistill.edge.core.ModelVerifier.Reason.values()) {
+        for (var reason : ModelVerifier.Reason.values()) {
             FunctionCounter.builder("edge.model.rejected", node, n -> n.slot().rejectedCount(reason))
                     .tag("edge", id).tag("reason", reason.name()).register(meters);
         }
@@ -93,7 +95,7 @@ public class EdgeFactory {
                     edgeId);
             return null;
         }
-        return io.edgedistill.core.signing.TrafficMac.decodeKey(base64, "edge.signing.traffic-key");
+        return TrafficMac.decodeKey(base64, "edge.signing.traffic-key");
     }
 
     /** The edge's contribution-signing key pair from configuration, or null when none is configured. */
@@ -107,9 +109,9 @@ public class EdgeFactory {
         if (!hasPrivate || !hasPublic) {
             throw new IllegalArgumentException("edge.signing needs both private-key and public-key");
         }
-        java.security.PrivateKey priv = io.edgedistill.core.signing.Ed25519Keys.decodePrivate(privateKey);
-        java.security.PublicKey pub = io.edgedistill.core.signing.Ed25519Keys.decodePublic(publicKey);
-        if (!io.edgedistill.core.signing.Ed25519Keys.matches(priv, pub)) {
+        java.security.PrivateKey priv = Ed25519Keys.decodePrivate(privateKey);
+        java.security.PublicKey pub = Ed25519Keys.decodePublic(publicKey);
+        if (!Ed25519Keys.matches(priv, pub)) {
             throw new IllegalArgumentException("edge.signing.private-key and public-key are not one key pair");
         }
         return new java.security.KeyPair(pub, priv);

@@ -13,6 +13,7 @@ import io.edgedistill.core.model.ClassificationMetrics;
 import io.edgedistill.core.model.ReverseDistiller;
 import io.edgedistill.core.summary.EdgeSummarizer;
 import io.edgedistill.core.summary.SummaryKind;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.RoundSpec;
 import org.slf4j.Logger;
@@ -147,7 +148,7 @@ final class KnowledgeReporter {
     }
 
     private EdgeKnowledge knowledge(DeployedModel m, RoundSpec round, LocalData d, HardSamples hard, ClassificationMetrics cm) {
-        io.edgedistill.core.summary.EdgeSummary ks = hard.summarizer().summarize(settings.edgeId(), round.getRoundId(),
+        SummaryStats ks = hard.summarizer().summarize(settings.edgeId(), round.getRoundId(),
                 SummaryKind.KNOWLEDGE, hard.x(), hard.n(), hard.y(), hard.totals().length);
         return EdgeKnowledge.newBuilder()
                 .setEdgeId(settings.edgeId())

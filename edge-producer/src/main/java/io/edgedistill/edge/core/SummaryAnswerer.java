@@ -5,11 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.nn.Activation;
 import io.edgedistill.core.nn.EmbeddingNetworks;
+import io.edgedistill.core.nn.EmbeddingSpec;
+import io.edgedistill.core.nn.WeightInit;
 import io.edgedistill.core.summary.EdgeSummarizer;
-import io.edgedistill.core.summary.EdgeSummary;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryOptions;
 import io.edgedistill.schemas.ClassSummary;
+import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.PrivacyReport;
 import io.edgedistill.schemas.RoundSpec;
@@ -80,8 +84,8 @@ public final class SummaryAnswerer {
                 x[i * d + j] = (float) r.nextGaussian();
             }
         }
-        EdgeSummarizer summarizer = new EdgeSummarizer(new EmbeddingNetworks(new io.edgedistill.core.nn.EmbeddingSpec(1, 8, d, 64,
-                32, io.edgedistill.core.nn.Activation.RELU, io.edgedistill.core.nn.WeightInit.HE_UNIFORM)),
+        EdgeSummarizer summarizer = new EdgeSummarizer(new EmbeddingNetworks(new EmbeddingSpec(1, 8, d, 64,
+                32, Activation.RELU, WeightInit.HE_UNIFORM)),
                 new SummaryOptions(true, true, null, 8192));
         summarizer.summarize("warm-up", 0, x, n, y, 4);
     }
@@ -93,9 +97,9 @@ public final class SummaryAnswerer {
     }
 
     /** The edge's summary of its local window for the round. */
-    public static io.edgedistill.schemas.EdgeSummary answer(String edgeId, LocalData data, RoundSpec round) {
+    public static EdgeSummary answer(String edgeId, LocalData data, RoundSpec round) {
         Prepared p = prepare(data, round);
-        EdgeSummary s = summarizer(round).summarize(edgeId, round.getRoundId(), p.x(), p.n(), p.labels(), p.numClasses());
+        SummaryStats s = summarizer(round).summarize(edgeId, round.getRoundId(), p.x(), p.n(), p.labels(), p.numClasses());
         List<ClassSummary> classes = new ArrayList<>();
         for (int c = 0; c < s.numClasses(); c++) {
             if (s.counts()[c] <= 0) {
@@ -110,7 +114,7 @@ public final class SummaryAnswerer {
                     .setInputVar(s.inputMeans() == null ? null : list(variance(s, c)))
                     .build());
         }
-        return io.edgedistill.schemas.EdgeSummary.newBuilder()
+        return EdgeSummary.newBuilder()
                 .setEdgeId(edgeId)
                 .setTaskId(round.getTaskId())
                 .setRoundId(round.getRoundId())
@@ -125,7 +129,7 @@ public final class SummaryAnswerer {
     }
 
     /** Knowledge classes (reverse distillation) from a knowledge summary plus per-class totals. */
-    static List<KnowledgeClass> knowledgeClasses(EdgeSummary s, long[] misclassified, long[] totals) {
+    static List<KnowledgeClass> knowledgeClasses(SummaryStats s, long[] misclassified, long[] totals) {
         List<KnowledgeClass> out = new ArrayList<>();
         for (int c = 0; c < s.numClasses(); c++) {
             if (s.counts()[c] <= 0) {
@@ -145,7 +149,7 @@ public final class SummaryAnswerer {
         return out;
     }
 
-    static PrivacyReport privacy(EdgeSummary s) {
+    static PrivacyReport privacy(SummaryStats s) {
         if (s.privacy() == null) {
             return null;
         }
@@ -160,7 +164,7 @@ public final class SummaryAnswerer {
         return out;
     }
 
-    private static float[] variance(EdgeSummary s, int c) {
+    private static float[] variance(SummaryStats s, int c) {
         int d = s.dIn();
         float[] v = new float[d];
         for (int j = 0; j < d; j++) {

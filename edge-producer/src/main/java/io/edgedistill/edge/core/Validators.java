@@ -3,6 +3,7 @@ package io.edgedistill.edge.core;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.edgedistill.core.nn.Activation;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.dlq.ContractChecks;
@@ -19,7 +20,7 @@ public final class Validators {
         String activation = r.getNetwork().getActivation();
         if (!activation.isBlank()) {
             try {
-                io.edgedistill.core.nn.Activation.valueOf(activation.trim().toUpperCase(java.util.Locale.ROOT));
+                Activation.valueOf(activation.trim().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 v.add("unknown activation " + activation);
             }

@@ -23,6 +23,8 @@ import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.LocalStackExtension;
 import io.edgedistill.edge.core.EdgeFixtures;
 import io.edgedistill.edge.core.EdgeRuntime;
+import io.edgedistill.edge.core.ModelVerifier;
+import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.Topics;
 import io.micronaut.context.ApplicationContext;
@@ -105,7 +107,7 @@ class EdgeIntegrationTest {
             var forged = fx.update(task, 2, fx.randomModel(4), Ed25519Keys.generate(), fx.keyId);
             producer.send(new ProducerRecord<>(Topics.MODEL_UPDATES, task, forged)).get();
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    rt.node().slot().rejectedCount(io.edgedistill.edge.core.ModelVerifier.Reason.BAD_SIGNATURE) == 1);
+                    rt.node().slot().rejectedCount(ModelVerifier.Reason.BAD_SIGNATURE) == 1);
             assertThat(rt.node().runningVersion()).isEqualTo(task + " v1");
 
             awaitRecord(consumer, seen, edgeId, Topics.TRAFFIC);
@@ -127,9 +129,9 @@ class EdgeIntegrationTest {
                     }
                     return letters.getOrDefault("all", List.of()).size() >= 2;
                 });
-                assertThat(letters.get("all")).extracting(l -> ((io.edgedistill.schemas.DeadLetter) l).getService())
+                assertThat(letters.get("all")).extracting(l -> ((DeadLetter) l).getService())
                         .containsOnly("edge-" + edgeId);
-                assertThat(letters.get("all")).extracting(l -> ((io.edgedistill.schemas.DeadLetter) l).getErrorMessage())
+                assertThat(letters.get("all")).extracting(l -> ((DeadLetter) l).getErrorMessage())
                         .anyMatch(m -> m.contains("non-positive network dimensions"));
             }
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(server.getURI().resolve("/health")).build(),

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.edge.core.Flows;
 import io.edgedistill.edge.core.LocalData;
@@ -61,7 +62,7 @@ public final class ProducerThroughputBench {
                 case "--warmups" -> warmups = Integer.parseInt(args[++i]);
                 case "--bootstrap" -> bootstrap = args[++i];
                 case "--registry" -> registry = args[++i];
-                case "--tagged" -> trafficKey = io.edgedistill.core.signing.TrafficMac.edgeKey(new byte[32], "edge-bench");
+                case "--tagged" -> trafficKey = TrafficMac.edgeKey(new byte[32], "edge-bench");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }

@@ -7,11 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.core.data.Preprocessor;
 import io.edgedistill.core.model.MlpModel;
+import io.edgedistill.core.model.MlpTrainer;
 import io.edgedistill.core.model.ModelFormat;
+import io.edgedistill.core.model.TrainConfig;
 import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.core.signing.SignedPayload;
 import io.edgedistill.schemas.AttackAlert;
@@ -79,9 +82,9 @@ public final class EdgeFixtures {
 
     /** An MLP trained on this fixture's own local data (a model that does well on the edge's hold-out). */
     public MlpModel trainedModel(long seed, int epochs) {
-        io.edgedistill.core.data.Dataset ds = data.preprocessed(specJson);
-        return io.edgedistill.core.model.MlpTrainer.train(new int[] {16}, ds.x(), ds.size(), ds.y(), null,
-                FiveGNiddSchema.CLASSES.size(), new io.edgedistill.core.model.TrainConfig(epochs, 128, 3e-3f, 1e-4f, 1f, 0f, seed));
+        Dataset ds = data.preprocessed(specJson);
+        return MlpTrainer.train(new int[] {16}, ds.x(), ds.size(), ds.y(), null,
+                FiveGNiddSchema.CLASSES.size(), new TrainConfig(epochs, 128, 3e-3f, 1e-4f, 1f, 0f, seed));
     }
 
     public ModelUpdate update(String modelId, long version, MlpModel model) {

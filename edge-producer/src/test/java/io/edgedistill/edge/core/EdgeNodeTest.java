@@ -7,6 +7,8 @@ import java.security.KeyPair;
 
 import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.core.model.MlpModel;
+import io.edgedistill.core.model.ModelFormat;
+import io.edgedistill.core.model.ReverseDistiller;
 import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.schemas.ClassSummary;
 import io.edgedistill.schemas.EdgeKnowledge;
@@ -99,7 +101,7 @@ class EdgeNodeTest {
         tampered.setWeights(ByteBuffer.wrap(w));
         assertThat(n.onModelUpdate(tampered).reason()).isEqualTo(ModelVerifier.Reason.BAD_CHECKSUM);
         // ... and with the checksum recomputed: the signature no longer covers it
-        tampered.setSha256(io.edgedistill.core.model.ModelFormat.sha256Hex(w));
+        tampered.setSha256(ModelFormat.sha256Hex(w));
         assertThat(n.onModelUpdate(tampered).reason()).isEqualTo(ModelVerifier.Reason.BAD_SIGNATURE);
         // a version bump by the attacker breaks the signature too
         ModelUpdate bumped = fx.update(EdgeFixtures.TASK, 2, m1);
@@ -178,7 +180,7 @@ class EdgeNodeTest {
         long hard = k.getClasses().stream().mapToLong(KnowledgeClass::getCount).sum();
         // what the edge would select from every row, and how many of those rows are held out
         LabelledRows all = LabelledRows.of(n.slot().live(), fx.data);
-        int[] selected = new io.edgedistill.core.model.ReverseDistiller(null, 0.6f).select(m, all.x(), all.n(), all.y());
+        int[] selected = new ReverseDistiller(null, 0.6f).select(m, all.x(), all.n(), all.y());
         long heldOut = java.util.Arrays.stream(selected).filter(i -> LabelledRows.heldOut(all.rows()[i])).count();
         assertThat(heldOut).isPositive();
         assertThat(hard).isEqualTo(selected.length - heldOut);

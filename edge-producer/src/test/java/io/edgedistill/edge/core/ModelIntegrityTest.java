@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.edgedistill.core.model.ModelFormat;
 import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.LocalStackExtension;
@@ -75,7 +76,7 @@ class ModelIntegrityTest {
             flipped.setWeights(ByteBuffer.wrap(w));
             variants.add(Map.entry("BAD_CHECKSUM", flipped)); // weights changed after signing
             ModelUpdate resummed = copy(flipped);
-            resummed.setSha256(io.edgedistill.core.model.ModelFormat.sha256Hex(w));
+            resummed.setSha256(ModelFormat.sha256Hex(w));
             variants.add(Map.entry("BAD_SIGNATURE", resummed)); // weights and checksum changed, signature not
             ModelUpdate bumped = copy(fx.update(task, 3, fx.randomModel(3)));
             bumped.setVersion(9); // version raised after signing

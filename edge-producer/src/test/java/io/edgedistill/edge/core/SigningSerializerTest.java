@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.edgedistill.core.signing.ContributionSignature;
 import io.edgedistill.core.signing.Ed25519Keys;
+import io.edgedistill.edge.app.EdgeFactory;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
@@ -35,11 +36,11 @@ class SigningSerializerTest {
     void configuredKeysMustBeOnePair() {
         KeyPair kp = Ed25519Keys.generate();
         KeyPair other = Ed25519Keys.generate();
-        assertThat(io.edgedistill.edge.app.EdgeFactory.signingKeys("e", "", "")).isNull();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.edgedistill.edge.app.EdgeFactory.signingKeys("e",
+        assertThat(EdgeFactory.signingKeys("e", "", "")).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EdgeFactory.signingKeys("e",
                 Ed25519Keys.encodePrivate(kp.getPrivate()), Ed25519Keys.encodePublic(other.getPublic())))
                 .hasMessageContaining("not one key pair");
-        assertThat(io.edgedistill.edge.app.EdgeFactory.signingKeys("e", Ed25519Keys.encodePrivate(kp.getPrivate()),
+        assertThat(EdgeFactory.signingKeys("e", Ed25519Keys.encodePrivate(kp.getPrivate()),
                 Ed25519Keys.encodePublic(kp.getPublic())).getPublic()).isEqualTo(kp.getPublic());
     }
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.edgedistill.core.signing.TrafficMac;
+import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.TrafficFlow;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -139,13 +141,13 @@ class TrafficStreamerTest {
                 new ByteArraySerializer());
         TrafficStreamer t = new TrafficStreamer("edge-t", () -> flows, FLOW_ID, producer,
                 new TrafficStreamer.Settings(0, 1000, 1 << 20, 100, 0, 16384, "none", 50), false, null,
-                io.edgedistill.core.signing.TrafficMac.edgeKey(master, "edge-t"));
+                TrafficMac.edgeKey(master, "edge-t"));
         t.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> t.acked() == 50);
         t.close();
-        var verifier = new io.edgedistill.core.signing.TrafficMac.Verifier(master, io.edgedistill.schemas.Topics.TRAFFIC, 8);
+        var verifier = new TrafficMac.Verifier(master, Topics.TRAFFIC, 8);
         assertThat(producer.history()).hasSize(50).allSatisfy(r -> {
-            var tag = r.headers().lastHeader(io.edgedistill.core.signing.TrafficMac.MAC_HEADER);
+            var tag = r.headers().lastHeader(TrafficMac.MAC_HEADER);
             assertThat(tag).isNotNull();
             assertThat(verifier.check(r.key().getBytes(StandardCharsets.UTF_8), r.value(), tag.value())).isEmpty();
         });

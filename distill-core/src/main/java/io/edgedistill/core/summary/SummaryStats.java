@@ -25,12 +25,12 @@ import java.util.Objects;
  * @param inputSecondMoments per-class mean of squared inputs, (C, dIn), or null
  * @param privacy            DP report, or null when sent without DP
  */
-public record EdgeSummary(String edgeId, long roundId, SummaryKind kind, int k, int numClasses, int embedDim,
+public record SummaryStats(String edgeId, long roundId, SummaryKind kind, int k, int numClasses, int embedDim,
                           int dIn, long[] counts, float[] means, float[] secondMoments, float[] inputMeans,
                           float[] inputSecondMoments, PrivacyReport privacy) {
 
     /** Validates shapes. */
-    public EdgeSummary {
+    public SummaryStats {
         Objects.requireNonNull(edgeId, "edgeId");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(counts, "counts");
@@ -96,20 +96,20 @@ public record EdgeSummary(String edgeId, long roundId, SummaryKind kind, int k, 
     }
 
     /** A copy with another kind (e.g. to mark a knowledge summary). */
-    public EdgeSummary withKind(SummaryKind newKind) {
-        return new EdgeSummary(edgeId, roundId, newKind, k, numClasses, embedDim, dIn, counts, means,
+    public SummaryStats withKind(SummaryKind newKind) {
+        return new SummaryStats(edgeId, roundId, newKind, k, numClasses, embedDim, dIn, counts, means,
                 secondMoments, inputMeans, inputSecondMoments, privacy);
     }
 
     @Override
     public String toString() {
-        return "EdgeSummary[" + edgeId + ", round " + roundId + ", " + kind + ", K=" + k + ", C=" + numClasses
+        return "SummaryStats[" + edgeId + ", round " + roundId + ", " + kind + ", K=" + k + ", C=" + numClasses
                 + ", e=" + embedDim + ", counts=" + Arrays.toString(counts) + ", dp=" + (privacy != null) + "]";
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EdgeSummary s && edgeId.equals(s.edgeId) && roundId == s.roundId && kind == s.kind
+        return o instanceof SummaryStats s && edgeId.equals(s.edgeId) && roundId == s.roundId && kind == s.kind
                 && k == s.k && numClasses == s.numClasses && embedDim == s.embedDim && dIn == s.dIn
                 && Arrays.equals(counts, s.counts) && Arrays.equals(means, s.means)
                 && Arrays.equals(secondMoments, s.secondMoments) && Arrays.equals(inputMeans, s.inputMeans)

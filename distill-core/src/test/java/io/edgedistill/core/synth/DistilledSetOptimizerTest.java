@@ -14,7 +14,7 @@ import io.edgedistill.core.summary.SummaryOptions;
 import io.edgedistill.core.util.GaussianMixture;
 import org.junit.jupiter.api.Test;
 
-class SyntheticSetOptimizerTest {
+class DistilledSetOptimizerTest {
     static final EmbeddingNetworks NETS = new EmbeddingNetworks(
             new EmbeddingSpec(2L, 4, 6, 32, 16, Activation.RELU, WeightInit.HE_UNIFORM));
 
@@ -61,16 +61,16 @@ class SyntheticSetOptimizerTest {
     void optimiserReducesMatchingLoss() {
         for (boolean inputMoments : new boolean[] {true, false}) {
             TargetSnapshot t = targets(inputMoments);
-            SyntheticSetOptimizer opt = new SyntheticSetOptimizer(NETS, new SynthConfig(5, 80, 20, 0.05f, 0.5f, 1));
-            SyntheticSet init = opt.initialise(t);
+            DistilledSetOptimizer opt = new DistilledSetOptimizer(NETS, new SynthConfig(5, 80, 20, 0.05f, 0.5f, 1));
+            DistilledSet init = opt.initialise(t);
             assertThat(init.size()).isEqualTo(15);
             double before = opt.loss(t, init);
-            SyntheticSet s = opt.optimise(t);
+            DistilledSet s = opt.optimise(t);
             assertThat(s.loss()).isLessThan(0.5 * before);
             assertThat(opt.loss(t, s)).isCloseTo(s.loss(), within(1e-3 * s.loss() + 1e-6));
             assertThat(s.steps()).isEqualTo(80);
             // warm start keeps improving within the bounded step budget
-            SyntheticSet w = opt.warmStart(t, s);
+            DistilledSet w = opt.warmStart(t, s);
             assertThat(w.steps()).isEqualTo(100);
             assertThat(w.loss()).isLessThanOrEqualTo(s.loss() * 1.01);
             assertThat(opt.publishIfBetter(t, s, init, 0.01)).isPresent();
@@ -91,12 +91,12 @@ class SyntheticSetOptimizerTest {
             for (boolean inputMoments : new boolean[] {true, false}) {
                 TargetSnapshot t = targets(nets, inputMoments);
                 for (float lambda : new float[] {0.5f, 0f}) {
-                    SyntheticSetOptimizer opt = new SyntheticSetOptimizer(nets,
+                    DistilledSetOptimizer opt = new DistilledSetOptimizer(nets,
                             new SynthConfig(4, 30, 0, 0.05f, lambda, 7));
-                    SyntheticSet init = opt.initialise(t);
-                    for (SyntheticSet s : new SyntheticSet[] {init, opt.run(t, init, 30)}) {
-                        SyntheticSetOptimizer.Evaluation byHand = opt.gradient(t, s, false);
-                        SyntheticSetOptimizer.Evaluation reference = opt.gradient(t, s, true);
+                    DistilledSet init = opt.initialise(t);
+                    for (DistilledSet s : new DistilledSet[] {init, opt.run(t, init, 30)}) {
+                        DistilledSetOptimizer.Evaluation byHand = opt.gradient(t, s, false);
+                        DistilledSetOptimizer.Evaluation reference = opt.gradient(t, s, true);
                         String what = act + ", input moments " + inputMoments + ", λ " + lambda;
                         assertThat(byHand.loss()).as(what)
                                 .isCloseTo(reference.loss(), within(1e-4 * reference.loss() + 1e-6));
@@ -123,11 +123,11 @@ class SyntheticSetOptimizerTest {
     @Test
     void handWrittenAndAutogradRunsReachTheSameSet() {
         TargetSnapshot t = targetsWithOneHot(); // its 0/1 columns make the box projection bind
-        SyntheticSetOptimizer opt = new SyntheticSetOptimizer(NETS, new SynthConfig(4, 0, 0, 0.2f, 0.5f, 3));
-        SyntheticSet blocks = opt.initialise(t);
-        SyntheticSet interleaved = interleave(blocks);
-        SyntheticSet a = opt.run(t, blocks, 40);
-        SyntheticSet b = opt.run(t, interleaved, 40);
+        DistilledSetOptimizer opt = new DistilledSetOptimizer(NETS, new SynthConfig(4, 0, 0, 0.2f, 0.5f, 3));
+        DistilledSet blocks = opt.initialise(t);
+        DistilledSet interleaved = interleave(blocks);
+        DistilledSet a = opt.run(t, blocks, 40);
+        DistilledSet b = opt.run(t, interleaved, 40);
         assertThat(b.loss()).isCloseTo(a.loss(), within(1e-3 * a.loss()));
         float[] back = interleave(a).x();
         for (int i = 0; i < back.length; i++) {
@@ -136,7 +136,7 @@ class SyntheticSetOptimizerTest {
     }
 
     /** The rows of a class-major set of 3 classes × 4 reordered as 0, 4, 8, 1, 5, 9, … (classes interleaved). */
-    private static SyntheticSet interleave(SyntheticSet s) {
+    private static DistilledSet interleave(DistilledSet s) {
         int d = s.dIn();
         float[] x = new float[s.x().length];
         int[] y = new int[s.size()];
@@ -145,15 +145,15 @@ class SyntheticSetOptimizerTest {
             System.arraycopy(s.x(), src * d, x, i * d, d);
             y[i] = s.labels()[src];
         }
-        return new SyntheticSet(s.numClasses(), d, s.ipc(), x, y, null, Double.NaN, 0);
+        return new DistilledSet(s.numClasses(), d, s.ipc(), x, y, null, Double.NaN, 0);
     }
 
     @Test
     void blockAndAveragingMatrixPathsAgree() {
         TargetSnapshot t = targets(true);
-        SyntheticSetOptimizer opt = new SyntheticSetOptimizer(NETS, new SynthConfig(4, 0, 0, 0.05f, 0.5f, 3));
-        SyntheticSet init = opt.initialise(t); // class-major blocks
-        SyntheticSet shuffled = interleave(init); // forces the averaging-matrix path
+        DistilledSetOptimizer opt = new DistilledSetOptimizer(NETS, new SynthConfig(4, 0, 0, 0.05f, 0.5f, 3));
+        DistilledSet init = opt.initialise(t); // class-major blocks
+        DistilledSet shuffled = interleave(init); // forces the averaging-matrix path
         double a = opt.loss(t, init);
         assertThat(opt.loss(t, shuffled)).isCloseTo(a, within(1e-4 * a));
     }
@@ -161,8 +161,8 @@ class SyntheticSetOptimizerTest {
     @Test
     void softLabelsAreDistributionsFavouringTheOwnClass() {
         TargetSnapshot t = targets(true);
-        SyntheticSetOptimizer opt = new SyntheticSetOptimizer(NETS, new SynthConfig(4, 40, 10, 0.05f, 0.5f, 1));
-        SyntheticSet s = opt.withSoftLabels(t, opt.optimise(t), 0.5f);
+        DistilledSetOptimizer opt = new DistilledSetOptimizer(NETS, new SynthConfig(4, 40, 10, 0.05f, 0.5f, 1));
+        DistilledSet s = opt.withSoftLabels(t, opt.optimise(t), 0.5f);
         int right = 0;
         for (int i = 0; i < s.size(); i++) {
             float sum = 0;
@@ -189,15 +189,15 @@ class SyntheticSetOptimizerTest {
     void setStaysInTheBoxAndMatchesInputMoments() {
         int d = 6;
         TargetSnapshot t = targetsWithOneHot();
-        assertThat(SyntheticSetOptimizer.binaryColumns(t)).containsExactly(false, false, false, false, true, true);
+        assertThat(DistilledSetOptimizer.binaryColumns(t)).containsExactly(false, false, false, false, true, true);
 
-        SyntheticSetOptimizer opt = new SyntheticSetOptimizer(NETS, new SynthConfig(6, 120, 20, 0.05f, 0.5f, 2));
-        SyntheticSet init = opt.initialise(t);
+        DistilledSetOptimizer opt = new DistilledSetOptimizer(NETS, new SynthConfig(6, 120, 20, 0.05f, 0.5f, 2));
+        DistilledSet init = opt.initialise(t);
         for (int i = 0; i < init.size(); i++) {
             assertThat(init.x()[i * d + 4]).isIn(0f, 1f);
             assertThat(init.x()[i * d + 5]).isIn(0f, 1f);
         }
-        SyntheticSet s = opt.optimise(t);
+        DistilledSet s = opt.optimise(t);
         float[][] box = opt.box(t, s.labels());
         for (int i = 0; i < s.x().length; i++) {
             assertThat(s.x()[i]).isBetween(box[0][i], box[1][i]);
@@ -205,20 +205,20 @@ class SyntheticSetOptimizerTest {
         for (int i = 0; i < s.size(); i++) {
             assertThat(s.x()[i * d + 4]).isBetween(0f, 1f);
         }
-        SyntheticSetOptimizer plain = new SyntheticSetOptimizer(NETS,
+        DistilledSetOptimizer plain = new DistilledSetOptimizer(NETS,
                 new SynthConfig(6, 120, 20, 0.05f, 0.5f, 2).withInputTerms(0f, 0f));
         assertThat(plain.box(t, s.labels())).isNull();
         // the input-moment term is part of the objective: same set, larger loss with it than without it
         double withTerm = opt.loss(t, s);
         double without = plain.loss(t, s);
         assertThat(withTerm - without).isGreaterThan(0.0);
-        SyntheticSetOptimizer inputOnly = new SyntheticSetOptimizer(NETS,
+        DistilledSetOptimizer inputOnly = new DistilledSetOptimizer(NETS,
                 new SynthConfig(6, 120, 20, 0.05f, 0.5f, 2).withInputTerms(1000f, 3f));
-        SyntheticSet q = inputOnly.optimise(t);
+        DistilledSet q = inputOnly.optimise(t);
         assertThat(inputMeanError(t, q)).isLessThan(inputMeanError(t, opt.initialise(t)));
     }
 
-    private static double inputMeanError(TargetSnapshot t, SyntheticSet s) {
+    private static double inputMeanError(TargetSnapshot t, DistilledSet s) {
         int d = t.dIn();
         double[] mean = new double[t.numClasses() * d];
         int[] n = new int[t.numClasses()];

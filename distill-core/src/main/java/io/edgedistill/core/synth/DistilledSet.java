@@ -14,10 +14,10 @@ import java.util.Objects;
  * @param loss       distribution-matching loss of the set against the targets it was optimised for
  * @param steps      optimiser steps taken in total (including those of a warm-start origin)
  */
-public record SyntheticSet(int numClasses, int dIn, int ipc, float[] x, int[] labels, float[] softLabels,
+public record DistilledSet(int numClasses, int dIn, int ipc, float[] x, int[] labels, float[] softLabels,
                            double loss, long steps) {
     /** Validates shapes. */
-    public SyntheticSet {
+    public DistilledSet {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(labels, "labels");
         if (x.length != labels.length * dIn) {
@@ -34,7 +34,7 @@ public record SyntheticSet(int numClasses, int dIn, int ipc, float[] x, int[] la
     }
 
     /** A copy with soft labels attached. */
-    public SyntheticSet withSoftLabels(float[] soft) {
-        return new SyntheticSet(numClasses, dIn, ipc, x, labels, soft, loss, steps);
+    public DistilledSet withSoftLabels(float[] soft) {
+        return new DistilledSet(numClasses, dIn, ipc, x, labels, soft, loss, steps);
     }
 }

@@ -39,12 +39,12 @@ import java.util.Optional;
  * class mean ± {@link SynthConfig#boxSigmas} class standard deviations). Both use only what the summaries
  * already carry.
  */
-public final class SyntheticSetOptimizer {
+public final class DistilledSetOptimizer {
     private final EmbeddingNetworks networks;
     private final SynthConfig config;
 
     /** Optimiser over the given round's networks. */
-    public SyntheticSetOptimizer(EmbeddingNetworks networks, SynthConfig config) {
+    public DistilledSetOptimizer(EmbeddingNetworks networks, SynthConfig config) {
         this.networks = networks;
         this.config = config;
     }
@@ -55,12 +55,12 @@ public final class SyntheticSetOptimizer {
     }
 
     /** Fresh set: initialise from the targets, then {@code config.steps()} Adam steps. */
-    public SyntheticSet optimise(TargetSnapshot targets) {
+    public DistilledSet optimise(TargetSnapshot targets) {
         return run(targets, initialise(targets), config.steps());
     }
 
     /** Warm start from {@code current} for at most {@code config.warmSteps()} steps. */
-    public SyntheticSet warmStart(TargetSnapshot targets, SyntheticSet current) {
+    public DistilledSet warmStart(TargetSnapshot targets, DistilledSet current) {
         return run(targets, current, config.warmSteps());
     }
 
@@ -68,8 +68,8 @@ public final class SyntheticSetOptimizer {
      * Returns {@code candidate} if it matches {@code targets} better than {@code live} by at least the
      * relative margin {@code minRelativeGain} (both re-evaluated on the same targets), else empty.
      */
-    public Optional<SyntheticSet> publishIfBetter(TargetSnapshot targets, SyntheticSet candidate,
-                                                  SyntheticSet live, double minRelativeGain) {
+    public Optional<DistilledSet> publishIfBetter(TargetSnapshot targets, DistilledSet candidate,
+                                                  DistilledSet live, double minRelativeGain) {
         double c = loss(targets, candidate);
         if (live == null) {
             return Optional.of(relabel(candidate, c));
@@ -78,13 +78,13 @@ public final class SyntheticSetOptimizer {
         return c < l * (1 - minRelativeGain) ? Optional.of(relabel(candidate, c)) : Optional.empty();
     }
 
-    private static SyntheticSet relabel(SyntheticSet s, double loss) {
-        return new SyntheticSet(s.numClasses(), s.dIn(), s.ipc(), s.x(), s.labels(), s.softLabels(), loss,
+    private static DistilledSet relabel(DistilledSet s, double loss) {
+        return new DistilledSet(s.numClasses(), s.dIn(), s.ipc(), s.x(), s.labels(), s.softLabels(), loss,
                 s.steps());
     }
 
     /** Initial set from summary information (class-conditional Gaussian in input space, or noise). */
-    public SyntheticSet initialise(TargetSnapshot t) {
+    public DistilledSet initialise(TargetSnapshot t) {
         return new SetInitialiser(config).initialise(t);
     }
 
@@ -99,7 +99,7 @@ public final class SyntheticSetOptimizer {
     }
 
     /** Matching loss of {@code s} against {@code targets} (no optimisation). */
-    public double loss(TargetSnapshot targets, SyntheticSet s) {
+    public double loss(TargetSnapshot targets, DistilledSet s) {
         boolean byHand = MatchingProblem.blocks(targets, s.labels()) != null;
         try (NDManager base = NDManager.newBaseManager();
              GradientStep g = gradientStep(base, targets, s, !byHand);
@@ -113,7 +113,7 @@ public final class SyntheticSetOptimizer {
      * returns a set worse than its origin) and its loss. A class-major set in equal blocks takes the
      * hand-written gradient (no lock); any other labelling autograd, under {@link Autograd#LOCK}.
      */
-    public SyntheticSet run(TargetSnapshot targets, SyntheticSet init, int steps) {
+    public DistilledSet run(TargetSnapshot targets, DistilledSet init, int steps) {
         boolean byHand = MatchingProblem.blocks(targets, init.labels()) != null;
         if (!byHand) {
             Autograd.LOCK.lock();
@@ -137,7 +137,7 @@ public final class SyntheticSetOptimizer {
      * loss, recorded and differentiated by the engine) or through the hand-written gradient of the block path
      * that {@link #run} uses; the two must agree (checked by the unit tests).
      */
-    Evaluation gradient(TargetSnapshot t, SyntheticSet s, boolean byAutograd) {
+    Evaluation gradient(TargetSnapshot t, DistilledSet s, boolean byAutograd) {
         if (byAutograd) {
             Autograd.LOCK.lock();
         }
@@ -156,7 +156,7 @@ public final class SyntheticSetOptimizer {
     }
 
     /** The gradient path for {@code s}: autograd on the device problem, or the hand-written block gradient. */
-    private GradientStep gradientStep(NDManager base, TargetSnapshot t, SyntheticSet s, boolean byAutograd) {
+    private GradientStep gradientStep(NDManager base, TargetSnapshot t, DistilledSet s, boolean byAutograd) {
         MatchingProblem p = new MatchingProblem(networks, config, base, t, s, byAutograd);
         return byAutograd ? new AutogradGradient(p, s.size(), s.dIn())
                 : new HandWrittenGradient(p, base, s.size(), s.dIn());
@@ -167,7 +167,7 @@ public final class SyntheticSetOptimizer {
      * summed over the K networks, where scale is the mean squared distance between the sample's embedding
      * and the class targets (so T is dimensionless). Absent classes get probability 0.
      */
-    public SyntheticSet withSoftLabels(TargetSnapshot t, SyntheticSet s, float temperature) {
+    public DistilledSet withSoftLabels(TargetSnapshot t, DistilledSet s, float temperature) {
         int k = t.k();
         int e = t.embedDim();
         int numC = t.numClasses();
