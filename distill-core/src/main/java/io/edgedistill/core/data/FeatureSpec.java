@@ -21,12 +21,12 @@ import java.util.Objects;
 public final class FeatureSpec {
     public static final int VERSION = 1;
 
-    public enum Kind { NUMERIC, CATEGORICAL, DROPPED }
+    public enum ColumnKind { NUMERIC, CATEGORICAL, DROPPED }
 
     /** Per-input-column transform. */
     public static final class ColumnSpec {
         public final String name;
-        public final Kind kind;
+        public final ColumnKind kind;
         /** Why a column was dropped (leaky, constant, all-missing, ...); null otherwise. */
         public final String reason;
         public final boolean log1p;
@@ -37,7 +37,7 @@ public final class FeatureSpec {
         public final boolean missingIndicator;
         public final List<String> vocab;
 
-        private ColumnSpec(String name, Kind kind, String reason, boolean log1p, double median, double mean,
+        private ColumnSpec(String name, ColumnKind kind, String reason, boolean log1p, double median, double mean,
                            double std, boolean missingIndicator, List<String> vocab) {
             this.name = name;
             this.kind = kind;
@@ -51,16 +51,16 @@ public final class FeatureSpec {
         }
 
         public static ColumnSpec dropped(String name, String reason) {
-            return new ColumnSpec(name, Kind.DROPPED, reason, false, 0, 0, 1, false, null);
+            return new ColumnSpec(name, ColumnKind.DROPPED, reason, false, 0, 0, 1, false, null);
         }
 
         public static ColumnSpec numeric(String name, boolean log1p, double median, double mean, double std,
                                          boolean missingIndicator) {
-            return new ColumnSpec(name, Kind.NUMERIC, null, log1p, median, mean, std, missingIndicator, null);
+            return new ColumnSpec(name, ColumnKind.NUMERIC, null, log1p, median, mean, std, missingIndicator, null);
         }
 
         public static ColumnSpec categorical(String name, List<String> vocab) {
-            return new ColumnSpec(name, Kind.CATEGORICAL, null, false, 0, 0, 1, false, vocab);
+            return new ColumnSpec(name, ColumnKind.CATEGORICAL, null, false, 0, 0, 1, false, vocab);
         }
 
         int width() {
@@ -151,7 +151,7 @@ public final class FeatureSpec {
     public Map<String, String> droppedColumns() {
         Map<String, String> m = new LinkedHashMap<>();
         for (ColumnSpec c : columns) {
-            if (c.kind == Kind.DROPPED) {
+            if (c.kind == ColumnKind.DROPPED) {
                 m.put(c.name, c.reason);
             }
         }
@@ -173,7 +173,7 @@ public final class FeatureSpec {
         List<String> missingCols = new ArrayList<>();
         int off = 0;
         for (ColumnSpec c : columns) {
-            if (c.kind == Kind.DROPPED) {
+            if (c.kind == ColumnKind.DROPPED) {
                 continue;
             }
             int j = raw.columnIndex(c.name);
@@ -223,7 +223,7 @@ public final class FeatureSpec {
         float[] out = new float[dim()];
         int off = 0;
         for (ColumnSpec c : columns) {
-            if (c.kind == Kind.DROPPED) {
+            if (c.kind == ColumnKind.DROPPED) {
                 continue;
             }
             encode(c, record.get(c.name), out, off);
@@ -237,7 +237,7 @@ public final class FeatureSpec {
     }
 
     private void encode(ColumnSpec c, String cell, float[] out, int pos) {
-        if (c.kind == Kind.CATEGORICAL) {
+        if (c.kind == ColumnKind.CATEGORICAL) {
             if (!isMissing(cell)) {
                 int k = c.vocab.indexOf(cell.trim());
                 if (k >= 0) {

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.edgedistill.core.data.FeatureSpec.ColumnSpec;
-import io.edgedistill.core.data.FeatureSpec.Kind;
+import io.edgedistill.core.data.FeatureSpec.ColumnKind;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -112,7 +112,7 @@ final class FeatureSpecJson {
         List<ColumnSpec> cols = new ArrayList<>();
         for (JsonNode c : field(m, "columns")) {
             String name = text(c, "name");
-            Kind kind = Kind.valueOf(text(c, "kind"));
+            ColumnKind kind = ColumnKind.valueOf(text(c, "kind"));
             cols.add(switch (kind) {
                 case DROPPED -> ColumnSpec.dropped(name, c.hasNonNull("reason") ? text(c, "reason") : null);
                 case CATEGORICAL -> ColumnSpec.categorical(name, strings(c, "vocab"));

@@ -38,7 +38,7 @@ public final class FlowVectorizer {
     public FlowVectorizer(FeatureSpec spec) {
         this.spec = spec;
         for (FeatureSpec.ColumnSpec c : spec.columns()) {
-            if (c.kind != FeatureSpec.Kind.DROPPED) {
+            if (c.kind != FeatureSpec.ColumnKind.DROPPED) {
                 columnIndex.putIfAbsent(c.name, columns.size());
                 columns.add(c);
                 Map<String, Integer> idx = new java.util.HashMap<>();
@@ -55,7 +55,7 @@ public final class FlowVectorizer {
                 utf8ColumnIndex.put(new Utf8(c.name), col);
             }
             Map<Utf8, Integer> raw = null;
-            if (c.kind == FeatureSpec.Kind.CATEGORICAL) {
+            if (c.kind == FeatureSpec.ColumnKind.CATEGORICAL) {
                 raw = new java.util.HashMap<>();
                 for (Map.Entry<String, Integer> e : vocabIndex.get(col).entrySet()) {
                     String v = e.getKey();
@@ -177,7 +177,7 @@ public final class FlowVectorizer {
         int pos = offset;
         for (int col = 0; col < n; col++) {
             FeatureSpec.ColumnSpec c = columns.get(col);
-            if (c.kind == FeatureSpec.Kind.CATEGORICAL) {
+            if (c.kind == FeatureSpec.ColumnKind.CATEGORICAL) {
                 if (row.vocabHit[col] >= 0) {
                     out[pos + row.vocabHit[col]] = 1f;
                 } else {
