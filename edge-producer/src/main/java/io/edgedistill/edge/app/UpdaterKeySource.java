@@ -6,11 +6,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import io.edgedistill.core.signing.Ed25519Keys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,35 +57,37 @@ public final class UpdaterKeySource {
      * @throws IllegalStateException when the updater does not answer in time or its key does not match the pin
      */
     public String fetch(Duration wait) {
-        Instant deadline = Instant.now().plus(wait);
         LOG.info("fetching the model-updater's signing key from {} ({})", keysUri,
                 pinnedSha256.isEmpty() ? "dev environment" : "pinned SHA-256 " + pinnedSha256);
-        IOException last = null;
-        while (true) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(keysUri).timeout(Duration.ofSeconds(5)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return accept(JSON.readTree(r.body()));
-                }
-                last = new IOException("HTTP " + r.statusCode());
-            } catch (IOException e) {
-                last = e;
-            } catch (InterruptedException e) {
+        RetryPolicy<JsonNode> untilAnswered = RetryPolicy.<JsonNode>builder()
+                .handle(IOException.class)
+                .withDelay(Duration.ofSeconds(1))
+                .withMaxRetries(-1)
+                .withMaxDuration(wait)
+                .build();
+        JsonNode answer;
+        try {
+            answer = Failsafe.with(untilAnswered).get(this::askOnce);
+        } catch (FailsafeException e) {
+            if (e.getCause() instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while fetching " + keysUri, e);
+                throw new IllegalStateException("interrupted while fetching " + keysUri, e.getCause());
             }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the model-updater did not serve its key at " + keysUri + " within " + wait
-                        + " (" + last.getMessage() + "): start it, or configure edge.trusted-keys", last);
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while fetching " + keysUri, e);
-            }
+            Throwable last = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("the model-updater did not serve its key at " + keysUri + " within " + wait
+                    + " (" + last.getMessage() + "): start it, or configure edge.trusted-keys", last);
         }
+        return accept(answer);
+    }
+
+    /** One {@code GET /keys}; any answer but 200 is a failure to retry. */
+    private JsonNode askOnce() throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(keysUri).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("HTTP " + r.statusCode());
+        }
+        return JSON.readTree(r.body());
     }
 
     /** Checks an answer of {@code GET /keys} and returns its trusted-key entry. */

@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.RestartPolicy;
 import io.edgedistill.schemas.dlq.DeadLetterSink;
 import io.edgedistill.schemas.dlq.RecordValidator;
 import io.edgedistill.schemas.dlq.SafeDecoder;
@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 final class InputConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(InputConsumer.class);
     private static final int MAX_VALUE = 16 << 20;
+    /** Pause before a failed consumer starts over (broker unreachable, client failure). */
+    private static final Duration RESTART_PAUSE = Duration.ofSeconds(5);
 
     private final EdgeRuntime.Settings settings;
     private final String edgeId;
@@ -55,7 +57,7 @@ final class InputConsumer {
     /** Highest offset handled per partition of the input topics (survives consumer restarts within this process). */
     private final Map<TopicPartition, Long> handled = new HashMap<>();
     private final AtomicBoolean assigned = new AtomicBoolean();
-    private final AtomicLong failures = new AtomicLong();
+    private final RestartPolicy restarts;
     private final AtomicReference<Thread> thread = new AtomicReference<>();
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private DeadLetterSink sink;
@@ -71,6 +73,7 @@ final class InputConsumer {
         this.running = running;
         this.intake = new RoundIntake(node.roundTasks());
         this.scheduler = new RoundScheduler(node, worker, System::nanoTime);
+        this.restarts = new RestartPolicy("[" + edgeId + "] consumer", RESTART_PAUSE);
     }
 
     /** Starts the consumer thread; bad input records go to {@code sink}. */
@@ -83,19 +86,7 @@ final class InputConsumer {
     }
 
     private void consumeUntilShutdown() {
-        while (running.getAsBoolean()) {
-            if (consumeOnce()) {
-                return;
-            }
-            failures.incrementAndGet();
-            try {
-                Thread.sleep(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            LOG.info("[{}] consumer restarting", edgeId);
-        }
+        restarts.runUntilStopped(this::consumeOnce, running);
     }
 
     /** One consumer's life: connect, poll and handle until shutdown (true) or a failure (false: start over). */
@@ -265,6 +256,6 @@ final class InputConsumer {
 
     /** Times the consumer failed and was restarted. */
     long failures() {
-        return failures.get();
+        return restarts.failures();
     }
 }

@@ -73,4 +73,26 @@ class UpdaterKeySourceTest {
         assertThatThrownBy(() -> new UpdaterKeySource(url, "", true).fetch(Duration.ofMillis(1500)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining(url + "/keys");
     }
+
+    @Test
+    void anUpdaterThatIsNotReadyYetIsAskedAgainUntilItAnswers() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        updater.createContext("/late/keys", ex -> {
+            if (asked.incrementAndGet() < 3) {
+                ex.sendResponseHeaders(503, -1);
+                ex.close();
+                return;
+            }
+            String body = "{\"publicKey\":\"" + Ed25519Keys.encodePublic(updaterKey.getPublic()) + "\"}";
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+
+        String entry = new UpdaterKeySource(url + "/late", "", true).fetch(Duration.ofSeconds(10));
+
+        assertThat(entry).isEqualTo(Ed25519Keys.encodePublic(updaterKey.getPublic()));
+        assertThat(asked).hasValue(3);
+    }
 }

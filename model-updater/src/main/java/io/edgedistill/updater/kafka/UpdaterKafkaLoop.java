@@ -15,6 +15,7 @@ import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.client.KafkaClientSettings;
+import io.edgedistill.schemas.client.RestartPolicy;
 import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
 import io.edgedistill.schemas.dlq.RecordValidator;
 import io.edgedistill.schemas.dlq.SafeDecoder;
@@ -52,7 +53,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch restored = new CountDownLatch(1);
-    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private final RestartPolicy restarts = new RestartPolicy("model-updater Kafka loop", Duration.ofSeconds(5));
     private volatile KafkaConsumer<byte[], byte[]> main;
     private volatile KafkaConsumer<byte[], byte[]> rounds;
     private Thread thread;
@@ -110,19 +111,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     /** Runs the loop; when Kafka is unreachable or a client fails, starts over after a pause. */
     private void run() {
         try {
-            while (running.get()) {
-                if (runOnce()) {
-                    break;
-                }
-                failures.incrementAndGet();
-                try {
-                    Thread.sleep(5_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                LOG.info("model-updater Kafka loop restarting");
-            }
+            restarts.runUntilStopped(this::runOnce, running::get);
         } finally {
             restored.countDown();
             stopped.countDown();
@@ -131,7 +120,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
 
     /** Number of times the loop failed and was restarted. */
     public long failures() {
-        return failures.get();
+        return restarts.failures();
     }
 
     /** One life of the loop; true when it ended because of a shutdown. */
