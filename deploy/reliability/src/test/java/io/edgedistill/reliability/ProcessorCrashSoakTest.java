@@ -50,7 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the edges sent, and the synthetic-set versions on the compacted topic only ever increase.
  *
  * <p>CI runs 3 kills; the long soak is {@code ./mvnw -B -pl deploy/reliability -am verify -Dsoak.kills=25
- * -Dtest=ProcessorCrashSoakTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ * -Dit.test=ProcessorCrashSoakTest -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
 @Tag("integration")
 @ExtendWith(LocalStackExtension.class)
