@@ -144,6 +144,9 @@ public final class EvaluateMain implements Callable<Integer> {
     @Option(names = "--privacy-check",
             description = "subcluster-prior: nearest-neighbour distances of generated rows to real rows (repetition 0)")
     boolean privacyCheck;
+    @Option(names = "--float16",
+            description = "sub-cluster methods: the cloud receives means and variances rounded to float16 (bytes counted so)")
+    boolean float16;
 
     @Option(names = "--out", description = "append the Markdown report to this file")
     Path out;
@@ -170,16 +173,17 @@ public final class EvaluateMain implements Callable<Integer> {
         md.append(String.format(Locale.ROOT,
                 (skipQuality ? "" : "reps " + reps + ", ") + "edges %d, seed %d, K=%d, hidden %d, embed %d, synth steps %d (lr %s, second-moment weight %s, input-moment weight %s, box %s sigma), detector MLP hidden %d, "
                         + "FedAvg %d local epochs, input moments %s, prior correction %s, second moments %s; "
-                        + "sub-clusters M=%d, k_min=%d, generated %d per class, teacher %s per class%n",
+                        + "sub-clusters M=%d, k_min=%d, generated %d per class, teacher %s per class, float16 %s%n",
                 edges, seed, k, hidden, embed, synthSteps, synthLr, secondMomentWeight, inputMomentWeight, boxSigmas, mlpHidden, fedEpochs, !noInputMoments,
                 !noPriorCorrection, !noSecondMoments, subclusters, kMin, generatedPerClass,
-                teacherPerClass > 0 ? Integer.toString(teacherPerClass) : "IPC"));
+                teacherPerClass > 0 ? Integer.toString(teacherPerClass) : "IPC", float16));
         if (methods != null && !Harness.ALL_METHODS.containsAll(methods)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "unknown method in " + methods + "; known: " + Harness.ALL_METHODS);
         }
         Harness h = new Harness(prep.train(), prep.test(), prep.spec(),
-                new SubclusterSettings(subclusters, kMin, generatedPerClass, teacherPerClass, privacyCheck));
+                new SubclusterSettings(subclusters, kMin, generatedPerClass, teacherPerClass, privacyCheck,
+                float16));
         Harness.Settings base = new Harness.Settings(edges, betas.get(0), ipcs.get(0), seed, k, hidden, embed, synthSteps,
                 synthLr, secondMomentWeight, mlpHidden, fedEpochs, !noInputMoments, !noPriorCorrection, inputMomentWeight,
                 boxSigmas, !noSecondMoments);

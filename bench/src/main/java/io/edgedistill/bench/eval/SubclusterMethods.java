@@ -28,7 +28,8 @@ import java.util.Locale;
  *       a recipe made for small sets) on a class-balanced draw of {@code teacherPerClass} rows per class (IPC
  *       by default, the budget of {@code ours-core-teacher}), with the same log-prior correction.</li>
  * </ul>
- * Bytes per edge: {@link SubClusterSummary#sizeBytes()} (float32 values, 8 bytes per count), mean over edges.
+ * Bytes per edge: {@link SubClusterSummary#sizeBytes(int)} (float32 values, or float16 with the option, 8
+ * bytes per count), mean over edges.
  * The layout of 0/1 columns comes from the feature spec when the harness has it, else from the statistics.
  */
 final class SubclusterMethods {
@@ -61,17 +62,20 @@ final class SubclusterMethods {
             }
             SubClusterOptions o = new SubClusterOptions(settings.maxClusters(), settings.kMin(), rs + 200 + e,
                     SubClusterOptions.DEFAULT_MAX_ITERATIONS);
-            summaries.add(new SubClusterer(o).summarize("edge-" + e, d.x(), d.y(), d.numClasses()));
+            SubClusterSummary sum = new SubClusterer(o).summarize("edge-" + e, d.x(), d.y(), d.numClasses());
+            summaries.add(settings.float16() ? sum.roundedToFloat16() : sum);
         }
         double edgeSeconds = secs(t0) / edgeData.length;
         double bytes32 = summaries.stream().mapToLong(SubClusterSummary::sizeBytes).sum() / (double) edgeData.length;
         double bytes16 = summaries.stream().mapToLong(x -> x.sizeBytes(2)).sum() / (double) edgeData.length;
+        double bytes = settings.float16() ? bytes16 : bytes32;
         double subs = summaries.stream().mapToInt(SubClusterSummary::subClusterCount).sum() / (double) edgeData.length;
         MixturePrior prior = MixturePrior.pool(summaries,
                 layout != null ? layout : ColumnLayout.inferred(summaries), MixtureOptions.defaults());
         long[] counts = prior.counts();
-        String common = String.format(Locale.ROOT, "%.1f sub-clusters per edge, float16 %.0f B/edge, classes sampled %d/%d",
-                subs, bytes16, sampled(prior), prior.numClasses());
+        String common = String.format(Locale.ROOT, "%.1f sub-clusters per edge, float32 %.0f / float16 %.0f B/edge%s, "
+                + "classes sampled %d/%d", subs, bytes32, bytes16, settings.float16() ? " (sent as float16)" : "",
+                sampled(prior), prior.numClasses());
         List<Harness.Run> out = new ArrayList<>();
         if (methods.contains(Harness.SUBCLUSTER)) {
             long t1 = System.nanoTime();
@@ -80,7 +84,7 @@ final class SubclusterMethods {
             MlpClassifier m = new MlpClassifier(train.dim(), s.mlpHidden(), train.numClasses(), clfSeed);
             m.train(g.x(), g.y(), g.size(), null, MlpClassifier.TrainConfig.pooled(), clfSeed + 1);
             Metrics.Scores sc = Metrics.score(test.y(), m.predict(test.x(), test.size()), test.numClasses());
-            out.add(new Harness.Run(Harness.SUBCLUSTER, rep, sc.macroF1(), sc.accuracy(), bytes32,
+            out.add(new Harness.Run(Harness.SUBCLUSTER, rep, sc.macroF1(), sc.accuracy(), bytes,
                     secs(t1) + edgeSeconds, g.size() + " generated rows, " + common));
             if (settings.privacyCheck() && rep == 0) {
                 privacyRows.add(privacyRow(s, g, rs));
@@ -100,7 +104,7 @@ final class SubclusterMethods {
             double[] bias = s.priorCorrection() ? Harness.logPrior(counts, train.numClasses()) : null;
             int[] pred = Harness.argmax(logits, test.size(), train.numClasses(), bias);
             Metrics.Scores sc = Metrics.score(test.y(), pred, test.numClasses());
-            out.add(new Harness.Run(Harness.SUBCLUSTER_TEACHER, rep, sc.macroF1(), sc.accuracy(), bytes32,
+            out.add(new Harness.Run(Harness.SUBCLUSTER_TEACHER, rep, sc.macroF1(), sc.accuracy(), bytes,
                     secs(t1) + edgeSeconds, g.size() + " generated rows (balanced), core teacher recipe, " + common));
         }
         return out;

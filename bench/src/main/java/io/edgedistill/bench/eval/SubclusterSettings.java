@@ -13,9 +13,10 @@ import io.edgedistill.core.mixture.SubClusterOptions;
  * @param teacherPerClass   rows per class of the balanced draw the product's teacher trains on (0 = IPC, the
  *                          budget of {@code ours-core-teacher})
  * @param privacyCheck      also measure nearest-neighbour distances of generated rows to the real rows
+ * @param float16           the cloud receives the means and variances rounded to float16 (bytes counted so)
  */
 public record SubclusterSettings(int maxClusters, int kMin, int generatedPerClass, int teacherPerClass,
-                                 boolean privacyCheck) {
+                                 boolean privacyCheck, boolean float16) {
     public static final int DEFAULT_GENERATED_PER_CLASS = 2000;
     /**
      * Every class that can be sampled gets at least this many generated rows, so that a class holding a few
@@ -30,9 +31,9 @@ public record SubclusterSettings(int maxClusters, int kMin, int generatedPerClas
         }
     }
 
-    /** M = 32, k_min = 10, 2000 rows per class, teacher on IPC per class, no privacy check. */
+    /** M = 32, k_min = 10, 2000 rows per class, teacher on IPC per class, no privacy check, float32. */
     public static SubclusterSettings defaults() {
         return new SubclusterSettings(SubClusterOptions.DEFAULT_MAX_CLUSTERS, SubClusterOptions.DEFAULT_K_MIN,
-                DEFAULT_GENERATED_PER_CLASS, 0, false);
+                DEFAULT_GENERATED_PER_CLASS, 0, false, false);
     }
 }

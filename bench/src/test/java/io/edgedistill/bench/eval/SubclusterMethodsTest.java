@@ -14,7 +14,7 @@ class SubclusterMethodsTest {
     void bothMethodsRunOnTheHarnessPartitionWithSaneNumbers() {
         RawDataset raw = DataLoading.generate5gNidd(2500, 3, 40);
         DataLoading.Prepared p = DataLoading.split(raw, 0.25, 1, "smoke");
-        Harness h = new Harness(p.train(), p.test(), p.spec(), new SubclusterSettings(4, 10, 100, 0, true));
+        Harness h = new Harness(p.train(), p.test(), p.spec(), new SubclusterSettings(4, 10, 100, 0, true, false));
         Harness.Settings s = new Harness.Settings(3, 1.0, 2, 5, 2, 16, 8, 10, 0.03f, 0.5f, 16, 1, true, true, 3f, 3f, true);
 
         List<Harness.Run> runs = h.runRep(s, 0, List.of(Harness.POOLED, Harness.SUBCLUSTER, Harness.SUBCLUSTER_TEACHER));
@@ -39,7 +39,7 @@ class SubclusterMethodsTest {
         int rc = new CommandLine(main).execute("--generate", "3000", "--min-per-class", "40", "--edges", "4",
                 "--beta", "0.5", "--ipc", "3", "--reps", "1", "--k", "2", "--hidden", "16", "--embed", "8",
                 "--mlp-hidden", "16", "--methods", "pooled,subcluster-prior", "--subclusters", "4",
-                "--generated-per-class", "100", "--privacy-check");
+                "--generated-per-class", "100", "--privacy-check", "--float16");
         assertThat(rc).isZero();
         assertThat(main.lastReport).contains("| subcluster-prior |").contains("Nearest real row");
     }

@@ -1,5 +1,6 @@
 package io.edgedistill.core.mixture;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -68,6 +69,22 @@ public record SubClusterSummary(String edgeId, int numClasses, int dim, int kMin
         }
         long m = subClusterCount();
         return COUNT_BYTES * (numClasses + m) + (long) bytesPerFloat * 2L * dim * m;
+    }
+
+    /**
+     * This summary with every mean and variance rounded to float16 (what the cloud would receive over a float16
+     * wire format); counts unchanged.
+     */
+    public SubClusterSummary roundedToFloat16() {
+        List<ClassSubClusters> out = new ArrayList<>(classes.size());
+        for (ClassSubClusters c : classes) {
+            List<SubCluster> ks = new ArrayList<>(c.clusters().size());
+            for (SubCluster k : c.clusters()) {
+                ks.add(new SubCluster(k.count(), HalfPrecision.round(k.mean()), HalfPrecision.round(k.variance())));
+            }
+            out.add(new ClassSubClusters(c.classId(), c.count(), ks));
+        }
+        return new SubClusterSummary(edgeId, numClasses, dim, kMin, out);
     }
 
     /** Payload bytes with float32 values. */
