@@ -2,6 +2,7 @@ package io.edgedistill.bench.eval;
 
 import io.edgedistill.core.data.ColumnMapping;
 import io.edgedistill.core.data.RawDataset;
+import io.edgedistill.core.mixture.SubClusterOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,8 +125,28 @@ public final class EvaluateMain implements Callable<Integer> {
     boolean skipQuality;
 
     @Option(names = "--methods", split = ",",
-            description = "methods to run (default all: pooled,random-subset,fedavg-1shot,local-distill-merge,collabdm-unweighted,ours)")
+            description = "methods to run (default: pooled,random-subset,fedavg-1shot,local-distill-merge,collabdm-unweighted,"
+                    + "ours,ours-core-teacher; also subcluster-prior, subcluster-prior-teacher)")
     List<String> methods;
+
+    @Option(names = "--subclusters", defaultValue = "" + SubClusterOptions.DEFAULT_MAX_CLUSTERS,
+            description = "sub-cluster methods: M, sub-clusters per class per edge at most (default ${DEFAULT-VALUE})")
+    int subclusters;
+    @Option(names = "--k-min", defaultValue = "" + SubClusterOptions.DEFAULT_K_MIN,
+            description = "sub-cluster methods: rows per sub-cluster at least; classes with fewer rows send counts only (default ${DEFAULT-VALUE})")
+    int kMin;
+    @Option(names = "--generated-per-class", defaultValue = "" + SubclusterSettings.DEFAULT_GENERATED_PER_CLASS,
+            description = "subcluster-prior: generated rows = this × classes, split by the global class counts (default ${DEFAULT-VALUE})")
+    int generatedPerClass;
+    @Option(names = "--teacher-per-class", defaultValue = "0",
+            description = "subcluster-prior-teacher: balanced rows per class, 0 = IPC (default ${DEFAULT-VALUE})")
+    int teacherPerClass;
+    @Option(names = "--privacy-check",
+            description = "subcluster-prior: nearest-neighbour distances of generated rows to real rows (repetition 0)")
+    boolean privacyCheck;
+    @Option(names = "--float16",
+            description = "sub-cluster methods: the cloud receives means and variances rounded to float16 (bytes counted so)")
+    boolean float16;
 
     @Option(names = "--out", description = "append the Markdown report to this file")
     Path out;
@@ -151,10 +172,18 @@ public final class EvaluateMain implements Callable<Integer> {
         md.append("### Evaluation: ").append(prep.description()).append("\n\n");
         md.append(String.format(Locale.ROOT,
                 (skipQuality ? "" : "reps " + reps + ", ") + "edges %d, seed %d, K=%d, hidden %d, embed %d, synth steps %d (lr %s, second-moment weight %s, input-moment weight %s, box %s sigma), detector MLP hidden %d, "
-                        + "FedAvg %d local epochs, input moments %s, prior correction %s, second moments %s%n",
+                        + "FedAvg %d local epochs, input moments %s, prior correction %s, second moments %s; "
+                        + "sub-clusters M=%d, k_min=%d, generated %d per class, teacher %s per class, float16 %s%n",
                 edges, seed, k, hidden, embed, synthSteps, synthLr, secondMomentWeight, inputMomentWeight, boxSigmas, mlpHidden, fedEpochs, !noInputMoments,
-                !noPriorCorrection, !noSecondMoments));
-        Harness h = new Harness(prep.train(), prep.test());
+                !noPriorCorrection, !noSecondMoments, subclusters, kMin, generatedPerClass,
+                teacherPerClass > 0 ? Integer.toString(teacherPerClass) : "IPC", float16));
+        if (methods != null && !Harness.ALL_METHODS.containsAll(methods)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "unknown method in " + methods + "; known: " + Harness.ALL_METHODS);
+        }
+        Harness h = new Harness(prep.train(), prep.test(), prep.spec(),
+                new SubclusterSettings(subclusters, kMin, generatedPerClass, teacherPerClass, privacyCheck,
+                float16));
         Harness.Settings base = new Harness.Settings(edges, betas.get(0), ipcs.get(0), seed, k, hidden, embed, synthSteps,
                 synthLr, secondMomentWeight, mlpHidden, fedEpochs, !noInputMoments, !noPriorCorrection, inputMomentWeight,
                 boxSigmas, !noSecondMoments);
@@ -172,6 +201,7 @@ public final class EvaluateMain implements Callable<Integer> {
                 }
             }
             md.append(report.markdown());
+            md.append(privacySection(h));
         }
         if (!"none".equals(poison)) {
             md.append(poisonSection(h, base));
@@ -187,6 +217,18 @@ public final class EvaluateMain implements Callable<Integer> {
             Files.writeString(csvOut, report.csv(), StandardCharsets.UTF_8);
         }
         return 0;
+    }
+
+    private String privacySection(Harness h) {
+        if (h.privacyRows().isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n#### Nearest real row (subcluster-prior, "
+                + "repetition 0, %d queries each, Euclidean in feature space)%n%n", NearestNeighbourCheck.QUERIES));
+        sb.append("| setting | generated → real: median | 5th pct | exact copies | real → other real: median | 5th pct | exact duplicates |\n");
+        sb.append("|---|---|---|---|---|---|---|\n");
+        h.privacyRows().forEach(r -> sb.append(r).append('\n'));
+        return sb.toString();
     }
 
     private String poisonSection(Harness h, Harness.Settings base) {

@@ -5,6 +5,7 @@ import io.edgedistill.core.aggregate.PoisonDetector;
 import io.edgedistill.core.aggregate.Quarantine;
 import io.edgedistill.core.aggregate.TargetSnapshot;
 import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.data.DirichletPartitioner;
 import io.edgedistill.core.data.Splits;
 import io.edgedistill.core.model.MlpModel;
@@ -46,7 +47,11 @@ import java.util.Set;
  * All methods of a repetition share the classifier initialisation seed, the embedding networks and the
  * partition. Bytes per edge are payload bytes (float32 values, 8 per count), headers excluded.
  *
- * <p>One class of about 460 lines on purpose: every method compared, and the poisoning trials, run on the same
+ * <p>The sub-cluster methods ({@code subcluster-prior}, {@code subcluster-prior-teacher}) live in
+ * {@link SubclusterMethods} and run on the same partition and classifier seed; they are not in the default
+ * {@link #METHODS} and run when named.
+ *
+ * <p>One class of about 490 lines on purpose: every method compared, and the poisoning trials, run on the same
  * repetition state ({@code Round}: partition, networks, summaries, classifier seed), so they are kept beside it
  * where a reader can check that the comparison is like for like.
  */
@@ -61,6 +66,13 @@ public final class Harness {
     /** Ours, but the detector is the product's teacher ({@code core.model.MlpTrainer}, its default recipe). */
     public static final String OURS_CORE = "ours-core-teacher";
     public static final List<String> METHODS = List.of(POOLED, RANDOM, FEDAVG, LOCAL, COLLAB, OURS, OURS_CORE);
+    /** Sub-cluster summaries + mixture prior, harness detector on a generated set (see {@link SubclusterMethods}). */
+    public static final String SUBCLUSTER = "subcluster-prior";
+    /** The same mixture prior, the product's teacher on a small balanced draw. */
+    public static final String SUBCLUSTER_TEACHER = "subcluster-prior-teacher";
+    /** Every method the harness knows; {@link #METHODS} (the default run) plus the sub-cluster methods. */
+    public static final List<String> ALL_METHODS = List.of(POOLED, RANDOM, FEDAVG, LOCAL, COLLAB, OURS, OURS_CORE,
+            SUBCLUSTER, SUBCLUSTER_TEACHER);
 
     /** Settings of one configuration. */
     public record Settings(int edges, double beta, int ipc, long seed, int k, int hidden, int embed,
@@ -88,13 +100,28 @@ public final class Harness {
     private final Dataset train;
     private final Dataset test;
     private final Map<String, Run> cache = new HashMap<>();
+    private final SubclusterMethods subclusters;
 
     public Harness(Dataset train, Dataset test) {
+        this(train, test, null, SubclusterSettings.defaults());
+    }
+
+    /**
+     * With the feature spec that produced the data (tells the mixture prior the one-hot groups and 0/1 columns;
+     * null: inferred from the statistics) and the settings of the sub-cluster methods.
+     */
+    public Harness(Dataset train, Dataset test, FeatureSpec spec, SubclusterSettings subclusterSettings) {
         if (train.dim() != test.dim() || !train.classNames().equals(test.classNames())) {
             throw new IllegalArgumentException("train and test must share features and classes");
         }
         this.train = train;
         this.test = test;
+        this.subclusters = new SubclusterMethods(train, test, spec, subclusterSettings);
+    }
+
+    /** Markdown rows of the sub-cluster privacy check, when it was switched on. */
+    public List<String> privacyRows() {
+        return subclusters.privacyRows();
     }
 
     static long repSeed(long seed, int rep) {
@@ -154,7 +181,7 @@ public final class Harness {
         return runRep(s, rep, METHODS);
     }
 
-    /** Runs the given methods (a subset of {@link #METHODS}, in that order) for one repetition. */
+    /** Runs the given methods (a subset of {@link #ALL_METHODS}, in that order) for one repetition. */
     public List<Run> runRep(Settings s, int rep, List<String> methods) {
         List<Run> out = new ArrayList<>();
         if (methods.contains(POOLED)) {
@@ -178,6 +205,9 @@ public final class Harness {
         }
         if (methods.contains(OURS_CORE)) {
             out.add(oursCoreTeacher(round));
+        }
+        if (methods.contains(SUBCLUSTER) || methods.contains(SUBCLUSTER_TEACHER)) {
+            out.addAll(subclusters.run(round.edgeData, round.rs, round.clfSeed(), s, rep, methods));
         }
         return out;
     }
@@ -285,20 +315,7 @@ public final class Harness {
         float[] logits = teacher.logits(test.x(), test.size());
         double[] bias = r.s.priorCorrection() ? logPrior(d.counts) : null;
         int c = train.numClasses();
-        int[] pred = new int[test.size()];
-        for (int i = 0; i < pred.length; i++) {
-            int best = 0;
-            double bv = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k < c; k++) {
-                double v = logits[i * c + k] + (bias == null ? 0 : bias[k]);
-                if (v > bv) {
-                    bv = v;
-                    best = k;
-                }
-            }
-            pred[i] = best;
-        }
-        Metrics.Scores sc = Metrics.score(test.y(), pred, c);
+        Metrics.Scores sc = Metrics.score(test.y(), argmax(logits, test.size(), c, bias), c);
         return new Run(OURS_CORE, r.rep, sc.macroF1(), sc.accuracy(), r.meanSummaryBytes(),
                 secs(t0) + (r.ours != null ? 0 : r.summarySeconds), "core MlpTrainer teacher recipe on the same set");
     }
@@ -372,6 +389,29 @@ public final class Harness {
      * log of the global class prior, known to the cloud from the counts it receives. Null when all counts are 0.
      */
     private double[] logPrior(long[] counts) {
+        return logPrior(counts, train.numClasses());
+    }
+
+    /** Class of the largest logit + bias (null: no bias) of each of n rows; ties to the lower class. */
+    static int[] argmax(float[] logits, int n, int c, double[] bias) {
+        int[] pred = new int[n];
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            double bv = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < c; k++) {
+                double v = logits[i * c + k] + (bias == null ? 0 : bias[k]);
+                if (v > bv) {
+                    bv = v;
+                    best = k;
+                }
+            }
+            pred[i] = best;
+        }
+        return pred;
+    }
+
+    /** {@link #logPrior(long[])} for {@code numClasses} classes. */
+    static double[] logPrior(long[] counts, int numClasses) {
         double tot = 0;
         for (long c : counts) {
             tot += c;
@@ -379,7 +419,7 @@ public final class Harness {
         if (tot == 0) {
             return null;
         }
-        double[] b = new double[train.numClasses()];
+        double[] b = new double[numClasses];
         for (int c = 0; c < b.length; c++) {
             long n = c < counts.length ? counts[c] : 0;
             b[c] = Math.log(Math.max(n, 0.5) / tot);

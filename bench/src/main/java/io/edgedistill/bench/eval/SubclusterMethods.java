@@ -1,0 +1,132 @@
+package io.edgedistill.bench.eval;
+
+import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.data.FeatureSpec;
+import io.edgedistill.core.mixture.ColumnLayout;
+import io.edgedistill.core.mixture.GeneratedSet;
+import io.edgedistill.core.mixture.MixtureOptions;
+import io.edgedistill.core.mixture.MixturePrior;
+import io.edgedistill.core.mixture.SubClusterOptions;
+import io.edgedistill.core.mixture.SubClusterSummary;
+import io.edgedistill.core.mixture.SubClusterer;
+import io.edgedistill.core.model.MlpModel;
+import io.edgedistill.core.model.MlpTrainer;
+import io.edgedistill.core.model.TrainConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The sub-cluster methods of the evaluation, on the same partition and classifier seed as the others:
+ * <ul>
+ *   <li>{@code subcluster-prior}: every edge sends a {@link SubClusterSummary} of its partition; the cloud pools
+ *       them into a {@link MixturePrior}, draws {@code generatedPerClass × C} rows in the global class
+ *       proportions, and trains the harness detector with the large-set recipe {@code pooled} uses (same
+ *       initial weights, no prior correction: the set already has the real class mix), so the ratio to pooled
+ *       compares the data alone.</li>
+ *   <li>{@code subcluster-prior-teacher}: the product's teacher ({@code MlpTrainer}, {@code TrainConfig.teacher}:
+ *       a recipe made for small sets) on a class-balanced draw of {@code teacherPerClass} rows per class (IPC
+ *       by default, the budget of {@code ours-core-teacher}), with the same log-prior correction.</li>
+ * </ul>
+ * Bytes per edge: {@link SubClusterSummary#sizeBytes(int)} (float32 values, or float16 with the option, 8
+ * bytes per count), mean over edges.
+ * The layout of 0/1 columns comes from the feature spec when the harness has it, else from the statistics.
+ */
+final class SubclusterMethods {
+    private final Dataset train;
+    private final Dataset test;
+    private final ColumnLayout layout;
+    private final SubclusterSettings settings;
+    private final List<String> privacyRows = new ArrayList<>();
+
+    SubclusterMethods(Dataset train, Dataset test, FeatureSpec spec, SubclusterSettings settings) {
+        this.train = train;
+        this.test = test;
+        this.layout = spec == null ? null : ColumnLayout.of(spec);
+        this.settings = settings;
+    }
+
+    /** Markdown rows of the privacy check (one per configuration, repetition 0), in run order. */
+    List<String> privacyRows() {
+        return privacyRows;
+    }
+
+    /** Runs the requested sub-cluster methods for one repetition. */
+    List<Harness.Run> run(Dataset[] edgeData, long rs, long clfSeed, Harness.Settings s, int rep, List<String> methods) {
+        long t0 = System.nanoTime();
+        List<SubClusterSummary> summaries = new ArrayList<>();
+        for (int e = 0; e < edgeData.length; e++) {
+            Dataset d = edgeData[e];
+            if (d.size() == 0) {
+                continue;
+            }
+            SubClusterOptions o = new SubClusterOptions(settings.maxClusters(), settings.kMin(), rs + 200 + e,
+                    SubClusterOptions.DEFAULT_MAX_ITERATIONS);
+            SubClusterSummary sum = new SubClusterer(o).summarize("edge-" + e, d.x(), d.y(), d.numClasses());
+            summaries.add(settings.float16() ? sum.roundedToFloat16() : sum);
+        }
+        double edgeSeconds = secs(t0) / edgeData.length;
+        double bytes32 = summaries.stream().mapToLong(SubClusterSummary::sizeBytes).sum() / (double) edgeData.length;
+        double bytes16 = summaries.stream().mapToLong(x -> x.sizeBytes(2)).sum() / (double) edgeData.length;
+        double bytes = settings.float16() ? bytes16 : bytes32;
+        double subs = summaries.stream().mapToInt(SubClusterSummary::subClusterCount).sum() / (double) edgeData.length;
+        MixturePrior prior = MixturePrior.pool(summaries,
+                layout != null ? layout : ColumnLayout.inferred(summaries), MixtureOptions.defaults());
+        long[] counts = prior.counts();
+        String common = String.format(Locale.ROOT, "%.1f sub-clusters per edge, float32 %.0f / float16 %.0f B/edge%s, "
+                + "classes sampled %d/%d", subs, bytes32, bytes16, settings.float16() ? " (sent as float16)" : "",
+                sampled(prior), prior.numClasses());
+        List<Harness.Run> out = new ArrayList<>();
+        if (methods.contains(Harness.SUBCLUSTER)) {
+            long t1 = System.nanoTime();
+            GeneratedSet g = prior.sampleTrainingSet(counts, settings.generatedPerClass() * prior.numClasses(),
+                    SubclusterSettings.MIN_GENERATED_PER_CLASS, rs + 6);
+            MlpClassifier m = new MlpClassifier(train.dim(), s.mlpHidden(), train.numClasses(), clfSeed);
+            m.train(g.x(), g.y(), g.size(), null, MlpClassifier.TrainConfig.pooled(), clfSeed + 1);
+            Metrics.Scores sc = Metrics.score(test.y(), m.predict(test.x(), test.size()), test.numClasses());
+            out.add(new Harness.Run(Harness.SUBCLUSTER, rep, sc.macroF1(), sc.accuracy(), bytes,
+                    secs(t1) + edgeSeconds, g.size() + " generated rows, " + common));
+            if (settings.privacyCheck() && rep == 0) {
+                privacyRows.add(privacyRow(s, g, rs));
+            }
+        }
+        if (methods.contains(Harness.SUBCLUSTER_TEACHER)) {
+            long t1 = System.nanoTime();
+            int per = settings.teacherPerClass() > 0 ? settings.teacherPerClass() : s.ipc();
+            long[] balanced = new long[counts.length];
+            for (int c = 0; c < counts.length; c++) {
+                balanced[c] = counts[c] > 0 ? 1 : 0;
+            }
+            GeneratedSet g = prior.sampleTrainingSet(balanced, per * sampled(prior), per, rs + 7);
+            MlpModel teacher = MlpTrainer.train(new int[] {s.mlpHidden()}, g.x(), g.size(), g.y(), null,
+                    train.numClasses(), TrainConfig.teacher(clfSeed));
+            float[] logits = teacher.logits(test.x(), test.size());
+            double[] bias = s.priorCorrection() ? Harness.logPrior(counts, train.numClasses()) : null;
+            int[] pred = Harness.argmax(logits, test.size(), train.numClasses(), bias);
+            Metrics.Scores sc = Metrics.score(test.y(), pred, test.numClasses());
+            out.add(new Harness.Run(Harness.SUBCLUSTER_TEACHER, rep, sc.macroF1(), sc.accuracy(), bytes,
+                    secs(t1) + edgeSeconds, g.size() + " generated rows (balanced), core teacher recipe, " + common));
+        }
+        return out;
+    }
+
+    private String privacyRow(Harness.Settings s, GeneratedSet g, long rs) {
+        NearestNeighbourCheck.Result r = NearestNeighbourCheck.run(train.x(), train.size(), g.x(), g.size(),
+                train.dim(), rs + 8);
+        return String.format(Locale.ROOT, "| β %s, M %d, k_min %d | %.3f | %.3f | %.1f %% | %.3f | %.3f | %.1f %% |",
+                s.beta(), settings.maxClusters(), settings.kMin(), r.generatedMedian(), r.generatedP5(),
+                100 * r.generatedZeroShare(), r.realMedian(), r.realP5(), 100 * r.realZeroShare());
+    }
+
+    private static int sampled(MixturePrior p) {
+        int n = 0;
+        for (int c = 0; c < p.numClasses(); c++) {
+            n += p.hasClass(c) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
