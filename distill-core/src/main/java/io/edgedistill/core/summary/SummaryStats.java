@@ -3,6 +3,9 @@ package io.edgedistill.core.summary;
 import java.util.Arrays;
 import java.util.Objects;
 
+import io.edgedistill.core.mixture.ClassSubClusters;
+import io.edgedistill.core.mixture.SubClusterSummary;
+
 /**
  * Per-class summary of one edge's local data for one round (DESIGN §3.2): counts n_c and mean embeddings
  * μ_{k,c} of all K networks, optionally per-dimension second moments and input-space moments. Plain Java,
@@ -24,10 +27,20 @@ import java.util.Objects;
  * @param inputMeans         per-class mean of the (pre-processed) inputs, (C, dIn), or null
  * @param inputSecondMoments per-class mean of squared inputs, (C, dIn), or null
  * @param privacy            DP report, or null when sent without DP
+ * @param subClusters        per-class sub-cluster statistics of the inputs (summary v2), or null when the round
+ *                           asked for none; its class counts equal {@link #counts} where a class carries them
  */
 public record SummaryStats(String edgeId, long roundId, SummaryKind kind, int k, int numClasses, int embedDim,
                           int dIn, long[] counts, float[] means, float[] secondMoments, float[] inputMeans,
-                          float[] inputSecondMoments, PrivacyReport privacy) {
+                          float[] inputSecondMoments, PrivacyReport privacy, SubClusterSummary subClusters) {
+
+    /** A summary without sub-cluster statistics (summary v1). */
+    public SummaryStats(String edgeId, long roundId, SummaryKind kind, int k, int numClasses, int embedDim, int dIn,
+                        long[] counts, float[] means, float[] secondMoments, float[] inputMeans,
+                        float[] inputSecondMoments, PrivacyReport privacy) {
+        this(edgeId, roundId, kind, k, numClasses, embedDim, dIn, counts, means, secondMoments, inputMeans,
+                inputSecondMoments, privacy, null);
+    }
 
     /** Validates shapes. */
     public SummaryStats {
@@ -50,6 +63,18 @@ public record SummaryStats(String edgeId, long roundId, SummaryKind kind, int k,
         for (long c : counts) {
             if (c < 0) {
                 throw new IllegalArgumentException("negative count");
+            }
+        }
+        if (subClusters != null) {
+            if (subClusters.numClasses() != numClasses || subClusters.dim() != dIn) {
+                throw new IllegalArgumentException("sub-clusters must have C = " + numClasses + " classes of dIn = "
+                        + dIn + " features");
+            }
+            for (ClassSubClusters cs : subClusters.classes()) {
+                if (cs.hasMoments() && cs.count() != counts[cs.classId()]) {
+                    throw new IllegalArgumentException("class " + cs.classId() + ": sub-clusters hold " + cs.count()
+                            + " rows, the class count is " + counts[cs.classId()]);
+                }
             }
         }
     }
@@ -88,7 +113,8 @@ public record SummaryStats(String edgeId, long roundId, SummaryKind kind, int k,
      */
     public long sizeBytes() {
         long floats = means.length + len(secondMoments) + len(inputMeans) + len(inputSecondMoments);
-        return 8L * counts.length + 4L * floats;
+        long clusters = subClusters == null ? 0 : subClusters.sizeBytes() - 8L * numClasses; // counts once
+        return 8L * counts.length + 4L * floats + clusters;
     }
 
     private static int len(float[] a) {
@@ -98,13 +124,20 @@ public record SummaryStats(String edgeId, long roundId, SummaryKind kind, int k,
     /** A copy with another kind (e.g. to mark a knowledge summary). */
     public SummaryStats withKind(SummaryKind newKind) {
         return new SummaryStats(edgeId, roundId, newKind, k, numClasses, embedDim, dIn, counts, means,
-                secondMoments, inputMeans, inputSecondMoments, privacy);
+                secondMoments, inputMeans, inputSecondMoments, privacy, subClusters);
+    }
+
+    /** A copy carrying {@code clusters} as its sub-cluster statistics. */
+    public SummaryStats withSubClusters(SubClusterSummary clusters) {
+        return new SummaryStats(edgeId, roundId, kind, k, numClasses, embedDim, dIn, counts, means,
+                secondMoments, inputMeans, inputSecondMoments, privacy, clusters);
     }
 
     @Override
     public String toString() {
         return "SummaryStats[" + edgeId + ", round " + roundId + ", " + kind + ", K=" + k + ", C=" + numClasses
-                + ", e=" + embedDim + ", counts=" + Arrays.toString(counts) + ", dp=" + (privacy != null) + "]";
+                + ", e=" + embedDim + ", counts=" + Arrays.toString(counts) + ", dp=" + (privacy != null)
+                + (subClusters == null ? "" : ", sub-clusters=" + subClusters.subClusterCount()) + "]";
     }
 
     @Override
@@ -113,7 +146,8 @@ public record SummaryStats(String edgeId, long roundId, SummaryKind kind, int k,
                 && k == s.k && numClasses == s.numClasses && embedDim == s.embedDim && dIn == s.dIn
                 && Arrays.equals(counts, s.counts) && Arrays.equals(means, s.means)
                 && Arrays.equals(secondMoments, s.secondMoments) && Arrays.equals(inputMeans, s.inputMeans)
-                && Arrays.equals(inputSecondMoments, s.inputSecondMoments) && Objects.equals(privacy, s.privacy);
+                && Arrays.equals(inputSecondMoments, s.inputSecondMoments) && Objects.equals(privacy, s.privacy)
+                && Objects.equals(subClusters, s.subClusters);
     }
 
     @Override

@@ -71,6 +71,7 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
      * @param datasetSeed     seed of the generator
      * @param openOnStart     open round 1 when the topic holds no round of the task
      * @param intervalMs      open a round every so often; 0 = only on request ({@code POST /rounds})
+     * @param subClusters     what the rounds ask of the edges' sub-cluster statistics (summary v2)
      */
     @ConfigurationProperties("rounds")
     public record Rounds(
@@ -83,7 +84,8 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
             @Bindable(defaultValue = "20000") int datasetRows,
             @Bindable(defaultValue = "7") long datasetSeed,
             @Bindable(defaultValue = "true") boolean openOnStart,
-            @Bindable(defaultValue = "0") long intervalMs) {
+            @Bindable(defaultValue = "0") long intervalMs,
+            SubClusters subClusters) {
 
         /** Whether the preprocessing spec is fitted on generated 5G-NIDD rows rather than a file. */
         public boolean generatedDataset() {
@@ -106,6 +108,21 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
                 @Bindable(defaultValue = "64") int embedDim,
                 @Bindable(defaultValue = "relu") String activation,
                 @Bindable(defaultValue = "splitmix64-v1") String generator) {
+        }
+
+        /**
+         * {@code processor.rounds.sub-clusters.*}: per class, the edges send the count, mean and variance of up to
+         * {@code per-class} sub-clusters of their rows, each of at least {@code min-rows} rows (the privacy floor;
+         * a class under it is sent as its count only). The processor pools them into the mixture the updater
+         * generates its training rows from.
+         *
+         * @param perClass M, sub-clusters per class at most; 0 = rounds ask for none (summary v1)
+         * @param minRows  k_min, rows per sub-cluster at least
+         */
+        @ConfigurationProperties("sub-clusters")
+        public record SubClusters(
+                @Bindable(defaultValue = "32") int perClass,
+                @Bindable(defaultValue = "10") int minRows) {
         }
     }
 

@@ -3,14 +3,21 @@ package io.edgedistill.processor.contributions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.edgedistill.core.mixture.ClassSubClusters;
+import io.edgedistill.core.mixture.SubClusterOptions;
+import io.edgedistill.core.mixture.SubClusterSummary;
 import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SubClusterMoments;
+import io.edgedistill.schemas.mapping.RoundSpecs;
+import io.edgedistill.schemas.mapping.SubClusterMapping;
 
 /**
  * The one reading of the two Avro contributions, {@code SummaryStats} (an edge's data summary) and
@@ -40,14 +47,14 @@ public final class ContributionAdapter<T> {
             new ContributionAdapter<>(SummaryKind.DATA, "summary", s -> new Contribution(s.getTaskId(), s.getEdgeId(),
                     s.getRoundId(), s.getNumNetworks(), s.getEmbedDim(), s.getClasses().stream()
                     .map(c -> new ClassStatistics(c.getClassIndex(), c.getCount(), c.getMeans(), c.getSecondMoments(),
-                            c.getInputMean(), c.getInputVar())).toList()));
+                            c.getInputMean(), c.getInputVar(), c.getSubClusters())).toList()));
 
     /** Reverse-distillation knowledge from {@code edge.knowledge}. */
     public static final ContributionAdapter<EdgeKnowledge> KNOWLEDGE =
             new ContributionAdapter<>(SummaryKind.KNOWLEDGE, "knowledge", s -> new Contribution(s.getTaskId(),
                     s.getEdgeId(), s.getRoundId(), s.getNumNetworks(), s.getEmbedDim(), s.getClasses().stream()
                     .map(c -> new ClassStatistics(c.getClassIndex(), c.getCount(), c.getMeans(), c.getSecondMoments(),
-                            c.getInputMean(), c.getInputVar())).toList()));
+                            c.getInputMean(), c.getInputVar(), null)).toList()));
 
     /** What the processor reads of a contribution, whichever topic it came from. */
     private record Contribution(String taskId, String edgeId, long roundId, int numNetworks, int embedDim,
@@ -56,13 +63,18 @@ public final class ContributionAdapter<T> {
 
     /**
      * One class of a contribution: embedding means (K·h, network-major) and optional second moments, input-space
-     * mean and variance (d_in each).
+     * mean and variance (d_in each), and sub-cluster statistics (summary v2). Empty means: the class is sent as
+     * its count only (under a v2 round's privacy floor).
      */
     private record ClassStatistics(int classIndex, long count, List<Float> means, List<Float> secondMoments,
-                                   List<Float> inputMean, List<Float> inputVar) {
+                                   List<Float> inputMean, List<Float> inputVar, List<SubClusterMoments> subClusters) {
 
         boolean hasInputMoments(int dIn) {
             return inputMean != null && inputVar != null && inputMean.size() == dIn && inputVar.size() == dIn;
+        }
+
+        boolean countOnly() {
+            return means.isEmpty();
         }
     }
 
@@ -119,6 +131,12 @@ public final class ContributionAdapter<T> {
             if (cs.count() < 1) {
                 v.add("class " + ci + ": count " + cs.count() + " < 1");
             }
+            if (cs.countOnly()) {
+                SubClusterChecks.countOnly(v, ci, cs.count(), cs.secondMoments(), cs.inputMean(), cs.subClusters(),
+                        current);
+                continue;
+            }
+            SubClusterChecks.clusters(v, ci, cs.count(), cs.subClusters(), cs.inputMean(), current);
             vector(v, "class " + ci + " means", cs.means(), len);
             vector(v, "class " + ci + " secondMoments", cs.secondMoments(), len);
             vector(v, "class " + ci + " inputMean", cs.inputMean(), dIn);
@@ -134,7 +152,7 @@ public final class ContributionAdapter<T> {
         int k = c.numNetworks();
         int e = c.embedDim();
         int dIn = round.getNetwork().getInputDim();
-        List<ClassStatistics> classes = c.classes();
+        List<ClassStatistics> classes = c.classes().stream().filter(cs -> !cs.countOnly()).toList();
         boolean withSecond = !classes.isEmpty() && classes.stream().allMatch(cs -> cs.secondMoments() != null);
         boolean withInput = !classes.isEmpty() && classes.stream().allMatch(cs -> cs.hasInputMoments(dIn));
         long[] counts = new long[numC];
@@ -154,7 +172,30 @@ public final class ContributionAdapter<T> {
             }
         }
         return new SummaryStats(c.edgeId(), c.roundId(), kind, k, numC, e, dIn, counts, means, second, inMean,
-                inSecond, null);
+                inSecond, null, subClusters(c, round));
+    }
+
+    /**
+     * The contribution's sub-cluster statistics: when the round asks for them and every class with moments
+     * carries them (an edge of summary v1 answering a v2 round sends none). Count-only classes keep their count
+     * here, and only here: the embedding targets are built from classes with moments.
+     */
+    private static SubClusterSummary subClusters(Contribution c, RoundSpec round) {
+        Optional<SubClusterOptions> v2 = RoundSpecs.subClusterOptions(round);
+        boolean all = c.classes().stream().allMatch(cs -> cs.countOnly() || cs.subClusters() != null);
+        if (v2.isEmpty() || !all) {
+            return null;
+        }
+        int numC = round.getClasses().size();
+        List<ClassSubClusters> perClass = new ArrayList<>(numC);
+        for (int ci = 0; ci < numC; ci++) {
+            perClass.add(new ClassSubClusters(ci, 0, List.of()));
+        }
+        for (ClassStatistics cs : c.classes()) {
+            perClass.set(cs.classIndex(), SubClusterMapping.fromWire(cs.classIndex(), cs.count(),
+                    cs.countOnly() ? null : cs.subClusters()));
+        }
+        return new SubClusterSummary(c.edgeId(), numC, round.getNetwork().getInputDim(), v2.get().kMin(), perClass);
     }
 
     private static boolean roundKnown(List<String> v, String taskId, long roundId, RoundSpec current) {

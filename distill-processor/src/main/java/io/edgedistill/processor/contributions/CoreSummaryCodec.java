@@ -6,7 +6,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
+import io.edgedistill.core.mixture.ClassSubClusters;
+import io.edgedistill.core.mixture.SubCluster;
+import io.edgedistill.core.mixture.SubClusterSummary;
 import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import org.apache.kafka.common.serialization.Serde;
@@ -18,7 +23,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * reports are not carried (the processor does not use them).
  */
 public final class CoreSummaryCodec {
-    private static final int VERSION = 1;
+    /** 1: summary v1; 2: followed by the sub-cluster statistics (or none). Both are read. */
+    private static final int VERSION = 2;
 
     private CoreSummaryCodec() {
     }
@@ -46,6 +52,7 @@ public final class CoreSummaryCodec {
             floats(out, s.secondMoments());
             floats(out, s.inputMeans());
             floats(out, s.inputSecondMoments());
+            subClusters(out, s.subClusters());
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -57,7 +64,7 @@ public final class CoreSummaryCodec {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
             int v = in.readByte();
-            if (v != VERSION) {
+            if (v != 1 && v != VERSION) {
                 throw new IllegalArgumentException("unknown internal summary encoding " + v);
             }
             String edge = in.readUTF();
@@ -72,10 +79,46 @@ public final class CoreSummaryCodec {
                 counts[i] = in.readLong();
             }
             return new SummaryStats(edge, round, kind, k, c, e, d, counts, readFloats(in), readFloats(in),
-                    readFloats(in), readFloats(in), null);
+                    readFloats(in), readFloats(in), null, v == 1 ? null : readSubClusters(in, edge, c, d));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void subClusters(DataOutputStream out, SubClusterSummary s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(s.kMin());
+        for (ClassSubClusters cc : s.classes()) {
+            out.writeLong(cc.count());
+            out.writeInt(cc.clusters().size());
+            for (SubCluster m : cc.clusters()) {
+                out.writeLong(m.count());
+                floats(out, m.mean());
+                floats(out, m.variance());
+            }
+        }
+    }
+
+    private static SubClusterSummary readSubClusters(DataInputStream in, String edge, int numClasses, int dIn)
+            throws IOException {
+        int kMin = in.readInt();
+        if (kMin < 0) {
+            return null;
+        }
+        List<ClassSubClusters> classes = new ArrayList<>(numClasses);
+        for (int c = 0; c < numClasses; c++) {
+            long count = in.readLong();
+            int m = in.readInt();
+            List<SubCluster> clusters = new ArrayList<>(m);
+            for (int i = 0; i < m; i++) {
+                clusters.add(new SubCluster(in.readLong(), readFloats(in), readFloats(in)));
+            }
+            classes.add(new ClassSubClusters(c, count, clusters));
+        }
+        return new SubClusterSummary(edge, numClasses, dIn, kMin, classes);
     }
 
     private static void floats(DataOutputStream out, float[] a) throws IOException {

@@ -20,6 +20,7 @@ import io.edgedistill.schemas.NetworkSpec;
 import io.edgedistill.schemas.PreprocessingSpec;
 import io.edgedistill.schemas.PrivacySettings;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SubClusterSettings;
 
 /**
  * Builds the round specs of the configured task: the feature spec is fitted once (lazily) on the configured
@@ -66,6 +67,16 @@ public final class RoundFactory {
         return z ^ (z >>> 31);
     }
 
+    /** The round's sub-cluster request; the edges' k-means seed follows the round's. */
+    private SubClusterSettings subClusters(long roundId) {
+        ProcessorConfig.Rounds.SubClusters sc = config.subClusters();
+        if (sc == null || sc.perClass() <= 0) {
+            return null;
+        }
+        return SubClusterSettings.newBuilder().setPerClass(sc.perClass()).setMinRows(sc.minRows())
+                .setSeed(seed(config.taskSeed() + 1, roundId)).build();
+    }
+
     public RoundSpec round(long roundId) {
         FeatureSpec fs = featureSpec();
         String json = fs.toJson();
@@ -90,6 +101,7 @@ public final class RoundFactory {
                 .setPrivacy(PrivacySettings.newBuilder().build())
                 .setCreatedAt(Instant.now())
                 .setDeadline(null)
+                .setSubClusters(subClusters(roundId))
                 .build();
     }
 }

@@ -2,6 +2,7 @@ package io.edgedistill.processor.synthesis;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.edgedistill.core.aggregate.TargetSnapshot;
 import io.edgedistill.core.nn.EmbeddingNetworks;
 import io.edgedistill.core.nn.EmbeddingSpec;
+import io.edgedistill.core.mixture.SubClusterSummary;
 import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.core.synth.SynthConfig;
@@ -27,6 +29,8 @@ import io.edgedistill.processor.contributions.TargetUpdate;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.mapping.RoundSpecs;
+import io.edgedistill.schemas.mapping.SubClusterMapping;
+import io.edgedistill.schemas.ClassMixture;
 import io.edgedistill.schemas.Contribution;
 import io.edgedistill.schemas.ContributionKind;
 import io.edgedistill.schemas.Exclusion;
@@ -209,7 +213,8 @@ public final class OptimiserRunner implements AutoCloseable {
         for (SummaryStats e : u.accepted()) {
             contributions.add(Contribution.newBuilder().setEdgeId(e.edgeId()).setRoundId(e.roundId())
                     .setKind(e.kind() == SummaryKind.KNOWLEDGE ? ContributionKind.KNOWLEDGE : ContributionKind.SUMMARY)
-                    .setSamples(e.totalCount()).build());
+                    .setSamples(e.subClusters() == null ? e.totalCount() : Arrays.stream(e.subClusters().counts()).sum())
+                    .build());
         }
         List<Exclusion> exclusions = new ArrayList<>();
         for (QuarantineEntry q : u.excluded()) {
@@ -230,8 +235,21 @@ public final class OptimiserRunner implements AutoCloseable {
                 .setOptimisationSteps((int) Math.min(Integer.MAX_VALUE, s.steps()))
                 .setProvenance(Provenance.newBuilder().setContributions(contributions).setExclusions(exclusions).build())
                 .setPreprocessingSha256(r.getPreprocessing().getSha256())
+                .setMixture(mixture(u, numC))
                 .setCreatedAt(Instant.now())
                 .build();
+    }
+
+    /**
+     * The mixture of the accepted data summaries' sub-clusters (summary v2), from which the updater generates its
+     * training rows; null when none of them carries sub-clusters. Knowledge is not pooled here: it describes one
+     * edge's errors, not the fleet's data.
+     */
+    static List<ClassMixture> mixture(TargetUpdate u, int numClasses) {
+        List<SubClusterSummary> clustered = u.accepted().stream()
+                .filter(e -> e.kind() == SummaryKind.DATA && e.subClusters() != null)
+                .map(SummaryStats::subClusters).toList();
+        return clustered.isEmpty() ? null : SubClusterMapping.mixtureToWire(clustered, numClasses);
     }
 
     @Override

@@ -3,21 +3,26 @@ package io.edgedistill.edge.core;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.mixture.SubClusterOptions;
+import io.edgedistill.core.mixture.SubClusterSummary;
+import io.edgedistill.core.mixture.SubClusterer;
 import io.edgedistill.core.nn.Activation;
 import io.edgedistill.core.nn.EmbeddingNetworks;
 import io.edgedistill.core.nn.EmbeddingSpec;
 import io.edgedistill.core.nn.WeightInit;
 import io.edgedistill.core.summary.EdgeSummarizer;
-import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryOptions;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.schemas.ClassSummary;
 import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.PrivacyReport;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.mapping.RoundSpecs;
+import io.edgedistill.schemas.mapping.SubClusterMapping;
 
 /**
  * Answers a round (DESIGN §3.2): builds the round's K embedding networks from (seed, k), preprocesses the
@@ -96,13 +101,26 @@ public final class SummaryAnswerer {
                 RoundSpecs.summaryOptions(round));
     }
 
-    /** The edge's summary of its local window for the round. */
+    /**
+     * The edge's summary of its local window for the round. When the round asks for sub-clusters (summary v2),
+     * every class also carries its sub-cluster statistics, and a class with fewer rows than the round's floor
+     * k_min is sent as its count only: no embedding means, no input statistics (a class of one row would
+     * otherwise ship that row).
+     */
     public static EdgeSummary answer(String edgeId, LocalData data, RoundSpec round) {
         Prepared p = prepare(data, round);
         SummaryStats s = summarizer(round).summarize(edgeId, round.getRoundId(), p.x(), p.n(), p.labels(), p.numClasses());
+        Optional<SubClusterOptions> v2 = RoundSpecs.subClusterOptions(round);
+        SubClusterSummary clusters = v2.map(o -> new SubClusterer(o).summarize(edgeId, p.x(), p.labels(), p.numClasses()))
+                .orElse(null);
         List<ClassSummary> classes = new ArrayList<>();
         for (int c = 0; c < s.numClasses(); c++) {
             if (s.counts()[c] <= 0) {
+                continue;
+            }
+            if (clusters != null && !clusters.classes().get(c).hasMoments()) {
+                classes.add(ClassSummary.newBuilder().setClassIndex(c).setCount(s.counts()[c]).setMeans(List.of())
+                        .build());
                 continue;
             }
             classes.add(ClassSummary.newBuilder()
@@ -112,6 +130,7 @@ public final class SummaryAnswerer {
                     .setSecondMoments(s.secondMoments() == null ? null : list(s.classSecondMoments(c)))
                     .setInputMean(s.inputMeans() == null ? null : list(slice(s.inputMeans(), c, s.dIn())))
                     .setInputVar(s.inputMeans() == null ? null : list(variance(s, c)))
+                    .setSubClusters(clusters == null ? null : SubClusterMapping.toWire(clusters.classes().get(c)))
                     .build());
         }
         return EdgeSummary.newBuilder()

@@ -2,6 +2,7 @@ package io.edgedistill.updater.config;
 
 import java.util.Map;
 
+import io.edgedistill.core.mixture.GeneratedTraining;
 import io.edgedistill.core.model.TrainConfig;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
@@ -109,6 +110,7 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
      * @param maxPersonalisationsPerSet knowledge-triggered trainings per cohort and synthetic-set version (an edge
      *                                  whose personalised model still underperforms keeps reporting; this bounds the
      *                                  loop until the next synthetic set)
+     * @param generated                 training on rows generated from the set's sub-cluster mixture (summary v2)
      */
     @ConfigurationProperties("training")
     public record Training(@Bindable(defaultValue = "128,64") int[] teacherHidden,
@@ -123,7 +125,31 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
                            @Bindable(defaultValue = "0.5") float knowledgeSpread,
                            @Bindable(defaultValue = "0.0") double minImprovement,
                            @Bindable(defaultValue = "0.05") double personalisedTolerance,
-                           @Bindable(defaultValue = "3") int maxPersonalisationsPerSet) {
+                           @Bindable(defaultValue = "3") int maxPersonalisationsPerSet,
+                           Generated generated) {
+
+        /**
+         * {@code updater.training.generated.*}: when a synthetic set carries the fleet's sub-cluster mixture, the
+         * teacher and the student train on rows drawn from it (distill-core {@code GeneratedTraining}) instead of
+         * the compact set alone.
+         *
+         * @param rowsPerClass  generated rows per class on average, spread by the fleet's class counts
+         * @param minPerClass   at least this many rows of every class the mixture holds
+         * @param teacherEpochs teacher epochs over the generated rows
+         * @param studentEpochs student epochs over them (soft labels at {@code temperature}, weight {@code alpha})
+         */
+        @ConfigurationProperties("generated")
+        public record Generated(@Bindable(defaultValue = "1000") int rowsPerClass,
+                                @Bindable(defaultValue = "50") int minPerClass,
+                                @Bindable(defaultValue = "10") int teacherEpochs,
+                                @Bindable(defaultValue = "20") int studentEpochs) {
+        }
+
+        /** The generated-rows recipe with this group's T and α. */
+        public GeneratedTraining.Settings generatedSettings() {
+            return new GeneratedTraining.Settings(generated.rowsPerClass(), generated.minPerClass(),
+                    generated.teacherEpochs(), generated.studentEpochs(), temperature, alpha);
+        }
 
         /** The teacher's training recipe: distill-core's teacher recipe with {@link #teacherEpochs}. */
         public TrainConfig teacherConfig(long seed) {

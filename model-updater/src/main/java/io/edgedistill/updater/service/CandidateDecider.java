@@ -60,7 +60,7 @@ final class CandidateDecider {
                 return HistoryEntry.failed(attempt, "synthetic set feature width " + set.getFeatureDim()
                         + " differs from its preprocessing spec's " + spec.dim());
             }
-            CandidateTrainer.Trained trained = trainer.train(set, extra, cohort);
+            CandidateTrainer.Trained trained = trainer.train(set, spec, extra, cohort);
             String specSha = specs.shaOf(set, spec);
             Dataset val = validation.under(spec, specSha, set.getClasses());
             Judged judged = cohortMix == null

@@ -3,18 +3,26 @@ package io.edgedistill.updater.service;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.data.Sampling;
+import io.edgedistill.core.mixture.ColumnLayout;
+import io.edgedistill.core.mixture.GeneratedTraining;
+import io.edgedistill.core.mixture.MixtureOptions;
+import io.edgedistill.core.mixture.MixturePrior;
 import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.MlpTrainer;
 import io.edgedistill.schemas.SyntheticSample;
 import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.schemas.mapping.SubClusterMapping;
 import io.edgedistill.updater.config.UpdaterConfig.Training;
 
 /**
- * Trains a candidate edge model: the cloud teacher on a synthetic set's samples (plus a cohort's extra samples),
- * then the small student distilled from it (soft-label KL at temperature T plus hard labels) on a transfer set of
- * those samples and jittered copies. Deterministic: the randomness depends on what is trained on only
- * ({@link #trainingSeed}).
+ * Trains a candidate edge model. When the synthetic set carries the fleet's sub-cluster mixture (summary v2), the
+ * teacher trains on thousands of rows drawn from it plus the set's samples (and a cohort's extra samples), and the
+ * student is distilled on the same rows (distill-core {@link GeneratedTraining}). Without a mixture: the teacher
+ * on the set's samples (plus extra), then the student distilled from it (soft-label KL at temperature T plus hard
+ * labels) on a transfer set of those samples and jittered copies. Deterministic: the randomness depends on what
+ * is trained on only ({@link #trainingSeed}).
  */
 final class CandidateTrainer {
     private final Training settings;
@@ -35,7 +43,7 @@ final class CandidateTrainer {
     }
 
     /** Teacher and student on {@code set} plus {@code extra}; the set's feature width must be its spec's. */
-    Trained train(SyntheticSet set, List<Sample> extra, String cohort) {
+    Trained train(SyntheticSet set, FeatureSpec spec, List<Sample> extra, String cohort) {
         int d = set.getFeatureDim();
         int c = set.getClasses().size();
         int n = set.getSamples().size() + extra.size();
@@ -52,6 +60,9 @@ final class CandidateTrainer {
         for (Sample e : extra) {
             System.arraycopy(e.x(), 0, x, i * d, d);
             y[i++] = e.y();
+        }
+        if (hasMixture(set)) {
+            return onGenerated(set, spec, x, y, cohort);
         }
         long seed = trainingSeed(set, cohort);
         MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, c, settings.teacherConfig(seed));
@@ -73,6 +84,22 @@ final class CandidateTrainer {
         MlpModel student = MlpTrainer.distill(teacher, settings.studentHidden(), tx, m, ty,
                 settings.studentConfig(seed + 1));
         return new Trained(student, y, n);
+    }
+
+    /** Whether the set carries a mixture with at least one class to sample. */
+    static boolean hasMixture(SyntheticSet set) {
+        return set.getMixture() != null && set.getMixture().stream().anyMatch(m -> !m.getComponents().isEmpty());
+    }
+
+    private Trained onGenerated(SyntheticSet set, FeatureSpec spec, float[] x, int[] y, String cohort) {
+        int c = set.getClasses().size();
+        int d = set.getFeatureDim();
+        MixturePrior prior = SubClusterMapping.mixtureFromWire(set.getMixture(), c, d, ColumnLayout.of(spec),
+                MixtureOptions.defaults());
+        GeneratedTraining.Result r = GeneratedTraining.train(prior, SubClusterMapping.classCounts(set.getMixture(), c),
+                x, y, settings.teacherHidden(), settings.studentHidden(), settings.generatedSettings(),
+                trainingSeed(set, cohort));
+        return new Trained(r.student(), r.rows().y(), r.rows().size());
     }
 
     /**

@@ -13,10 +13,14 @@ import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.core.data.Preprocessor;
 import io.edgedistill.core.data.RawDataset;
 import io.edgedistill.core.data.Splits;
+import io.edgedistill.core.mixture.SubClusterOptions;
+import io.edgedistill.core.mixture.SubClusterSummary;
+import io.edgedistill.core.mixture.SubClusterer;
 import io.edgedistill.core.model.ModelFormat;
 import io.edgedistill.schemas.Provenance;
 import io.edgedistill.schemas.SyntheticSample;
 import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.schemas.mapping.SubClusterMapping;
 
 /**
  * Test data: generated 5G-NIDD rows, a fitted preprocessing spec, and "synthetic sets" made of a random
@@ -58,5 +62,22 @@ public final class Fixtures {
                 .setSamples(samples).setMatchingLoss(0.1).setOptimisationSteps(0)
                 .setProvenance(Provenance.newBuilder().setContributions(List.of()).setExclusions(List.of()).build())
                 .setPreprocessingSha256(specSha).setCreatedAt(Instant.now()).build();
+    }
+
+    /** The set with the sub-cluster mixture of three edges' thirds of the training rows (summary v2). */
+    public SyntheticSet withMixture(SyntheticSet set, int perClass) {
+        List<SubClusterSummary> edges = new ArrayList<>();
+        int n = train.size();
+        int d = train.dim();
+        for (int e = 0; e < 3; e++) {
+            int from = e * n / 3;
+            int to = (e + 1) * n / 3;
+            float[] x = java.util.Arrays.copyOfRange(train.x(), from * d, to * d);
+            int[] y = java.util.Arrays.copyOfRange(train.y(), from, to);
+            edges.add(new SubClusterer(new SubClusterOptions(perClass, 10, e, 25)).summarize("edge-" + e, x, y,
+                    train.numClasses()));
+        }
+        return SyntheticSet.newBuilder(set).setMixture(SubClusterMapping.mixtureToWire(edges, train.numClasses()))
+                .build();
     }
 }

@@ -34,7 +34,8 @@ class ModelUpdateServiceTest {
     }
 
     static Training fast() {
-        return new Training(new int[] {64}, new int[] {32}, 100, 30, 4f, 0.7f, 4, 0.2f, 0, 0.5f, 0.0, 0.02, 1);
+        return new Training(new int[] {64}, new int[] {32}, 100, 30, 4f, 0.7f, 4, 0.2f, 0, 0.5f, 0.0, 0.02, 1,
+                new Training.Generated(200, 20, 5, 5));
     }
 
     private ModelUpdateService service(Map<String, String> cohorts) {
@@ -42,6 +43,17 @@ class ModelUpdateServiceTest {
                 published::add, fast(), cohorts);
         s.registerPreprocessing(fx.specJson, fx.specSha);
         return s;
+    }
+
+    @Test
+    void aSetCarryingTheFleetsMixtureTrainsOnGeneratedRowsAndBeatsTheCompactSetAlone() {
+        double compactOnly = service(Map.of()).onSyntheticSet(fx.set(1, 10, false)).get(0).macroF1();
+        List<HistoryEntry> out = service(Map.of()).onSyntheticSet(fx.withMixture(fx.set(1, 10, false), 8));
+
+        assertThat(out).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(Status.PUBLISHED);
+            assertThat(e.macroF1()).isGreaterThan(compactOnly);
+        });
     }
 
     @Test

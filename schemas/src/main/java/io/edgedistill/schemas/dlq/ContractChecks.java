@@ -1,8 +1,12 @@
 package io.edgedistill.schemas.dlq;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
+import io.edgedistill.schemas.ClassMixture;
+import io.edgedistill.schemas.MixtureComponent;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSample;
@@ -99,6 +103,42 @@ public final class ContractChecks {
             }
             i++;
         }
+        if (s.getMixture() != null) {
+            mixture(v, s.getMixture(), c, s.getFeatureDim());
+        }
         return v;
     };
+
+    /** A set's sub-cluster mixture: known classes once each, components of featureDim finite values, variances ≥ 0. */
+    private static void mixture(List<String> v, List<ClassMixture> mixture, int numClasses, int dim) {
+        Set<Integer> seen = new HashSet<>();
+        for (ClassMixture m : mixture) {
+            int ci = m.getClassIndex();
+            if (ci < 0 || ci >= numClasses || !seen.add(ci)) {
+                v.add("mixture class " + ci + " outside [0," + numClasses + ") or repeated");
+                return;
+            }
+            long rows = 0;
+            for (MixtureComponent comp : m.getComponents()) {
+                rows += comp.getCount();
+                if (comp.getCount() < 1 || comp.getMean().size() != dim || comp.getVariance().size() != dim) {
+                    v.add("mixture class " + ci + ": a component of " + comp.getCount() + " rows with "
+                            + comp.getMean().size() + "/" + comp.getVariance().size() + " values, featureDim " + dim);
+                    return;
+                }
+                for (int j = 0; j < dim; j++) {
+                    Float mean = comp.getMean().get(j);
+                    Float var = comp.getVariance().get(j);
+                    if (mean == null || var == null || !Float.isFinite(mean) || !Float.isFinite(var) || var < 0) {
+                        v.add("mixture class " + ci + ": a component with a non-finite mean or a negative variance");
+                        return;
+                    }
+                }
+            }
+            if (rows > m.getCount()) {
+                v.add("mixture class " + ci + ": components hold " + rows + " rows, the class " + m.getCount());
+                return;
+            }
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package io.edgedistill.schemas.mapping;
 
 import java.util.Locale;
+import java.util.Optional;
 
+import io.edgedistill.core.mixture.SubClusterOptions;
 import io.edgedistill.core.nn.Activation;
 import io.edgedistill.core.nn.EmbeddingSpec;
 import io.edgedistill.core.nn.WeightInit;
@@ -9,6 +11,7 @@ import io.edgedistill.core.summary.DpConfig;
 import io.edgedistill.core.summary.SummaryOptions;
 import io.edgedistill.schemas.PrivacySettings;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SubClusterSettings;
 
 /**
  * How a {@link RoundSpec} is read, by the edges that answer it and by the processor that matches their answers.
@@ -18,7 +21,10 @@ import io.edgedistill.schemas.RoundSpec;
  *   <li>network: seed, K, d_in, hidden, e; activation {@code relu} or {@code tanh}; generator {@code splitmix64-v1}
  *       (the schema default) means SplitMix64 with He-uniform weights, a generator name containing {@code normal}
  *       means He-normal (Box–Muller);</li>
- *   <li>summary options: second moments as the round asks, input moments unless DP, DP when the round enables it.</li>
+ *   <li>summary options: second moments as the round asks, input moments unless DP, DP when the round enables it;</li>
+ *   <li>sub-cluster options (summary v2): M, the privacy floor k_min and the k-means seed when the round asks for
+ *       sub-clusters and does not enable DP (the sub-cluster statistics are not noised, so a DP round gets
+ *       summary v1).</li>
  * </ul>
  */
 public final class RoundSpecs {
@@ -43,6 +49,17 @@ public final class RoundSpecs {
             return base.withDp(DpConfig.secure(p.getEpsilon(), p.getDelta(), p.getClipNorm()));
         }
         return base;
+    }
+
+    /** The round's sub-cluster settings, or empty when its summaries carry none (summary v1). */
+    public static Optional<SubClusterOptions> subClusterOptions(RoundSpec r) {
+        SubClusterSettings sc = r.getSubClusters();
+        PrivacySettings p = r.getPrivacy();
+        if (sc == null || sc.getPerClass() <= 0 || (p != null && p.getEnabled())) {
+            return Optional.empty();
+        }
+        return Optional.of(new SubClusterOptions(sc.getPerClass(), sc.getMinRows(), sc.getSeed(),
+                SubClusterOptions.DEFAULT_MAX_ITERATIONS));
     }
 
     public static Activation activation(CharSequence name) {
