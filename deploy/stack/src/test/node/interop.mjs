@@ -25,9 +25,10 @@ if (mode === 'produce') {
   await producer.disconnect();
   console.log("RESULT " + json({ schemaId: payload.readInt32BE(1), magic: payload[0], bytes: payload.length, partition: md.partition, offset: Number(md.baseOffset) }));
 } else if (mode === 'consume') {
-  // Reads the record at PARTITION/OFFSET (what the Java producer acknowledged) and decodes it. The consumer
-  // seeks there explicitly instead of trusting the group's start position, and reads uncommitted data too,
-  // so only the record itself decides the outcome; on a timeout it prints what it did see.
+  // Reads the record at PARTITION/OFFSET (what the Java producer acknowledged) and decodes it. A fresh group reads
+  // every partition from the beginning (uncommitted data too) and skips the other records: no seek, because a seek
+  // issued while the group's first fetch is in flight can be lost, and the record then never arrives. On a
+  // timeout it prints what it did see.
   const deserializer = new AvroDeserializer(registry, SerdeType.VALUE, {});
   const partition = Number(process.env.PARTITION);
   const offset = String(process.env.OFFSET);
@@ -51,7 +52,6 @@ if (mode === 'produce') {
         } catch (e) { reject(e); }
       },
     }).catch(reject);
-    consumer.seek({ topic: TOPIC, partition, offset });
   });
   await consumer.disconnect();
 } else {
