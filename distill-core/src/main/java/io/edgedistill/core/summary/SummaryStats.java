@@ -108,6 +108,21 @@ public record SummaryStats(String edgeId, long roundId, SummaryKind kind, int k,
     }
 
     /**
+     * Rows per class as the edge reported them: {@link #counts} plus the classes it sent as counts only (under a
+     * summary v2 round's privacy floor), which carry no moments and so have count 0 in {@link #counts}.
+     */
+    public long[] reportedCounts() {
+        if (subClusters == null) {
+            return counts.clone();
+        }
+        long[] out = counts.clone();
+        for (ClassSubClusters cs : subClusters.classes()) {
+            out[cs.classId()] = Math.max(out[cs.classId()], cs.count());
+        }
+        return out;
+    }
+
+    /**
      * Payload size in bytes: 8 per count plus 4 per float of every array present (identifiers and headers
      * excluded). Independent of the number of samples summarised.
      */

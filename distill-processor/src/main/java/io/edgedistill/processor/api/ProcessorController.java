@@ -135,8 +135,9 @@ public class ProcessorController {
             int edges = 0;
             long samples = 0;
             for (SummaryStats e : up.accepted()) {
-                edges += e.counts()[c] > 0 ? 1 : 0;
-                samples += e.kind() == SummaryKind.DATA ? e.counts()[c] : 0;
+                long rows = e.reportedCounts()[c];
+                edges += rows > 0 ? 1 : 0;
+                samples += e.kind() == SummaryKind.DATA ? rows : 0;
             }
             cm.put("edges", edges);
             cm.put("samples", samples);
@@ -146,10 +147,12 @@ public class ProcessorController {
         List<Map<String, Object>> contributions = new ArrayList<>();
         for (SummaryStats e : up.accepted()) {
             List<Long> perClass = new ArrayList<>(e.numClasses());
-            for (long n : e.counts()) {
+            long samples = 0;
+            for (long n : e.reportedCounts()) {
                 perClass.add(n);
+                samples += n;
             }
-            contributions.add(Map.of("edgeId", e.edgeId(), "kind", e.kind().name(), "samples", e.totalCount(),
+            contributions.add(Map.of("edgeId", e.edgeId(), "kind", e.kind().name(), "samples", samples,
                     "classCounts", perClass));
         }
         m.put("contributions", contributions);

@@ -213,7 +213,7 @@ public final class OptimiserRunner implements AutoCloseable {
         for (SummaryStats e : u.accepted()) {
             contributions.add(Contribution.newBuilder().setEdgeId(e.edgeId()).setRoundId(e.roundId())
                     .setKind(e.kind() == SummaryKind.KNOWLEDGE ? ContributionKind.KNOWLEDGE : ContributionKind.SUMMARY)
-                    .setSamples(e.subClusters() == null ? e.totalCount() : Arrays.stream(e.subClusters().counts()).sum())
+                    .setSamples(Arrays.stream(e.reportedCounts()).sum())
                     .build());
         }
         List<Exclusion> exclusions = new ArrayList<>();

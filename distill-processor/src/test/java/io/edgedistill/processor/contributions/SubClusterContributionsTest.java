@@ -36,6 +36,7 @@ class SubClusterContributionsTest {
         assertThat(clusters.classes().get(1).count()).isEqualTo(4);
         assertThat(clusters.classes().get(1).hasMoments()).isFalse();
         assertThat(core.counts()).containsExactly(30, 0, 20);
+        assertThat(core.reportedCounts()).containsExactly(30, 4, 20);
         assertThat(CoreSummaryCodec.decode(CoreSummaryCodec.encode(core))).isEqualTo(core);
     }
 
