@@ -42,10 +42,12 @@ final class LoopDemo {
     /**
      * What the run produced, for the report and for tests.
      *
-     * @param pooled the pooled reference's held-out figure (null when no round produced a model to take the spec from)
+     * @param pooled             the pooled reference's held-out figure (null when no round produced a model to take the
+     *                           spec from)
+     * @param mixtureComponents  sub-clusters in the newest synthetic set's mixture (0 without summary v2)
      */
     record Outcome(List<RoundOutcome> rounds, DriftOutcome drift, long edgeAlerts, long processorAlerts, int syntheticSets,
-                   int modelUpdates, long flowsScoredAtEdges, PooledReference.Scored pooled) {
+                   int modelUpdates, long flowsScoredAtEdges, PooledReference.Scored pooled, int mixtureComponents) {
     }
 
     /**
@@ -133,7 +135,8 @@ final class LoopDemo {
             Report.print(o, outcomes, drift, pooled, observer, fleet.edges(), fleet.rawBytes(), updater);
             return new Outcome(outcomes, drift, observer.alertsBySource.getOrDefault("EDGE", 0L),
                     observer.alertsBySource.getOrDefault("PROCESSOR", 0L), observer.sets.size(), observer.models.size(),
-                    fleet.flowsScored(), pooled);
+                    fleet.flowsScored(), pooled, observer.sets.isEmpty() ? 0
+                    : Report.mixtureComponents(observer.sets.get(observer.sets.size() - 1).value()));
         }
     }
 

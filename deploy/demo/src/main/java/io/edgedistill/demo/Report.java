@@ -32,11 +32,15 @@ final class Report {
         System.out.println("Synthetic-set versions (distill.synthetic-sets):");
         for (TopicObserver.Seen<SyntheticSet> s : observer.sets) {
             SyntheticSet v = s.value();
-            System.out.printf("  v%-3d round %-3d %4d samples  matching loss %.5f%s  contributions %d, exclusions %d%n", v.getVersion(),
-                    v.getRoundId(), v.getSamples().size(), v.getMatchingLoss(),
+            System.out.printf("  v%-3d round %-3d %4d samples  matching loss %.5f%s  contributions %d, exclusions %d%s%n",
+                    v.getVersion(), v.getRoundId(), v.getSamples().size(), v.getMatchingLoss(),
                     v.getPreviousLoss() == null ? "" : String.format(" (was %.5f)", v.getPreviousLoss()),
-                    v.getProvenance().getContributions().size(), v.getProvenance().getExclusions().size());
+                    v.getProvenance().getContributions().size(), v.getProvenance().getExclusions().size(),
+                    v.getMixture() == null ? "" : String.format(", mixture of %d sub-clusters over %d classes",
+                            mixtureComponents(v), v.getMixture().size()));
         }
+        System.out.println("  (the updater trains on rows generated from each set's mixture of the accepted edges' sub-clusters,"
+                + " plus the set's samples)");
 
         System.out.println();
         System.out.println("Model versions (models.updates, signed Ed25519, validated by the updater):");
@@ -135,5 +139,10 @@ final class Report {
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format("%.3f", v);
+    }
+
+    /** Sub-clusters in a set's mixture (0 without one). */
+    static int mixtureComponents(SyntheticSet s) {
+        return s.getMixture() == null ? 0 : s.getMixture().stream().mapToInt(m -> m.getComponents().size()).sum();
     }
 }

@@ -41,6 +41,7 @@ class EndToEndLoopTest {
         assertThat(out.pooled()).as("the pooled reference, trained after the first round").isNotNull();
         assertThat(out.pooled().macroF1()).isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
         assertThat(out.syntheticSets()).isPositive();
+        assertThat(out.mixtureComponents()).as("sub-clusters of the edges' summaries (v2) in the set's mixture").isPositive();
         assertThat(out.modelUpdates()).isPositive();
         assertThat(out.flowsScoredAtEdges()).isPositive();
         assertThat(out.edgeAlerts()).as("alerts raised by the edges").isPositive();
