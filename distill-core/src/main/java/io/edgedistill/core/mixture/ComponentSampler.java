@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Draws rows of one class of a {@link MixturePrior} (see there for the rules). Precomputes, per component,
- * the floored standard deviations and, per column, the class box, so that a draw is a few array reads per
+ * the floored standard deviations, so that a draw is a few array reads per
  * value.
  */
 final class ComponentSampler {
@@ -13,8 +13,8 @@ final class ComponentSampler {
     private final List<SubCluster> comps;
     private final double[] cumulative;
     private final float[][] std;
-    private final double[] lo;
-    private final double[] hi;
+    private final double clip;
+    private final double sigmas;
     private final boolean[] binary;
     private final boolean[] grouped;
     private final List<int[]> groups;
@@ -32,17 +32,9 @@ final class ComponentSampler {
                 grouped[j] = true;
             }
         }
-        double[] mean = prior.classMeanRef(c);
         double[] var = prior.classVarianceRef(c);
-        this.lo = new double[d];
-        this.hi = new double[d];
-        double clip = layout.clip() > 0 ? layout.clip() : Double.POSITIVE_INFINITY;
-        for (int j = 0; j < d; j++) {
-            double sd = Math.sqrt(var[j]);
-            double box = opt.boxSigmas() > 0 ? opt.boxSigmas() * sd : Double.POSITIVE_INFINITY;
-            lo[j] = Math.max(-clip, mean[j] - box);
-            hi[j] = Math.min(clip, mean[j] + box);
-        }
+        this.clip = layout.clip() > 0 ? layout.clip() : Double.POSITIVE_INFINITY;
+        this.sigmas = opt.boxSigmas() > 0 ? opt.boxSigmas() : Double.POSITIVE_INFINITY;
         this.cumulative = new double[comps.size()];
         this.std = new float[comps.size()][d];
         double acc = 0;
@@ -70,8 +62,9 @@ final class ComponentSampler {
                 if (binary[j]) {
                     x[off + j] = rng.nextDouble() < mu[j] ? 1f : 0f;
                 } else {
-                    double v = mu[j] + std[k][j] * rng.nextGaussian();
-                    x[off + j] = (float) Math.min(hi[j], Math.max(lo[j], v));
+                    double g = Math.max(-sigmas, Math.min(sigmas, rng.nextGaussian()));
+                    double v = mu[j] + std[k][j] * g;
+                    x[off + j] = (float) Math.min(clip, Math.max(-clip, v));
                 }
             }
             for (int[] g : groups) {

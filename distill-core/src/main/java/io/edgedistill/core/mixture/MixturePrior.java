@@ -13,8 +13,8 @@ import java.util.List;
  * that arrived with counts only (below the floor on every edge) keep their count but get no rows.
  *
  * <p>A row of class c: a component drawn with probability proportional to its count; real-valued columns from
- * N(mean, max(variance, (minStdFraction · class std)²)), clipped to the class box (class mean ± boxSigmas class
- * std) and to the layout's |z| clip; a one-hot group picks one of its columns with the component's means as
+ * N(mean, max(variance, (minStdFraction · class std)²)) truncated at ± boxSigmas of that std, then clipped at
+ * the layout's |z| clip; a one-hot group picks one of its columns with the component's means as
  * probabilities (the remainder, if any, for "no category"); other 0/1 columns are Bernoulli(mean). Deterministic:
  * class c of a call draws from {@code SplitMix64.keyed(seed, c)}.
  */
@@ -170,10 +170,6 @@ public final class MixturePrior {
 
     MixtureOptions options() {
         return options;
-    }
-
-    double[] classMeanRef(int c) {
-        return classMean[c];
     }
 
     double[] classVarianceRef(int c) {

@@ -10,14 +10,14 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MixturePriorTest {
-    /** Layout: [num, num#missing, proto=tcp, proto=udp, proto=icmp, other]. */
+    /** Layout: [num, num#missing, proto=tcp, proto=udp, proto=icmp, bytes]; |z| clip 3. */
     static final FeatureSpec SPEC = new FeatureSpec(List.of(
             FeatureSpec.ColumnSpec.numeric("num", false, 0, 0, 1, true),
             FeatureSpec.ColumnSpec.categorical("proto", List.of("tcp", "udp", "icmp")),
-            FeatureSpec.ColumnSpec.numeric("other", false, 0, 0, 1, false)),
-            List.of("a", "b", "c"), 10.0, List.of(""));
+            FeatureSpec.ColumnSpec.numeric("bytes", true, 0, 1, 1, false)),
+            List.of("a", "b", "c"), 3.0, List.of(""));
 
-    /** Valid rows of the layout: class c has a bimodal 'num', its own protocol mix, 'other' ~ N(c, 1). */
+    /** Valid rows of the layout: class c has a bimodal 'num', its own protocol mix, 'bytes' ~ N(c − 1, 1) within ±3. */
     static float[] rows(int[] y, long seed) {
         Random r = new Random(seed);
         float[] x = new float[y.length * 6];
@@ -25,11 +25,11 @@ class MixturePriorTest {
             int c = y[i];
             int o = i * 6;
             boolean missing = r.nextDouble() < 0.2;
-            x[o] = missing ? 0f : (float) ((r.nextBoolean() ? -2 : 2) + 0.5 * r.nextGaussian() + c);
+            x[o] = missing ? 0f : (float) Math.max(-3, Math.min(3, (r.nextBoolean() ? -1.5 : 1.5) + 0.5 * r.nextGaussian() + c / 2.0));
             x[o + 1] = missing ? 1f : 0f;
             double u = r.nextDouble();
             x[o + 2 + (u < 0.5 ? c % 3 : u < 0.8 ? (c + 1) % 3 : (c + 2) % 3)] = 1f;
-            x[o + 5] = (float) (c + r.nextGaussian());
+            x[o + 5] = (float) Math.max(-3, Math.min(3, c - 1 + r.nextGaussian()));
         }
         return x;
     }
@@ -85,15 +85,22 @@ class MixturePriorTest {
     }
 
     @Test
-    void samplesRespectBinaryColumnsOneHotGroupsAndTheClassBox() {
+    void samplesRespectBinaryColumnsOneHotGroupsTruncationAndValidRange() {
         int[] y = labels(1500, 3, 3L);
         float[] x = rows(y, 4L);
         MixtureOptions opt = new MixtureOptions(2.0, 0.05);
         MixturePrior p = MixturePrior.pool(threeEdges(x, y, 16), ColumnLayout.of(SPEC), opt);
         for (int c = 0; c < 3; c++) {
             float[] s = p.sample(c, 2000, 9L);
-            double[] mu = p.classMean(c);
-            double[] var = p.classVariance(c);
+            double[] lo = {Double.POSITIVE_INFINITY, 0, 0, 0, 0, Double.POSITIVE_INFINITY};
+            double[] hi = {Double.NEGATIVE_INFINITY, 0, 0, 0, 0, Double.NEGATIVE_INFINITY};
+            for (SubCluster k : p.components(c)) { // the union of the components' ±2 (floored) std ranges
+                for (int j : new int[] {0, 5}) {
+                    double sd = Math.sqrt(Math.max(k.variance()[j], 0.0025 * p.classVariance(c)[j]));
+                    lo[j] = Math.min(lo[j], k.mean()[j] - 2 * sd - 1e-5);
+                    hi[j] = Math.max(hi[j], k.mean()[j] + 2 * sd + 1e-5);
+                }
+            }
             for (int i = 0; i < 2000; i++) {
                 int o = i * 6;
                 assertThat(s[o + 1]).isIn(0f, 1f);
@@ -102,9 +109,9 @@ class MixturePriorTest {
                     assertThat(s[o + j]).isIn(0f, 1f);
                 }
                 for (int j : new int[] {0, 5}) {
-                    double half = 2.0 * Math.sqrt(var[j]) + 1e-5;
-                    assertThat((double) s[o + j]).isBetween(mu[j] - half, mu[j] + half);
+                    assertThat((double) s[o + j]).isBetween(lo[j], hi[j]);
                 }
+                assertThat(Math.abs(s[o + 5])).isLessThanOrEqualTo(3f); // the spec's clip
             }
             double tcpShare = 0;
             for (int i = 0; i < 2000; i++) {
