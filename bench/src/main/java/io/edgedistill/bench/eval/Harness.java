@@ -70,9 +70,11 @@ public final class Harness {
     public static final String SUBCLUSTER = "subcluster-prior";
     /** The same mixture prior, the product's teacher on a small balanced draw. */
     public static final String SUBCLUSTER_TEACHER = "subcluster-prior-teacher";
+    /** The model the edges run: the updater's recipe on the mixture (distill-core {@code GeneratedTraining}). */
+    public static final String SHIPPED = "shipped";
     /** Every method the harness knows; {@link #METHODS} (the default run) plus the sub-cluster methods. */
     public static final List<String> ALL_METHODS = List.of(POOLED, RANDOM, FEDAVG, LOCAL, COLLAB, OURS, OURS_CORE,
-            SUBCLUSTER, SUBCLUSTER_TEACHER);
+            SUBCLUSTER, SUBCLUSTER_TEACHER, SHIPPED);
 
     /** Settings of one configuration. */
     public record Settings(int edges, double beta, int ipc, long seed, int k, int hidden, int embed,
@@ -206,7 +208,7 @@ public final class Harness {
         if (methods.contains(OURS_CORE)) {
             out.add(oursCoreTeacher(round));
         }
-        if (methods.contains(SUBCLUSTER) || methods.contains(SUBCLUSTER_TEACHER)) {
+        if (methods.contains(SUBCLUSTER) || methods.contains(SUBCLUSTER_TEACHER) || methods.contains(SHIPPED)) {
             out.addAll(subclusters.run(round.edgeData, round.rs, round.clfSeed(), s, rep, methods));
         }
         return out;

@@ -4,6 +4,7 @@ import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.mixture.ColumnLayout;
 import io.edgedistill.core.mixture.GeneratedSet;
+import io.edgedistill.core.mixture.GeneratedTraining;
 import io.edgedistill.core.mixture.MixtureOptions;
 import io.edgedistill.core.mixture.MixturePrior;
 import io.edgedistill.core.mixture.SubClusterOptions;
@@ -33,6 +34,12 @@ import java.util.Locale;
  * The layout of 0/1 columns comes from the feature spec when the harness has it, else from the statistics.
  */
 final class SubclusterMethods {
+    /** The updater's default teacher ({@code updater.training.teacher-hidden}, which is declared as text). */
+    static final int[] TEACHER_HIDDEN = {128, 64};
+    /** The updater's defaults of {@code updater.training.generated.*}, with the student recipe's T and α. */
+    static final GeneratedTraining.Settings SHIPPED_RECIPE = GeneratedTraining.Settings.defaults(
+            TrainConfig.student(0).temperature(), TrainConfig.student(0).alpha());
+
     private final Dataset train;
     private final Dataset test;
     private final ColumnLayout layout;
@@ -107,7 +114,28 @@ final class SubclusterMethods {
             out.add(new Harness.Run(Harness.SUBCLUSTER_TEACHER, rep, sc.macroF1(), sc.accuracy(), bytes,
                     secs(t1) + edgeSeconds, g.size() + " generated rows (balanced), core teacher recipe, " + common));
         }
+        if (methods.contains(Harness.SHIPPED)) {
+            out.add(shipped(prior, counts, s, rep, rs, bytes, edgeSeconds, common));
+        }
         return out;
+    }
+
+    /**
+     * The updater's recipe exactly as it runs (distill-core {@link GeneratedTraining} with the updater's defaults):
+     * rows generated from the mixture, the teacher ({@link #TEACHER_HIDDEN}) on them, and the student of the edges'
+     * architecture (one hidden layer of {@code --mlp-hidden}; the product's is 32) distilled on them. The row's
+     * number is the student's, the model the edges run; run with {@code --mlp-hidden 32} for the product's shapes,
+     * so that {@code pooled} is the same architecture trained on the pooled rows.
+     */
+    private Harness.Run shipped(MixturePrior prior, long[] counts, Harness.Settings s, int rep, long rs, double bytes,
+                                double edgeSeconds, String common) {
+        long t1 = System.nanoTime();
+        GeneratedTraining.Result r = GeneratedTraining.train(prior, counts, TEACHER_HIDDEN, new int[] {s.mlpHidden()},
+                SHIPPED_RECIPE, rs + 9);
+        Metrics.Scores sc = Metrics.score(test.y(), r.student().predict(test.x(), test.size()), test.numClasses());
+        return new Harness.Run(Harness.SHIPPED, rep, sc.macroF1(), sc.accuracy(), bytes, secs(t1) + edgeSeconds,
+                r.rows().size() + " generated rows, updater recipe (teacher " + java.util.Arrays.toString(TEACHER_HIDDEN)
+                        + ", student [" + s.mlpHidden() + "]), " + common);
     }
 
     private String privacyRow(Harness.Settings s, GeneratedSet g, long rs) {

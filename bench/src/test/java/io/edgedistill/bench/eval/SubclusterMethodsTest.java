@@ -11,22 +11,24 @@ import picocli.CommandLine;
 class SubclusterMethodsTest {
 
     @Test
-    void bothMethodsRunOnTheHarnessPartitionWithSaneNumbers() {
+    void theSubClusterMethodsAndTheShippedModelRunOnTheHarnessPartitionWithSaneNumbers() {
         RawDataset raw = DataLoading.generate5gNidd(2500, 3, 40);
         DataLoading.Prepared p = DataLoading.split(raw, 0.25, 1, "smoke");
         Harness h = new Harness(p.train(), p.test(), p.spec(), new SubclusterSettings(4, 10, 100, 0, true, false));
         Harness.Settings s = new Harness.Settings(3, 1.0, 2, 5, 2, 16, 8, 10, 0.03f, 0.5f, 16, 1, true, true, 3f, 3f, true);
 
-        List<Harness.Run> runs = h.runRep(s, 0, List.of(Harness.POOLED, Harness.SUBCLUSTER, Harness.SUBCLUSTER_TEACHER));
+        List<Harness.Run> runs = h.runRep(s, 0, List.of(Harness.POOLED, Harness.SUBCLUSTER, Harness.SUBCLUSTER_TEACHER,
+                Harness.SHIPPED));
 
         assertThat(runs).extracting(Harness.Run::method)
-                .containsExactly(Harness.POOLED, Harness.SUBCLUSTER, Harness.SUBCLUSTER_TEACHER);
+                .containsExactly(Harness.POOLED, Harness.SUBCLUSTER, Harness.SUBCLUSTER_TEACHER, Harness.SHIPPED);
         for (Harness.Run r : runs) {
             assertThat(r.macroF1()).as(r.method()).isBetween(0.0, 1.0);
         }
         assertThat(runs.get(1).macroF1()).isGreaterThan(0.3); // well above chance (about 0.11 for 9 classes)
         assertThat(runs.get(1).bytesPerEdge()).isPositive().isLessThan(runs.get(0).bytesPerEdge());
-        assertThat(runs.get(1).bytesPerEdge()).isEqualTo(runs.get(2).bytesPerEdge());
+        assertThat(runs.get(1).bytesPerEdge()).isEqualTo(runs.get(2).bytesPerEdge()).isEqualTo(runs.get(3).bytesPerEdge());
+        assertThat(runs.get(3).macroF1()).as("the shipped student").isGreaterThan(0.3);
         assertThat(h.privacyRows()).hasSize(1);
     }
 

@@ -139,10 +139,11 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
          * @param studentEpochs student epochs over them (soft labels at {@code temperature}, weight {@code alpha})
          */
         @ConfigurationProperties("generated")
-        public record Generated(@Bindable(defaultValue = "1000") int rowsPerClass,
-                                @Bindable(defaultValue = "50") int minPerClass,
-                                @Bindable(defaultValue = "10") int teacherEpochs,
-                                @Bindable(defaultValue = "20") int studentEpochs) {
+        public record Generated(
+                @Bindable(defaultValue = "" + GeneratedTraining.DEFAULT_ROWS_PER_CLASS) int rowsPerClass,
+                @Bindable(defaultValue = "" + GeneratedTraining.DEFAULT_MIN_PER_CLASS) int minPerClass,
+                @Bindable(defaultValue = "" + GeneratedTraining.DEFAULT_TEACHER_EPOCHS) int teacherEpochs,
+                @Bindable(defaultValue = "" + GeneratedTraining.DEFAULT_STUDENT_EPOCHS) int studentEpochs) {
         }
 
         /** The generated-rows recipe with this group's T and α. */
