@@ -2,6 +2,7 @@ package io.edgedistill.bench.eval;
 
 import io.edgedistill.core.data.ColumnMapping;
 import io.edgedistill.core.data.RawDataset;
+import io.edgedistill.core.mixture.GeneratedTraining;
 import io.edgedistill.core.mixture.SubClusterOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +127,7 @@ public final class EvaluateMain implements Callable<Integer> {
 
     @Option(names = "--methods", split = ",",
             description = "methods to run (default: pooled,random-subset,fedavg-1shot,local-distill-merge,collabdm-unweighted,"
-                    + "ours,ours-core-teacher; also subcluster-prior, subcluster-prior-teacher)")
+                    + "ours,ours-core-teacher; also subcluster-prior, subcluster-prior-teacher, shipped)")
     List<String> methods;
 
     @Option(names = "--subclusters", defaultValue = "" + SubClusterOptions.DEFAULT_MAX_CLUSTERS,
@@ -144,6 +145,11 @@ public final class EvaluateMain implements Callable<Integer> {
     @Option(names = "--privacy-check",
             description = "subcluster-prior: nearest-neighbour distances of generated rows to real rows (repetition 0)")
     boolean privacyCheck;
+    @Option(names = "--shipped-recipe", split = ",", paramLabel = "ROWS,TEACHER_EPOCHS,STUDENT_EPOCHS",
+            description = "shipped: generated rows per class and epochs of the updater's recipe (default: the updater's, "
+                    + GeneratedTraining.DEFAULT_ROWS_PER_CLASS + "," + GeneratedTraining.DEFAULT_TEACHER_EPOCHS + ","
+                    + GeneratedTraining.DEFAULT_STUDENT_EPOCHS + ")")
+    List<Integer> shippedRecipe;
     @Option(names = "--float16",
             description = "sub-cluster methods: the cloud receives means and variances rounded to float16 (bytes counted so)")
     boolean float16;
@@ -152,6 +158,18 @@ public final class EvaluateMain implements Callable<Integer> {
     Path out;
     @Option(names = "--csv", description = "write the aggregated rows as CSV")
     Path csvOut;
+
+    private GeneratedTraining.Settings shipped() {
+        GeneratedTraining.Settings d = SubclusterSettings.shippedDefaults();
+        if (shippedRecipe == null) {
+            return d;
+        }
+        if (shippedRecipe.size() != 3) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--shipped-recipe takes ROWS,TEACHER_EPOCHS,STUDENT_EPOCHS");
+        }
+        return new GeneratedTraining.Settings(shippedRecipe.get(0), d.minPerClass(), shippedRecipe.get(1),
+                shippedRecipe.get(2), d.temperature(), d.alpha());
+    }
 
     /** The Markdown text of the last run (for tests). */
     String lastReport;
@@ -183,7 +201,7 @@ public final class EvaluateMain implements Callable<Integer> {
         }
         Harness h = new Harness(prep.train(), prep.test(), prep.spec(),
                 new SubclusterSettings(subclusters, kMin, generatedPerClass, teacherPerClass, privacyCheck,
-                float16));
+                float16, shipped()));
         Harness.Settings base = new Harness.Settings(edges, betas.get(0), ipcs.get(0), seed, k, hidden, embed, synthSteps,
                 synthLr, secondMomentWeight, mlpHidden, fedEpochs, !noInputMoments, !noPriorCorrection, inputMomentWeight,
                 boxSigmas, !noSecondMoments);

@@ -36,9 +36,6 @@ import java.util.Locale;
 final class SubclusterMethods {
     /** The updater's default teacher ({@code updater.training.teacher-hidden}, which is declared as text). */
     static final int[] TEACHER_HIDDEN = {128, 64};
-    /** The updater's defaults of {@code updater.training.generated.*}, with the student recipe's T and α. */
-    static final GeneratedTraining.Settings SHIPPED_RECIPE = GeneratedTraining.Settings.defaults(
-            TrainConfig.student(0).temperature(), TrainConfig.student(0).alpha());
 
     private final Dataset train;
     private final Dataset test;
@@ -131,11 +128,12 @@ final class SubclusterMethods {
                                 double edgeSeconds, String common) {
         long t1 = System.nanoTime();
         GeneratedTraining.Result r = GeneratedTraining.train(prior, counts, TEACHER_HIDDEN, new int[] {s.mlpHidden()},
-                SHIPPED_RECIPE, rs + 9);
+                settings.shipped(), rs + 9);
         Metrics.Scores sc = Metrics.score(test.y(), r.student().predict(test.x(), test.size()), test.numClasses());
         return new Harness.Run(Harness.SHIPPED, rep, sc.macroF1(), sc.accuracy(), bytes, secs(t1) + edgeSeconds,
                 r.rows().size() + " generated rows, updater recipe (teacher " + java.util.Arrays.toString(TEACHER_HIDDEN)
-                        + ", student [" + s.mlpHidden() + "]), " + common);
+                        + " " + settings.shipped().teacherEpochs() + " epochs, student [" + s.mlpHidden() + "] "
+                        + settings.shipped().studentEpochs() + " epochs), " + common);
     }
 
     private String privacyRow(Harness.Settings s, GeneratedSet g, long rs) {

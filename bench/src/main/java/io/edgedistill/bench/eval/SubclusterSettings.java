@@ -1,6 +1,8 @@
 package io.edgedistill.bench.eval;
 
+import io.edgedistill.core.mixture.GeneratedTraining;
 import io.edgedistill.core.mixture.SubClusterOptions;
+import io.edgedistill.core.model.TrainConfig;
 
 /**
  * Settings of the sub-cluster methods ({@link SubclusterMethods}).
@@ -14,9 +16,10 @@ import io.edgedistill.core.mixture.SubClusterOptions;
  *                          budget of {@code ours-core-teacher})
  * @param privacyCheck      also measure nearest-neighbour distances of generated rows to the real rows
  * @param float16           the cloud receives the means and variances rounded to float16 (bytes counted so)
+ * @param shipped           the updater's recipe the {@code shipped} method runs (its defaults unless varied)
  */
 public record SubclusterSettings(int maxClusters, int kMin, int generatedPerClass, int teacherPerClass,
-                                 boolean privacyCheck, boolean float16) {
+                                 boolean privacyCheck, boolean float16, GeneratedTraining.Settings shipped) {
     public static final int DEFAULT_GENERATED_PER_CLASS = 2000;
     /**
      * Every class that can be sampled gets at least this many generated rows, so that a class holding a few
@@ -34,6 +37,11 @@ public record SubclusterSettings(int maxClusters, int kMin, int generatedPerClas
     /** M = 32, k_min = 10, 2000 rows per class, teacher on IPC per class, no privacy check, float32. */
     public static SubclusterSettings defaults() {
         return new SubclusterSettings(SubClusterOptions.DEFAULT_MAX_CLUSTERS, SubClusterOptions.DEFAULT_K_MIN,
-                DEFAULT_GENERATED_PER_CLASS, 0, false, false);
+                DEFAULT_GENERATED_PER_CLASS, 0, false, false, shippedDefaults());
+    }
+
+    /** The updater's defaults of {@code updater.training.generated.*}, with the student recipe's T and α. */
+    public static GeneratedTraining.Settings shippedDefaults() {
+        return GeneratedTraining.Settings.defaults(TrainConfig.student(0).temperature(), TrainConfig.student(0).alpha());
     }
 }

@@ -14,7 +14,8 @@ class SubclusterMethodsTest {
     void theSubClusterMethodsAndTheShippedModelRunOnTheHarnessPartitionWithSaneNumbers() {
         RawDataset raw = DataLoading.generate5gNidd(2500, 3, 40);
         DataLoading.Prepared p = DataLoading.split(raw, 0.25, 1, "smoke");
-        Harness h = new Harness(p.train(), p.test(), p.spec(), new SubclusterSettings(4, 10, 100, 0, true, false));
+        Harness h = new Harness(p.train(), p.test(), p.spec(), new SubclusterSettings(4, 10, 100, 0, true, false,
+                SubclusterSettings.shippedDefaults()));
         Harness.Settings s = new Harness.Settings(3, 1.0, 2, 5, 2, 16, 8, 10, 0.03f, 0.5f, 16, 1, true, true, 3f, 3f, true);
 
         List<Harness.Run> runs = h.runRep(s, 0, List.of(Harness.POOLED, Harness.SUBCLUSTER, Harness.SUBCLUSTER_TEACHER,
