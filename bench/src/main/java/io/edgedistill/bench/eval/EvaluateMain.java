@@ -150,6 +150,9 @@ public final class EvaluateMain implements Callable<Integer> {
                     + GeneratedTraining.DEFAULT_ROWS_PER_CLASS + "," + GeneratedTraining.DEFAULT_TEACHER_EPOCHS + ","
                     + GeneratedTraining.DEFAULT_STUDENT_EPOCHS + ")")
     List<Integer> shippedRecipe;
+    @Option(names = "--f1-without", split = ",", paramLabel = "CLASS",
+            description = "also report macro-F1 over the classes other than these (e.g. U2R on NSL-KDD)")
+    List<String> f1Without;
     @Option(names = "--float16",
             description = "sub-cluster methods: the cloud receives means and variances rounded to float16 (bytes counted so)")
     boolean float16;
@@ -158,6 +161,19 @@ public final class EvaluateMain implements Callable<Integer> {
     Path out;
     @Option(names = "--csv", description = "write the aggregated rows as CSV")
     Path csvOut;
+
+    private java.util.Set<Integer> classIndices(List<String> classes, List<String> names) {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (String n : names) {
+            int i = classes.indexOf(n);
+            if (i < 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--f1-without: unknown class " + n + "; classes: " + classes);
+            }
+            out.add(i);
+        }
+        return out;
+    }
 
     private GeneratedTraining.Settings shipped() {
         GeneratedTraining.Settings d = SubclusterSettings.shippedDefaults();
@@ -205,7 +221,8 @@ public final class EvaluateMain implements Callable<Integer> {
         Harness.Settings base = new Harness.Settings(edges, betas.get(0), ipcs.get(0), seed, k, hidden, embed, synthSteps,
                 synthLr, secondMomentWeight, mlpHidden, fedEpochs, !noInputMoments, !noPriorCorrection, inputMomentWeight,
                 boxSigmas, !noSecondMoments);
-        Report report = new Report();
+        Report report = f1Without == null ? new Report() : new Report(classIndices(prep.train().classNames(), f1Without),
+                String.join(", ", f1Without));
         if (!skipQuality) {
             for (double[] cfg : configs()) {
                 Harness.Settings s = base.with(edges, cfg[0], (int) cfg[1]);

@@ -95,8 +95,26 @@ public final class Harness {
     }
 
     /** Outcome of one method in one repetition. */
-    public record Run(String method, int rep, double macroF1, double accuracy, double bytesPerEdge,
-                      double seconds, String note) {
+    public record Run(String method, int rep, double macroF1, double accuracy, double[] perClassF1,
+                      double bytesPerEdge, double seconds, String note) {
+
+        /** A run scored by {@link Metrics#score}. */
+        public Run(String method, int rep, Metrics.Scores sc, double bytesPerEdge, double seconds, String note) {
+            this(method, rep, sc.macroF1(), sc.accuracy(), sc.perClassF1(), bytesPerEdge, seconds, note);
+        }
+
+        /** Macro-F1 over the classes scored in this run, leaving out {@code excluded} (NaN when none is left). */
+        public double macroF1Without(java.util.Set<Integer> excluded) {
+            double sum = 0;
+            int n = 0;
+            for (int c = 0; c < perClassF1.length; c++) {
+                if (!excluded.contains(c) && !Double.isNaN(perClassF1[c])) {
+                    sum += perClassF1[c];
+                    n++;
+                }
+            }
+            return n == 0 ? Double.NaN : sum / n;
+        }
     }
 
     private final Dataset train;
@@ -223,7 +241,7 @@ public final class Harness {
             m.train(train.x(), train.y(), train.size(), null, MlpClassifier.TrainConfig.pooled(), rs + 4);
             Metrics.Scores sc = evaluate(m);
             double bytes = (double) train.size() / s.edges() * (train.dim() + 1) * 4.0;
-            return new Run(POOLED, rep, sc.macroF1(), sc.accuracy(), bytes, secs(t0), "raw data uploaded");
+            return new Run(POOLED, rep, sc, bytes, secs(t0), "raw data uploaded");
         });
     }
 
@@ -236,7 +254,7 @@ public final class Harness {
         m.train(sub.x(), sub.y(), sub.size(), null, MlpClassifier.TrainConfig.small(), rs + 4);
         Metrics.Scores sc = evaluate(m, s.priorCorrection() ? logPrior(countsOf(train.y())) : null);
         double bytes = (double) sub.size() * (train.dim() + 1) * 4.0 / s.edges();
-        return new Run(RANDOM, rep, sc.macroF1(), sc.accuracy(), bytes, secs(t0),
+        return new Run(RANDOM, rep, sc, bytes, secs(t0),
                 sub.size() + " real samples (privacy: raw records leave the edges)");
     }
 
@@ -260,7 +278,7 @@ public final class Harness {
             }
             MlpClassifier avg = MlpClassifier.average(local, w);
             Metrics.Scores sc = evaluate(avg);
-            return new Run(FEDAVG, r.rep, sc.macroF1(), sc.accuracy(), init.sizeBytes(), secs(t0),
+            return new Run(FEDAVG, r.rep, sc, init.sizeBytes(), secs(t0),
                     s.fedEpochs() + " local epochs, one averaging round");
         });
     }
@@ -285,7 +303,7 @@ public final class Harness {
         Merged merged = merge(sets);
         MlpClassifier m = trainOn(r, merged.x, merged.y, merged.n);
         Metrics.Scores sc = evaluate(m, r.s.priorCorrection() ? logPrior(counts) : null);
-        return new Run(LOCAL, r.rep, sc.macroF1(), sc.accuracy(), bytes / sets.size(), secs(t0),
+        return new Run(LOCAL, r.rep, sc, bytes / sets.size(), secs(t0),
                 merged.n + " merged synthetic samples");
     }
 
@@ -300,7 +318,7 @@ public final class Harness {
         Metrics.Scores sc = evaluate(m, r.s.priorCorrection() ? logPrior(d.counts) : null);
         String note = d.set.size() + " synthetic samples, loss " + String.format(java.util.Locale.ROOT, "%.4g", d.set.loss())
                 + (screen ? ", quarantined " + d.quarantined.size() : "");
-        return new Run(name, r.rep, sc.macroF1(), sc.accuracy(), r.meanSummaryBytes(), secs(t0) + r.summarySeconds,
+        return new Run(name, r.rep, sc, r.meanSummaryBytes(), secs(t0) + r.summarySeconds,
                 note);
     }
 
@@ -318,7 +336,7 @@ public final class Harness {
         double[] bias = r.s.priorCorrection() ? logPrior(d.counts) : null;
         int c = train.numClasses();
         Metrics.Scores sc = Metrics.score(test.y(), argmax(logits, test.size(), c, bias), c);
-        return new Run(OURS_CORE, r.rep, sc.macroF1(), sc.accuracy(), r.meanSummaryBytes(),
+        return new Run(OURS_CORE, r.rep, sc, r.meanSummaryBytes(),
                 secs(t0) + (r.ours != null ? 0 : r.summarySeconds), "core MlpTrainer teacher recipe on the same set");
     }
 

@@ -88,7 +88,7 @@ final class SubclusterMethods {
             MlpClassifier m = new MlpClassifier(train.dim(), s.mlpHidden(), train.numClasses(), clfSeed);
             m.train(g.x(), g.y(), g.size(), null, MlpClassifier.TrainConfig.pooled(), clfSeed + 1);
             Metrics.Scores sc = Metrics.score(test.y(), m.predict(test.x(), test.size()), test.numClasses());
-            out.add(new Harness.Run(Harness.SUBCLUSTER, rep, sc.macroF1(), sc.accuracy(), bytes,
+            out.add(new Harness.Run(Harness.SUBCLUSTER, rep, sc, bytes,
                     secs(t1) + edgeSeconds, g.size() + " generated rows, " + common));
             if (settings.privacyCheck() && rep == 0) {
                 privacyRows.add(privacyRow(s, g, rs));
@@ -108,7 +108,7 @@ final class SubclusterMethods {
             double[] bias = s.priorCorrection() ? Harness.logPrior(counts, train.numClasses()) : null;
             int[] pred = Harness.argmax(logits, test.size(), train.numClasses(), bias);
             Metrics.Scores sc = Metrics.score(test.y(), pred, test.numClasses());
-            out.add(new Harness.Run(Harness.SUBCLUSTER_TEACHER, rep, sc.macroF1(), sc.accuracy(), bytes,
+            out.add(new Harness.Run(Harness.SUBCLUSTER_TEACHER, rep, sc, bytes,
                     secs(t1) + edgeSeconds, g.size() + " generated rows (balanced), core teacher recipe, " + common));
         }
         if (methods.contains(Harness.SHIPPED)) {
@@ -130,7 +130,7 @@ final class SubclusterMethods {
         GeneratedTraining.Result r = GeneratedTraining.train(prior, counts, TEACHER_HIDDEN, new int[] {s.mlpHidden()},
                 settings.shipped(), rs + 9);
         Metrics.Scores sc = Metrics.score(test.y(), r.student().predict(test.x(), test.size()), test.numClasses());
-        return new Harness.Run(Harness.SHIPPED, rep, sc.macroF1(), sc.accuracy(), bytes, secs(t1) + edgeSeconds,
+        return new Harness.Run(Harness.SHIPPED, rep, sc, bytes, secs(t1) + edgeSeconds,
                 r.rows().size() + " generated rows, updater recipe (teacher " + java.util.Arrays.toString(TEACHER_HIDDEN)
                         + " " + settings.shipped().teacherEpochs() + " epochs, student [" + s.mlpHidden() + "] "
                         + settings.shipped().studentEpochs() + " epochs), " + common);

@@ -49,6 +49,25 @@ class EvaluateSmokeTest {
     }
 
     @Test
+    void theRatioToPooledGetsAPairedIntervalAndClassesCanBeLeftOutOfTheMacroF1() {
+        double[] a = {0.8, 0.6, Double.NaN};
+        double[] b = {0.4, 0.6, Double.NaN};
+        Report rep = new Report(java.util.Set.of(1), "B");
+        rep.add("cfg", new Harness.Run(Harness.POOLED, 0, 0.8, 0.9, a, 1, 1, ""));
+        rep.add("cfg", new Harness.Run(Harness.POOLED, 1, 0.5, 0.9, b, 1, 1, ""));
+        rep.add("cfg", new Harness.Run(Harness.SHIPPED, 0, 0.4, 0.9, b, 1, 1, ""));
+        rep.add("cfg", new Harness.Run(Harness.SHIPPED, 1, 0.5, 0.9, a, 1, 1, ""));
+
+        Report.Row shipped = rep.rows().get(1);
+        // ratios 0.5 and 1.0: mean 75 %, half-width t(1) 12.706 × std 0.3536 / √2 = 317.7 points
+        assertThat(shipped.pctOfPooled()).isCloseTo(100 * 0.45 / 0.65, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(shipped.pctLow()).isCloseTo(75 - 317.65, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(shipped.pctHigh()).isCloseTo(75 + 317.65, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(shipped.f1RestMean()).isCloseTo((0.4 + 0.8) / 2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(rep.markdown()).contains("macro-F1 without B").contains("95 % CI (paired)");
+    }
+
+    @Test
     void metricsAreCorrectOnAKnownConfusion() {
         int[] truth = {0, 0, 1, 1, 2, 2};
         int[] pred = {0, 1, 1, 1, 2, 0};
