@@ -37,8 +37,7 @@ class GeneratedTrainingTest {
     void extraRowsAreTrainedOnAfterTheGeneratedOnes() {
         int[] y = MixturePriorTest.labels(900, 3, 5);
         float[] x = MixturePriorTest.rows(y, 6);
-        MixturePrior prior = MixturePrior.pool(MixturePriorTest.threeEdges(x, y, 4),
-                ColumnLayout.of(MixturePriorTest.SPEC), MixtureOptions.defaults());
+        MixturePrior prior = priorOf(x, y);
         float[] extraX = java.util.Arrays.copyOf(x, 12);
         int[] extraY = {y[0], y[1]};
 
@@ -53,9 +52,7 @@ class GeneratedTrainingTest {
     @Test
     void theSameInputsTrainTheSameStudent() {
         int[] y = MixturePriorTest.labels(900, 3, 7);
-        float[] x = MixturePriorTest.rows(y, 8);
-        MixturePrior prior = MixturePrior.pool(MixturePriorTest.threeEdges(x, y, 4),
-                ColumnLayout.of(MixturePriorTest.SPEC), MixtureOptions.defaults());
+        MixturePrior prior = priorOf(MixturePriorTest.rows(y, 8), y);
         float[] probe = MixturePriorTest.rows(MixturePriorTest.labels(50, 3, 9), 10);
 
         float[] a = GeneratedTraining.train(prior, prior.counts(), new int[] {16}, new int[] {8}, SETTINGS, 3)
@@ -63,5 +60,11 @@ class GeneratedTrainingTest {
         float[] b = GeneratedTraining.train(prior, prior.counts(), new int[] {16}, new int[] {8}, SETTINGS, 3)
                 .student().logits(probe, 50);
         assertThat(a).containsExactly(b);
+    }
+
+    /** Three edges' summaries of the rows (at most 4 sub-clusters per class), pooled. */
+    private static MixturePrior priorOf(float[] x, int[] y) {
+        return MixturePrior.pool(MixturePriorTest.threeEdges(x, y, 4), ColumnLayout.of(MixturePriorTest.SPEC),
+                MixtureOptions.defaults());
     }
 }
