@@ -47,11 +47,11 @@ import java.util.Set;
  * All methods of a repetition share the classifier initialisation seed, the embedding networks and the
  * partition. Bytes per edge are payload bytes (float32 values, 8 per count), headers excluded.
  *
- * <p>The sub-cluster methods ({@code subcluster-prior}, {@code subcluster-prior-teacher}) live in
- * {@link SubclusterMethods} and run on the same partition and classifier seed; they are not in the default
- * {@link #METHODS} and run when named.
+ * <p>The sub-cluster methods ({@code subcluster-prior}, {@code subcluster-prior-teacher}) and {@code shipped}
+ * (the updater's recipe, scoring the model the edges run) live in {@link SubclusterMethods} and run on the same
+ * partition and classifier seed; they are not in the default {@link #METHODS} and run when named.
  *
- * <p>One class of about 490 lines on purpose: every method compared, and the poisoning trials, run on the same
+ * <p>One class of about 530 lines on purpose: every method compared, and the poisoning trials, run on the same
  * repetition state ({@code Round}: partition, networks, summaries, classifier seed), so they are kept beside it
  * where a reader can check that the comparison is like for like.
  */
