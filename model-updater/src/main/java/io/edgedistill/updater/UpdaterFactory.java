@@ -94,6 +94,7 @@ public class UpdaterFactory {
     }
 
     @Singleton
+    @Bean(preDestroy = "close")
     ModelUpdateService service(ValidationSource validation, UpdateSigner signer, ModelPublisher publisher,
                                UpdaterConfig config, MeterRegistry meters) {
         ModelUpdateService s = new ModelUpdateService(validation, signer, publisher, config.training(),

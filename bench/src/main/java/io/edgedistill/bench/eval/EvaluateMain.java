@@ -127,7 +127,7 @@ public final class EvaluateMain implements Callable<Integer> {
 
     @Option(names = "--methods", split = ",",
             description = "methods to run (default: pooled,random-subset,fedavg-1shot,local-distill-merge,collabdm-unweighted,"
-                    + "ours,ours-core-teacher; also subcluster-prior, subcluster-prior-teacher, shipped)")
+                    + "ours,ours-core-teacher; also subcluster-prior, subcluster-prior-teacher, shipped, shipped-refined)")
     List<String> methods;
 
     @Option(names = "--subclusters", defaultValue = "" + SubClusterOptions.DEFAULT_MAX_CLUSTERS,

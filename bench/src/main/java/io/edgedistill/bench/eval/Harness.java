@@ -70,11 +70,15 @@ public final class Harness {
     public static final String SUBCLUSTER = "subcluster-prior";
     /** The same mixture prior, the product's teacher on a small balanced draw. */
     public static final String SUBCLUSTER_TEACHER = "subcluster-prior-teacher";
-    /** The model the edges run: the updater's recipe on the mixture (distill-core {@code GeneratedTraining}). */
+    /**
+     * The model the edges run: the updater's recipe on the mixture (distill-core {@code GeneratedTraining});
+     * {@link #SHIPPED_REFINED} is the refined model the updater trains after it when asked to.
+     */
     public static final String SHIPPED = "shipped";
+    public static final String SHIPPED_REFINED = "shipped-refined";
     /** Every method the harness knows; {@link #METHODS} (the default run) plus the sub-cluster methods. */
     public static final List<String> ALL_METHODS = List.of(POOLED, RANDOM, FEDAVG, LOCAL, COLLAB, OURS, OURS_CORE,
-            SUBCLUSTER, SUBCLUSTER_TEACHER, SHIPPED);
+            SUBCLUSTER, SUBCLUSTER_TEACHER, SHIPPED, SHIPPED_REFINED);
 
     /** Settings of one configuration. */
     public record Settings(int edges, double beta, int ipc, long seed, int k, int hidden, int embed,
@@ -226,7 +230,8 @@ public final class Harness {
         if (methods.contains(OURS_CORE)) {
             out.add(oursCoreTeacher(round));
         }
-        if (methods.contains(SUBCLUSTER) || methods.contains(SUBCLUSTER_TEACHER) || methods.contains(SHIPPED)) {
+        if (methods.contains(SUBCLUSTER) || methods.contains(SUBCLUSTER_TEACHER) || methods.contains(SHIPPED)
+                || methods.contains(SHIPPED_REFINED)) {
             out.addAll(subclusters.run(round.edgeData, round.rs, round.clfSeed(), s, rep, methods));
         }
         return out;

@@ -112,28 +112,33 @@ final class SubclusterMethods {
                     secs(t1) + edgeSeconds, g.size() + " generated rows (balanced), core teacher recipe, " + common));
         }
         if (methods.contains(Harness.SHIPPED)) {
-            out.add(shipped(prior, counts, s, rep, rs, bytes, edgeSeconds, common));
+            out.add(shipped(Harness.SHIPPED, settings.shipped(), prior, counts, s, rep, rs, bytes, edgeSeconds, common));
+        }
+        if (methods.contains(Harness.SHIPPED_REFINED)) {
+            out.add(shipped(Harness.SHIPPED_REFINED, SubclusterSettings.refinedDefaults(), prior, counts, s, rep, rs,
+                    bytes, edgeSeconds, common));
         }
         return out;
     }
 
     /**
-     * The updater's recipe exactly as it runs (distill-core {@link GeneratedTraining} with the updater's defaults):
+     * An updater recipe exactly as it runs (distill-core {@link GeneratedTraining} with the updater's defaults for
+     * {@code shipped}, its refined recipe for {@code shipped-refined}):
      * rows generated from the mixture, the teacher ({@link #TEACHER_HIDDEN}) on them, and the student of the edges'
      * architecture (one hidden layer of {@code --mlp-hidden}; the product's is 32) distilled on them. The row's
      * number is the student's, the model the edges run; run with {@code --mlp-hidden 32} for the product's shapes,
      * so that {@code pooled} is the same architecture trained on the pooled rows.
      */
-    private Harness.Run shipped(MixturePrior prior, long[] counts, Harness.Settings s, int rep, long rs, double bytes,
-                                double edgeSeconds, String common) {
+    private Harness.Run shipped(String method, GeneratedTraining.Settings recipe, MixturePrior prior, long[] counts,
+                                Harness.Settings s, int rep, long rs, double bytes, double edgeSeconds, String common) {
         long t1 = System.nanoTime();
         GeneratedTraining.Result r = GeneratedTraining.train(prior, counts, TEACHER_HIDDEN, new int[] {s.mlpHidden()},
-                settings.shipped(), rs + 9);
+                recipe, rs + 9);
         Metrics.Scores sc = Metrics.score(test.y(), r.student().predict(test.x(), test.size()), test.numClasses());
-        return new Harness.Run(Harness.SHIPPED, rep, sc, bytes, secs(t1) + edgeSeconds,
+        return new Harness.Run(method, rep, sc, bytes, secs(t1) + edgeSeconds,
                 r.rows().size() + " generated rows, updater recipe (teacher " + java.util.Arrays.toString(TEACHER_HIDDEN)
-                        + " " + settings.shipped().teacherEpochs() + " epochs, student [" + s.mlpHidden() + "] "
-                        + settings.shipped().studentEpochs() + " epochs), " + common);
+                        + " " + recipe.teacherEpochs() + " epochs, student [" + s.mlpHidden() + "] "
+                        + recipe.studentEpochs() + " epochs), " + common);
     }
 
     private String privacyRow(Harness.Settings s, GeneratedSet g, long rs) {

@@ -16,7 +16,8 @@ import io.edgedistill.core.model.TrainConfig;
  *                          budget of {@code ours-core-teacher})
  * @param privacyCheck      also measure nearest-neighbour distances of generated rows to the real rows
  * @param float16           the cloud receives the means and variances rounded to float16 (bytes counted so)
- * @param shipped           the updater's recipe the {@code shipped} method runs (its defaults unless varied)
+ * @param shipped           the updater's recipe the {@code shipped} method runs (its defaults unless varied);
+ *                          {@code shipped-refined} runs the updater's refined recipe
  */
 public record SubclusterSettings(int maxClusters, int kMin, int generatedPerClass, int teacherPerClass,
                                  boolean privacyCheck, boolean float16, GeneratedTraining.Settings shipped) {
@@ -40,8 +41,13 @@ public record SubclusterSettings(int maxClusters, int kMin, int generatedPerClas
                 DEFAULT_GENERATED_PER_CLASS, 0, false, false, shippedDefaults());
     }
 
-    /** The updater's defaults of {@code updater.training.generated.*}, with the student recipe's T and α. */
+    /** The updater's recipe ({@code updater.training.generated.*}), with the student recipe's T and α. */
     public static GeneratedTraining.Settings shippedDefaults() {
         return GeneratedTraining.Settings.defaults(TrainConfig.student(0).temperature(), TrainConfig.student(0).alpha());
+    }
+
+    /** The refined recipe ({@code updater.training.generated.refined-*} as suggested in its documentation). */
+    public static GeneratedTraining.Settings refinedDefaults() {
+        return GeneratedTraining.Settings.refined(TrainConfig.student(0).temperature(), TrainConfig.student(0).alpha());
     }
 }

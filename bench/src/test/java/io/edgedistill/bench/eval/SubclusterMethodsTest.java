@@ -19,10 +19,10 @@ class SubclusterMethodsTest {
         Harness.Settings s = new Harness.Settings(3, 1.0, 2, 5, 2, 16, 8, 10, 0.03f, 0.5f, 16, 1, true, true, 3f, 3f, true);
 
         List<Harness.Run> runs = h.runRep(s, 0, List.of(Harness.POOLED, Harness.SUBCLUSTER, Harness.SUBCLUSTER_TEACHER,
-                Harness.SHIPPED));
+                Harness.SHIPPED, Harness.SHIPPED_REFINED));
 
-        assertThat(runs).extracting(Harness.Run::method)
-                .containsExactly(Harness.POOLED, Harness.SUBCLUSTER, Harness.SUBCLUSTER_TEACHER, Harness.SHIPPED);
+        assertThat(runs).extracting(Harness.Run::method).containsExactly(Harness.POOLED, Harness.SUBCLUSTER,
+                Harness.SUBCLUSTER_TEACHER, Harness.SHIPPED, Harness.SHIPPED_REFINED);
         for (Harness.Run r : runs) {
             assertThat(r.macroF1()).as(r.method()).isBetween(0.0, 1.0);
         }
@@ -30,6 +30,7 @@ class SubclusterMethodsTest {
         assertThat(runs.get(1).bytesPerEdge()).isPositive().isLessThan(runs.get(0).bytesPerEdge());
         assertThat(runs.get(1).bytesPerEdge()).isEqualTo(runs.get(2).bytesPerEdge()).isEqualTo(runs.get(3).bytesPerEdge());
         assertThat(runs.get(3).macroF1()).as("the shipped student").isGreaterThan(0.3);
+        assertThat(runs.get(4).macroF1()).as("the refined shipped student").isGreaterThan(0.3);
         assertThat(h.privacyRows()).hasSize(1);
     }
 

@@ -131,25 +131,45 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
         /**
          * {@code updater.training.generated.*}: when a synthetic set carries the fleet's sub-cluster mixture, the
          * teacher and the student train on rows drawn from it (distill-core {@code GeneratedTraining}) instead of
-         * the compact set alone.
+         * the compact set alone. Optionally a refined model follows in the background, on more rows, published when
+         * the gate finds it better and no newer set has arrived (off by default: on 2 cores it slows the next round).
          *
-         * @param rowsPerClass  generated rows per class on average, spread by the fleet's class counts
-         * @param minPerClass   at least this many rows of every class the mixture holds
-         * @param teacherEpochs teacher epochs over the generated rows
-         * @param studentEpochs student epochs over them (soft labels at {@code temperature}, weight {@code alpha})
+         * @param rowsPerClass          first model: generated rows per class on average, spread by the fleet's
+         *                              class counts
+         * @param minPerClass           at least this many rows of every class the mixture holds
+         * @param teacherEpochs         first model: teacher epochs over the generated rows
+         * @param studentEpochs         first model: student epochs over them (soft labels at {@code temperature},
+         *                              weight {@code alpha})
+         * @param refinedRowsPerClass   refined model: generated rows per class; 0 = no refined model (the default)
+         * @param refinedTeacherEpochs  refined model: teacher epochs
+         * @param refinedStudentEpochs  refined model: student epochs
          */
         @ConfigurationProperties("generated")
         public record Generated(
                 @Bindable(defaultValue = "" + GeneratedTraining.DEFAULT_ROWS_PER_CLASS) int rowsPerClass,
                 @Bindable(defaultValue = "" + GeneratedTraining.DEFAULT_MIN_PER_CLASS) int minPerClass,
                 @Bindable(defaultValue = "" + GeneratedTraining.DEFAULT_TEACHER_EPOCHS) int teacherEpochs,
-                @Bindable(defaultValue = "" + GeneratedTraining.DEFAULT_STUDENT_EPOCHS) int studentEpochs) {
+                @Bindable(defaultValue = "" + GeneratedTraining.DEFAULT_STUDENT_EPOCHS) int studentEpochs,
+                @Bindable(defaultValue = "0") int refinedRowsPerClass,
+                @Bindable(defaultValue = "" + GeneratedTraining.REFINED_TEACHER_EPOCHS) int refinedTeacherEpochs,
+                @Bindable(defaultValue = "" + GeneratedTraining.REFINED_STUDENT_EPOCHS) int refinedStudentEpochs) {
+
+            /** Whether a refined model follows the first one. */
+            public boolean refines() {
+                return refinedRowsPerClass > 0;
+            }
         }
 
-        /** The generated-rows recipe with this group's T and α. */
+        /** The first model's generated-rows recipe with this group's T and α. */
         public GeneratedTraining.Settings generatedSettings() {
             return new GeneratedTraining.Settings(generated.rowsPerClass(), generated.minPerClass(),
                     generated.teacherEpochs(), generated.studentEpochs(), temperature, alpha);
+        }
+
+        /** The refined model's generated-rows recipe (only when {@link Generated#refines()}). */
+        public GeneratedTraining.Settings refinedSettings() {
+            return new GeneratedTraining.Settings(generated.refinedRowsPerClass(), generated.minPerClass(),
+                    generated.refinedTeacherEpochs(), generated.refinedStudentEpochs(), temperature, alpha);
         }
 
         /** The teacher's training recipe: distill-core's teacher recipe with {@link #teacherEpochs}. */

@@ -2,6 +2,7 @@ package io.edgedistill.updater.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.data.FeatureSpec;
@@ -52,6 +53,20 @@ final class CandidateDecider {
      */
     HistoryEntry decide(String taskId, String cohort, SyntheticSet set, FeatureSpec spec,
                         List<CandidateTrainer.Sample> extra, String trigger, double[] cohortMix) {
+        return decide(taskId, cohort, set, spec, trigger, cohortMix, () -> trainer.train(set, spec, extra, cohort));
+    }
+
+    /**
+     * Judges and publishes (or refuses) a candidate trained elsewhere (the refined model, trained off the service's
+     * lock), exactly as {@link #decide} does with one it trains itself.
+     */
+    HistoryEntry decideTrained(String taskId, SyntheticSet set, FeatureSpec spec, CandidateTrainer.Trained trained,
+                               String trigger) {
+        return decide(taskId, null, set, spec, trigger, null, () -> trained);
+    }
+
+    private HistoryEntry decide(String taskId, String cohort, SyntheticSet set, FeatureSpec spec, String trigger,
+                                double[] cohortMix, Supplier<CandidateTrainer.Trained> training) {
         String modelId = ModelUpdateService.modelId(taskId, cohort);
         HistoryEntry.Attempt attempt = HistoryEntry.Attempt.start(modelId, cohort, live.nextVersion(modelId), trigger,
                 set.getVersion());
@@ -60,7 +75,7 @@ final class CandidateDecider {
                 return HistoryEntry.failed(attempt, "synthetic set feature width " + set.getFeatureDim()
                         + " differs from its preprocessing spec's " + spec.dim());
             }
-            CandidateTrainer.Trained trained = trainer.train(set, spec, extra, cohort);
+            CandidateTrainer.Trained trained = training.get();
             String specSha = specs.shaOf(set, spec);
             Dataset val = validation.under(spec, specSha, set.getClasses());
             Judged judged = cohortMix == null

@@ -62,7 +62,7 @@ final class CandidateTrainer {
             y[i++] = e.y();
         }
         if (hasMixture(set)) {
-            return onGenerated(set, spec, x, y, cohort);
+            return onGenerated(set, spec, x, y, cohort, settings.generatedSettings());
         }
         long seed = trainingSeed(set, cohort);
         MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, c, settings.teacherConfig(seed));
@@ -91,14 +91,33 @@ final class CandidateTrainer {
         return set.getMixture() != null && set.getMixture().stream().anyMatch(m -> !m.getComponents().isEmpty());
     }
 
-    private Trained onGenerated(SyntheticSet set, FeatureSpec spec, float[] x, int[] y, String cohort) {
+    /**
+     * The refined global model of a set with a mixture: the same as the first one on more rows and epochs
+     * ({@code updater.training.generated.refined-*}), trained off the round's critical path.
+     */
+    Trained trainRefined(SyntheticSet set, FeatureSpec spec) {
+        int d = set.getFeatureDim();
+        int n = set.getSamples().size();
+        float[] x = new float[n * d];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            List<Float> f = set.getSamples().get(i).getFeatures();
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = f.get(j);
+            }
+            y[i] = set.getSamples().get(i).getLabel();
+        }
+        return onGenerated(set, spec, x, y, "refined", settings.refinedSettings());
+    }
+
+    private Trained onGenerated(SyntheticSet set, FeatureSpec spec, float[] x, int[] y, String cohort,
+                                GeneratedTraining.Settings recipe) {
         int c = set.getClasses().size();
         int d = set.getFeatureDim();
         MixturePrior prior = SubClusterMapping.mixtureFromWire(set.getMixture(), c, d, ColumnLayout.of(spec),
                 MixtureOptions.defaults());
         GeneratedTraining.Result r = GeneratedTraining.train(prior, SubClusterMapping.classCounts(set.getMixture(), c),
-                x, y, settings.teacherHidden(), settings.studentHidden(), settings.generatedSettings(),
-                trainingSeed(set, cohort));
+                x, y, settings.teacherHidden(), settings.studentHidden(), recipe, trainingSeed(set, cohort));
         return new Trained(r.student(), r.rows().y(), r.rows().size());
     }
 

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: state changes are serialised; readers get snapshots.
  */
-public final class ModelUpdateService {
+public final class ModelUpdateService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelUpdateService.class);
     /** Weight encoding name: {@link ModelFormat} version 1. */
     public static final String FORMAT = SignedPublication.FORMAT;
@@ -56,6 +56,7 @@ public final class ModelUpdateService {
     private final DecisionHistory history = new DecisionHistory();
     private final Map<String, SyntheticSet> latestSets = new ConcurrentHashMap<>();
     private final Map<String, SyntheticSet> pendingSets = new LinkedHashMap<>();
+    private final Refiner refiner;
 
     /**
      * @param settings     how candidates are trained and judged
@@ -72,6 +73,7 @@ public final class ModelUpdateService {
         this.personalisation = new CohortPersonalisation(settings);
         this.decider = new CandidateDecider(trainer, PublicationGate.of(settings), validation, specs, live,
                 new SignedPublication(signer, publisher));
+        this.refiner = new Refiner(trainer::trainRefined, this::publishRefined);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -123,10 +125,35 @@ public final class ModelUpdateService {
         List<HistoryEntry> out = new ArrayList<>();
         out.add(history.record(decider.decide(task, null, set, spec, List.of(), "synthetic-set v" + set.getVersion(),
                 null)));
+        if (settings.generated().refines() && CandidateTrainer.hasMixture(set)) {
+            refiner.request(set, spec);
+        }
         for (EdgeKnowledge k : cohorts.knowledgeOfTask(task)) {
             out.add(personalise(k, set, spec, "refresh on synthetic-set v" + set.getVersion()));
         }
         return out;
+    }
+
+    /**
+     * Judges and publishes the refined model of a set, unless a newer set of the task has arrived meanwhile (its own
+     * refined model is on the way then).
+     */
+    private synchronized void publishRefined(Refiner.Request r, CandidateTrainer.Trained trained) {
+        SyntheticSet set = r.set();
+        SyntheticSet newest = latestSets.get(set.getTaskId());
+        if (newest != null && newest.getVersion() != set.getVersion()) {
+            LOG.info("Refined model of {} set v{} dropped: set v{} arrived meanwhile", set.getTaskId(), set.getVersion(),
+                    newest.getVersion());
+            return;
+        }
+        history.record(decider.decideTrained(set.getTaskId(), set, r.spec(), trained,
+                "synthetic-set v" + set.getVersion() + ", refined"));
+    }
+
+    /** Stops the background refinement. */
+    @Override
+    public void close() {
+        refiner.close();
     }
 
     /**

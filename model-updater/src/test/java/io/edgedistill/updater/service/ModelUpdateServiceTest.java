@@ -1,9 +1,11 @@
 package io.edgedistill.updater.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,7 @@ class ModelUpdateServiceTest {
 
     static Training fast() {
         return new Training(new int[] {64}, new int[] {32}, 100, 30, 4f, 0.7f, 4, 0.2f, 0, 0.5f, 0.0, 0.02, 1,
-                new Training.Generated(200, 20, 5, 5));
+                new Training.Generated(200, 20, 5, 5, 0, 0, 0));
     }
 
     private ModelUpdateService service(Map<String, String> cohorts) {
@@ -54,6 +56,27 @@ class ModelUpdateServiceTest {
             assertThat(e.status()).isEqualTo(Status.PUBLISHED);
             assertThat(e.macroF1()).isGreaterThan(compactOnly);
         });
+    }
+
+    @Test
+    void aRefinedModelFollowsTheFirstInTheBackgroundAndOnlyForTheNewestSet() {
+        Training t = fast();
+        Training refining = new Training(t.teacherHidden(), t.studentHidden(), t.teacherEpochs(), t.studentEpochs(),
+                t.temperature(), t.alpha(), t.transferCopies(), t.transferNoise(), t.knowledgeSamplesPerClass(),
+                t.knowledgeSpread(), -1.0, t.personalisedTolerance(), t.maxPersonalisationsPerSet(),
+                new Training.Generated(100, 20, 3, 3, 400, 6, 6));
+        try (ModelUpdateService s = new ModelUpdateService(ValidationSource.generated(9001, 3000, 80), signer,
+                published::add, refining, Map.of())) {
+            s.registerPreprocessing(fx.specJson, fx.specSha);
+            s.onSyntheticSet(fx.withMixture(fx.set(1, 10, false), 8));
+            s.onSyntheticSet(fx.withMixture(fx.set(2, 10, false), 8));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> s.history().stream()
+                    .anyMatch(e -> e.trigger().equals("synthetic-set v2, refined")));
+            assertThat(s.history()).filteredOn(e -> e.trigger().endsWith("refined"))
+                    .allSatisfy(e -> assertThat(e.syntheticSetVersion()).isEqualTo(2))
+                    .allSatisfy(e -> assertThat(e.status()).isEqualTo(Status.PUBLISHED));
+        }
     }
 
     @Test
