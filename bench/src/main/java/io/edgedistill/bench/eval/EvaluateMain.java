@@ -1,5 +1,7 @@
 package io.edgedistill.bench.eval;
 
+import io.edgedistill.core.aggregate.PoisonDetector;
+
 import io.edgedistill.core.data.ColumnMapping;
 import io.edgedistill.core.data.RawDataset;
 import io.edgedistill.core.mixture.GeneratedTraining;
@@ -114,7 +116,8 @@ public final class EvaluateMain implements Callable<Integer> {
             description = "do not add log class priors (from the counts the cloud receives) to the logits of detectors trained on balanced small sets")
     boolean noPriorCorrection;
 
-    @Option(names = "--poison", defaultValue = "none", description = "none | flip | scale | both (default ${DEFAULT-VALUE})")
+    @Option(names = "--poison", defaultValue = "none",
+            description = "none | flip | scale | both | inflate (counts × each --inflate factor, honest and flipped content) | all (default ${DEFAULT-VALUE})")
     String poison;
     @Option(names = "--poison-trials", defaultValue = "20", description = "seeded poisoning trials (default ${DEFAULT-VALUE})")
     int poisonTrials;
@@ -122,6 +125,31 @@ public final class EvaluateMain implements Callable<Integer> {
     int poisonF1Trials;
     @Option(names = "--scale", defaultValue = "3.0", description = "factor of the scaled attack (default ${DEFAULT-VALUE})")
     double scale;
+    @Option(names = "--inflate", split = ",", defaultValue = "2,5,100",
+            description = "factors of the count-inflation attacks (default ${DEFAULT-VALUE})")
+    List<Double> inflate;
+    @Option(names = "--honest-rounds", defaultValue = "0",
+            description = "screen this many honest rounds (no attacker) per beta and count false quarantines (default ${DEFAULT-VALUE})")
+    int honestRounds;
+    @Option(names = "--z-threshold", defaultValue = "8.0", description = "detector: z threshold (default ${DEFAULT-VALUE})")
+    double zThreshold;
+    @Option(names = "--peer-slack", defaultValue = "" + PoisonDetector.DEFAULT_PEER_SLACK,
+            description = "detector: threshold × (1 + this / peers), 0 = flat (default ${DEFAULT-VALUE})")
+    double peerSlack;
+    @Option(names = "--count-cap", defaultValue = "" + PoisonDetector.DEFAULT_COUNT_CAP,
+            description = "detector and aggregation: per-class counts bounded by this × the median edge total, 0 = off (default ${DEFAULT-VALUE})")
+    double countCap;
+    @Option(names = "--count-weighted-trace", description = "detector: variance trace at least the count-weighted mean of "
+            + "the other holders' traces (default: the upper median of the holders' traces)")
+    boolean weightedTrace;
+    @Option(names = "--edge-fraction", defaultValue = "1.0",
+            description = "each edge summarises this seeded random fraction of its shard (an early streaming window) (default ${DEFAULT-VALUE})")
+    double edgeFraction;
+    @Option(names = "--min-judged-count", defaultValue = "" + PoisonDetector.DEFAULT_MIN_JUDGED_COUNT,
+            description = "detector: a holder's class is judged from this many rows on, 0 = all (default ${DEFAULT-VALUE})")
+    long minJudgedCount;
+    @Option(names = "--min-class-count", defaultValue = "2", description = "detector: min rows of a judged class (default ${DEFAULT-VALUE})")
+    long minClassCount;
     @Option(names = "--skip-quality", description = "only the poisoning experiment")
     boolean skipQuality;
 
@@ -221,6 +249,12 @@ public final class EvaluateMain implements Callable<Integer> {
         Harness.Settings base = new Harness.Settings(edges, betas.get(0), ipcs.get(0), seed, k, hidden, embed, synthSteps,
                 synthLr, secondMomentWeight, mlpHidden, fedEpochs, !noInputMoments, !noPriorCorrection, inputMomentWeight,
                 boxSigmas, !noSecondMoments);
+        h.detector(new PoisonDetector.Config(zThreshold, 1.5, minClassCount, 2, peerSlack, countCap, weightedTrace,
+                minJudgedCount));
+        h.edgeFraction(edgeFraction);
+        md.append(String.format(Locale.ROOT, "detector: z %s, peer slack %s, count cap %s, trace %s, min class count %d, min judged count %d; edge fraction %s%n",
+                trim(zThreshold), trim(peerSlack), trim(countCap), weightedTrace ? "count-weighted" : "median", minClassCount,
+                minJudgedCount, trim(edgeFraction)));
         Report report = f1Without == null ? new Report() : new Report(classIndices(prep.train().classNames(), f1Without),
                 String.join(", ", f1Without));
         if (!skipQuality) {
@@ -237,6 +271,9 @@ public final class EvaluateMain implements Callable<Integer> {
             }
             md.append(report.markdown());
             md.append(privacySection(h));
+        }
+        if (honestRounds > 0) {
+            md.append(honestSection(h, base));
         }
         if (!"none".equals(poison)) {
             md.append(poisonSection(h, base));
@@ -266,6 +303,33 @@ public final class EvaluateMain implements Callable<Integer> {
         return sb.toString();
     }
 
+    private String honestSection(Harness h, Harness.Settings base) {
+        StringBuilder sb = new StringBuilder("\n#### Honest rounds: false quarantines (" + edges + " edges, "
+                + honestRounds + " seeded partitions per beta, rounds 2000..)\n\n");
+        sb.append("| beta | honest edge-rounds | quarantined | per 100 edge-rounds | (edge, class) counts above the bound |\n");
+        sb.append("|---|---|---|---|---|\n");
+        for (double b : betas) {
+            Harness.Settings s = base.with(edges, b, base.ipc());
+            int q = 0;
+            int capped = 0;
+            int held = 0;
+            for (int rep = 0; rep < honestRounds; rep++) {
+                Harness.HonestScreen hs = h.honestScreen(s, 2000 + rep);
+                q += hs.quarantined().size();
+                capped += hs.cappedCells();
+                held += hs.heldCells();
+                for (int i = 0; i < hs.quarantined().size(); i++) {
+                    log("honest beta " + trim(b) + " rep " + rep + " (class count " + hs.quarantinedCounts().get(i)
+                            + "): " + hs.quarantined().get(i).reason());
+                }
+            }
+            int er = edges * honestRounds;
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %d / %d |%n", trim(b), er, q, 100.0 * q / er,
+                    capped, held));
+        }
+        return sb.toString();
+    }
+
     private String poisonSection(Harness h, Harness.Settings base) {
         StringBuilder sb = new StringBuilder("\n#### Poisoning: 1 of " + edges + " edges attacks (beta "
                 + trim(base.beta()) + ", ipc " + base.ipc() + ")\n\n");
@@ -275,10 +339,25 @@ public final class EvaluateMain implements Callable<Integer> {
         if ("flip".equals(poison) || "both".equals(poison)) {
             attacks.add(Harness.Attack.FLIP);
         }
-        if ("scale".equals(poison) || "both".equals(poison)) {
+        if ("scale".equals(poison) || "both".equals(poison) || "all".equals(poison)) {
             attacks.add(Harness.Attack.SCALE);
         }
-        for (Harness.Attack a : attacks) {
+        if ("all".equals(poison)) {
+            attacks.add(0, Harness.Attack.FLIP);
+        }
+        List<Double> factors = new ArrayList<>();
+        attacks.forEach(a -> factors.add(scale));
+        if ("inflate".equals(poison) || "all".equals(poison)) {
+            for (Harness.Attack a : List.of(Harness.Attack.INFLATE, Harness.Attack.FLIP_INFLATE)) {
+                for (double f : inflate) {
+                    attacks.add(a);
+                    factors.add(f);
+                }
+            }
+        }
+        for (int ai = 0; ai < attacks.size(); ai++) {
+            Harness.Attack a = attacks.get(ai);
+            double scale = factors.get(ai);
             int caught = 0;
             int fp = 0;
             List<Double> clean = new ArrayList<>();
@@ -304,7 +383,7 @@ public final class EvaluateMain implements Callable<Integer> {
             double d = Report.mean(def.stream().mapToDouble(Double::doubleValue).toArray());
             double u = Report.mean(undef.stream().mapToDouble(Double::doubleValue).toArray());
             sb.append(String.format(Locale.ROOT, "| %s%s | %d | %d / %d (%.0f %%) | %d | %s | %s | %s | %s |%n",
-                    a.name().toLowerCase(Locale.ROOT), a == Harness.Attack.SCALE ? " ×" + trim(scale) : "",
+                    a.name().toLowerCase(Locale.ROOT), a != Harness.Attack.FLIP ? " ×" + trim(scale) : "",
                     poisonTrials, caught, poisonTrials, 100.0 * caught / poisonTrials, fp, f4(c), f4(d), f4(u),
                     Double.isNaN(c) ? "n/a" : String.format(Locale.ROOT, "%.2f", 100 * (c - d))));
             if (!example.isEmpty()) {
@@ -312,7 +391,7 @@ public final class EvaluateMain implements Callable<Integer> {
             }
         }
         sb.append("F1 columns: mean over the first ").append(Math.min(poisonF1Trials, poisonTrials))
-                .append(" trials (ours, count-weighted).\n");
+                .append(" trials (ours, count-weighted); for inflate and flip_inflate the clean column is the honest edges alone.\n");
         return sb.toString();
     }
 

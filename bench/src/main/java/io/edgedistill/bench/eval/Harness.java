@@ -125,6 +125,8 @@ public final class Harness {
     private final Dataset test;
     private final Map<String, Run> cache = new HashMap<>();
     private final SubclusterMethods subclusters;
+    private PoisonDetector.Config detectorConfig = PoisonDetector.Config.defaults();
+    private double edgeFraction = 1.0;
 
     public Harness(Dataset train, Dataset test) {
         this(train, test, null, SubclusterSettings.defaults());
@@ -141,6 +143,19 @@ public final class Harness {
         this.train = train;
         this.test = test;
         this.subclusters = new SubclusterMethods(train, test, spec, subclusterSettings);
+    }
+
+    /** Settings of the poisoning screen and the count bound of {@code ours} and the poisoning trials. */
+    public void detector(PoisonDetector.Config config) {
+        this.detectorConfig = config;
+    }
+
+    /**
+     * Each edge summarises only this fraction of its shard (a seeded random subset: a streaming edge's window in an
+     * early round; 1 = the whole shard).
+     */
+    public void edgeFraction(double fraction) {
+        this.edgeFraction = fraction;
     }
 
     /** Markdown rows of the sub-cluster privacy check, when it was switched on. */
@@ -167,7 +182,22 @@ public final class Harness {
             this.s = s;
             this.rep = rep;
             this.rs = repSeed(s.seed(), rep);
-            this.parts = new DirichletPartitioner(s.edges(), s.beta(), rs).partition(train.y(), train.numClasses());
+            int[][] full = new DirichletPartitioner(s.edges(), s.beta(), rs).partition(train.y(), train.numClasses());
+            if (edgeFraction < 1) {
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom(rs + 11);
+                for (int e = 0; e < full.length; e++) {
+                    int[] a = full[e].clone();
+                    for (int i = a.length - 1; i > 0; i--) {
+                        int j = rnd.nextInt(i + 1);
+                        int t = a[i];
+                        a[i] = a[j];
+                        a[j] = t;
+                    }
+                    int keep = (int) Math.ceil(edgeFraction * a.length);
+                    full[e] = java.util.Arrays.stream(a, 0, keep).sorted().toArray();
+                }
+            }
+            this.parts = full;
             this.edgeData = new Dataset[parts.length];
             for (int e = 0; e < parts.length; e++) {
                 edgeData[e] = train.subset(parts[e]);
@@ -349,19 +379,30 @@ public final class Harness {
         List<SummaryStats> use = summaries;
         List<Quarantine> q = List.of();
         if (screen) {
-            PoisonDetector.Result res = new PoisonDetector().screen(summaries);
+            PoisonDetector.Result res = new PoisonDetector(detectorConfig).screen(summaries);
             use = res.accepted();
             q = res.quarantined();
         }
-        GlobalTargets targets = new GlobalTargets(r.s.k(), train.numClasses(), r.s.embed(), train.dim(), weighting, 1.0);
-        long[] counts = new long[train.numClasses()];
+        GlobalTargets targets = new GlobalTargets(r.s.k(), train.numClasses(), r.s.embed(), train.dim(), weighting, 1.0,
+                detectorConfig.countCap());
         for (SummaryStats s : use) {
             targets.put(s);
-            for (int c = 0; c < counts.length; c++) {
-                counts[c] += s.counts()[c];
-            }
         }
         TargetSnapshot snap = targets.snapshot();
+        // the prior correction uses the class weights the cloud aggregated (= the summed counts, bounded when the
+        // count bound is on), so an inflated count cannot move the prior more than the targets
+        long[] counts = new long[train.numClasses()];
+        if (weighting == GlobalTargets.Weighting.COUNT) {
+            for (int c = 0; c < counts.length; c++) {
+                counts[c] = Math.round(snap.classWeights()[c]);
+            }
+        } else {
+            for (SummaryStats s : use) {
+                for (int c = 0; c < counts.length; c++) {
+                    counts[c] += s.counts()[c];
+                }
+            }
+        }
         DistilledSet set = new DistilledSetOptimizer(r.nets, r.synth()).optimise(snap);
         return new Distilled(set, q, counts);
     }
@@ -459,8 +500,37 @@ public final class Harness {
     // ------------------------------------------------------------------------------------------------
     // poisoning
 
-    /** Attacks of the poisoning experiment. */
-    public enum Attack { FLIP, SCALE }
+    /**
+     * Attacks of the poisoning experiment: label flip, scaled means, inflated counts (honest content, counts ×
+     * factor) and a label flip with inflated counts.
+     */
+    public enum Attack { FLIP, SCALE, INFLATE, FLIP_INFLATE }
+
+    /** Honest edges quarantined in one honest round, and how often the count bound bound. */
+    public record HonestScreen(int edges, List<Quarantine> quarantined, int cappedCells, int heldCells,
+                               List<Long> quarantinedCounts) {
+    }
+
+    /** Screens the summaries of a round without attacker (false quarantines of honest edges). */
+    public HonestScreen honestScreen(Settings s, int rep) {
+        Round r = new Round(s, rep);
+        PoisonDetector.Result res = new PoisonDetector(detectorConfig).screen(r.summaries);
+        double cap = io.edgedistill.core.aggregate.CountBound.cap(r.summaries, detectorConfig.countCap());
+        int capped = 0;
+        int held = 0;
+        for (SummaryStats sum : r.summaries) {
+            for (long n : sum.counts()) {
+                held += n > 0 ? 1 : 0;
+                capped += n > cap ? 1 : 0;
+            }
+        }
+        List<Long> qc = new ArrayList<>();
+        for (Quarantine qq : res.quarantined()) {
+            qc.add(r.summaries.stream().filter(x -> x.edgeId().equals(qq.edgeId())).findFirst()
+                    .map(x -> x.counts()[qq.classIndex()]).orElse(-1L));
+        }
+        return new HonestScreen(s.edges(), res.quarantined(), capped, held, qc);
+    }
 
     /** Outcome of one poisoning trial. */
     public record PoisonTrial(int trial, String attacker, boolean caught, int falsePositives, double cleanF1,
@@ -478,7 +548,7 @@ public final class Harness {
         int bad = new java.util.SplittableRandom(r.rs + 9).nextInt(s.edges());
         SummaryStats honest = r.summaries.get(bad);
         SummaryStats poisoned;
-        if (attack == Attack.FLIP) {
+        if (attack == Attack.FLIP || attack == Attack.FLIP_INFLATE) {
             Dataset d = r.edgeData[bad];
             int[] flipped = new int[d.size()];
             for (int i = 0; i < flipped.length; i++) {
@@ -486,12 +556,17 @@ public final class Harness {
             }
             poisoned = new EdgeSummarizer(r.nets, new SummaryOptions(s.secondMoments(), s.inputMoments(), null, 8192))
                     .summarize(honest.edgeId(), honest.roundId(), d.x(), d.size(), flipped, d.numClasses());
+            if (attack == Attack.FLIP_INFLATE) {
+                poisoned = inflated(poisoned, scale);
+            }
+        } else if (attack == Attack.INFLATE) {
+            poisoned = inflated(honest, scale);
         } else {
             poisoned = scaled(honest, scale);
         }
         List<SummaryStats> attacked = new ArrayList<>(r.summaries);
         attacked.set(bad, poisoned);
-        PoisonDetector.Result res = new PoisonDetector().screen(attacked);
+        PoisonDetector.Result res = new PoisonDetector(detectorConfig).screen(attacked);
         Set<String> q = new HashSet<>();
         String reason = "";
         for (Quarantine qq : res.quarantined()) {
@@ -506,7 +581,13 @@ public final class Harness {
         double defended = Double.NaN;
         double undefended = Double.NaN;
         if (scoreF1) {
-            clean = f1Of(r, distill(r, GlobalTargets.Weighting.COUNT, true, r.summaries));
+            // inflated counts: the reference is the honest edges alone (the attacker's honest rows are not owed)
+            List<SummaryStats> reference = r.summaries;
+            if (attack == Attack.INFLATE || attack == Attack.FLIP_INFLATE) {
+                reference = new ArrayList<>(r.summaries);
+                reference.remove(bad);
+            }
+            clean = f1Of(r, distill(r, GlobalTargets.Weighting.COUNT, true, reference));
             defended = f1Of(r, distill(r, GlobalTargets.Weighting.COUNT, true, attacked));
             undefended = f1Of(r, distill(r, GlobalTargets.Weighting.COUNT, false, attacked));
         }
@@ -516,6 +597,15 @@ public final class Harness {
     private double f1Of(Round r, Distilled d) {
         return evaluate(trainOn(r, d.set.x(), d.set.labels(), d.set.size()),
                 r.s.priorCorrection() ? logPrior(d.counts) : null).macroF1();
+    }
+
+    private static SummaryStats inflated(SummaryStats s, double f) {
+        long[] n = s.counts().clone();
+        for (int c = 0; c < n.length; c++) {
+            n[c] = Math.round(n[c] * f);
+        }
+        return new SummaryStats(s.edgeId(), s.roundId(), s.kind(), s.k(), s.numClasses(), s.embedDim(), s.dIn(),
+                n, s.means(), s.secondMoments(), s.inputMeans(), s.inputSecondMoments(), s.privacy());
     }
 
     private static SummaryStats scaled(SummaryStats s, double f) {

@@ -17,12 +17,14 @@ final class ClassHolders {
     final double[] noise;   // per-coordinate DP noise variance of each mean
     final double[] norm;
     final double trace;
+    private final double[] ownTrace; // each holder's own trace (null without second moments)
+    private final boolean weightedTrace;
     final double[][] z;     // pairwise z
     final double[] pairMedian;
     final boolean[] agrees;
 
     ClassHolders(List<SummaryStats> all, List<Integer> holderIdx, int c, ComparisonSpace space,
-                 PoisonDetector.Config config) {
+                 PoisonDetector.Config config, double countCap) {
         this.c = c;
         int h = holderIdx.size();
         idx = holderIdx.stream().mapToInt(Integer::intValue).toArray();
@@ -33,11 +35,14 @@ final class ClassHolders {
         norm = new double[h];
         for (int i = 0; i < h; i++) {
             v[i] = space.mean(holders.get(i), c);
-            n[i] = holders.get(i).counts()[c];
+            n[i] = CountBound.bounded(holders.get(i).counts()[c], countCap);
             noise[i] = space.noise(holders.get(i), c);
             norm[i] = Math.sqrt(sq(v[i], null));
         }
-        trace = h >= 2 ? withinClassTrace(holders, c, space, v) : Double.POSITIVE_INFINITY;
+        ownTrace = h >= 2 ? ownTraces(holders, c, space, v) : null;
+        trace = h < 2 ? Double.POSITIVE_INFINITY
+                : ownTrace != null ? upperMedian(ownTrace) : robustTrace(c, holders, v, n);
+        weightedTrace = config.countWeightedTrace();
         z = new double[h][h];
         for (int i = 0; i < h; i++) {
             for (int j = i + 1; j < h; j++) {
@@ -91,8 +96,27 @@ final class ClassHolders {
             double diff = w[t] - m[t] / total;
             d2 += diff * diff;
         }
-        double expected = trace * (1 / nw + 1 / total) + w.length * (noiseW + dpVarSum / (total * total));
+        double expected = traceFor(exclude) * (1 / nw + 1 / total) + w.length * (noiseW + dpVarSum / (total * total));
         return d2 / Math.max(expected, 1e-12);
+    }
+
+    /**
+     * Trace of the test of holder {@code p} (-1: none): {@link #trace}, or with the count-weighted trace at least
+     * the count-weighted mean of the other holders' own traces.
+     */
+    double traceFor(int p) {
+        if (!weightedTrace || ownTrace == null) {
+            return trace;
+        }
+        double sw = 0;
+        double st = 0;
+        for (int j = 0; j < idx.length; j++) {
+            if (j != p) {
+                sw += n[j];
+                st += n[j] * ownTrace[j];
+            }
+        }
+        return sw > 0 ? Math.max(trace, st / sw) : trace;
     }
 
     /** ‖v_p‖ over the lower median of the other holders' norms: far from 1 for a scaled update. */
@@ -126,17 +150,17 @@ final class ClassHolders {
     }
 
     /**
-     * tr Σ_c: the upper median, over the holders of the class, of each summary's own within-class variance
-     * trace Σ_j (q_j − μ_j²) when all of them sent second moments (a minority of inconsistent summaries can
-     * neither shrink nor inflate it much), else {@link #robustTrace} over the holders.
+     * Each holder's own within-class variance trace Σ_j (q_j − μ_j²), or null when one of them sent no second
+     * moments. tr Σ_c is their upper median (a minority of inconsistent summaries can neither shrink nor inflate it
+     * much), else {@link #robustTrace} over the holders.
      */
-    private static double withinClassTrace(List<SummaryStats> all, int c, ComparisonSpace space, float[][] means) {
+    private static double[] ownTraces(List<SummaryStats> all, int c, ComparisonSpace space, float[][] means) {
         double[] est = new double[all.size()];
         for (int p = 0; p < all.size(); p++) {
             float[] mu = means[p];
             float[] q = space.second(all.get(p), c);
             if (q == null) {
-                return robustTrace(c, all, means);
+                return null;
             }
             double t = 0;
             for (int j = 0; j < mu.length; j++) {
@@ -144,8 +168,13 @@ final class ClassHolders {
             }
             est[p] = t;
         }
-        java.util.Arrays.sort(est);
-        return est[est.length / 2];
+        return est;
+    }
+
+    private static double upperMedian(double[] a) {
+        double[] s = a.clone();
+        java.util.Arrays.sort(s);
+        return s[s.length / 2];
     }
 
     /**
@@ -155,7 +184,7 @@ final class ClassHolders {
      * is not: one outlier with a large count dominates every other holder's reference and inflates every estimate,
      * which hides exactly that outlier.)
      */
-    private static double robustTrace(int c, List<SummaryStats> peers, float[][] means) {
+    private static double robustTrace(int c, List<SummaryStats> peers, float[][] means, double[] counts) {
         int h = peers.size();
         if (h < 2) {
             return Double.POSITIVE_INFINITY;
@@ -164,9 +193,9 @@ final class ClassHolders {
         int k = 0;
         for (int i = 0; i < h; i++) {
             float[] vi = means[i];
-            double ni = peers.get(i).counts()[c];
+            double ni = counts[i];
             for (int j = i + 1; j < h; j++) {
-                est[k++] = sq(vi, means[j]) / (1.0 / ni + 1.0 / peers.get(j).counts()[c]);
+                est[k++] = sq(vi, means[j]) / (1.0 / ni + 1.0 / counts[j]);
             }
         }
         java.util.Arrays.sort(est);

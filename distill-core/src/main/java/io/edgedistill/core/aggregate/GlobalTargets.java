@@ -17,7 +17,9 @@ import java.util.TreeMap;
  * removals leave no rounding residue (cost O(#contributions · K·C·e) per changed snapshot, well below a
  * millisecond for 100 edges). {@link #decay} multiplies every stored weight by a factor (exponential
  * forgetting for drift); contributions whose weight falls below {@code minWeight} are dropped.
- * {@link Weighting#UNWEIGHTED} reproduces the reference CollabDM aggregation (plain mean over edges that
+ * With a count bound ({@code countCapFactor} &gt; 0), a contribution's per-class count is
+ * bounded by {@link CountBound} (self-reported counts are unverified; an inflated count would otherwise pull the
+ * targets to one edge). {@link Weighting#UNWEIGHTED} reproduces the reference CollabDM aggregation (plain mean over edges that
  * hold the class), for baseline comparison. Knowledge (reverse-distillation) summaries join as extra
  * targets with weight {@code knowledgeWeight} per sample.
  *
@@ -40,6 +42,7 @@ public final class GlobalTargets {
     private final int dIn;
     private final Weighting weighting;
     private final double knowledgeWeight;
+    private final double countCapFactor;
     private final TreeMap<String, Contribution> contributions = new TreeMap<>();
     private TargetSnapshot cached;
 
@@ -51,6 +54,17 @@ public final class GlobalTargets {
      */
     public GlobalTargets(int k, int numClasses, int embedDim, int dIn, Weighting weighting,
                          double knowledgeWeight) {
+        this(k, numClasses, embedDim, dIn, weighting, knowledgeWeight, 0);
+    }
+
+    /**
+     * @param knowledgeWeight weight per sample of knowledge summaries relative to data summaries
+     * @param countCapFactor  {@link Weighting#COUNT}: a contribution's per-class count counts at most this factor
+     *                        × the lower median of the contributions' total counts ({@link CountBound}); ≤ 0: no
+     *                        bound
+     */
+    public GlobalTargets(int k, int numClasses, int embedDim, int dIn, Weighting weighting,
+                         double knowledgeWeight, double countCapFactor) {
         if (knowledgeWeight < 0) {
             throw new IllegalArgumentException("knowledgeWeight must be >= 0");
         }
@@ -60,6 +74,7 @@ public final class GlobalTargets {
         this.dIn = dIn;
         this.weighting = weighting;
         this.knowledgeWeight = knowledgeWeight;
+        this.countCapFactor = countCapFactor;
     }
 
     /** Count-weighted targets, knowledge weight 1. */
@@ -128,12 +143,12 @@ public final class GlobalTargets {
         return cached;
     }
 
-    private double classWeight(SummaryStats s, double factor, int c) {
+    private double classWeight(SummaryStats s, double factor, int c, double cap) {
         long n = s.counts()[c];
         if (n == 0) {
             return 0;
         }
-        return factor * (weighting == Weighting.COUNT ? n : 1.0);
+        return factor * (weighting == Weighting.COUNT ? CountBound.bounded(n, cap) : 1.0);
     }
 
     private TargetSnapshot rebuild() {
@@ -145,10 +160,11 @@ public final class GlobalTargets {
         double[] wi = new double[numClasses];
         double[] im = new double[numClasses * dIn];
         double[] iq = new double[numClasses * dIn];
+        double cap = CountBound.cap(summaries(), countCapFactor);
         for (Map.Entry<String, Contribution> en : contributions.entrySet()) {
             SummaryStats s = en.getValue().summary();
             for (int c = 0; c < numClasses; c++) {
-                double cw = classWeight(s, en.getValue().factor(), c);
+                double cw = classWeight(s, en.getValue().factor(), c, cap);
                 if (cw == 0) {
                     continue;
                 }

@@ -34,6 +34,13 @@ import java.util.Optional;
  * optimiser matches directly, and a label flip moves them as much as the embeddings; a summary's score is the worse
  * of the two, and the quarantine reason names the space.
  *
+ * <p>False quarantines of honest edges (issue 15): most came from holders with 2–4 rows of a multi-modal class,
+ * whose mean is far from Gaussian, so a class is judged only from {@link Config#minJudgedCount()} rows (smaller
+ * holders still serve as peers). Optional: a threshold that grows when few peers hold a class
+ * ({@link Config#threshold}) and a variance trace of at least the count-weighted mean of the other holders' own
+ * traces; both off by default (measured). Counts are bounded by {@link CountBound}, so an inflated count can
+ * neither dominate the consensus nor shrink its own sampling variance without bound.
+ *
  * <p>{@link #screen} removes the worst summary while its score exceeds the threshold and repeats (so a
  * poisoned summary never stays in the reference of the honest ones). Data and knowledge summaries are
  * screened separately. Stateless and thread-safe.
@@ -45,17 +52,51 @@ public final class PoisonDetector {
     private final Config config;
 
     /**
-     * @param zThreshold    quarantine when z exceeds this
-     * @param scaleRatio    norm ratio beyond which (or below 1/ratio) a quarantine is labelled "scaled"
-     * @param minClassCount a class takes part in the comparison only with at least this many samples
-     * @param minPeers      minimum number of peers holding the class for the class to be judged
+     * @param zThreshold         quarantine when z exceeds this (with many peers; see {@code peerSlack})
+     * @param scaleRatio         norm ratio beyond which (or below 1/ratio) a quarantine is labelled "scaled"
+     * @param minClassCount      a class takes part in the comparison only with at least this many samples
+     * @param minPeers           minimum number of peers holding the class for the class to be judged
+     * @param peerSlack          the threshold of a class judged against p peers is zThreshold·(1 + peerSlack/p):
+     *                           a consensus of 2 peers (and their variance estimate) is weak evidence; 0 = flat
+     * @param countCap           counts in the screen are bounded by {@link CountBound} with this factor; ≤ 0: off
+     * @param countWeightedTrace the within-class variance trace of a holder's test is at least the count-weighted
+     *                           mean of the other holders' own traces (large holders see every mode of a
+     *                           multi-modal class, small ones few); false: the upper median of the holders' traces
+     * @param minJudgedCount     a holder's class is judged only with at least this many samples (it still serves as a
+     *                           peer from minClassCount on): the mean of 2–4 rows of a multi-modal class is far from
+     *                           Gaussian, and honest holders of that size made most false quarantines
      */
-    public record Config(double zThreshold, double scaleRatio, long minClassCount, int minPeers) {
-        /** Defaults: z &gt; 8, scale ratio 1.5, classes with ≥ 2 samples, ≥ 2 peers. */
+    public record Config(double zThreshold, double scaleRatio, long minClassCount, int minPeers, double peerSlack,
+                         double countCap, boolean countWeightedTrace, long minJudgedCount) {
+        /** Settings of the detector before the peer-count threshold, count bound, weighted trace and judged count. */
+        public Config(double zThreshold, double scaleRatio, long minClassCount, int minPeers) {
+            this(zThreshold, scaleRatio, minClassCount, minPeers, 0, 0, false, 0);
+        }
+
+        /**
+         * Defaults: z &gt; 8, scale ratio 1.5, classes with ≥ 2 samples, ≥ 2 peers, {@link #DEFAULT_PEER_SLACK},
+         * {@link #DEFAULT_COUNT_CAP}, median trace, {@link #DEFAULT_MIN_JUDGED_COUNT}. The peer slack and the
+         * count-weighted trace are off by default: in the harness both cost label-flip detection on NSL-KDD (flips
+         * into a class that only a few small edges hold) for little gain once small holders are not judged
+         * (docs/reliability.md, "False quarantines and count bounds").
+         */
         public static Config defaults() {
-            return new Config(8.0, 1.5, 2, 2);
+            return new Config(8.0, 1.5, 2, 2, DEFAULT_PEER_SLACK, DEFAULT_COUNT_CAP, false, DEFAULT_MIN_JUDGED_COUNT);
+        }
+
+
+        /** Threshold of a class judged against {@code peers} peers. */
+        public double threshold(int peers) {
+            return zThreshold * (1 + peerSlack / Math.max(1, peers));
         }
     }
+
+    /** Default {@link Config#peerSlack()}. */
+    public static final double DEFAULT_PEER_SLACK = 0.0;
+    /** Default {@link Config#minJudgedCount()}. */
+    public static final long DEFAULT_MIN_JUDGED_COUNT = 5;
+    /** Default {@link Config#countCap()}. */
+    public static final double DEFAULT_COUNT_CAP = 4.0;
 
     /**
      * Outcome of screening.
@@ -69,6 +110,11 @@ public final class PoisonDetector {
     /** Detector with the given settings. */
     public PoisonDetector(Config config) {
         this.config = config;
+    }
+
+    /** The settings. */
+    public Config config() {
+        return config;
     }
 
     /** Detector with {@link Config#defaults()}. */
@@ -88,12 +134,12 @@ public final class PoisonDetector {
                 int worstIdx = -1;
                 for (int i = 0; i < active.size(); i++) {
                     Score sc = scores[i];
-                    if (sc != null && (worst == null || sc.z > worst.z)) {
+                    if (sc != null && (worst == null || sc.excess() > worst.excess())) {
                         worst = sc;
                         worstIdx = i;
                     }
                 }
-                if (worst == null || worst.z <= config.zThreshold()) {
+                if (worst == null || worst.excess() <= 1) {
                     break;
                 }
                 quarantined.add(worst.toQuarantine(active.get(worstIdx), config));
@@ -116,14 +162,19 @@ public final class PoisonDetector {
         trusted.stream().filter(s -> s.kind() == candidate.kind() && !s.edgeId().equals(candidate.edgeId()))
                 .forEach(all::add);
         Score sc = worstClasses(all)[0];
-        if (sc == null || sc.z <= config.zThreshold()) {
+        if (sc == null || sc.excess() <= 1) {
             return Optional.empty();
         }
         return Optional.of(sc.toQuarantine(candidate, config));
     }
 
-    private record Score(int classIndex, double z, double normRatio, int peers, int consistentPeers,
-                         int looksLike, ComparisonSpace space) {
+    private record Score(int classIndex, double z, double threshold, double normRatio, int peers,
+                         int consistentPeers, int looksLike, ComparisonSpace space) {
+        /** z over its threshold: above 1 quarantines, the largest is excluded first. */
+        double excess() {
+            return z / threshold;
+        }
+
         Quarantine toQuarantine(SummaryStats s, Config cfg) {
             boolean scaled = space == ComparisonSpace.EMBEDDING
                     && (normRatio > cfg.scaleRatio() || normRatio < 1 / cfg.scaleRatio());
@@ -143,8 +194,8 @@ public final class PoisonDetector {
             String reason = String.format(Locale.ROOT,
                     "edge %s round %d class %d: z=%.1f > %.1f (squared distance of the %s %s, in units "
                             + "of its expected sampling variance); norm ratio %.2f -> %s",
-                    s.edgeId(), s.roundId(), classIndex, z, cfg.zThreshold(), space.what, reference, normRatio, what);
-            return new Quarantine(s.edgeId(), s.roundId(), classIndex, z, cfg.zThreshold(), normRatio, peers,
+                    s.edgeId(), s.roundId(), classIndex, z, threshold, space.what, reference, normRatio, what);
+            return new Quarantine(s.edgeId(), s.roundId(), classIndex, z, threshold, normRatio, peers,
                     reason);
         }
     }
@@ -168,6 +219,7 @@ public final class PoisonDetector {
             return worst;
         }
         int numClasses = all.stream().mapToInt(SummaryStats::numClasses).max().orElse(0);
+        double cap = CountBound.cap(all, config.countCap());
         for (ComparisonSpace space : ComparisonSpace.values()) {
             java.util.Map<String, List<Integer>> shapes = new java.util.LinkedHashMap<>();
             for (int i = 0; i < all.size(); i++) {
@@ -177,7 +229,7 @@ public final class PoisonDetector {
                 }
             }
             for (List<Integer> group : shapes.values()) {
-                score(all, group, numClasses, space, worst);
+                score(all, group, numClasses, space, worst, cap);
             }
         }
         return worst;
@@ -185,7 +237,7 @@ public final class PoisonDetector {
 
     /** Scores the summaries at {@code group} (comparable in {@code space}) into {@code worst}. */
     private void score(List<SummaryStats> all, List<Integer> group, int numClasses, ComparisonSpace space,
-                       Score[] worst) {
+                       Score[] worst, double cap) {
         ClassHolders[] views = new ClassHolders[numClasses];
         for (int c = 0; c < numClasses; c++) {
             List<Integer> holders = new ArrayList<>();
@@ -195,7 +247,7 @@ public final class PoisonDetector {
                     holders.add(i);
                 }
             }
-            views[c] = new ClassHolders(all, holders, c, space, config);
+            views[c] = new ClassHolders(all, holders, c, space, config, cap);
         }
         for (int c = 0; c < numClasses; c++) {
             ClassHolders cv = views[c];
@@ -203,17 +255,19 @@ public final class PoisonDetector {
             for (int p = 0; p < h; p++) {
                 int i = cv.idx[p];
                 Score sc = null;
-                if (h - 1 >= config.minPeers()) {
+                boolean judged = cv.n[p] >= config.minJudgedCount();
+                if (judged && h - 1 >= config.minPeers()) {
                     double zc = cv.zAgainstConsensus(cv.v[p], cv.n[p], cv.noise[p], p);
                     int used = 0;
                     for (int j = 0; j < h; j++) {
                         used += j != p && cv.agrees[j] ? 1 : 0;
                     }
-                    sc = new Score(c, Double.isNaN(zc) ? cv.pairMedian[p] : zc, cv.normRatio(p), h - 1, used, -1,
-                            space);
+                    double thr = config.threshold(Double.isNaN(zc) ? h - 1 : used);
+                    sc = new Score(c, Double.isNaN(zc) ? cv.pairMedian[p] : zc, thr, cv.normRatio(p), h - 1, used,
+                            -1, space);
                 }
-                if (h >= 2 && cv.pairMedian[p] > config.zThreshold()
-                        && (sc == null || sc.z <= config.zThreshold())) {
+                double flipThr = config.threshold(h - 1);
+                if (judged && h >= 2 && cv.pairMedian[p] > flipThr && (sc == null || sc.excess() <= 1)) {
                     for (int c2 = 0; c2 < numClasses; c2++) {
                         if (c2 == c) {
                             continue;
@@ -221,12 +275,12 @@ public final class PoisonDetector {
                         double z2 = views[c2].zAgainstConsensus(cv.v[p], cv.n[p], cv.noise[p],
                                 views[c2].position(i));
                         if (!Double.isNaN(z2) && z2 <= config.zThreshold()) {
-                            sc = new Score(c, cv.pairMedian[p], cv.normRatio(p), h - 1, 0, c2, space);
+                            sc = new Score(c, cv.pairMedian[p], flipThr, cv.normRatio(p), h - 1, 0, c2, space);
                             break;
                         }
                     }
                 }
-                if (sc != null && (worst[i] == null || sc.z > worst[i].z)) {
+                if (sc != null && (worst[i] == null || sc.excess() > worst[i].excess())) {
                     worst[i] = sc;
                 }
             }

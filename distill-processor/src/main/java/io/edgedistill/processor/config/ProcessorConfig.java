@@ -149,16 +149,25 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
          * @param scaleRatio    norm ratio beyond which (or below 1/ratio) a quarantine is labelled "scaled"
          * @param minClassCount a class takes part in the comparison only with at least this many samples
          * @param minPeers      peers (other holders of the class) a class needs to be judged
+         * @param peerSlack     a class judged against p peers is quarantined above z-threshold·(1 + peerSlack/p)
+         * @param countCap      self-reported per-class counts count at most this factor × the median edge total,
+         *                      in the screen and in the count-weighted targets ({@code CountBound}); 0 = no bound
+         * @param minJudgedCount a summary's class is judged only with at least this many samples (smaller ones still
+         *                      serve as peers)
          */
         @ConfigurationProperties("poison")
         public record Poison(
                 @Bindable(defaultValue = "8.0") double zThreshold,
                 @Bindable(defaultValue = "1.5") double scaleRatio,
                 @Bindable(defaultValue = "2") long minClassCount,
-                @Bindable(defaultValue = "2") int minPeers) {
+                @Bindable(defaultValue = "2") int minPeers,
+                @Bindable(defaultValue = "0.0") double peerSlack,
+                @Bindable(defaultValue = "4.0") double countCap,
+                @Bindable(defaultValue = "5") long minJudgedCount) {
 
             public PoisonDetector.Config detectorConfig() {
-                return new PoisonDetector.Config(zThreshold, scaleRatio, minClassCount, minPeers);
+                return new PoisonDetector.Config(zThreshold, scaleRatio, minClassCount, minPeers, peerSlack, countCap,
+                        false, minJudgedCount);
             }
         }
     }

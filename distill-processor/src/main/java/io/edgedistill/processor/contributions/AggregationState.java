@@ -116,7 +116,7 @@ public final class AggregationState {
         quarantined.clear();
         quarantined.putAll(next);
         GlobalTargets g = new GlobalTargets(k, numClasses, embedDim, dIn, GlobalTargets.Weighting.COUNT,
-                knowledgeWeight);
+                knowledgeWeight, detector.config().countCap());
         r.accepted().forEach(g::put);
         targets = g.snapshot();
         return new Change(added, released, targets, false);
