@@ -10,18 +10,25 @@ const { BOOTSTRAP, REGISTRY, TOPIC } = process.env;
 const registry = new SchemaRegistryClient({ baseURLs: [REGISTRY] });
 const kafka = new Kafka({ clientId: 'node-interop', brokers: [BOOTSTRAP], logLevel: process.env.KAFKAJS_LOG === 'info' ? logLevel.INFO : logLevel.ERROR,
   retry: { initialRetryTime: 200, retries: 15 } });
+let stage = 'start';
+const started = Date.now();
+const at = (name) => { stage = name + ' (at ' + (Date.now() - started) + ' ms)'; };
 let timeoutDetail = () => '';
-const timeout = setTimeout(() => { console.error('interop: timed out; ' + timeoutDetail()); process.exit(3); }, 90000);
+const timeout = setTimeout(() => { console.error('interop: timed out in stage ' + stage + '; ' + timeoutDetail()); process.exit(3); }, Number(process.env.TIMEOUT_MS || 90000));
 
 const json = (v) => JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? Number(x) : Buffer.isBuffer(x) ? x.toString('base64') : x));
 
 if (mode === 'produce') {
   const serializer = new AvroSerializer(registry, SerdeType.VALUE, { useLatestVersion: true });
   const value = JSON.parse(process.env.VALUE_JSON);
+  at('serialize (registry lookup)');
   const payload = await serializer.serialize(TOPIC, value);
   const producer = kafka.producer({ idempotent: true });
+  at('producer connect');
   await producer.connect();
+  at('send');
   const [md] = await producer.send({ topic: TOPIC, acks: -1, messages: [{ key: process.env.KEY, value: payload }] });
+  at('disconnect');
   await producer.disconnect();
   console.log("RESULT " + json({ schemaId: payload.readInt32BE(1), magic: payload[0], bytes: payload.length, partition: md.partition, offset: Number(md.baseOffset) }));
 } else if (mode === 'consume') {
@@ -35,8 +42,11 @@ if (mode === 'produce') {
   const seen = [];
   timeoutDetail = () => 'records seen: ' + json(seen.slice(-20)) + ' (' + seen.length + ' in all)';
   const consumer = kafka.consumer({ groupId: `node-interop-${Date.now()}-${Math.random()}`, readUncommitted: true, maxWaitTimeInMs: 500 });
+  at('consumer connect');
   await consumer.connect();
+  at('subscribe');
   await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  at('consume');
   await new Promise((resolve, reject) => {
     consumer.run({
       autoCommit: false,
