@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -190,8 +191,8 @@ public final class EvaluateMain implements Callable<Integer> {
     @Option(names = "--csv", description = "write the aggregated rows as CSV")
     Path csvOut;
 
-    private java.util.Set<Integer> classIndices(List<String> classes, List<String> names) {
-        java.util.Set<Integer> out = new java.util.TreeSet<>();
+    private Set<Integer> classIndices(List<String> classes, List<String> names) {
+        Set<Integer> out = new TreeSet<>();
         for (String n : names) {
             int i = classes.indexOf(n);
             if (i < 0) {

@@ -122,6 +122,7 @@ public final class ContributionAdapter<T> {
         }
         int len = c.numNetworks() * c.embedDim();
         int dIn = current.getNetwork().getInputDim();
+        Optional<SubClusterOptions> v2 = RoundSpecs.subClusterOptions(current);
         Set<Integer> seen = new HashSet<>();
         for (ClassStatistics cs : c.classes()) {
             int ci = cs.classIndex();
@@ -132,11 +133,10 @@ public final class ContributionAdapter<T> {
                 v.add("class " + ci + ": count " + cs.count() + " < 1");
             }
             if (cs.countOnly()) {
-                SubClusterChecks.countOnly(v, ci, cs.count(), cs.secondMoments(), cs.inputMean(), cs.subClusters(),
-                        current);
+                SubClusterChecks.countOnly(v, ci, cs.count(), cs.secondMoments(), cs.inputMean(), cs.subClusters(), v2);
                 continue;
             }
-            SubClusterChecks.clusters(v, ci, cs.count(), cs.subClusters(), cs.inputMean(), current);
+            SubClusterChecks.clusters(v, ci, cs.count(), cs.subClusters(), cs.inputMean(), v2, dIn);
             vector(v, "class " + ci + " means", cs.means(), len);
             vector(v, "class " + ci + " secondMoments", cs.secondMoments(), len);
             vector(v, "class " + ci + " inputMean", cs.inputMean(), dIn);
@@ -223,22 +223,25 @@ public final class ContributionAdapter<T> {
         return true;
     }
 
-    private static void vector(List<String> v, String what, List<Float> values, int expected) {
+    /** Adds a violation when {@code values} is present but not {@code expected} finite floats; true when it is fine. */
+    static boolean vector(List<String> v, String what, List<Float> values, int expected) {
         if (values == null) {
-            return;
+            return true;
         }
         if (values.size() != expected) {
             v.add(what + " has " + values.size() + " floats, expected " + expected);
-            return;
+            return false;
         }
         for (int i = 0; i < values.size(); i++) {
             float f = values.get(i);
             if (!Float.isFinite(f)) {
                 v.add(what + "[" + i + "] is not finite (" + f + ")");
-                return;
+                return false;
             }
         }
+        return true;
     }
+
 
     /** Avro (network-major per class) → core (network, class, dimension). */
     private static void scatter(List<Float> src, float[] dst, int c, int k, int numC, int e) {

@@ -4,9 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.edgedistill.core.mixture.SubClusterOptions;
-import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SubClusterMoments;
-import io.edgedistill.schemas.mapping.RoundSpecs;
 
 /**
  * The checks of a class's sub-cluster statistics (summary v2) against the round, for {@link ContributionAdapter}.
@@ -24,10 +22,13 @@ final class SubClusterChecks {
     private SubClusterChecks() {
     }
 
-    /** A class sent as its count only: only under a v2 round's floor, and with no statistics at all. */
+    /**
+     * A class sent as its count only: only under a v2 round's floor, and with no statistics at all.
+     *
+     * @param v2 the round's sub-cluster options ({@code RoundSpecs.subClusterOptions}), empty for a v1 round
+     */
     static void countOnly(List<String> v, int ci, long count, List<Float> secondMoments, List<Float> inputMean,
-                          List<SubClusterMoments> subClusters, RoundSpec round) {
-        Optional<SubClusterOptions> v2 = RoundSpecs.subClusterOptions(round);
+                          List<SubClusterMoments> subClusters, Optional<SubClusterOptions> v2) {
         if (v2.isEmpty()) {
             v.add("class " + ci + ": no means, and the round asks for no sub-clusters (count-only classes are a "
                     + "summary v2 feature)");
@@ -41,18 +42,16 @@ final class SubClusterChecks {
         }
     }
 
-    /** The sub-clusters of a class with moments, when present. */
+    /** The sub-clusters of a class with moments, when present; {@code dIn} is the round's input width. */
     static void clusters(List<String> v, int ci, long count, List<SubClusterMoments> clusters, List<Float> inputMean,
-                         RoundSpec round) {
+                         Optional<SubClusterOptions> v2, int dIn) {
         if (clusters == null) {
             return;
         }
-        Optional<SubClusterOptions> v2 = RoundSpecs.subClusterOptions(round);
         if (v2.isEmpty()) {
             v.add("class " + ci + ": sub-clusters, but the round asks for none");
             return;
         }
-        int dIn = round.getNetwork().getInputDim();
         int floor = v2.get().kMin();
         if (clusters.isEmpty() || clusters.size() > v2.get().maxClusters()) {
             v.add("class " + ci + ": " + clusters.size() + " sub-clusters, expected 1 to " + v2.get().maxClusters());
@@ -67,7 +66,8 @@ final class SubClusterChecks {
                 v.add(what + ": " + m.getCount() + " rows, under the floor of " + floor);
                 return;
             }
-            if (!finite(v, what + " mean", m.getMean(), dIn) || !finite(v, what + " variance", m.getVariance(), dIn)) {
+            if (!ContributionAdapter.vector(v, what + " mean", m.getMean(), dIn)
+                    || !ContributionAdapter.vector(v, what + " variance", m.getVariance(), dIn)) {
                 return;
             }
             for (int j = 0; j < dIn; j++) {
@@ -94,19 +94,5 @@ final class SubClusterChecks {
                 }
             }
         }
-    }
-
-    private static boolean finite(List<String> v, String what, List<Float> values, int expected) {
-        if (values.size() != expected) {
-            v.add(what + " has " + values.size() + " floats, expected " + expected);
-            return false;
-        }
-        for (int i = 0; i < values.size(); i++) {
-            if (!Float.isFinite(values.get(i))) {
-                v.add(what + "[" + i + "] is not finite (" + values.get(i) + ")");
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -21,6 +21,7 @@ import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.PrivacyReport;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.mapping.FloatLists;
 import io.edgedistill.schemas.mapping.RoundSpecs;
 import io.edgedistill.schemas.mapping.SubClusterMapping;
 
@@ -126,10 +127,10 @@ public final class SummaryAnswerer {
             classes.add(ClassSummary.newBuilder()
                     .setClassIndex(c)
                     .setCount(s.counts()[c])
-                    .setMeans(list(s.classVector(c)))
-                    .setSecondMoments(s.secondMoments() == null ? null : list(s.classSecondMoments(c)))
-                    .setInputMean(s.inputMeans() == null ? null : list(slice(s.inputMeans(), c, s.dIn())))
-                    .setInputVar(s.inputMeans() == null ? null : list(variance(s, c)))
+                    .setMeans(FloatLists.of(s.classVector(c)))
+                    .setSecondMoments(s.secondMoments() == null ? null : FloatLists.of(s.classSecondMoments(c)))
+                    .setInputMean(s.inputMeans() == null ? null : FloatLists.of(slice(s.inputMeans(), c, s.dIn())))
+                    .setInputVar(s.inputMeans() == null ? null : FloatLists.of(variance(s, c)))
                     .setSubClusters(clusters == null ? null : SubClusterMapping.toWire(clusters.classes().get(c)))
                     .build());
         }
@@ -159,10 +160,10 @@ public final class SummaryAnswerer {
                     .setCount(s.counts()[c])
                     .setMisclassified(misclassified[c])
                     .setTotal(totals[c])
-                    .setMeans(list(s.classVector(c)))
-                    .setSecondMoments(s.secondMoments() == null ? null : list(s.classSecondMoments(c)))
-                    .setInputMean(s.inputMeans() == null ? null : list(slice(s.inputMeans(), c, s.dIn())))
-                    .setInputVar(s.inputMeans() == null ? null : list(variance(s, c)))
+                    .setMeans(FloatLists.of(s.classVector(c)))
+                    .setSecondMoments(s.secondMoments() == null ? null : FloatLists.of(s.classSecondMoments(c)))
+                    .setInputMean(s.inputMeans() == null ? null : FloatLists.of(slice(s.inputMeans(), c, s.dIn())))
+                    .setInputVar(s.inputMeans() == null ? null : FloatLists.of(variance(s, c)))
                     .build());
         }
         return out;
@@ -194,11 +195,5 @@ public final class SummaryAnswerer {
         return v;
     }
 
-    static List<Float> list(float[] a) {
-        List<Float> out = new ArrayList<>(a.length);
-        for (float v : a) {
-            out.add(v);
-        }
-        return out;
-    }
+
 }

@@ -44,26 +44,15 @@ final class CandidateTrainer {
 
     /** Teacher and student on {@code set} plus {@code extra}; the set's feature width must be its spec's. */
     Trained train(SyntheticSet set, FeatureSpec spec, List<Sample> extra, String cohort) {
+        if (hasMixture(set)) {
+            return onGenerated(set, spec, extra, cohort, settings.generatedSettings());
+        }
         int d = set.getFeatureDim();
         int c = set.getClasses().size();
-        int n = set.getSamples().size() + extra.size();
-        float[] x = new float[n * d];
-        int[] y = new int[n];
-        int i = 0;
-        for (SyntheticSample s : set.getSamples()) {
-            List<Float> f = s.getFeatures();
-            for (int j = 0; j < d; j++) {
-                x[i * d + j] = f.get(j);
-            }
-            y[i++] = s.getLabel();
-        }
-        for (Sample e : extra) {
-            System.arraycopy(e.x(), 0, x, i * d, d);
-            y[i++] = e.y();
-        }
-        if (hasMixture(set)) {
-            return onGenerated(set, spec, x, y, cohort, settings.generatedSettings());
-        }
+        Rows rows = rows(set, extra);
+        float[] x = rows.x();
+        int[] y = rows.y();
+        int n = y.length;
         long seed = trainingSeed(set, cohort);
         MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, c, settings.teacherConfig(seed));
         // transfer set: the training samples plus jittered copies (labels kept), soft targets from the teacher
@@ -96,29 +85,44 @@ final class CandidateTrainer {
      * ({@code updater.training.generated.refined-*}), trained off the round's critical path.
      */
     Trained trainRefined(SyntheticSet set, FeatureSpec spec) {
-        int d = set.getFeatureDim();
-        int n = set.getSamples().size();
-        float[] x = new float[n * d];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            List<Float> f = set.getSamples().get(i).getFeatures();
-            for (int j = 0; j < d; j++) {
-                x[i * d + j] = f.get(j);
-            }
-            y[i] = set.getSamples().get(i).getLabel();
-        }
-        return onGenerated(set, spec, x, y, "refined", settings.refinedSettings());
+        return onGenerated(set, spec, List.of(), "refined", settings.refinedSettings());
     }
 
-    private Trained onGenerated(SyntheticSet set, FeatureSpec spec, float[] x, int[] y, String cohort,
+    private Trained onGenerated(SyntheticSet set, FeatureSpec spec, List<Sample> extra, String cohort,
                                 GeneratedTraining.Settings recipe) {
         int c = set.getClasses().size();
         int d = set.getFeatureDim();
+        Rows labelled = rows(set, extra);
         MixturePrior prior = SubClusterMapping.mixtureFromWire(set.getMixture(), c, d, ColumnLayout.of(spec),
                 MixtureOptions.defaults());
         GeneratedTraining.Result r = GeneratedTraining.train(prior, SubClusterMapping.classCounts(set.getMixture(), c),
-                x, y, settings.teacherHidden(), settings.studentHidden(), recipe, trainingSeed(set, cohort));
+                labelled.x(), labelled.y(), settings.teacherHidden(), settings.studentHidden(), recipe,
+                trainingSeed(set, cohort));
         return new Trained(r.student(), r.rows().y(), r.rows().size());
+    }
+
+    /** Labelled rows, row-major: the set's samples, then {@code extra}. */
+    private record Rows(float[] x, int[] y) {
+    }
+
+    private static Rows rows(SyntheticSet set, List<Sample> extra) {
+        int d = set.getFeatureDim();
+        int n = set.getSamples().size() + extra.size();
+        float[] x = new float[n * d];
+        int[] y = new int[n];
+        int i = 0;
+        for (SyntheticSample s : set.getSamples()) {
+            List<Float> f = s.getFeatures();
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = f.get(j);
+            }
+            y[i++] = s.getLabel();
+        }
+        for (Sample e : extra) {
+            System.arraycopy(e.x(), 0, x, i * d, d);
+            y[i++] = e.y();
+        }
+        return new Rows(x, y);
     }
 
     /**

@@ -27,8 +27,8 @@ public final class SubClusterMapping {
     public static List<SubClusterMoments> toWire(ClassSubClusters classClusters) {
         List<SubClusterMoments> out = new ArrayList<>(classClusters.clusters().size());
         for (SubCluster s : classClusters.clusters()) {
-            out.add(SubClusterMoments.newBuilder().setCount(s.count()).setMean(floats(s.mean()))
-                    .setVariance(floats(s.variance())).build());
+            out.add(SubClusterMoments.newBuilder().setCount(s.count()).setMean(FloatLists.of(s.mean()))
+                    .setVariance(FloatLists.of(s.variance())).build());
         }
         return out;
     }
@@ -38,7 +38,7 @@ public final class SubClusterMapping {
         List<SubCluster> clusters = new ArrayList<>();
         if (wire != null) {
             for (SubClusterMoments m : wire) {
-                clusters.add(new SubCluster(m.getCount(), array(m.getMean()), array(m.getVariance())));
+                clusters.add(new SubCluster(m.getCount(), FloatLists.toArray(m.getMean()), FloatLists.toArray(m.getVariance())));
             }
         }
         return new ClassSubClusters(classIndex, count, clusters);
@@ -57,8 +57,8 @@ public final class SubClusterMapping {
                 ClassSubClusters cc = s.classes().get(c);
                 count += cc.count();
                 for (SubCluster m : cc.clusters()) {
-                    components.add(MixtureComponent.newBuilder().setCount(m.count()).setMean(floats(m.mean()))
-                            .setVariance(floats(m.variance())).build());
+                    components.add(MixtureComponent.newBuilder().setCount(m.count()).setMean(FloatLists.of(m.mean()))
+                            .setVariance(FloatLists.of(m.variance())).build());
                 }
             }
             if (count > 0) {
@@ -89,8 +89,8 @@ public final class SubClusterMapping {
         }
         for (ClassMixture m : mixture) {
             for (MixtureComponent comp : m.getComponents()) {
-                byClass.get(m.getClassIndex()).add(new SubCluster(comp.getCount(), array(comp.getMean()),
-                        array(comp.getVariance())));
+                byClass.get(m.getClassIndex()).add(new SubCluster(comp.getCount(), FloatLists.toArray(comp.getMean()),
+                        FloatLists.toArray(comp.getVariance())));
             }
         }
         List<ClassSubClusters> classes = new ArrayList<>(numClasses);
@@ -100,21 +100,5 @@ public final class SubClusterMapping {
         }
         return MixturePrior.pool(List.of(new SubClusterSummary("mixture", numClasses, dim, 1, classes)), layout,
                 options);
-    }
-
-    private static List<Float> floats(float[] a) {
-        List<Float> out = new ArrayList<>(a.length);
-        for (float f : a) {
-            out.add(f);
-        }
-        return out;
-    }
-
-    private static float[] array(List<Float> l) {
-        float[] a = new float[l.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = l.get(i);
-        }
-        return a;
     }
 }
