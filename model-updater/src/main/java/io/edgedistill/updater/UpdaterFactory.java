@@ -10,6 +10,7 @@ import java.util.List;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.client.KafkaClientConfig;
 import io.edgedistill.schemas.client.KafkaClientSettings;
+import io.edgedistill.core.data.DataDescription;
 import io.edgedistill.updater.config.UpdaterConfig;
 import io.edgedistill.updater.kafka.KafkaModelPublisher;
 import io.edgedistill.updater.kafka.UpdaterKafkaLoop;
@@ -67,7 +68,7 @@ public class UpdaterFactory {
                 if (v.csvPath().isBlank()) {
                     throw new IllegalArgumentException("updater.validation.source=csv needs updater.validation.csv-path");
                 }
-                yield ValidationSource.csv(Path.of(v.csvPath()), v.rows());
+                yield ValidationSource.csv(Path.of(v.csvPath()), v.rows(), DataDescription.resolve(v.format()));
             }
             default -> throw new IllegalArgumentException("updater.validation.source must be generated or csv, not "
                     + v.source());

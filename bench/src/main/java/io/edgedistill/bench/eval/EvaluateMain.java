@@ -3,6 +3,7 @@ package io.edgedistill.bench.eval;
 import io.edgedistill.core.aggregate.PoisonDetector;
 
 import io.edgedistill.core.data.ColumnMapping;
+import io.edgedistill.core.data.DataDescription;
 import io.edgedistill.core.data.RawDataset;
 import io.edgedistill.core.mixture.GeneratedTraining;
 import io.edgedistill.core.mixture.SubClusterOptions;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
  * <pre>
  * ./mvnw -q -pl bench -am package -DskipTests
  * java -Dai.djl.offline=true -cp "$(cat bench/target/classpath.txt):bench/target/classes" \
- *      io.edgedistill.bench.eval.EvaluateMain --format nslkdd \
+ *      io.edgedistill.bench.eval.EvaluateMain --format nsl-kdd \
  *      --data ../shared/datasets/nsl-kdd/KDDTrain+_20Percent.txt --edges 10 --beta 0.1 --ipc 10 --reps 3
  * </pre>
  */
@@ -50,7 +51,8 @@ public final class EvaluateMain implements Callable<Integer> {
     @Option(names = "--min-per-class", defaultValue = "300", description = "generator: minimum rows per class (default ${DEFAULT-VALUE})")
     int minPerClass;
 
-    @Option(names = "--format", defaultValue = "5gnidd", description = "5gnidd | nslkdd | csv (default ${DEFAULT-VALUE})")
+    @Option(names = "--format", defaultValue = "5g-nidd", description = "a data description, as the services and the demo "
+            + "take it: 5g-nidd | nsl-kdd | cic-ids2017 | a YAML file; or csv with --label, --categorical, --drop (default ${DEFAULT-VALUE})")
     String format;
     @Option(names = "--label", description = "csv: label column name")
     String label;
@@ -424,13 +426,17 @@ public final class EvaluateMain implements Callable<Integer> {
     }
 
     private DataLoading.Prepared prepare() throws IOException {
-        ColumnMapping m = DataLoading.mapping(format, label, labelIndex, noHeader, columns, categorical, drop);
+        java.util.Optional<DataDescription> description = DataLoading.description(format);
+        if (description.isPresent() && generate == null) {
+            return prepare(description.get());
+        }
         if (generate != null) {
             RawDataset raw = DataLoading.generate5gNidd(generate, genSeed, minPerClass);
             return DataLoading.split(raw, testFraction, splitSeed, String.format(Locale.ROOT,
                     "SYNTHETIC 5G-NIDD-schema data (FiveGNiddGenerator, %d rows, seed %d, min %d per class)",
                     generate, genSeed, minPerClass));
         }
+        ColumnMapping m = DataLoading.mapping(format, label, labelIndex, noHeader, columns, categorical, drop);
         if (data != null) {
             RawDataset raw = DataLoading.load(data, m, maxRows);
             return DataLoading.split(raw, testFraction, splitSeed, data.getFileName() + " (" + format + ")");
@@ -441,6 +447,24 @@ public final class EvaluateMain implements Callable<Integer> {
             ColumnMapping mt = m.classOrder() == null ? m.toBuilder().classOrder(tr.classNames()).build() : m;
             RawDataset te = DataLoading.load(testFile, mt, maxRows);
             return DataLoading.prepare(tr, te, trainFile.getFileName() + " / " + testFile.getFileName() + " (" + format + ")");
+        }
+        throw new CommandLine.ParameterException(new CommandLine(this),
+                "give --data FILE, or --train FILE --test FILE, or --generate ROWS");
+    }
+
+    /** Files read through a data description, the one the services and the demo read them through. */
+    private DataLoading.Prepared prepare(DataDescription d) throws IOException {
+        if (data != null) {
+            DataDescription.Loaded l = d.load(data, maxRows);
+            log(data + ": " + l.summary());
+            return DataLoading.split(l.data(), testFraction, splitSeed, data.getFileName() + " (" + d.name() + ")", d.preprocessing());
+        }
+        if (trainFile != null && testFile != null) {
+            DataDescription.Loaded tr = d.load(trainFile, maxRows);
+            DataDescription.Loaded te = d.load(testFile, maxRows);
+            log(trainFile + ": " + tr.summary() + "; " + testFile + ": " + te.summary());
+            return DataLoading.prepare(tr.data(), te.data(), trainFile.getFileName() + " / " + testFile.getFileName() + " ("
+                    + d.name() + ")", d.preprocessing());
         }
         throw new CommandLine.ParameterException(new CommandLine(this),
                 "give --data FILE, or --train FILE --test FILE, or --generate ROWS");

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.StackException;
 import io.edgedistill.deploy.TopicPlan;
+import io.edgedistill.core.data.DataDescription;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,11 +31,21 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = "--ipc", defaultValue = "10", description = "Synthetic samples per class (default: ${DEFAULT-VALUE}).")
     int ipc;
 
-    @Option(names = "--rows", defaultValue = "20000", description = "Rows over all edges: generated, or read from --dataset (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rows", defaultValue = "20000", description = "Rows over all edges: generated, or at most so many "
+            + "drawn at random from --dataset, 0 = all (default: ${DEFAULT-VALUE}).")
     int rows;
 
-    @Option(names = "--dataset", description = "A 5G-NIDD Combined.csv (real or generated) to split over the edges instead of generated data.")
+    @Option(names = "--dataset", description = "A labelled flow file to split over the edges instead of generated data, "
+            + "read through --format.")
     Path dataset;
+
+    @Option(names = "--format", defaultValue = "5g-nidd", description = "How to read --dataset and --test: a preset "
+            + "(5g-nidd, nsl-kdd, cic-ids2017) or a data description YAML file (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--test", description = "A file of the same format whose rows give the held-out figures (default: a "
+            + "stratified 20 % of --dataset).")
+    Path test;
 
     @Option(names = "--max-rounds", defaultValue = "4", description = "Rounds at most before the drift phase (default: ${DEFAULT-VALUE}).")
     int maxRounds;
@@ -65,6 +76,20 @@ public final class DemoMain implements Callable<Integer> {
         long t0 = System.nanoTime();
         Path dir = Files.createTempDirectory("edgedistill-demo-");
         System.out.println("EdgeDistill demo — working directory " + dir);
+        LoopDemo.Options options;
+        DemoData data = null;
+        try {
+            // the data first: a file that does not match its description stops the demo before anything starts
+            options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, format, test, maxRounds, seed, poisonedEdges,
+                    personalisedMinGain, true, java.util.Map.of());
+            if (!contractsOnly) {
+                data = DemoData.of(options, dir);
+            }
+        } catch (DataDescription.Mismatch | java.io.IOException e) {
+            System.err.println("The data cannot be used: " + e.getMessage());
+            deleteQuietly(dir);
+            return 2;
+        }
         System.out.println("Starting the local stack (Kafka KRaft broker + Apicurio Registry) ...");
         LocalStack stack;
         try {
@@ -86,9 +111,7 @@ public final class DemoMain implements Callable<Integer> {
             }
             int rc = 0;
             if (!contractsOnly) {
-                LoopDemo.Options options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, maxRounds, seed, poisonedEdges,
-                        personalisedMinGain, java.util.Map.of());
-                rc = new LoopDemo(stack, Path.of("").toAbsolutePath(), dir, options).run().isPresent() ? 0 : 2;
+                rc = new LoopDemo(stack, Path.of("").toAbsolutePath(), dir, options, data).run().isPresent() ? 0 : 2;
             }
             // after the services have stopped: the example records must not reach them
             boolean contractsOk = checkContracts(stack);

@@ -12,29 +12,40 @@ import io.edgedistill.edge.core.LocalData;
 import io.edgedistill.edge.core.ModelSlot;
 
 /**
- * Edge 0's site starts seeing a new attack mix (every attack type, less benign traffic) and now reports
- * reverse-distillation knowledge whenever its live model's local macro-F1 is below 0.95.
+ * Edge 0's site starts seeing a new attack mix (every attack type, less benign traffic; on generated data also a
+ * capture point that often misses handshakes) and now reports reverse-distillation knowledge whenever its live
+ * model's local macro-F1 is below 0.95. The rows come from {@link DemoData}.
  */
 final class DriftPhase {
 
-    private static final String WHAT = ", new attack mix, 60 % partial captures";
+    static final String GENERATED_SHIFT = ", new attack mix, 60 % partial captures";
     private static final double KNOWLEDGE_BELOW = 0.95;
 
     private final EdgeFleet fleet;
     private final LocalData shifted;
     private final LocalData shiftedHeldOut;
+    private final String what;
 
-    DriftPhase(EdgeFleet fleet, long seed) {
+    DriftPhase(EdgeFleet fleet, DemoData data) {
         this.fleet = fleet;
-        this.shifted = LocalData.generated(seed + 104_729, 3000, shiftedConfig(), WHAT);
-        this.shiftedHeldOut = LocalData.generated(seed + 130_363, 3000, shiftedConfig(), WHAT);
+        this.shifted = data.driftRows();
+        this.shiftedHeldOut = data.driftHeldOut();
+        this.what = data.driftWhat();
+    }
+
+    /** Every class alike, the benign class (index {@code benign}, -1 = none) half as much. */
+    static double[] shiftedMix(int classes, int benign) {
+        double[] mix = new double[classes];
+        Arrays.fill(mix, 1.0);
+        if (benign >= 0) {
+            mix[benign] = 0.5;
+        }
+        return mix;
     }
 
     /** Every attack type, half as much benign traffic, and a capture point that often misses TCP handshakes. */
-    private static FiveGNiddGenerator.Config shiftedConfig() {
-        double[] mix = new double[FiveGNiddSchema.CLASSES.size()];
-        Arrays.fill(mix, 1.0);
-        mix[0] = 0.5;
+    static FiveGNiddGenerator.Config shiftedConfig() {
+        double[] mix = shiftedMix(FiveGNiddSchema.CLASSES.size(), FiveGNiddSchema.CLASSES.indexOf("Benign"));
         FiveGNiddGenerator.Config cfg = FiveGNiddGenerator.Config.defaults();
         cfg.classMix = mix;
         cfg.partialCapture = 0.6;
@@ -47,8 +58,8 @@ final class DriftPhase {
         String id = old.node().settings().edgeId();
         DeployedModel before = old.node().slot().live();
         double f1Before = f1(before);
-        System.out.printf("%nDrift: %s's traffic shifts to a new attack mix; its model %s scores macro-F1 %.3f on it%n", id,
-                name(before), f1Before);
+        System.out.printf("%nDrift: %s's traffic shifts (%s); its model %s scores macro-F1 %.3f on it%n", id,
+                what.substring(2), name(before), f1Before);
         Instant start = Instant.now();
         EdgeRuntime edge = fleet.replace(0, shifted, KNOWLEDGE_BELOW);
         DeployedModel after = awaitPersonalised(edge, Duration.ofSeconds(90));

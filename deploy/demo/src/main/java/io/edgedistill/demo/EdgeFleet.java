@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.edge.core.DeployedModel;
@@ -64,7 +63,7 @@ final class EdgeFleet implements AutoCloseable {
             if (poisoned) {
                 System.out.printf("  %s is a poisoning edge: it summarises its rows with every label moved to the next class%n", id);
             }
-            rawBytes += (long) data.size() * FiveGNiddSchema.FEATURE_COLUMNS.size() * 4L;
+            rawBytes += (long) data.size() * data.raw().columnNames().size() * 4L;
             // during the rounds no edge reports knowledge (threshold 0): the drift phase shows it on one edge
             edges.add(startEdge(id, data, 0.0));
         }
@@ -90,7 +89,7 @@ final class EdgeFleet implements AutoCloseable {
     }
 
     private EdgeRuntime startEdge(String id, LocalData data, double knowledgeThreshold) {
-        EdgeSettings settings = new EdgeSettings(id, LoopDemo.TASK, "", true, knowledgeThreshold, 0.6f, 0.5, 50, true,
+        EdgeSettings settings = new EdgeSettings(id, o.task(), "", true, knowledgeThreshold, 0.6f, 0.5, 50, true,
                 o.personalisedMinGain());
         EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
                 new EdgeRuntime.Settings(new KafkaClientSettings(stack.bootstrapServers(), stack.registryUrl(),

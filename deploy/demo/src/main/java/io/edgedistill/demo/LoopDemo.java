@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgedistill.core.data.DataDescription;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.ServiceProcess;
 import io.edgedistill.deploy.StackException;
@@ -28,15 +29,44 @@ import io.edgedistill.schemas.ModelUpdate;
  */
 final class LoopDemo {
 
-    static final String TASK = "5g-nidd-attacks";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double CONVERGED = 0.005;
 
     /**
+     * @param rows             rows over all edges: generated, or at most so many drawn from {@code dataset} (0 = all)
+     * @param dataset          a labelled flow file to split over the edges; null = generated 5G-NIDD-schema data
+     * @param format           how to read it: a preset or a data description YAML ({@link DataDescription#resolve})
+     * @param test             a file of the same format for the held-out figures; null = a held-out split of
+     *                         {@code dataset}
+     * @param drift            run the drift phase (reverse distillation) after the rounds
      * @param updaterOverrides extra model-updater settings (e.g. a test widening the personalisation tolerance)
      */
-    record Options(int edges, double beta, int ipc, int rows, Path dataset, int maxRounds, long seed, int poisonedEdges,
-                   double personalisedMinGain, Map<String, String> updaterOverrides) {
+    record Options(int edges, double beta, int ipc, int rows, Path dataset, String format, Path test, int maxRounds, long seed,
+                   int poisonedEdges, double personalisedMinGain, boolean drift, Map<String, String> updaterOverrides) {
+
+        Options {
+            DataDescription d = DataDescription.resolve(format); // an unknown format fails before anything starts
+            if (dataset == null && !d.name().equals("5g-nidd")) {
+                throw new DataDescription.Mismatch("--format " + format + " needs --dataset: the generated data is 5G-NIDD-schema");
+            }
+            if (test != null && dataset == null) {
+                throw new DataDescription.Mismatch("--test needs --dataset");
+            }
+        }
+
+        /** The generated 5G-NIDD-schema data of the default demo. */
+        static Options generated(int edges, double beta, int rows, int maxRounds, long seed) {
+            return new Options(edges, beta, 10, rows, null, "5g-nidd", null, maxRounds, seed, 0, 0.01, true, Map.of());
+        }
+
+        DataDescription description() {
+            return DataDescription.resolve(format);
+        }
+
+        /** The task id of the processor and the edges: the data's name, e.g. {@code nsl-kdd-attacks}. */
+        String task() {
+            return description().name() + "-attacks";
+        }
     }
 
     /**
@@ -69,16 +99,20 @@ final class LoopDemo {
     private final Path dir;
     private final Options o;
     private final ServiceSettings settings;
-    /** Held-out rows no edge has: the edges' model and the pooled reference are scored on them. */
-    private final LocalData heldOut;
+    /** Every part's rows; its held-out rows, which no edge has, score the edges' model and the pooled reference. */
+    private final DemoData data;
 
-    LoopDemo(LocalStack stack, Path repo, Path dir, Options options) {
+    LoopDemo(LocalStack stack, Path repo, Path dir, Options options) throws java.io.IOException {
+        this(stack, repo, dir, options, DemoData.of(options, dir));
+    }
+
+    LoopDemo(LocalStack stack, Path repo, Path dir, Options options, DemoData data) {
         this.stack = stack;
         this.repo = repo;
         this.dir = dir;
         this.o = options;
-        this.settings = new ServiceSettings(stack, options);
-        this.heldOut = LocalData.generated(options.seed() + 7919, 4000, null);
+        this.data = data;
+        this.settings = new ServiceSettings(stack, options, data);
     }
 
     /** Runs the loop; empty when a service did not start (the reason is printed). */
@@ -118,31 +152,25 @@ final class LoopDemo {
     }
 
     private Outcome withEdges(ServiceProcess processor, ServiceProcess updater, String trusted) throws Exception {
-        System.out.printf("Starting %d simulated edges (Dirichlet beta %.2f shards of %s) ...%n", o.edges(), o.beta(),
-                o.dataset() == null ? o.rows() + " rows of generated 5G-NIDD-schema data" : o.dataset());
+        System.out.printf("Starting %d simulated edges (Dirichlet beta %.2f shards of %s) ...%n", o.edges(), o.beta(), data.what());
         EdgeFleet edges = new EdgeFleet(stack, o, settings, trusted);
         edges.registerPrincipals();
-        List<LocalData> shards = shards();
+        List<LocalData> shards = data.shards();
         // the edges stop before the observer does
         try (TopicObserver observer = new TopicObserver(stack.bootstrapServers(), stack.registryUrl(),
-                stack.clientSecurity("operator")); EdgeFleet fleet = edges) {
+                stack.clientSecurity("operator"), o.task()); EdgeFleet fleet = edges) {
             fleet.start(shards);
             fleet.awaitReady(Duration.ofSeconds(60));
             Rounds rounds = new Rounds(processor, observer, fleet, new RoundWatcher(updater, observer, fleet.edges()), shards);
             List<RoundOutcome> outcomes = rounds.run();
-            DriftOutcome drift = new DriftPhase(fleet, o.seed()).run();
+            DriftOutcome drift = o.drift() ? new DriftPhase(fleet, data).run() : null;
             PooledReference.Scored pooled = rounds.pooled();
-            Report.print(o, outcomes, drift, pooled, observer, fleet.edges(), fleet.rawBytes(), updater);
+            Report.print(o, data.what(), data.heldOut().description(), outcomes, drift, pooled, observer, fleet.edges(), fleet.rawBytes(), updater);
             return new Outcome(outcomes, drift, observer.alertsBySource.getOrDefault("EDGE", 0L),
                     observer.alertsBySource.getOrDefault("PROCESSOR", 0L), observer.sets.size(), observer.models.size(),
                     fleet.flowsScored(), pooled, observer.sets.isEmpty() ? 0
                     : Report.mixtureComponents(observer.sets.get(observer.sets.size() - 1).value()));
         }
-    }
-
-    private List<LocalData> shards() {
-        return o.dataset() == null ? LocalData.generatedShards(o.seed(), o.rows(), o.edges(), o.beta())
-                : LocalData.csvShards(o.dataset(), o.rows(), o.edges(), o.beta(), o.seed());
     }
 
     /** The rounds, one after the other, until the edges' model stops improving or the updater refuses one. */
@@ -200,7 +228,7 @@ final class LoopDemo {
                 System.out.printf("  only %d/%d edges got a model of round %d within 90 s%n", swaps.swapAt().size(), fleet.size(),
                         roundId);
             }
-            double f1 = live == null ? Double.NaN : live.evaluate(heldOut).map(c -> c.macroF1()).orElse(Double.NaN);
+            double f1 = live == null ? Double.NaN : live.evaluate(data.heldOut()).map(c -> c.macroF1()).orElse(Double.NaN);
             List<Long> lat = new ArrayList<>(swaps.swapAt().values());
             lat.sort(Long::compare);
             System.out.printf("  round %d: %s, held-out macro-F1 %.3f (before %.3f), last edge swapped after %.1f s%n", roundId,
@@ -225,7 +253,7 @@ final class LoopDemo {
                 return;
             }
             PooledReference ref = new PooledReference(live.specJson(), live.classes(), settings.studentHidden(), o.seed());
-            pooled = CompletableFuture.supplyAsync(() -> ref.trainAndScore(shards, heldOut));
+            pooled = CompletableFuture.supplyAsync(() -> ref.trainAndScore(shards, data.heldOut()));
         }
 
         /** The reference's figure, once trained; null when there is none (the report then shows none). */

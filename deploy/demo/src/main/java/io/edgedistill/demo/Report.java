@@ -18,15 +18,14 @@ final class Report {
     private Report() {
     }
 
-    static void print(LoopDemo.Options o, List<LoopDemo.RoundOutcome> rounds, LoopDemo.DriftOutcome drift,
+    static void print(LoopDemo.Options o, String data, String heldOut, List<LoopDemo.RoundOutcome> rounds, LoopDemo.DriftOutcome drift,
                       PooledReference.Scored pooled, TopicObserver observer, List<EdgeRuntime> edges, long rawBytes,
                       ServiceProcess updater) {
         System.out.println();
         System.out.println("================================ EdgeDistill report ================================");
-        System.out.printf("%d edges, Dirichlet beta %.2f, IPC %d, %s%n", o.edges(), o.beta(), o.ipc(),
-                o.dataset() == null ? o.rows() + " rows of generated 5G-NIDD-schema data (seed " + o.seed() + ")" : o.dataset().toString());
+        System.out.printf("%d edges, Dirichlet beta %.2f, IPC %d, task %s, %s%n", o.edges(), o.beta(), o.ipc(), o.task(), data);
 
-        rounds(rounds, pooled);
+        rounds(rounds, pooled, heldOut);
 
         System.out.println();
         System.out.println("Synthetic-set versions (distill.synthetic-sets):");
@@ -100,9 +99,9 @@ final class Report {
         System.out.println("====================================================================================");
     }
 
-    private static void rounds(List<LoopDemo.RoundOutcome> rounds, PooledReference.Scored pooled) {
+    private static void rounds(List<LoopDemo.RoundOutcome> rounds, PooledReference.Scored pooled, String heldOut) {
         System.out.println();
-        System.out.println("Rounds (held-out macro-F1 of the edges' global model on 4,000 generated flows they never saw):");
+        System.out.println("Rounds (held-out macro-F1 of the edges' global model on " + heldOut + ", rows no edge holds):");
         System.out.printf("  %-6s %-26s %-10s %-10s %-12s %-22s %-8s %-13s %-12s %s%n", "round", "model the edges run", "F1 before",
                 "F1 after", "validation", "round start -> edges", "pooled", "edges/pooled", "uplink/edge", "note");
         double pooledF1 = pooled == null ? Double.NaN : pooled.macroF1();

@@ -27,10 +27,12 @@ final class ServiceSettings {
     private final KeyPair updaterKey = Ed25519Keys.generate();
     private final LocalStack stack;
     private final LoopDemo.Options o;
+    private final DemoData data;
 
-    ServiceSettings(LocalStack stack, LoopDemo.Options options) {
+    ServiceSettings(LocalStack stack, LoopDemo.Options options, DemoData data) {
         this.stack = stack;
         this.o = options;
+        this.data = data;
         for (int i = 0; i < o.edges(); i++) {
             edgeKeys.put(EdgeFleet.edgeId(i), Ed25519Keys.generate());
         }
@@ -47,13 +49,13 @@ final class ServiceSettings {
         p.put("edgedistill.kafka.registry-url", stack.registryUrl());
         p.put("processor.streams.application-id", "distill-processor-demo-" + UUID.randomUUID());
         p.put("processor.streams.state-dir", dir.resolve("processor-state").toString());
-        p.put("processor.rounds.task-id", LoopDemo.TASK);
+        p.put("processor.rounds.task-id", o.task());
         p.put("processor.rounds.samples-per-class", String.valueOf(o.ipc()));
         p.put("processor.streams.threads", "1");
         p.put("processor.streams.instance-id", "processor-1");
         p.put("processor.rounds.open-on-start", "false");
         p.put("ai.djl.pytorch.num_threads", "1");
-        p.put("processor.rounds.dataset", o.dataset() == null ? "generated" : o.dataset().toAbsolutePath().toString());
+        p.putAll(data.processorData());
         List<String> edgeKeyEntries = new ArrayList<>();
         edgeKeys.forEach((id, kp) -> edgeKeyEntries.add(id + "=" + Ed25519Keys.encodePublic(kp.getPublic())));
         p.put("processor.contributions.edge-keys", String.join(",", edgeKeyEntries));
@@ -74,6 +76,7 @@ final class ServiceSettings {
         p.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
         p.put("edgedistill.kafka.registry-url", stack.registryUrl());
         p.put("ai.djl.pytorch.num_threads", "1");
+        p.putAll(data.updaterData());
         p.putAll(o.updaterOverrides());
         p.put("updater.kafka.group-id", "model-updater-demo-" + UUID.randomUUID());
         if (stack.secured()) {

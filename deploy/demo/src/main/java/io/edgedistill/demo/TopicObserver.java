@@ -29,7 +29,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
-/** Watches the cloud's outputs (rounds, synthetic sets, model updates, alerts) for the demo's report. */
+/**
+ * Watches the cloud's outputs (rounds, synthetic sets, model updates, alerts) for the demo's report: those of one task
+ * only (a stack shared by several runs, as in the tests, holds other tasks' records), and alerts that name no model only
+ * when written after the observer started.
+ */
 final class TopicObserver implements AutoCloseable {
 
     record Seen<T>(T value, Instant at) {
@@ -49,13 +53,12 @@ final class TopicObserver implements AutoCloseable {
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private final String task;
+    private final long startedAt = System.currentTimeMillis();
 
-    TopicObserver(String bootstrap, String registryUrl) {
-        this(bootstrap, registryUrl, KafkaClientSecurity.none());
-    }
-
-    /** An observer that reads as {@code security}'s principal (the operator's, on a secured stack). */
-    TopicObserver(String bootstrap, String registryUrl, KafkaClientSecurity security) {
+    /** An observer of {@code task}'s records that reads as {@code security}'s principal (the operator's, on a secured stack). */
+    TopicObserver(String bootstrap, String registryUrl, KafkaClientSecurity security, String task) {
+        this.task = task;
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         security.applyTo(cfg);
@@ -90,6 +93,9 @@ final class TopicObserver implements AutoCloseable {
                             continue; // the services dead-letter such records; the report only counts good ones
                         }
                         Instant now = Instant.now();
+                        if (!ofThisRun(v, r.timestamp())) {
+                            continue;
+                        }
                         if (v instanceof RoundSpec rs) {
                             rounds.add(new Seen<>(rs, now));
                         } else if (v instanceof SyntheticSet s) {
@@ -112,6 +118,20 @@ final class TopicObserver implements AutoCloseable {
         thread.start();
     }
 
+    /** Whether a record belongs to the observed task (and, for an alert naming no model, was written after the start). */
+    private boolean ofThisRun(SpecificRecord v, long timestamp) {
+        String t = v instanceof RoundSpec rs ? rs.getTaskId() : v instanceof SyntheticSet s ? s.getTaskId()
+                : v instanceof ModelUpdate m ? m.getTaskId() : v instanceof EdgeSummary es ? es.getTaskId()
+                : v instanceof EdgeKnowledge ek ? ek.getTaskId() : null;
+        if (t != null) {
+            return t.equals(task);
+        }
+        if (v instanceof AttackAlert a && a.getModelId() != null) {
+            return a.getModelId().equals(task) || a.getModelId().startsWith(task + "/");
+        }
+        return timestamp >= startedAt;
+    }
+
     private void learning(ConsumerRecord<byte[], byte[]> r, Deserializer<SpecificRecord> decoder) {
         String edge = r.key() == null ? "?" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
         long bytes = (long) r.serializedValueSize() + Math.max(0, r.serializedKeySize());
@@ -121,6 +141,9 @@ final class TopicObserver implements AutoCloseable {
         }
         try {
             SpecificRecord v = decoder.deserialize(r.topic(), r.headers(), r.value());
+            if (!ofThisRun(v, r.timestamp())) {
+                return;
+            }
             long round = v instanceof EdgeSummary es ? es.getRoundId() : v instanceof EdgeKnowledge ek ? ek.getRoundId() : -1;
             learningBytesByRound.merge(round, bytes, Long::sum);
         } catch (RuntimeException e) {

@@ -94,8 +94,22 @@ public final class FeatureSpec {
     private final double clip;
     private final List<String> missingTokens;
     private final List<String> featureNames;
+    private final String benignClass;
 
     public FeatureSpec(List<ColumnSpec> columns, List<String> classNames, double clip, List<String> missingTokens) {
+        this(columns, classNames, clip, missingTokens, null);
+    }
+
+    /**
+     * @param benignClass the class that is not an attack (a data description's {@code benign}); null when the data
+     *                    description names none, and {@link #benignIndex()} then recognises "benign" or "normal"
+     */
+    public FeatureSpec(List<ColumnSpec> columns, List<String> classNames, double clip, List<String> missingTokens,
+                       String benignClass) {
+        if (benignClass != null && !classNames.contains(benignClass)) {
+            throw new IllegalArgumentException("benign class '" + benignClass + "' is not among " + classNames);
+        }
+        this.benignClass = benignClass;
         this.columns = List.copyOf(columns);
         this.classNames = List.copyOf(classNames);
         this.clip = clip;
@@ -119,6 +133,33 @@ public final class FeatureSpec {
             }
         }
         this.featureNames = Collections.unmodifiableList(names);
+    }
+
+    /** The declared benign (no-attack) class; null when none was declared. */
+    public String benignClass() {
+        return benignClass;
+    }
+
+    /**
+     * Index of the class that raises no alert: the declared {@link #benignClass()}, else a class named "benign" or
+     * "normal" (any case); -1 when there is none.
+     */
+    public int benignIndex() {
+        return benignIndex(classNames, benignClass);
+    }
+
+    /** {@link #benignIndex()} of a class list and an optional declared benign class. */
+    public static int benignIndex(List<String> classNames, String declared) {
+        if (declared != null) {
+            return classNames.indexOf(declared);
+        }
+        for (int i = 0; i < classNames.size(); i++) {
+            String c = classNames.get(i).toLowerCase(java.util.Locale.ROOT);
+            if (c.equals("benign") || c.equals("normal")) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public List<ColumnSpec> columns() {
@@ -316,12 +357,13 @@ public final class FeatureSpec {
         }
         FeatureSpec f = (FeatureSpec) o;
         return columns.equals(f.columns) && classNames.equals(f.classNames) && Double.compare(clip, f.clip) == 0
+                && Objects.equals(benignClass, f.benignClass)
                 && missingTokens.equals(f.missingTokens);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(columns, classNames, clip, missingTokens);
+        return Objects.hash(columns, classNames, clip, missingTokens, benignClass);
     }
 
     @Override

@@ -45,6 +45,9 @@ final class FeatureSpecJson {
             number(g, "clip", spec.clip());
             strings(g, "classNames", spec.classNames());
             strings(g, "missingTokens", spec.missingTokens());
+            if (spec.benignClass() != null) { // optional: specs written before it existed read as "not declared"
+                g.writeStringField("benignClass", spec.benignClass());
+            }
             g.writeArrayFieldStart("columns");
             for (ColumnSpec c : spec.columns()) {
                 column(g, c);
@@ -120,7 +123,8 @@ final class FeatureSpecJson {
                         number(c, "mean"), number(c, "std"), bool(c, "missingIndicator"));
             });
         }
-        return new FeatureSpec(cols, strings(m, "classNames"), number(m, "clip"), strings(m, "missingTokens"));
+        return new FeatureSpec(cols, strings(m, "classNames"), number(m, "clip"), strings(m, "missingTokens"),
+                m.hasNonNull("benignClass") ? text(m, "benignClass") : null);
     }
 
     private static JsonNode field(JsonNode o, String name) {

@@ -77,13 +77,7 @@ public final class FiveGNiddSchema {
      * {@link #CLASSES} order, categoricals {@link #CATEGORICAL}, and {@link #NON_FEATURES} dropped when present.
      */
     public static ColumnMapping mapping() {
-        return ColumnMapping.builder()
-                .header(true)
-                .labelColumn(ATTACK_TYPE)
-                .categorical(CATEGORICAL)
-                .drop(NON_FEATURES)
-                .classOrder(CLASSES)
-                .build();
+        return DataDescription.preset("5g-nidd").mapping();
     }
 
     /** Probability that a row is of class {@code c} under the published mix. */

@@ -3,10 +3,7 @@ package io.edgedistill.core.data;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,7 +22,7 @@ import java.util.Optional;
  *   <li><b>U2R</b>: buffer_overflow, loadmodule, perl, rootkit, ps, sqlattack, xterm, httptunnel</li>
  * </ul>
  * (httptunnel and worm occur only in the test file and are classed differently by some authors; the
- * training files contain only the 22 classic attacks.) Unknown names are skipped and counted.
+ * training files contain only the 22 classic attacks.) The table itself lives in the {@code nsl-kdd} preset.
  */
 public final class NslKdd {
     private NslKdd() {
@@ -54,47 +51,19 @@ public final class NslKdd {
 
     public static final List<String> CATEGORIES = List.of("normal", "DoS", "Probe", "R2L", "U2R");
 
-    private static final Map<String, String> CATEGORY_OF = new HashMap<>();
-
-    static {
-        put("normal", "normal");
-        put("DoS", "back", "land", "neptune", "pod", "smurf", "teardrop", "apache2", "mailbomb", "processtable",
-                "udpstorm");
-        put("Probe", "ipsweep", "nmap", "portsweep", "satan", "mscan", "saint");
-        put("R2L", "ftp_write", "guess_passwd", "imap", "multihop", "phf", "spy", "warezclient", "warezmaster",
-                "sendmail", "named", "snmpgetattack", "snmpguess", "xlock", "xsnoop", "worm");
-        put("U2R", "buffer_overflow", "loadmodule", "perl", "rootkit", "ps", "sqlattack", "xterm", "httptunnel");
-    }
-
-    private static void put(String cat, String... names) {
-        for (String n : names) {
-            CATEGORY_OF.put(n, cat);
-        }
+    /** The {@code nsl-kdd} preset ({@code presets/nsl-kdd.yaml}), where the attack names are listed per category. */
+    public static DataDescription description() {
+        return DataDescription.preset("nsl-kdd");
     }
 
     /** The category of a raw label (tolerates a trailing '.' as in KDD'99 files); null when unknown. */
     public static String category(String rawLabel) {
-        if (rawLabel == null) {
-            return null;
-        }
-        String s = rawLabel.trim().toLowerCase(Locale.ROOT);
-        if (s.endsWith(".")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        return CATEGORY_OF.get(s);
+        return description().className(rawLabel);
     }
 
     /** Mapping: no header, {@link #COLUMNS}, label → 5 categories, difficulty dropped. */
     public static ColumnMapping mapping() {
-        return ColumnMapping.builder()
-                .header(false)
-                .columnNames(COLUMNS)
-                .labelColumn("label")
-                .categorical("protocol_type", "service", "flag")
-                .drop("difficulty")
-                .labelNormalizer(NslKdd::category)
-                .classOrder(CATEGORIES)
-                .build();
+        return description().mapping();
     }
 
     /** Mapping that keeps the raw attack names as classes (sorted), for finer-grained experiments. */

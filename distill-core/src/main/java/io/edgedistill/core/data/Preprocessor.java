@@ -24,7 +24,8 @@ import java.util.Set;
  *       with a single value is dropped ("constant").</li>
  *   <li><b>Numeric</b>: missing → training median (of the raw values); <b>log1p</b> when every training value
  *       is ≥ 0 and the sample skewness of the raw values exceeds {@link Options#skewThreshold} (default 2:
- *       heavy right tail, as in packet/byte counts, rates, loads); then standardised with the mean and
+ *       heavy right tail, as in packet/byte counts, rates, loads; or exactly the columns of
+ *       {@link Options#logColumns} when set); then standardised with the mean and
  *       (population) standard deviation of the transformed training values; |z| clipped at
  *       {@link Options#clip}. A column with no value or zero spread is dropped. A 0/1 missing-indicator
  *       feature is added when between {@link Options#minMissingForIndicator} and 1−that fraction of the
@@ -47,6 +48,13 @@ public final class Preprocessor {
         public double clip = 10.0;
         public boolean missingIndicators = true;
         public double minMissingForIndicator = 0.01;
+        /**
+         * Columns to log1p-transform (a data description's {@code heavy-tailed}); null = decide per column by the
+         * skewness rule. A listed column with negative values is not transformed.
+         */
+        public Set<String> logColumns;
+        /** The class that is not an attack ({@link FeatureSpec#benignClass()}); null = none declared. */
+        public String benignClass;
 
         public static Options defaults() {
             return new Options();
@@ -76,7 +84,7 @@ public final class Preprocessor {
             boolean categorical = train.categoricalHint().contains(name) || !mostlyNumeric(cells, train, opt);
             cols.add(categorical ? fitCategorical(name, cells, train, opt) : fitNumeric(name, cells, train, opt));
         }
-        return new FeatureSpec(cols, train.classNames(), opt.clip, new ArrayList<>(train.missingTokens()));
+        return new FeatureSpec(cols, train.classNames(), opt.clip, new ArrayList<>(train.missingTokens()), opt.benignClass);
     }
 
     private static boolean mostlyNumeric(String[] cells, RawDataset t, Options opt) {
@@ -146,7 +154,7 @@ public final class Preprocessor {
         double median = present % 2 == 1 ? sorted[present / 2]
                 : 0.5 * (sorted[present / 2 - 1] + sorted[present / 2]);
         double min = sorted[0];
-        boolean log = min >= 0 && skewness(vals) > opt.skewThreshold;
+        boolean log = min >= 0 && (opt.logColumns != null ? opt.logColumns.contains(name) : skewness(vals) > opt.skewThreshold);
         // statistics of the transformed, median-filled training column
         double sum = 0;
         double fill = log ? Math.log1p(median) : median;

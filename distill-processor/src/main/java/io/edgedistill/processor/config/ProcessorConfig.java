@@ -65,8 +65,12 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
      * @param networks        the embedding-network family of each round
      * @param samplesPerClass synthetic samples per class (IPC)
      * @param secondMoments   whether edges send the per-dimension second moments of their embeddings
-     * @param dataset         data the preprocessing spec is fitted on: {@code generated} (5G-NIDD generator) or the
-     *                        path of a 5G-NIDD Combined.csv
+     * @param dataset         the reference data the preprocessing spec is fitted on: {@code generated} (5G-NIDD
+     *                        generator) or the path of a labelled flow file held by the operator (a public or
+     *                        operator-held file, never an edge's private data)
+     * @param dataFormat      how to read {@code dataset}: a preset ({@code 5g-nidd}, {@code nsl-kdd},
+     *                        {@code cic-ids2017}) or the path of a data description YAML; its classes become the
+     *                        task's classes
      * @param datasetRows     rows generated or read
      * @param datasetSeed     seed of the generator
      * @param openOnStart     open round 1 when the topic holds no round of the task
@@ -81,6 +85,7 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
             @Bindable(defaultValue = "10") int samplesPerClass,
             @Bindable(defaultValue = "false") boolean secondMoments,
             @Bindable(defaultValue = "generated") String dataset,
+            @Bindable(defaultValue = "5g-nidd") String dataFormat,
             @Bindable(defaultValue = "20000") int datasetRows,
             @Bindable(defaultValue = "7") long datasetSeed,
             @Bindable(defaultValue = "true") boolean openOnStart,

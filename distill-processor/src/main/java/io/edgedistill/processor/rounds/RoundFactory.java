@@ -8,11 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.edgedistill.core.data.CsvLoader;
+import io.edgedistill.core.data.DataDescription;
 import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.data.FiveGNiddGenerator;
 import io.edgedistill.core.data.FiveGNiddSchema;
-import io.edgedistill.core.data.Preprocessor;
 import io.edgedistill.core.data.RawDataset;
 import io.edgedistill.core.model.ModelFormat;
 import io.edgedistill.processor.config.ProcessorConfig;
@@ -24,10 +23,11 @@ import io.edgedistill.schemas.SubClusterSettings;
 
 /**
  * Builds the round specs of the configured task: the feature spec is fitted once (lazily) on the configured
- * data set — the 5G-NIDD generator ({@code processor.rounds.dataset: generated}) or a Combined.csv file — with the
- * distill-core {@link Preprocessor}; round r gets seed SplitMix-mixed from (taskSeed, r). Thread-safe.
+ * reference data — the 5G-NIDD generator ({@code processor.rounds.dataset: generated}) or a labelled flow file read
+ * through its {@link DataDescription} ({@code processor.rounds.data-format}); round r gets seed SplitMix-mixed from (taskSeed, r). Thread-safe.
  */
 public final class RoundFactory {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoundFactory.class);
     private final ProcessorConfig.Rounds config;
     private volatile FeatureSpec spec;
 
@@ -42,20 +42,28 @@ public final class RoundFactory {
 
     public synchronized FeatureSpec featureSpec() {
         if (spec == null) {
-            spec = Preprocessor.fit(load(config));
+            DataDescription description = DataDescription.resolve(config.dataFormat());
+            spec = description.fit(load(config, description));
         }
         return spec;
     }
 
-    static RawDataset load(ProcessorConfig.Rounds cfg) {
+    /** The reference rows: generated (5G-NIDD schema only) or the configured file read through its description. */
+    static RawDataset load(ProcessorConfig.Rounds cfg, DataDescription description) {
         if (cfg.generatedDataset()) {
+            if (!description.name().equals("5g-nidd")) {
+                throw new DataDescription.Mismatch("processor.rounds.dataset=generated makes 5G-NIDD-schema rows, but "
+                        + "processor.rounds.data-format is '" + description.name() + "': name a reference file of that format");
+            }
             List<String[]> rows = new FiveGNiddGenerator(cfg.datasetSeed()).generate(cfg.datasetRows());
-            return CsvLoader.fromRows(FiveGNiddSchema.ALL_COLUMNS, rows, FiveGNiddSchema.mapping());
+            return description.load(new DataDescription.Table("generated rows", FiveGNiddSchema.ALL_COLUMNS, rows)).data();
         }
         try {
-            return CsvLoader.load(Path.of(cfg.dataset()), FiveGNiddSchema.mapping(), cfg.datasetRows());
+            DataDescription.Loaded loaded = description.load(Path.of(cfg.dataset()), cfg.datasetRows());
+            LOG.info("reference data {}: {}", cfg.dataset(), loaded.summary());
+            return loaded.data();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read data set " + cfg.dataset(), e);
+            throw new UncheckedIOException("cannot read the reference data set " + cfg.dataset(), e);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.edgedistill.processor.scoring;
 
 import java.util.List;
-import java.util.Locale;
 
 import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.model.MlpModel;
@@ -11,7 +10,7 @@ import io.edgedistill.schemas.ModelUpdate;
 /**
  * A verified, loaded model update: the MLP, the preprocessing it assumes and its class list.
  *
- * @param benignIndex index of the benign class ("Benign", "normal"), -1 if none
+ * @param benignIndex index of the benign class (the data description's {@code benign}, else "Benign" or "normal"), -1 if none
  */
 public record LiveModel(String modelId, long version, String sha256, MlpModel model, BatchedMlp forward,
                         FlowVectorizer vectorizer, List<String> classes, int benignIndex) {
@@ -45,13 +44,7 @@ public record LiveModel(String modelId, long version, String sha256, MlpModel mo
         MlpModel model = v.model();
         FeatureSpec spec = v.spec();
         List<String> classes = candidate.classes();
-        int benign = -1;
-        for (int i = 0; i < classes.size(); i++) {
-            String c = classes.get(i).toLowerCase(Locale.ROOT);
-            if (c.equals("benign") || c.equals("normal")) {
-                benign = i;
-            }
-        }
+        int benign = FeatureSpec.benignIndex(classes, spec.benignClass());
         return new LiveModel(u.getModelId(), u.getVersion(), u.getSha256(), model, new BatchedMlp(model),
                 new FlowVectorizer(spec),
                 classes, benign);

@@ -34,7 +34,8 @@ public final class EdgeApplication implements Callable<Integer> {
     @Option(names = "--registry", description = "registry URL, Apicurio v3 API (edgedistill.kafka.registry-url)") String registry;
     @Option(names = "--client-properties", description = "Kafka client security settings file, e.g. the edge's file of a secured stack (edgedistill.kafka.client-properties)") String clientProperties;
     @Option(names = "--data", description = "generated | csv (edge.data.source)") String source;
-    @Option(names = "--csv", description = "5G-NIDD Combined.csv path (edge.data.csv-path)") String csv;
+    @Option(names = "--csv", description = "the edge's labelled flow file (edge.data.csv-path)") String csv;
+    @Option(names = "--format", description = "how to read --csv: 5g-nidd | nsl-kdd | cic-ids2017 | a data description YAML (edge.data.format)") String format;
     @Option(names = "--seed", description = "generator seed shared by all edges (edge.data.seed)") Long seed;
     @Option(names = "--rows", description = "rows generated over all edges (edge.data.rows)") Integer rows;
     @Option(names = "--edges", description = "number of edges sharing the data (edge.data.edges)") Integer edges;
@@ -96,6 +97,7 @@ public final class EdgeApplication implements Callable<Integer> {
         put(p, "edgedistill.kafka.client-properties", clientProperties);
         put(p, "edge.data.source", source);
         put(p, "edge.data.csv-path", csv);
+        put(p, "edge.data.format", format);
         put(p, "edge.data.seed", seed);
         put(p, "edge.data.rows", rows);
         put(p, "edge.data.edges", edges);

@@ -3,6 +3,7 @@ package io.edgedistill.edge.app;
 import java.time.Duration;
 import java.util.List;
 
+import io.edgedistill.core.data.DataDescription;
 import io.edgedistill.edge.core.EdgeSettings;
 import io.edgedistill.edge.core.LocalData;
 import io.edgedistill.edge.core.TrafficStreamer;
@@ -63,7 +64,9 @@ public record EdgeConfig(
      * The edge's local data, {@code edge.data.*}.
      *
      * @param source  {@code generated} (a shard of a generated set shared by all edges) or {@code csv}
-     * @param csvPath path of the 5G-NIDD Combined.csv ({@code source = csv})
+     * @param csvPath path of the edge's labelled flow file ({@code source = csv})
+     * @param format  how to read it: a preset ({@code 5g-nidd}, {@code nsl-kdd}, {@code cic-ids2017}) or the path of
+     *                a data description YAML; use the processor's {@code processor.rounds.data-format}
      * @param seed    generator seed, shared by all edges: they split one generated data set
      * @param rows    rows generated over all edges; with {@code csv}: the most rows read, 0 = all
      * @param edges   number of edges sharing the generated data
@@ -74,6 +77,7 @@ public record EdgeConfig(
     public record Data(
             @Bindable(defaultValue = "generated") String source,
             @Bindable(defaultValue = "") String csvPath,
+            @Bindable(defaultValue = "5g-nidd") String format,
             @Bindable(defaultValue = "1") long seed,
             @Bindable(defaultValue = "20000") int rows,
             @Bindable(defaultValue = "10") int edges,
@@ -84,7 +88,7 @@ public record EdgeConfig(
         public LocalData load() {
             return switch (source) {
                 case "generated" -> LocalData.generatedShard(seed, rows, edges, beta, shard);
-                case "csv" -> LocalData.csv(java.nio.file.Path.of(csvPath), rows);
+                case "csv" -> LocalData.csv(java.nio.file.Path.of(csvPath), rows, DataDescription.resolve(format));
                 default -> throw new IllegalArgumentException("edge.data.source must be generated or csv, not " + source);
             };
         }

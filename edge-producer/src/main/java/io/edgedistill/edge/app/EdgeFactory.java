@@ -32,7 +32,8 @@ public class EdgeFactory {
     @Bean(preDestroy = "close")
     EdgeRuntime edge(EdgeConfig config, KafkaClientConfig kafka, Environment environment, MeterRegistry meters) {
         String edgeId = config.id();
-        LocalData data = config.data().load();
+        LocalData data = config.data().load(); // a file that does not match its description stops the start-up here
+        LOG.info("[{}] local data: {}", edgeId, data.description());
         boolean dev = environment.getActiveNames().contains(Environment.DEVELOPMENT);
         ModelVerifier verifier = ModelVerifier.fromConfig(trustedKeys(config.trustedKeys(), config.trust(), dev));
         if (verifier.trustedKeys().isEmpty()) {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.schemas.AlertKind;
 import io.edgedistill.schemas.AlertSource;
 import io.edgedistill.schemas.AttackAlert;
@@ -20,8 +21,6 @@ import io.edgedistill.schemas.AttackAlert;
  * topic, and what it holds back is counted, not lost silently. Thread-safe.
  */
 final class FlowScorer {
-    private static final String BENIGN = "Benign";
-
     private final EdgeSettings settings;
     private final ModelSlot slot;
     private final Supplier<LocalData> data;
@@ -51,11 +50,12 @@ final class FlowScorer {
         float[] p = m.model().predictProba(features(m, rows), rows.length);
         int c = m.classes().size();
         int raised = 0;
+        int benign = FeatureSpec.benignIndex(m.classes(), m.spec().benignClass());
         Instant now = Instant.now();
         for (int i = 0; i < rows.length; i++) {
             int best = ClassProbabilities.argmax(p, i, c);
             String cls = m.classes().get(best);
-            if (BENIGN.equalsIgnoreCase(cls) || p[i * c + best] < settings.alertThreshold()) {
+            if (best == benign || p[i * c + best] < settings.alertThreshold()) {
                 continue;
             }
             if (!allowAlert(now.getEpochSecond())) {

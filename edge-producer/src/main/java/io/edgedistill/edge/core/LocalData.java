@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.edgedistill.core.data.CsvLoader;
+import io.edgedistill.core.data.DataDescription;
 import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.data.DirichletPartitioner;
 import io.edgedistill.core.data.FeatureSpec;
@@ -19,7 +20,7 @@ import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.core.data.RawDataset;
 
 /**
- * An edge's local labelled data window: raw flow records (5G-NIDD columns as strings) with their classes,
+ * An edge's local labelled data window: raw flow records (the data description's columns as strings) with their classes,
  * plus cached preprocessed views per preprocessing spec. Immutable; an edge swaps in a new window to
  * simulate drift.
  */
@@ -57,12 +58,8 @@ public final class LocalData {
         return shards(all, "generated 5G-NIDD (seed " + seed + ", " + totalRows + " rows)", edges, beta, seed);
     }
 
-    /** A 5G-NIDD Combined.csv (real or generated) split over {@code edges} edges by Dirichlet(β) over classes. */
-    public static List<LocalData> csvShards(Path file, int maxRows, int edges, double beta, long seed) {
-        return shards(csv(file, maxRows).raw(), "CSV " + file, edges, beta, seed);
-    }
-
-    private static List<LocalData> shards(RawDataset all, String what, int edges, double beta, long seed) {
+    /** Rows split over {@code edges} edges by Dirichlet(β) over classes ({@code what} describes them). */
+    public static List<LocalData> shards(RawDataset all, String what, int edges, double beta, long seed) {
         if (edges == 1) {
             return List.of(new LocalData(all, what));
         }
@@ -107,12 +104,14 @@ public final class LocalData {
         return new LocalData(all, "generated 5G-NIDD (seed " + seed + ", " + rows + " rows" + what + ")");
     }
 
-    /** A 5G-NIDD Combined.csv (real or generated); at most {@code maxRows} rows (0 = all). */
-    public static LocalData csv(Path file, int maxRows) {
+    /**
+     * A labelled flow file read through its data description; at most {@code maxRows} rows (0 = all). A file that does
+     * not match the description throws {@link DataDescription.Mismatch} naming what differs.
+     */
+    public static LocalData csv(Path file, int maxRows, DataDescription description) {
         try {
-            RawDataset raw = maxRows > 0 ? CsvLoader.load(file, FiveGNiddSchema.mapping(), maxRows)
-                    : CsvLoader.load(file, FiveGNiddSchema.mapping());
-            return new LocalData(raw, "CSV " + file);
+            DataDescription.Loaded loaded = description.load(file, maxRows);
+            return new LocalData(loaded.data(), description.name() + " file " + file + ": " + loaded.summary());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

@@ -67,14 +67,17 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
      * @param seed        seed of the generated rows (held out: edges and the processor use other seeds)
      * @param rows        generated rows; with {@code csv}, the most rows read
      * @param minPerClass generated rows at least per class
-     * @param csvPath     Combined.csv for {@code csv}
+     * @param csvPath     the labelled flow file for {@code csv}: operator-held rows no edge trains on
+     * @param format      how to read it: a preset ({@code 5g-nidd}, {@code nsl-kdd}, {@code cic-ids2017}) or the
+     *                    path of a data description YAML (the processor's {@code processor.rounds.data-format})
      */
     @ConfigurationProperties("validation")
     public record Validation(@Bindable(defaultValue = "generated") String source,
                              @Bindable(defaultValue = "9001") long seed,
                              @Bindable(defaultValue = "6000") int rows,
                              @Bindable(defaultValue = "150") int minPerClass,
-                             @Bindable(defaultValue = "") String csvPath) {
+                             @Bindable(defaultValue = "") String csvPath,
+                             @Bindable(defaultValue = "5g-nidd") String format) {
     }
 
     /**

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 import io.edgedistill.core.data.CsvLoader;
+import io.edgedistill.core.data.DataDescription;
 import io.edgedistill.core.data.FiveGNiddGenerator;
 import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.core.data.RawDataset;
@@ -42,22 +43,27 @@ public interface ValidationSource {
         };
     }
 
-    /** A 5G-NIDD Combined.csv (real or generated) file; at most {@code maxRows} rows (0 = all). */
-    static ValidationSource csv(Path file, int maxRows) {
+    /**
+     * A labelled flow file read through its data description; at most {@code maxRows} rows (0 = all). The file is read
+     * and checked now, so that one that does not match its description stops the updater's start-up.
+     */
+    static ValidationSource csv(Path file, int maxRows, DataDescription description) {
+        DataDescription.Loaded loaded;
+        try {
+            loaded = description.load(file, maxRows);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the validation file " + file, e);
+        }
+        String what = description.name() + " file " + file + " (" + loaded.summary() + ")";
         return new ValidationSource() {
             @Override
             public RawDataset load() {
-                try {
-                    return maxRows > 0 ? CsvLoader.load(file, FiveGNiddSchema.mapping(), maxRows)
-                            : CsvLoader.load(file, FiveGNiddSchema.mapping());
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read the validation file " + file, e);
-                }
+                return loaded.data();
             }
 
             @Override
             public String describe() {
-                return "CSV " + file + (maxRows > 0 ? " (first " + maxRows + " rows)" : "");
+                return what;
             }
         };
     }
