@@ -68,4 +68,21 @@ class EdgeConfigTest {
             assertThat(ctx.getBean(EdgeConfig.class).trust().updaterUrl()).isEqualTo("http://127.0.0.1:8083");
         }
     }
+
+    @Test
+    void anEdgesLocalFileIsReadThroughItsFormatAndOneThatDoesNotMatchStopsTheStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path f = dir.resolve("flows.csv");
+        java.nio.file.Files.writeString(f, "bytes,proto,Label\n10,tcp,ok\n20,udp,bad\n");
+        java.nio.file.Path yaml = dir.resolve("mine.yaml");
+        java.nio.file.Files.writeString(yaml, "name: mine\nlabel: Label\nfeatures: [bytes, proto]\ncategorical: [proto]\nclasses: [ok, bad]\n");
+        EdgeConfig.Data mine = new EdgeConfig.Data("csv", f.toString(), yaml.toString(), 1, 0, 10, 0.1, 0);
+        assertThat(mine.load().size()).isEqualTo(2);
+        assertThat(mine.load().raw().classNames()).containsExactly("ok", "bad");
+
+        EdgeConfig.Data nsl = new EdgeConfig.Data("csv", f.toString(), "nsl-kdd", 1, 0, 10, 0.1, 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(nsl::load)
+                .isInstanceOf(io.edgedistill.core.data.DataDescription.Mismatch.class)
+                .hasMessageContaining("nsl-kdd");
+    }
 }
