@@ -83,9 +83,9 @@ public class ProcessorBeans {
 
     @Singleton
     @Bean(preDestroy = "close")
-    OptimiserRunner optimiser(ProcessorConfig.Synthesis synthesis, KafkaPublisher publisher, SyntheticSetState state,
-                              ProcessorMetrics metrics) {
-        return new OptimiserRunner(synthesis, publisher, state, metrics);
+    OptimiserRunner optimiser(ProcessorConfig.Synthesis synthesis, ProcessorConfig.Contributions contributions,
+                              KafkaPublisher publisher, SyntheticSetState state, ProcessorMetrics metrics) {
+        return new OptimiserRunner(synthesis, publisher, state, metrics, contributions.edgeKeys().size());
     }
 
     @Singleton

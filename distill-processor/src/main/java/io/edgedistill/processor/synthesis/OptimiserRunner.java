@@ -66,13 +66,25 @@ public final class OptimiserRunner implements AutoCloseable {
         return t;
     });
     private final Map<String, TargetUpdate> pending = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> scheduled = new ConcurrentHashMap<>();
+    /** Per task: the scheduled run and when it fires (epoch millis). */
+    private final Map<String, Scheduled> scheduled = new ConcurrentHashMap<>();
+    private final RoundQuorum quorum;
+
+    private record Scheduled(java.util.concurrent.ScheduledFuture<?> run, long at) {
+    }
     private final Map<String, EmbeddingNetworks> networks = new ConcurrentHashMap<>();
     private final Map<String, RunResult> lastRun = new ConcurrentHashMap<>();
     private final AtomicLong runs = new AtomicLong();
 
     public OptimiserRunner(ProcessorConfig.Synthesis config, SyntheticSetSink sink, SyntheticSetState state,
                            ProcessorMetrics metrics) {
+        this(config, sink, state, metrics, 0);
+    }
+
+    /** @param fleet the registered edges ({@code processor.contributions.edge-keys}); 0 = unknown */
+    public OptimiserRunner(ProcessorConfig.Synthesis config, SyntheticSetSink sink, SyntheticSetState state,
+                           ProcessorMetrics metrics, int fleet) {
+        this.quorum = new RoundQuorum(config.quorum(), config.quorumWaitMs(), fleet);
         this.config = config;
         this.sink = sink;
         this.state = state;
@@ -90,11 +102,29 @@ public final class OptimiserRunner implements AutoCloseable {
         });
     }
 
-    /** Called on the stream thread: records the update and schedules a debounced run. Never blocks. */
+    /**
+     * Called on the stream thread: records the update and schedules a run, debounced, and no earlier than the round's
+     * quorum allows ({@link RoundQuorum}). Never blocks.
+     */
     public void onTargets(TargetUpdate update) {
-        pending.put(update.taskId(), update);
-        if (scheduled.putIfAbsent(update.taskId(), Boolean.TRUE) == null) {
-            worker.schedule(() -> runPending(update.taskId()), config.debounceMs(), TimeUnit.MILLISECONDS);
+        long now = System.currentTimeMillis();
+        RoundQuorum.Verdict q = quorum.judge(update, now);
+        long delay = Math.max(config.debounceMs(), q.waitMs());
+        if (!q.met()) {
+            LOG.info("task {} round {}: {} of the {} edges a quorum needs have answered; the set waits up to {} ms",
+                    update.taskId(), update.roundId(), q.answered(), q.needed(), q.waitMs());
+        }
+        synchronized (scheduled) {
+            pending.put(update.taskId(), update);
+            Scheduled s = scheduled.get(update.taskId());
+            if (s != null && s.at() <= now + delay) {
+                return; // a run comes soon enough and takes this update
+            }
+            if (s != null && !s.run().cancel(false)) {
+                return; // running now: it takes the pending update, or leaves it for the next call
+            }
+            scheduled.put(update.taskId(), new Scheduled(
+                    worker.schedule(() -> runPending(update.taskId()), delay, TimeUnit.MILLISECONDS), now + delay));
         }
     }
 
@@ -107,8 +137,11 @@ public final class OptimiserRunner implements AutoCloseable {
     }
 
     private void runPending(String taskId) {
-        scheduled.remove(taskId);
-        TargetUpdate u = pending.remove(taskId);
+        TargetUpdate u;
+        synchronized (scheduled) {
+            scheduled.remove(taskId);
+            u = pending.remove(taskId);
+        }
         if (u == null) {
             return;
         }

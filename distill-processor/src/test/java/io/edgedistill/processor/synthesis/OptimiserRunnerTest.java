@@ -20,13 +20,18 @@ import org.junit.jupiter.api.Test;
 class OptimiserRunnerTest {
 
     private static TargetUpdate update(long round, int edges, long revision) {
+        return update(Fixtures.round(round), edges, revision);
+    }
+
+    private static TargetUpdate update(io.edgedistill.schemas.RoundSpec spec, int edges, long revision) {
+        long round = spec.getRoundId();
         AggregationState st = new AggregationState(Fixtures.TASK, round, Fixtures.K, 3, Fixtures.E, Fixtures.D_IN,
                 new PoisonDetector(), 1.0);
         for (int i = 0; i < edges; i++) {
             st.submit(ContributionAdapter.SUMMARIES.toCore(Fixtures.summary("edge-" + i, round, new long[] {100, 80, 60}, i),
                     Fixtures.round(round)), 0);
         }
-        return new TargetUpdate(Fixtures.TASK, Fixtures.round(round), st.targets(), st.accepted(),
+        return new TargetUpdate(Fixtures.TASK, spec, st.targets(), st.accepted(),
                 new ArrayList<>(st.quarantined()), revision, 0);
     }
 
@@ -80,5 +85,54 @@ class OptimiserRunnerTest {
             assertThat(threads).containsOnly("synthetic-set-optimiser");
             assertThat(runner.runCount()).isLessThanOrEqualTo(2);
         }
+    }
+
+    @Test
+    void aRoundsFirstSetWaitsForAQuorumOfTheRegisteredFleet() {
+        List<SyntheticSet> published = new CopyOnWriteArrayList<>();
+        io.edgedistill.schemas.RoundSpec open = io.edgedistill.schemas.RoundSpec.newBuilder(Fixtures.round(1))
+                .setCreatedAt(java.time.Instant.now()).build(); // its deadline (10 s) is ahead
+        try (OptimiserRunner runner = new OptimiserRunner(Fixtures.config().synthesis(), published::add, new SyntheticSetState(),
+                ProcessorMetrics.inMemory(), 5)) {
+            runner.onTargets(update(open, 2, 1));
+            runner.onTargets(update(open, 3, 2));
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> published.isEmpty());
+            runner.onTargets(update(open, 4, 3)); // 4 of 5 = the quorum of 0.8
+            await().atMost(Duration.ofSeconds(30)).until(() -> published.size() == 1);
+            assertThat(published.get(0).getProvenance().getContributions()).hasSize(4);
+        }
+    }
+
+    @Test
+    void withoutAQuorumTheSetIsBuiltAtTheDeadlineFromTheEdgesThatAnswered() {
+        List<SyntheticSet> published = new CopyOnWriteArrayList<>();
+        io.edgedistill.schemas.RoundSpec open = io.edgedistill.schemas.RoundSpec.newBuilder(Fixtures.round(1))
+                .setCreatedAt(java.time.Instant.now().minusMillis(8_500)).build(); // 1.5 s before the deadline
+        try (OptimiserRunner runner = new OptimiserRunner(Fixtures.config().synthesis(), published::add, new SyntheticSetState(),
+                ProcessorMetrics.inMemory(), 10)) {
+            long t0 = System.nanoTime();
+            runner.onTargets(update(open, 2, 1));
+            await().atMost(Duration.ofSeconds(30)).until(() -> published.size() == 1);
+            assertThat((System.nanoTime() - t0) / 1e6).as("ms until the set").isGreaterThan(1_000);
+            assertThat(published.get(0).getProvenance().getContributions()).hasSize(2);
+        }
+    }
+
+    @Test
+    void withoutARegisteredFleetThePreviousRoundsEdgesAreExpected() {
+        RoundQuorum q = new RoundQuorum(0.8, 10_000, 0);
+        long now = System.currentTimeMillis();
+        io.edgedistill.schemas.RoundSpec r1 = io.edgedistill.schemas.RoundSpec.newBuilder(Fixtures.round(1))
+                .setCreatedAt(java.time.Instant.ofEpochMilli(now)).build();
+        io.edgedistill.schemas.RoundSpec r2 = io.edgedistill.schemas.RoundSpec.newBuilder(Fixtures.round(2))
+                .setCreatedAt(java.time.Instant.ofEpochMilli(now)).build();
+        assertThat(q.judge(update(r1, 1, 1), now).met()).as("nothing known of the fleet: no quorum").isTrue();
+        q.judge(update(r1, 5, 2), now);
+        RoundQuorum.Verdict early = q.judge(update(r2, 3, 3), now);
+        assertThat(early.needed()).isEqualTo(4);
+        assertThat(early.met()).isFalse();
+        assertThat(early.waitMs()).isEqualTo(10_000);
+        assertThat(q.judge(update(r2, 4, 4), now).met()).isTrue();
+        assertThat(q.judge(update(r2, 3, 5), now + 10_000).met()).as("at the deadline").isTrue();
     }
 }

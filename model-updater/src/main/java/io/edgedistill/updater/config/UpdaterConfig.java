@@ -113,6 +113,9 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
      * @param maxPersonalisationsPerSet knowledge-triggered trainings per cohort and synthetic-set version (an edge
      *                                  whose personalised model still underperforms keeps reporting; this bounds the
      *                                  loop until the next synthetic set)
+     * @param firstModelMargin          a task's first global model must beat the majority-class baseline's macro-F1
+     *                                  on the validation rows by this much (a set built from too little is not sent
+     *                                  to every edge)
      * @param generated                 training on rows generated from the set's sub-cluster mixture (summary v2)
      */
     @ConfigurationProperties("training")
@@ -129,6 +132,7 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
                            @Bindable(defaultValue = "0.0") double minImprovement,
                            @Bindable(defaultValue = "0.05") double personalisedTolerance,
                            @Bindable(defaultValue = "3") int maxPersonalisationsPerSet,
+                           @Bindable(defaultValue = "0.1") double firstModelMargin,
                            Generated generated) {
 
         /**

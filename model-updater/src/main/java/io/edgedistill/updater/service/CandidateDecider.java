@@ -107,7 +107,8 @@ final class CandidateDecider {
         ClassificationMetrics candidate = ValidationRows.score(student, val, set.getClasses().size());
         LiveModel current = live.get(modelId);
         LiveModel global = current == null && !modelId.equals(taskId) ? live.get(taskId) : null;
-        return new Judged(student, "", gate.judge(candidate, scoredAsIs(current, set), scoredAsIs(global, set)));
+        return new Judged(student, "", gate.judge(candidate, scoredAsIs(current, set), scoredAsIs(global, set),
+                ValidationRows.majorityBaseline(val, set.getClasses().size()).macroF1()));
     }
 
     /**

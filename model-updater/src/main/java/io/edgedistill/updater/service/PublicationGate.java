@@ -33,14 +33,36 @@ public final class PublicationGate {
 
     private final double minImprovement;
     private final double personalisedTolerance;
+    private final double firstModelMargin;
 
     public PublicationGate(double minImprovement, double personalisedTolerance) {
+        this(minImprovement, personalisedTolerance, 0);
+    }
+
+    public PublicationGate(double minImprovement, double personalisedTolerance, double firstModelMargin) {
         this.minImprovement = minImprovement;
         this.personalisedTolerance = personalisedTolerance;
+        this.firstModelMargin = firstModelMargin;
     }
 
     static PublicationGate of(Training settings) {
-        return new PublicationGate(settings.minImprovement(), settings.personalisedTolerance());
+        return new PublicationGate(settings.minImprovement(), settings.personalisedTolerance(), settings.firstModelMargin());
+    }
+
+    /**
+     * As {@link #judge(ClassificationMetrics, Reference, Reference)}, except that a task's first global model (nothing
+     * to compare with) must beat {@code baselineMacroF1}, the majority-class baseline's score on the same rows, by the
+     * first-model margin: a model from a set built from too little does not reach every edge.
+     */
+    public Verdict judge(ClassificationMetrics candidate, Reference replaced, Reference global, double baselineMacroF1) {
+        if (replaced == null && global == null) {
+            double floor = baselineMacroF1 + firstModelMargin;
+            if (Double.isNaN(candidate.macroF1()) || candidate.macroF1() < floor) {
+                return new Verdict(candidate, null, String.format("first model: macro-F1 %.4f does not beat the "
+                        + "majority-class baseline (%.4f) by %.4f", candidate.macroF1(), baselineMacroF1, firstModelMargin));
+            }
+        }
+        return judge(candidate, replaced, global);
     }
 
     /**

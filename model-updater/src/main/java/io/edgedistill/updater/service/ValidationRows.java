@@ -100,6 +100,23 @@ final class ValidationRows {
     }
 
     /** A model on rows as they are. */
+    /** The scores of always predicting the rows' most frequent class: the floor a first model must clear. */
+    static ClassificationMetrics majorityBaseline(Dataset val, int numClasses) {
+        long[] n = new long[numClasses];
+        for (int y : val.y()) {
+            n[y]++;
+        }
+        int majority = 0;
+        for (int c = 1; c < numClasses; c++) {
+            if (n[c] > n[majority]) {
+                majority = c;
+            }
+        }
+        int[] pred = new int[val.size()];
+        java.util.Arrays.fill(pred, majority);
+        return ClassificationMetrics.of(val.y(), pred, numClasses);
+    }
+
     static ClassificationMetrics score(MlpModel model, Dataset val, int numClasses) {
         int[] pred = model.predict(val.x(), val.size());
         return ClassificationMetrics.of(val.y(), pred, numClasses);

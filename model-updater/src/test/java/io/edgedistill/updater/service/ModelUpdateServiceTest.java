@@ -36,7 +36,7 @@ class ModelUpdateServiceTest {
     }
 
     static Training fast() {
-        return new Training(new int[] {64}, new int[] {32}, 100, 30, 4f, 0.7f, 4, 0.2f, 0, 0.5f, 0.0, 0.02, 1,
+        return new Training(new int[] {64}, new int[] {32}, 100, 30, 4f, 0.7f, 4, 0.2f, 0, 0.5f, 0.0, 0.02, 1, 0.1,
                 new Training.Generated(200, 20, 5, 5, 0, 0, 0));
     }
 
@@ -63,7 +63,7 @@ class ModelUpdateServiceTest {
         Training t = fast();
         Training refining = new Training(t.teacherHidden(), t.studentHidden(), t.teacherEpochs(), t.studentEpochs(),
                 t.temperature(), t.alpha(), t.transferCopies(), t.transferNoise(), t.knowledgeSamplesPerClass(),
-                t.knowledgeSpread(), -1.0, t.personalisedTolerance(), t.maxPersonalisationsPerSet(),
+                t.knowledgeSpread(), -1.0, t.personalisedTolerance(), t.maxPersonalisationsPerSet(), t.firstModelMargin(),
                 new Training.Generated(100, 20, 3, 3, 400, 6, 6));
         try (ModelUpdateService s = new ModelUpdateService(ValidationSource.generated(9001, 3000, 80), signer,
                 published::add, refining, Map.of())) {

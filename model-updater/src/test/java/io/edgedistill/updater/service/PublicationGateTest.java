@@ -36,6 +36,21 @@ class PublicationGateTest {
         }
 
         @Test
+        void aTasksFirstModelMustBeatTheMajorityClassBaselineByTheMargin() {
+            PublicationGate withFloor = new PublicationGate(MIN_IMPROVEMENT, TOLERANCE, 0.125);
+            Verdict weak = withFloor.judge(scores(0.3125, 300), null, null, 0.25);
+            assertThat(weak.publishes()).isFalse();
+            assertThat(weak.refusal()).isEqualTo(String.format("first model: macro-F1 %.4f does not beat the majority-class "
+                    + "baseline (%.4f) by %.4f", 0.3125, 0.25, 0.125));
+            assertThat(withFloor.judge(scores(0.375, 300), null, null, 0.25).publishes()).as("at the floor").isTrue();
+            assertThat(withFloor.judge(scores(0.375, 300), null, null, 0.25 - 0.0625).publishes()).isTrue();
+            assertThat(withFloor.judge(scores(0.375, 300), live, null, 0.25).publishes())
+                    .as("only a first model is held to the floor").isFalse(); // 0.375 < live 0.5 + 0.125 anyway
+            assertThat(withFloor.judge(scores(0.625, 300), live, null, 0.6).publishes()).as("a later model: the live one decides")
+                    .isTrue();
+        }
+
+        @Test
         void aCandidateReachingTheLiveModelPlusTheMinimumImprovementIsPublished() {
             Verdict v = gate.judge(scores(0.625, 300), live, null);
 

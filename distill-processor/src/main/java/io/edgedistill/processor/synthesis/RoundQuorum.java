@@ -1,0 +1,80 @@
+package io.edgedistill.processor.synthesis;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import io.edgedistill.core.summary.SummaryKind;
+import io.edgedistill.core.summary.SummaryStats;
+import io.edgedistill.processor.contributions.QuarantineEntry;
+import io.edgedistill.processor.contributions.TargetUpdate;
+
+/**
+ * When a round's synthetic set may first be built: not from the first one or two edges to answer, but once a quorum
+ * of the edges expected has answered, or at the round's deadline for stragglers, whichever comes first.
+ *
+ * <p>Expected edges: the registered fleet when the processor knows it ({@code processor.contributions.edge-keys}),
+ * else the edges that answered the task's previous round; with neither (a first round without registered edges, or
+ * a processor restarted mid-round that forgot), no quorum applies. An edge counts as answered when its data summary
+ * for the round was accepted or quarantined: a quarantined edge answered, so an attacker cannot hold a round back by
+ * being excluded. Reverse-distillation knowledge does not count. The deadline runs from the round spec's creation,
+ * so contributions to an old round (knowledge after a drift) are never held back. Thread-safe.
+ *
+ * @param share    the share of the expected edges that makes a quorum (rounded up); 0 = no quorum
+ * @param waitMs   the deadline after the round's creation, in milliseconds
+ * @param fleet    the registered fleet's size; 0 = unknown
+ */
+public record RoundQuorum(double share, long waitMs, int fleet, Answers answers) {
+
+    /** Who answered which round of which task (the state a quorum is judged from). */
+    public static final class Answers {
+        private final Map<String, TreeMap<Long, Set<String>>> byTask = new HashMap<>();
+
+        synchronized int record(TargetUpdate u) {
+            Set<String> edges = byTask.computeIfAbsent(u.taskId(), t -> new TreeMap<>())
+                    .computeIfAbsent(u.roundId(), r -> new HashSet<>());
+            for (SummaryStats s : u.accepted()) {
+                if (s.kind() == SummaryKind.DATA) {
+                    edges.add(s.edgeId());
+                }
+            }
+            for (QuarantineEntry q : u.excluded()) {
+                if (q.kind() == SummaryKind.DATA) {
+                    edges.add(q.edgeId());
+                }
+            }
+            return edges.size();
+        }
+
+        synchronized int previousRound(String taskId, long roundId) {
+            TreeMap<Long, Set<String>> rounds = byTask.get(taskId);
+            Map.Entry<Long, Set<String>> prev = rounds == null ? null : rounds.lowerEntry(roundId);
+            return prev == null ? 0 : prev.getValue().size();
+        }
+    }
+
+    public RoundQuorum(double share, long waitMs, int fleet) {
+        this(share, waitMs, fleet, new Answers());
+    }
+
+    /** What the quorum says of a round's targets after a change. */
+    public record Verdict(int answered, int needed, long waitMs) {
+        public boolean met() {
+            return waitMs <= 0;
+        }
+    }
+
+    /** Records the update's answers; how long the set must still wait (0 = build it now). */
+    public Verdict judge(TargetUpdate u, long nowMillis) {
+        int answered = answers.record(u);
+        int expected = fleet > 0 ? fleet : answers.previousRound(u.taskId(), u.roundId());
+        int needed = share <= 0 || expected == 0 ? 0 : (int) Math.ceil(share * expected - 1e-9);
+        if (answered >= needed) {
+            return new Verdict(answered, needed, 0);
+        }
+        long created = u.round().getCreatedAt() == null ? 0 : u.round().getCreatedAt().toEpochMilli();
+        return new Verdict(answered, needed, Math.max(0, created + waitMs - nowMillis));
+    }
+}
