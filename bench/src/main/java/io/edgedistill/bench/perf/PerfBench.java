@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import io.edgedistill.core.util.Engines;
 import java.util.Locale;
 import java.util.Random;
 
@@ -144,7 +145,7 @@ public final class PerfBench {
             EmbeddingNetworks.Loaded w = nets.load(m);
             NDArray x = m.create(xs, new Shape(n, d));
             for (int r = -2; r < rounds; r++) { // two warm-up rounds
-                double ref = timeMatmul(m, a, b);
+                double ref = Engines.timeMatmul(m, a, b);
                 double kernel = Double.POSITIVE_INFINITY;
                 for (int i = 0; i < kernelPerRound; i++) {
                     kernel = Math.min(kernel, timeKernel(m, nets, w, x));
@@ -245,14 +246,6 @@ public final class PerfBench {
                 100 * best / refBest, extra);
     }
 
-    private static double timeMatmul(NDManager m, NDArray a, NDArray b) {
-        try (NDManager sm = m.newSubManager()) {
-            sm.tempAttachAll(a, b);
-            long t0 = System.nanoTime();
-            a.matMul(b).getFloat(0, 0);
-            return (System.nanoTime() - t0) / 1e9;
-        }
-    }
 
     private static double timeKernel(NDManager m, EmbeddingNetworks nets, EmbeddingNetworks.Loaded w, NDArray x) {
         try (NDManager sm = m.newSubManager()) {

@@ -9,6 +9,7 @@ import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.StackException;
 import io.edgedistill.deploy.TopicPlan;
 import io.edgedistill.core.data.DataDescription;
+import io.edgedistill.core.util.MatmulProbe;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,6 +62,11 @@ public final class DemoMain implements Callable<Integer> {
             + "if its macro-F1 on the edge's labelled hold-out beats the running model's by this much (default: ${DEFAULT-VALUE}).")
     double personalisedMinGain;
 
+    @Option(names = "--latency-rounds", defaultValue = "0", description = "The latency benchmark: run exactly this many "
+            + "rounds (no convergence stop, no drift phase, no pooled reference) and report round start -> edges p50/p99, each "
+            + "round's timeline and the machine's matmul GFLOP/s before and after (default: ${DEFAULT-VALUE} = the demo).")
+    int latencyRounds;
+
     @Option(names = "--contracts-only", description = "Only check the contracts on the stack (no services).")
     boolean contractsOnly;
 
@@ -80,8 +86,9 @@ public final class DemoMain implements Callable<Integer> {
         DemoData data = null;
         try {
             // the data first: a file that does not match its description stops the demo before anything starts
-            options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, format, test, maxRounds, seed, poisonedEdges,
-                    personalisedMinGain, true, java.util.Map.of());
+            boolean latency = latencyRounds > 0;
+            options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, format, test, latency ? latencyRounds : maxRounds,
+                    seed, poisonedEdges, personalisedMinGain, !latency, latency, java.util.Map.of());
             if (!contractsOnly) {
                 data = DemoData.of(options, dir);
             }
@@ -98,6 +105,7 @@ public final class DemoMain implements Callable<Integer> {
             System.err.println("The local stack did not start: " + e.getMessage());
             return 2;
         }
+        double gflopsBefore = latencyRounds > 0 ? MatmulProbe.inChildJvm() : Double.NaN;
         try {
             System.out.printf("  broker   %s  ready in %.1f s%n", stack.bootstrapServers(), stack.brokerStartup().toMillis() / 1e3);
             System.out.printf("  registry %s  ready in %.1f s (Confluent API: %s), COMPATIBILITY=%s%n", stack.registryUrl(),
@@ -112,6 +120,10 @@ public final class DemoMain implements Callable<Integer> {
             int rc = 0;
             if (!contractsOnly) {
                 rc = new LoopDemo(stack, Path.of("").toAbsolutePath(), dir, options, data).run().isPresent() ? 0 : 2;
+            }
+            if (latencyRounds > 0) {
+                System.out.printf("%nMachine speed (2048^3 DJL matmul, default threads, own JVM): %.1f GFLOP/s before the run, "
+                        + "%.1f after%n", gflopsBefore, MatmulProbe.inChildJvm());
             }
             // after the services have stopped: the example records must not reach them
             boolean contractsOk = checkContracts(stack);

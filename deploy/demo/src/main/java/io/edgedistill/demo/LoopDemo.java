@@ -39,10 +39,13 @@ final class LoopDemo {
      * @param test             a file of the same format for the held-out figures; null = a held-out split of
      *                         {@code dataset}
      * @param drift            run the drift phase (reverse distillation) after the rounds
+     * @param latency          the latency benchmark: exactly {@code maxRounds} rounds, none stopping the run (neither
+     *                         convergence nor a refused model), no pooled reference and no drift
      * @param updaterOverrides extra model-updater settings (e.g. a test widening the personalisation tolerance)
      */
     record Options(int edges, double beta, int ipc, int rows, Path dataset, String format, Path test, int maxRounds, long seed,
-                   int poisonedEdges, double personalisedMinGain, boolean drift, Map<String, String> updaterOverrides) {
+                   int poisonedEdges, double personalisedMinGain, boolean drift, boolean latency,
+                   Map<String, String> updaterOverrides) {
 
         Options {
             DataDescription d = DataDescription.resolve(format); // an unknown format fails before anything starts
@@ -54,10 +57,6 @@ final class LoopDemo {
             }
         }
 
-        /** The generated 5G-NIDD-schema data of the default demo. */
-        static Options generated(int edges, double beta, int rows, int maxRounds, long seed) {
-            return new Options(edges, beta, 10, rows, null, "5g-nidd", null, maxRounds, seed, 0, 0.01, true, Map.of());
-        }
 
         DataDescription description() {
             return DataDescription.resolve(format);
@@ -86,7 +85,7 @@ final class LoopDemo {
      * @param uplinkBytesPerEdge bytes of the round's summaries and knowledge (Avro wire format), averaged over the edges
      */
     record RoundOutcome(long roundId, String model, double heldOutBefore, double heldOutAfter, double validationF1,
-                        List<Long> swapMillis, String note, long uplinkBytesPerEdge) {
+                        List<Long> swapMillis, String note, long uplinkBytesPerEdge, RoundTimeline timeline) {
     }
 
     /** The drift phase's outcome. */
@@ -161,7 +160,9 @@ final class LoopDemo {
                 stack.clientSecurity("operator"), o.task()); EdgeFleet fleet = edges) {
             fleet.start(shards);
             fleet.awaitReady(Duration.ofSeconds(60));
-            Rounds rounds = new Rounds(processor, observer, fleet, new RoundWatcher(updater, observer, fleet.edges()), shards);
+            RoundTimeline.Cpu cpu = new RoundTimeline.Cpu(cpuPids(processor, updater));
+            Rounds rounds = new Rounds(processor, updater, observer, fleet, new RoundWatcher(updater, observer, fleet.edges()),
+                    shards, cpu);
             List<RoundOutcome> outcomes = rounds.run();
             DriftOutcome drift = o.drift() ? new DriftPhase(fleet, data).run() : null;
             PooledReference.Scored pooled = rounds.pooled();
@@ -173,9 +174,22 @@ final class LoopDemo {
         }
     }
 
+    /** The processes whose CPU a round's timeline reports. */
+    private Map<String, Long> cpuPids(ServiceProcess processor, ServiceProcess updater) {
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        pids.put("processor", processor.pid());
+        pids.put("updater", updater.pid());
+        pids.put("edges (demo JVM)", ProcessHandle.current().pid());
+        pids.put("broker", stack.broker().pid());
+        pids.put("registry", stack.registry().pid());
+        return pids;
+    }
+
     /** The rounds, one after the other, until the edges' model stops improving or the updater refuses one. */
     private final class Rounds {
         private final ServiceProcess processor;
+        private final ServiceProcess updater;
+        private final RoundTimeline.Cpu cpu;
         private final TopicObserver observer;
         private final EdgeFleet fleet;
         private final RoundWatcher watcher;
@@ -183,8 +197,11 @@ final class LoopDemo {
         private final List<LocalData> shards;
         private CompletableFuture<PooledReference.Scored> pooled;
 
-        Rounds(ServiceProcess processor, TopicObserver observer, EdgeFleet fleet, RoundWatcher watcher, List<LocalData> shards) {
+        Rounds(ServiceProcess processor, ServiceProcess updater, TopicObserver observer, EdgeFleet fleet, RoundWatcher watcher,
+               List<LocalData> shards, RoundTimeline.Cpu cpu) {
             this.processor = processor;
+            this.updater = updater;
+            this.cpu = cpu;
             this.observer = observer;
             this.fleet = fleet;
             this.watcher = watcher;
@@ -197,10 +214,12 @@ final class LoopDemo {
             for (int r = 1; r <= o.maxRounds(); r++) {
                 RoundOutcome round = play(lastF1);
                 out.add(round);
+                if (o.latency()) {
+                    continue;
+                }
                 if (!round.note().isEmpty()) {
                     break; // refused
                 }
-                startPooledReference();
                 double f1 = round.heldOutAfter();
                 if (!Double.isNaN(lastF1) && f1 - lastF1 < CONVERGED) {
                     System.out.println("  converged (held-out macro-F1 gain below " + CONVERGED + ")");
@@ -208,21 +227,28 @@ final class LoopDemo {
                 }
                 lastF1 = f1;
             }
+            if (!o.latency()) {
+                // after the rounds, so that its training does not compete with theirs for the cores
+                startPooledReference();
+            }
             return out;
         }
 
         /** Open a round, await every edge's swap to its model (or a refusal), evaluate the model the edges run. */
         private RoundOutcome play(double lastF1) throws Exception {
+            Map<String, java.time.Duration> cpuBefore = cpu.now();
             Instant start = Instant.now();
             long roundId = JSON.readTree(processor.post("/rounds")).path("roundId").asLong();
             System.out.printf("Round %d opened; waiting for summaries -> synthetic set -> model -> all edges ...%n", roundId);
             RoundWatcher.Swaps swaps = watcher.await(roundId, start);
+            RoundTimeline timeline = RoundTimeline.of(roundId, start, observer, JSON.readTree(updater.get("/models")),
+                    swaps.swapAt(), RoundTimeline.Cpu.between(cpuBefore, cpu.now()));
             DeployedModel live = fleet.latestGlobal();
             long uplink = observer.learningBytesByRound.getOrDefault(roundId, 0L) / Math.max(1, o.edges());
             if (swaps.refused() != null) {
                 System.out.println("  the updater refused this round's model: " + swaps.refused());
                 return new RoundOutcome(roundId, name(live), lastF1, lastF1, Double.NaN, List.of(), "refused: " + swaps.refused(),
-                        uplink);
+                        uplink, timeline);
             }
             if (swaps.swapAt().size() < fleet.size()) {
                 System.out.printf("  only %d/%d edges got a model of round %d within 90 s%n", swaps.swapAt().size(), fleet.size(),
@@ -233,7 +259,7 @@ final class LoopDemo {
             lat.sort(Long::compare);
             System.out.printf("  round %d: %s, held-out macro-F1 %.3f (before %.3f), last edge swapped after %.1f s%n", roundId,
                     live == null ? "no model" : name(live), f1, lastF1, lat.isEmpty() ? Double.NaN : lat.get(lat.size() - 1) / 1e3);
-            return new RoundOutcome(roundId, name(live), lastF1, f1, validationF1(live), lat, "", uplink);
+            return new RoundOutcome(roundId, name(live), lastF1, f1, validationF1(live), lat, "", uplink, timeline);
         }
 
         private double validationF1(DeployedModel live) {
@@ -244,8 +270,8 @@ final class LoopDemo {
         }
 
         /**
-         * Once, with the first round's spec and classes: in the background, since the report is the only one waiting
-         * for it.
+         * Once, with the live model's spec and classes, in the background (the drift phase runs meanwhile; the report is
+         * the only one waiting for it).
          */
         private void startPooledReference() {
             DeployedModel live = fleet.latestGlobal();

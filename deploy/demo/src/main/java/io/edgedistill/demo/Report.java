@@ -126,6 +126,13 @@ final class Report {
         }
         System.out.println("  uplink/edge: bytes of the round's edge.summaries and edge.knowledge records (Avro wire format), "
                 + "averaged over the edges");
+        System.out.println();
+        System.out.println("Where each round's time went (seconds after it opened; record timestamps and the updater's history):");
+        for (LoopDemo.RoundOutcome r : rounds) {
+            if (r.timeline() != null) {
+                System.out.println(r.timeline().describe());
+            }
+        }
     }
 
     static long percentile(List<Long> sorted, int p) {

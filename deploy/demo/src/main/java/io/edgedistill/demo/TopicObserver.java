@@ -36,6 +36,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 final class TopicObserver implements AutoCloseable {
 
+    /** A record and when its producer wrote it (the record's timestamp). */
     record Seen<T>(T value, Instant at) {
     }
 
@@ -50,6 +51,8 @@ final class TopicObserver implements AutoCloseable {
     final Map<String, Long> knowledgeByEdge = new ConcurrentHashMap<>();
     /** The same bytes by the round the summary or knowledge answers (the record's roundId). */
     final Map<Long, Long> learningBytesByRound = new ConcurrentHashMap<>();
+    /** When each data summary of a round was written (the record's timestamp: the edge's send time). */
+    final Map<Long, List<Instant>> summaryTimesByRound = new ConcurrentHashMap<>();
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -92,7 +95,7 @@ final class TopicObserver implements AutoCloseable {
                         } catch (RuntimeException e) {
                             continue; // the services dead-letter such records; the report only counts good ones
                         }
-                        Instant now = Instant.now();
+                        Instant now = Instant.ofEpochMilli(r.timestamp()); // when the service wrote it
                         if (!ofThisRun(v, r.timestamp())) {
                             continue;
                         }
@@ -145,6 +148,9 @@ final class TopicObserver implements AutoCloseable {
                 return;
             }
             long round = v instanceof EdgeSummary es ? es.getRoundId() : v instanceof EdgeKnowledge ek ? ek.getRoundId() : -1;
+            if (v instanceof EdgeSummary) {
+                summaryTimesByRound.computeIfAbsent(round, k -> new CopyOnWriteArrayList<>()).add(Instant.ofEpochMilli(r.timestamp()));
+            }
             learningBytesByRound.merge(round, bytes, Long::sum);
         } catch (RuntimeException e) {
             // a record the services dead-letter counts for its edge's total but for no round

@@ -28,7 +28,7 @@ class EndToEndLoopTest {
     void roundsSummariesSyntheticSetsSignedModelsAlertsAndReverseDistillation(LocalStack stack, @TempDir Path dir) throws Exception {
         // the test checks the mechanics of personalisation, not its accuracy: any first personalised model is accepted,
         // by the updater and by the edge (a min gain of -1 on its hold-out)
-        LoopDemo.Options options = new LoopDemo.Options(3, 0.5, 10, 6000, null, "5g-nidd", null, 1, 7, 0, -1.0, true,
+        LoopDemo.Options options = new LoopDemo.Options(3, 0.5, 10, 6000, null, "5g-nidd", null, 1, 7, 0, -1.0, true, false,
                 Map.of("updater.training.personalised-tolerance", "1.0"));
         LoopDemo.Outcome out = new LoopDemo(stack, Path.of("../..").toAbsolutePath().normalize(), dir, options).run().orElseThrow();
 
@@ -62,7 +62,7 @@ class EndToEndLoopTest {
     void runsOnAnNslKddFileThroughItsPreset(LocalStack stack, @TempDir Path dir) throws Exception {
         Path train = resource("nsl-kdd/train-sample.txt");
         Path test = resource("nsl-kdd/heldout-sample.txt");
-        LoopDemo.Options options = new LoopDemo.Options(3, 0.5, 10, 0, train, "nsl-kdd", test, 1, 7, 0, 0.01, false, Map.of());
+        LoopDemo.Options options = new LoopDemo.Options(3, 0.5, 10, 0, train, "nsl-kdd", test, 1, 7, 0, 0.01, false, false, Map.of());
         DemoData data = DemoData.of(options, dir);
         assertThat(data.heldOut().size()).as("held-out rows are the --test file's").isEqualTo(421);
         assertThat(data.shards().stream().mapToInt(d -> d.size()).sum() + DataDescriptionRows.reference(data))

@@ -40,6 +40,11 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /** Base URL of the native v3 API, as Apicurio's serdes expect it. */
+    /** The process id while running; -1 before the start. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port + "/apis/registry/v3";
     }

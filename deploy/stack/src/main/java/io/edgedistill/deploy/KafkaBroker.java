@@ -102,6 +102,11 @@ public final class KafkaBroker implements AutoCloseable {
         this.jvmOptions = List.copyOf(jvmOptions);
     }
 
+    /** The process id while running; -1 before the start. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }

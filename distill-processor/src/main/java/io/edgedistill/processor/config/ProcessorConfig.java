@@ -188,7 +188,7 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
      * @param debounceMs           target changes of a task within this time make one run
      * @param softLabelTemperature temperature of the synthetic samples' soft labels
      * @param quorum               a round's first set waits until this share of the expected edges answered (the
-     *                             registered fleet, else the previous round's edges); 0 = build from the first answer
+     *                             previous round's edges, else the registered fleet); 0 = build from the first answer
      * @param quorumWaitMs         the deadline for stragglers, after the round's creation: then the set is built from
      *                             the edges that answered
      */
@@ -201,7 +201,7 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
             @Bindable(defaultValue = "0.001") double minRelativeGain,
             @Bindable(defaultValue = "500") long debounceMs,
             @Bindable(defaultValue = "1.0") float softLabelTemperature,
-            @Bindable(defaultValue = "0.8") double quorum,
+            @Bindable(defaultValue = "1.0") double quorum,
             @Bindable(defaultValue = "10000") long quorumWaitMs) {
     }
 

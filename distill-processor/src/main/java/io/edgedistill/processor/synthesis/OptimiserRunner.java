@@ -109,7 +109,8 @@ public final class OptimiserRunner implements AutoCloseable {
     public void onTargets(TargetUpdate update) {
         long now = System.currentTimeMillis();
         RoundQuorum.Verdict q = quorum.judge(update, now);
-        long delay = Math.max(config.debounceMs(), q.waitMs());
+        // every expected edge answered: nothing left to coalesce, so no debounce either
+        long delay = q.complete() ? 0 : Math.max(config.debounceMs(), q.waitMs());
         if (!q.met()) {
             LOG.info("task {} round {}: {} of the {} edges a quorum needs have answered; the set waits up to {} ms",
                     update.taskId(), update.roundId(), q.answered(), q.needed(), q.waitMs());

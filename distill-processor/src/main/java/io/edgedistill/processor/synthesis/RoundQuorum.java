@@ -15,9 +15,10 @@ import io.edgedistill.processor.contributions.TargetUpdate;
  * When a round's synthetic set may first be built: not from the first one or two edges to answer, but once a quorum
  * of the edges expected has answered, or at the round's deadline for stragglers, whichever comes first.
  *
- * <p>Expected edges: the registered fleet when the processor knows it ({@code processor.contributions.edge-keys}),
- * else the edges that answered the task's previous round; with neither (a first round without registered edges, or
- * a processor restarted mid-round that forgot), no quorum applies. An edge counts as answered when its data summary
+ * <p>Expected edges: those that answered the task's previous round (the best account of who is alive: an edge that
+ * stopped answering is not waited for again), else the registered fleet when the processor knows it
+ * ({@code processor.contributions.edge-keys}); with neither (a first round without registered edges, or a processor
+ * restarted mid-round that forgot), no quorum applies. An edge counts as answered when its data summary
  * for the round was accepted or quarantined: a quarantined edge answered, so an attacker cannot hold a round back by
  * being excluded. Reverse-distillation knowledge does not count. The deadline runs from the round spec's creation,
  * so contributions to an old round (knowledge after a drift) are never held back. Thread-safe.
@@ -59,22 +60,32 @@ public record RoundQuorum(double share, long waitMs, int fleet, Answers answers)
         this(share, waitMs, fleet, new Answers());
     }
 
-    /** What the quorum says of a round's targets after a change. */
-    public record Verdict(int answered, int needed, long waitMs) {
+    /**
+     * What the quorum says of a round's targets after a change.
+     *
+     * @param expected the edges expected to answer (0 = unknown)
+     */
+    public record Verdict(int answered, int needed, int expected, long waitMs) {
         public boolean met() {
             return waitMs <= 0;
+        }
+
+        /** Every expected edge has answered: no later answer is coming to wait for. */
+        public boolean complete() {
+            return expected > 0 && answered >= expected;
         }
     }
 
     /** Records the update's answers; how long the set must still wait (0 = build it now). */
     public Verdict judge(TargetUpdate u, long nowMillis) {
         int answered = answers.record(u);
-        int expected = fleet > 0 ? fleet : answers.previousRound(u.taskId(), u.roundId());
+        int previous = answers.previousRound(u.taskId(), u.roundId());
+        int expected = previous > 0 ? previous : fleet;
         int needed = share <= 0 || expected == 0 ? 0 : (int) Math.ceil(share * expected - 1e-9);
         if (answered >= needed) {
-            return new Verdict(answered, needed, 0);
+            return new Verdict(answered, needed, expected, 0);
         }
         long created = u.round().getCreatedAt() == null ? 0 : u.round().getCreatedAt().toEpochMilli();
-        return new Verdict(answered, needed, Math.max(0, created + waitMs - nowMillis));
+        return new Verdict(answered, needed, expected, Math.max(0, created + waitMs - nowMillis));
     }
 }

@@ -97,9 +97,11 @@ class OptimiserRunnerTest {
             runner.onTargets(update(open, 2, 1));
             runner.onTargets(update(open, 3, 2));
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> published.isEmpty());
-            runner.onTargets(update(open, 4, 3)); // 4 of 5 = the quorum of 0.8
+            runner.onTargets(update(open, 4, 3));
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> published.isEmpty());
+            runner.onTargets(update(open, 5, 4)); // the whole fleet: the default quorum is all expected edges
             await().atMost(Duration.ofSeconds(30)).until(() -> published.size() == 1);
-            assertThat(published.get(0).getProvenance().getContributions()).hasSize(4);
+            assertThat(published.get(0).getProvenance().getContributions()).hasSize(5);
         }
     }
 
@@ -128,11 +130,15 @@ class OptimiserRunnerTest {
                 .setCreatedAt(java.time.Instant.ofEpochMilli(now)).build();
         assertThat(q.judge(update(r1, 1, 1), now).met()).as("nothing known of the fleet: no quorum").isTrue();
         q.judge(update(r1, 5, 2), now);
+        RoundQuorum registered = new RoundQuorum(0.8, 10_000, 7);
+        assertThat(registered.judge(update(r1, 5, 1), now).needed()).as("no previous round: the registered fleet").isEqualTo(6);
         RoundQuorum.Verdict early = q.judge(update(r2, 3, 3), now);
         assertThat(early.needed()).isEqualTo(4);
         assertThat(early.met()).isFalse();
         assertThat(early.waitMs()).isEqualTo(10_000);
         assertThat(q.judge(update(r2, 4, 4), now).met()).isTrue();
+        assertThat(q.judge(update(r2, 4, 4), now).complete()).isFalse();
+        assertThat(q.judge(update(r2, 5, 4), now).complete()).as("every edge of the previous round").isTrue();
         assertThat(q.judge(update(r2, 3, 5), now + 10_000).met()).as("at the deadline").isTrue();
     }
 }
