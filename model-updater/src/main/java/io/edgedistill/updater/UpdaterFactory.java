@@ -113,6 +113,11 @@ public class UpdaterFactory {
                     .description("model-updater decisions by outcome").register(meters);
         }
         Gauge.builder("updater.live.models", s, svc -> svc.liveModels().size()).register(meters);
+        // the updater's share of a round's timeline: training and validation of each candidate, by outcome
+        s.onDecision(e -> io.micrometer.core.instrument.Timer.builder("updater.candidate.training")
+                .description("training and validation of a candidate model (a round's updater time)")
+                .tag("status", e.status().name()).tag("model", e.cohort() == null || e.cohort().isEmpty() ? "global" : "cohort")
+                .register(meters).record(java.time.Duration.ofMillis(e.trainMillis())));
         return s;
     }
 

@@ -32,7 +32,15 @@ public final class ContractSamples {
         m.put(Topics.SYNTHETIC_SETS, syntheticSet(seed, 2, 6));
         m.put(Topics.MODEL_UPDATES, modelUpdate(seed));
         m.put(Topics.ALERTS, attackAlert(seed));
+        m.put(Topics.STATUS, edgeStatus(seed, "edge-001"));
         return m;
+    }
+
+    public static EdgeStatus edgeStatus(long seed, String edgeId) {
+        return EdgeStatus.newBuilder().setEdgeId(edgeId).setTaskId("5g-nidd-attacks").setModelId("5g-nidd-attacks")
+                .setModelVersion(3).setSyntheticSetVersion(5).setAcceptedAt(java.time.Instant.ofEpochMilli(1_700_000_000_000L + seed))
+                .setModelSwaps(3).setLatestRound(2).setRoundsAnswered(2).setLocalMacroF1(0.9).setFlowsScored(1000 + seed)
+                .setAlertsSent(12).setSentAt(java.time.Instant.ofEpochMilli(1_700_000_060_000L + seed)).build();
     }
 
     public static RoundSpec roundSpec(long seed) {

@@ -9,6 +9,8 @@ public final class Topics {
     public static final String SYNTHETIC_SETS = "distill.synthetic-sets";
     public static final String MODEL_UPDATES = "models.updates";
     public static final String ALERTS = "alerts.attacks";
+    /** Edge -> cloud: what each edge runs and how it fares (compacted, key = edge id). */
+    public static final String STATUS = "edge.status";
     public static final String DLQ_SUFFIX = ".dlq";
 
     private Topics() {

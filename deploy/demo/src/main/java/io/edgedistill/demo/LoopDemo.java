@@ -76,7 +76,8 @@ final class LoopDemo {
      * @param mixtureComponents  sub-clusters in the newest synthetic set's mixture (0 without summary v2)
      */
     record Outcome(List<RoundOutcome> rounds, DriftOutcome drift, long edgeAlerts, long processorAlerts, int syntheticSets,
-                   int modelUpdates, long flowsScoredAtEdges, PooledReference.Scored pooled, int mixtureComponents) {
+                   int modelUpdates, long flowsScoredAtEdges, PooledReference.Scored pooled, int mixtureComponents,
+                   Map<String, io.edgedistill.schemas.EdgeStatus> statusByEdge) {
     }
 
     /**
@@ -170,7 +171,8 @@ final class LoopDemo {
             return new Outcome(outcomes, drift, observer.alertsBySource.getOrDefault("EDGE", 0L),
                     observer.alertsBySource.getOrDefault("PROCESSOR", 0L), observer.sets.size(), observer.models.size(),
                     fleet.flowsScored(), pooled, observer.sets.isEmpty() ? 0
-                    : Report.mixtureComponents(observer.sets.get(observer.sets.size() - 1).value()));
+                    : Report.mixtureComponents(observer.sets.get(observer.sets.size() - 1).value()),
+                    Map.copyOf(observer.statusByEdge));
         }
     }
 

@@ -27,6 +27,8 @@ final class Report {
 
         rounds(rounds, pooled, heldOut);
 
+        fleet(observer);
+
         System.out.println();
         System.out.println("Synthetic-set versions (distill.synthetic-sets):");
         for (TopicObserver.Seen<SyntheticSet> s : observer.sets) {
@@ -132,6 +134,25 @@ final class Report {
             if (r.timeline() != null) {
                 System.out.println(r.timeline().describe());
             }
+        }
+    }
+
+    /** The fleet as the edges report it on edge.status (their newest record each). */
+    private static void fleet(TopicObserver observer) {
+        if (observer.statusByEdge.isEmpty()) {
+            return;
+        }
+        System.out.println();
+        System.out.println("Fleet (edge.status, each edge's newest report):");
+        System.out.printf("  %-9s %-30s %-10s %6s %9s %9s %8s %8s %s%n", "edge", "running", "accepted", "swaps", "declined",
+                "rejected", "flows", "alerts", "local macro-F1");
+        for (io.edgedistill.schemas.EdgeStatus s : new java.util.TreeMap<>(observer.statusByEdge).values()) {
+            System.out.printf("  %-9s %-30s %-10s %6d %9d %9d %8d %8d %s%n", s.getEdgeId(),
+                    s.getModelId() == null ? "-" : s.getModelId() + " v" + s.getModelVersion(),
+                    s.getAcceptedAt() == null ? "-" : java.time.LocalTime.ofInstant(s.getAcceptedAt(), java.time.ZoneOffset.UTC)
+                            .withNano(0).toString(),
+                    s.getModelSwaps(), s.getDeclinedUpdates(), s.getRejectedUpdates(), s.getFlowsScored(), s.getAlertsSent(),
+                    s.getLocalMacroF1() == null ? "-" : String.format("%.3f", s.getLocalMacroF1()));
         }
     }
 

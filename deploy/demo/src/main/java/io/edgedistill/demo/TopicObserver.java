@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.edgedistill.schemas.AlertKind;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.EdgeStatus;
 import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
@@ -51,6 +52,8 @@ final class TopicObserver implements AutoCloseable {
     final Map<String, Long> knowledgeByEdge = new ConcurrentHashMap<>();
     /** The same bytes by the round the summary or knowledge answers (the record's roundId). */
     final Map<Long, Long> learningBytesByRound = new ConcurrentHashMap<>();
+    /** Each edge's newest {@code edge.status}. */
+    final Map<String, EdgeStatus> statusByEdge = new ConcurrentHashMap<>();
     /** When each data summary of a round was written (the record's timestamp: the edge's send time). */
     final Map<Long, List<Instant>> summaryTimesByRound = new ConcurrentHashMap<>();
 
@@ -73,7 +76,7 @@ final class TopicObserver implements AutoCloseable {
         Deserializer<SpecificRecord> decoder = AvroSerdes.deserializer(registryUrl, false);
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : List.of(Topics.ROUNDS, Topics.SYNTHETIC_SETS, Topics.MODEL_UPDATES, Topics.ALERTS, Topics.SUMMARIES,
-                Topics.KNOWLEDGE)) {
+                Topics.KNOWLEDGE, Topics.STATUS)) {
             consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
         }
         consumer.assign(parts);
@@ -103,6 +106,8 @@ final class TopicObserver implements AutoCloseable {
                             rounds.add(new Seen<>(rs, now));
                         } else if (v instanceof SyntheticSet s) {
                             sets.add(new Seen<>(s, now));
+                        } else if (v instanceof EdgeStatus st) {
+                            statusByEdge.merge(st.getEdgeId(), st, (a, b) -> b.getSentAt().isBefore(a.getSentAt()) ? a : b);
                         } else if (v instanceof ModelUpdate m) {
                             models.add(new Seen<>(m, now));
                         } else if (v instanceof AttackAlert a) {
@@ -125,7 +130,7 @@ final class TopicObserver implements AutoCloseable {
     private boolean ofThisRun(SpecificRecord v, long timestamp) {
         String t = v instanceof RoundSpec rs ? rs.getTaskId() : v instanceof SyntheticSet s ? s.getTaskId()
                 : v instanceof ModelUpdate m ? m.getTaskId() : v instanceof EdgeSummary es ? es.getTaskId()
-                : v instanceof EdgeKnowledge ek ? ek.getTaskId() : null;
+                : v instanceof EdgeKnowledge ek ? ek.getTaskId() : v instanceof EdgeStatus st ? st.getTaskId() : null;
         if (t != null) {
             return t.equals(task);
         }

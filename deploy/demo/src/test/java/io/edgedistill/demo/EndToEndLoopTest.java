@@ -46,6 +46,8 @@ class EndToEndLoopTest {
         assertThat(out.flowsScoredAtEdges()).isPositive();
         assertThat(out.edgeAlerts()).as("alerts raised by the edges").isPositive();
         assertThat(out.processorAlerts()).as("alerts raised by the processor's scoring").isPositive();
+        assertThat(out.statusByEdge()).as("every edge reports on edge.status what it runs").hasSize(3)
+                .allSatisfy((edge, s) -> assertThat(s.getModelId()).isNotNull());
 
         LoopDemo.DriftOutcome drift = out.drift();
         assertThat(drift.knowledgeSent()).as("reverse-distillation knowledge after the shift").isPositive();

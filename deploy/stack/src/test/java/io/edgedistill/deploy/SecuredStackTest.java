@@ -139,7 +139,7 @@ class SecuredStackTest {
     @Test
     void anEdgeWritesWhatEdgesSendAndReadsRoundsAndModels() throws Exception {
         try (KafkaProducer<byte[], byte[]> edge = producer(stack.clientSecurity("edge-1"))) {
-            for (String topic : List.of("edge.summaries", "edge.knowledge", "edge.traffic", "alerts.attacks",
+            for (String topic : List.of("edge.summaries", "edge.knowledge", "edge.traffic", "edge.status", "alerts.attacks",
                     "distill.rounds.dlq", "models.updates.dlq")) {
                 assertThat(edge.send(new ProducerRecord<>(topic, "edge-1".getBytes(), VALUE)).get().offset()).as(topic).isNotNegative();
             }

@@ -428,8 +428,14 @@ public record DataDescription(
         /** One line for a log: rows, classes, and what was skipped. */
         public String summary() {
             StringBuilder b = new StringBuilder();
-            b.append(data.size()).append(" rows, ").append(featureColumns.size()).append(" feature columns, classes ")
-                    .append(description.classes()).append(" with counts ").append(java.util.Arrays.toString(data.classCounts()));
+            b.append(data.size()).append(" rows, ").append(featureColumns.size()).append(" feature columns");
+            if (description.features() == null) {
+                // nothing declared them: say which columns are used, so that none is used unseen
+                b.append(" (not listed in the description, so every column but the label and the dropped ones: ")
+                        .append(featureColumns).append(')');
+            }
+            b.append(", classes ").append(description.classes()).append(" with counts ")
+                    .append(java.util.Arrays.toString(data.classCounts()));
             if (malformedRows > 0) {
                 b.append("; ").append(malformedRows).append(" malformed rows skipped (records ").append(malformedLines).append(")");
             }

@@ -200,7 +200,9 @@ class DataDescriptionTest {
                 """);
         DataDescription.Table t = d.read(new StringReader(" len, len,Label\n1,1,a\n"), "dup.csv", 0);
         assertThat(t.columns()).containsExactly("len", "len.1", "Label");
-        assertThat(d.load(t).data().columnNames()).containsExactly("len");
+        DataDescription.Loaded l = d.load(t);
+        assertThat(l.data().columnNames()).containsExactly("len");
+        assertThat(l.summary()).as("features nobody declared are named").contains("[len]");
     }
 
     @Test

@@ -24,6 +24,10 @@ public final class ProcessorMetrics {
     public final Counter modelsLoaded;
     public final Counter modelsRejected;
     public final Counter roundsPublished;
+    /** From a round's creation to each synthetic set of it being published (the processor's share of the round). */
+    public final io.micrometer.core.instrument.Timer setAfterRound;
+    /** One optimiser run (warm or fresh), including the publication decision. */
+    public final io.micrometer.core.instrument.Timer optimiserRun;
 
     public ProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,6 +48,10 @@ public final class ProcessorMetrics {
         modelsLoaded = c("models.loaded");
         modelsRejected = c("models.rejected");
         roundsPublished = c("rounds.published");
+        setAfterRound = io.micrometer.core.instrument.Timer.builder("edgedistill.processor.round.set.after.open")
+                .description("round opened -> a synthetic set of it published").register(registry);
+        optimiserRun = io.micrometer.core.instrument.Timer.builder("edgedistill.processor.optimiser.run")
+                .description("one optimiser run").register(registry);
     }
 
     /** Metrics on a private in-memory registry (tests, benchmarks). */

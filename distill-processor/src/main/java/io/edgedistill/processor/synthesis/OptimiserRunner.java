@@ -188,6 +188,7 @@ public final class OptimiserRunner implements AutoCloseable {
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         if (accepted.isEmpty()) {
+            metrics.optimiserRun.record(java.time.Duration.ofMillis(millis));
             LOG.info("task {} round {}: warm start did not improve the loss ({} vs {}), no new version", u.taskId(),
                     r.getRoundId(), candidate.loss(), previousLoss);
             return new RunResult(u.taskId(), r.getRoundId(), false,
@@ -201,6 +202,10 @@ public final class OptimiserRunner implements AutoCloseable {
         state.update(avro);
         metrics.syntheticSetsPublished.increment();
         millis = (System.nanoTime() - start) / 1_000_000;
+        metrics.optimiserRun.record(java.time.Duration.ofMillis(millis));
+        if (r.getCreatedAt() != null) {
+            metrics.setAfterRound.record(java.time.Duration.between(r.getCreatedAt(), Instant.now()));
+        }
         LOG.info("task {} round {}: published synthetic set v{} (loss {} , previous {}, {} steps, {} ms)", u.taskId(),
                 r.getRoundId(), version, best.loss(), previousLoss, steps, millis);
         return new RunResult(u.taskId(), r.getRoundId(), true, version, best.loss(), previousLoss, steps, millis);

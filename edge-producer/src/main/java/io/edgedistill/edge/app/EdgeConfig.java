@@ -32,6 +32,7 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param knowledge          reverse-distillation knowledge
  * @param alerts             attack alerts
  * @param scoreBatch         flows scored per batch
+ * @param statusInterval     how often the edge sends its {@code edge.status}, besides after each model swap
  */
 @ConfigurationProperties("edge")
 public record EdgeConfig(
@@ -47,7 +48,8 @@ public record EdgeConfig(
         Personalised personalised,
         Knowledge knowledge,
         Alerts alerts,
-        @Bindable(defaultValue = "512") int scoreBatch) {
+        @Bindable(defaultValue = "512") int scoreBatch,
+        @Bindable(defaultValue = "10s") Duration statusInterval) {
 
     /** No trusted keys configured is an empty list. */
     public EdgeConfig {

@@ -49,7 +49,7 @@ public class EdgeFactory {
                 new EdgeRuntime.Settings(client, config.traffic().streamer(), config.traffic().enabled(),
                         config.scoreBatch(), config.knowledge().interval(),
                         signingKeys(edgeId, signing.privateKey(), signing.publicKey()),
-                        trafficKey(edgeId, signing.trafficKey())));
+                        trafficKey(edgeId, signing.trafficKey()), config.statusInterval()));
         register(meters, rt);
         rt.start();
         return rt;

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.EdgeStatus;
 import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.client.KafkaClientSettings;
@@ -23,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge's control messages on Kafka: summaries, knowledge and alerts through one idempotent {@code acks=all}
+ * The edge's control messages on Kafka: summaries, knowledge, alerts and status through one idempotent {@code acks=all}
  * producer, keyed by the edge id. Summaries and knowledge wait for the acknowledgement, so that a round counts as
  * answered only once the processor can read its summary; alerts are fire-and-forget (a late alert is worth less than
- * not blocking scoring). With the edge's key pair every value is signed ({@link SigningSerializer}).
+ * not blocking scoring), and so is the status (the next one replaces it). With the edge's key pair every value is signed ({@link SigningSerializer}).
  *
  * <p>Built before the producer exists (the {@link EdgeNode} needs its output at construction) and opened by
  * {@link EdgeRuntime#start()}.
@@ -64,7 +65,7 @@ final class ControlChannel implements EdgeOutput {
 
     /** Fetches metadata and schema ids of the control topics ahead of the first round, which should not wait for them. */
     void prime() {
-        Priming.prime(producer, values, Topics.SUMMARIES, Topics.KNOWLEDGE, Topics.ALERTS);
+        Priming.prime(producer, values, Topics.SUMMARIES, Topics.KNOWLEDGE, Topics.ALERTS, Topics.STATUS);
     }
 
     @Override
@@ -82,6 +83,16 @@ final class ControlChannel implements EdgeOutput {
         producer.send(new ProducerRecord<>(Topics.ALERTS, edgeId, a), (md, e) -> {
             if (e != null) {
                 LOG.warn("[{}] alert not delivered: {}", edgeId, e.toString());
+            }
+        });
+    }
+
+    /** Fire-and-forget, like alerts: the next status replaces a lost one. */
+    @Override
+    public void status(EdgeStatus s) {
+        producer.send(new ProducerRecord<>(Topics.STATUS, edgeId, s), (md, e) -> {
+            if (e != null) {
+                LOG.debug("[{}] status not delivered: {}", edgeId, e.toString());
             }
         });
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.edgedistill.core.model.ClassificationMetrics;
+import io.edgedistill.schemas.EdgeStatus;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.EdgeSummary;
 import io.edgedistill.schemas.ModelUpdate;
@@ -33,9 +34,11 @@ public final class EdgeNode {
     private final RoundResponder rounds;
     private final FlowScorer scorer;
     private final KnowledgeReporter knowledge;
+    private final EdgeOutput out;
 
     public EdgeNode(EdgeSettings settings, LocalData data, ModelSlot slot, EdgeOutput out) {
         this.settings = settings;
+        this.out = out;
         this.slot = slot;
         this.data.set(data);
         this.rounds = new RoundResponder(settings.edgeId(), new RoundTaskFilter(settings.edgeId(), settings.taskId()),
@@ -179,6 +182,37 @@ public final class EdgeNode {
 
     public long roundsAnswered() {
         return rounds.answered();
+    }
+
+    /** What {@link #status()} says, as the {@code edge.status} record. */
+    public EdgeStatus statusRecord() {
+        DeployedModel live = slot.live();
+        ModelSlot.Declined last = slot.lastDeclined();
+        ClassificationMetrics e = knowledge.lastEvaluation().orElse(null);
+        return EdgeStatus.newBuilder()
+                .setEdgeId(settings.edgeId())
+                .setTaskId(settings.taskId())
+                .setModelId(live == null ? null : live.modelId())
+                .setModelVersion(live == null ? 0 : live.version())
+                .setSyntheticSetVersion(live == null ? -1 : live.syntheticSetVersion())
+                .setAcceptedAt(live == null ? null : live.acceptedAt())
+                .setModelSwaps(slot.swaps())
+                .setDeclinedUpdates(slot.declinedCount())
+                .setLastDeclined(last == null ? null : last.model() + ": " + last.reason())
+                .setRejectedUpdates(slot.rejectedCounts().values().stream().mapToLong(Long::longValue).sum())
+                .setLatestRound(rounds.latestRound() == null ? -1 : rounds.latestRound().getRoundId())
+                .setRoundsAnswered(rounds.answered())
+                .setKnowledgeSent(knowledge.sent())
+                .setLocalMacroF1(e == null || Double.isNaN(e.macroF1()) ? null : e.macroF1())
+                .setFlowsScored(scorer.flowsScored())
+                .setAlertsSent(scorer.alertsSent())
+                .setSentAt(Instant.now())
+                .build();
+    }
+
+    /** Sends {@link #statusRecord()} (best effort). */
+    public void sendStatus() {
+        out.status(statusRecord());
     }
 
     /** Rounds seen per other task (task id → rounds): non-empty with no round answered means a task id mismatch. */

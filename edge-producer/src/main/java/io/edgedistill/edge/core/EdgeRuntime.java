@@ -44,9 +44,20 @@ public final class EdgeRuntime implements AutoCloseable {
      * @param trafficKey the edge's traffic key ({@link io.edgedistill.core.signing.TrafficMac#edgeKey}): when set,
      *                   every flow carries its tag, which a processor with {@code processor.scoring.traffic-master-key}
      *                   requires; null = untagged
+     * @param statusInterval how often the edge sends its {@code edge.status} besides after each model swap
      */
     public record Settings(KafkaClientSettings kafka, TrafficStreamer.Settings traffic, boolean streamTraffic,
-                           int scoreBatch, Duration knowledgeInterval, java.security.KeyPair signing, byte[] trafficKey) {
+                           int scoreBatch, Duration knowledgeInterval, java.security.KeyPair signing, byte[] trafficKey,
+                           Duration statusInterval) {
+
+        /** The default {@code edge.status} interval. */
+        public static final Duration STATUS_INTERVAL = Duration.ofSeconds(10);
+
+        /** Settings with the default status interval. */
+        public Settings(KafkaClientSettings kafka, TrafficStreamer.Settings traffic, boolean streamTraffic,
+                        int scoreBatch, Duration knowledgeInterval, java.security.KeyPair signing, byte[] trafficKey) {
+            this(kafka, traffic, streamTraffic, scoreBatch, knowledgeInterval, signing, trafficKey, STATUS_INTERVAL);
+        }
 
         /** Settings of an edge that neither signs its contributions nor tags its flows. */
         public Settings(KafkaClientSettings kafka, TrafficStreamer.Settings traffic, boolean streamTraffic,

@@ -64,6 +64,7 @@ final class InputConsumer {
     private SafeDecoder<RoundSpec> rounds;
     private SafeDecoder<ModelUpdate> updates;
     private long lastKnowledgeCheck;
+    private long lastStatus;
 
     InputConsumer(EdgeRuntime.Settings settings, EdgeNode node, Executor worker, BooleanSupplier running) {
         this.settings = settings;
@@ -152,6 +153,22 @@ final class InputConsumer {
         scheduler.offer(newestRound);
         scheduler.dispatchIfDue();
         checkKnowledgeIfDue(swapped);
+        reportStatusIfDue(swapped);
+    }
+
+    /** The edge's status after a swap, and every status interval. */
+    private void reportStatusIfDue(boolean swapped) {
+        long now = System.nanoTime();
+        if (swapped || now - lastStatus > settings.statusInterval().toNanos()) {
+            lastStatus = now;
+            worker.execute(() -> {
+                try {
+                    node.sendStatus();
+                } catch (RuntimeException e) {
+                    LOG.debug("[{}] status not sent: {}", edgeId, e.toString());
+                }
+            });
+        }
     }
 
     /** Whether the record is read for the first time in this process (then it is marked as handled). */

@@ -111,6 +111,7 @@ public final class EdgeFixtures {
         public final List<EdgeSummary> summaries = new java.util.concurrent.CopyOnWriteArrayList<>();
         public final List<EdgeKnowledge> knowledge = new java.util.concurrent.CopyOnWriteArrayList<>();
         public final List<AttackAlert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        public final List<io.edgedistill.schemas.EdgeStatus> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
         /** How many of the next summaries fail, as with an unreachable broker. */
         public final java.util.concurrent.atomic.AtomicInteger summaryFailures = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -130,6 +131,11 @@ public final class EdgeFixtures {
         @Override
         public void alert(AttackAlert a) {
             alerts.add(a);
+        }
+
+        @Override
+        public void status(io.edgedistill.schemas.EdgeStatus s) {
+            statuses.add(s);
         }
     }
 }

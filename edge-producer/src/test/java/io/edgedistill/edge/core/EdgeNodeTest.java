@@ -77,6 +77,27 @@ class EdgeNodeTest {
     }
 
     @Test
+    void itsStatusSaysWhatItRunsAndWhatItRefused() {
+        EdgeNode n = node(EdgeSettings.defaults("edge-s", EdgeFixtures.TASK));
+        n.sendStatus();
+        assertThat(out.statuses).singleElement().satisfies(s -> {
+            assertThat(s.getEdgeId()).isEqualTo("edge-s");
+            assertThat(s.getModelId()).isNull();
+            assertThat(s.getModelVersion()).isZero();
+        });
+        MlpModel m1 = fx.randomModel(1);
+        n.onModelUpdate(fx.update(EdgeFixtures.TASK, 1, m1));
+        n.onModelUpdate(fx.update(EdgeFixtures.TASK, 1, m1)); // a replay, refused
+        io.edgedistill.schemas.EdgeStatus s = n.statusRecord();
+        assertThat(s.getModelId()).isEqualTo(EdgeFixtures.TASK);
+        assertThat(s.getModelVersion()).isEqualTo(1);
+        assertThat(s.getAcceptedAt()).isNotNull();
+        assertThat(s.getModelSwaps()).isEqualTo(1);
+        assertThat(s.getRejectedUpdates()).isEqualTo(1);
+        assertThat(s.getTaskId()).isEqualTo(EdgeFixtures.TASK);
+    }
+
+    @Test
     void verifiesUpdatesAndRejectsForgeriesReplaysAndDowngrades() {
         EdgeNode n = node();
         ModelSlot slot = n.slot();

@@ -13,6 +13,7 @@ final class DecisionHistory {
 
     private final Deque<HistoryEntry> entries = new ArrayDeque<>();
     private final Map<HistoryEntry.Status, AtomicLong> counts = new EnumMap<>(HistoryEntry.Status.class);
+    private final List<java.util.function.Consumer<HistoryEntry>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     DecisionHistory() {
         for (HistoryEntry.Status s : HistoryEntry.Status.values()) {
@@ -20,9 +21,15 @@ final class DecisionHistory {
         }
     }
 
+    /** Called with every decision recorded from now on (metrics). */
+    void onRecord(java.util.function.Consumer<HistoryEntry> listener) {
+        listeners.add(listener);
+    }
+
     /** Records {@code e} and returns it. */
     HistoryEntry record(HistoryEntry e) {
         counts.get(e.status()).incrementAndGet();
+        listeners.forEach(l -> l.accept(e));
         synchronized (entries) {
             entries.addLast(e);
             while (entries.size() > LIMIT) {

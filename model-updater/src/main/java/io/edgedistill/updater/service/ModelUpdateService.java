@@ -234,6 +234,11 @@ public final class ModelUpdateService implements AutoCloseable {
     // queries
 
     /** The decisions so far, oldest first (bounded). */
+    /** {@code listener} sees every decision from now on (the metrics of training time per outcome). */
+    public void onDecision(java.util.function.Consumer<HistoryEntry> listener) {
+        history.onRecord(listener);
+    }
+
     public List<HistoryEntry> history() {
         return history.entries();
     }
