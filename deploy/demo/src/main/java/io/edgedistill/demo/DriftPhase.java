@@ -20,6 +20,8 @@ final class DriftPhase {
 
     static final String GENERATED_SHIFT = ", new attack mix, 60 % partial captures";
     private static final double KNOWLEDGE_BELOW = 0.95;
+    /** After a declined offer, how long without a new offer or knowledge ends the wait. */
+    private static final Duration QUIET = Duration.ofSeconds(20);
 
     private final EdgeFleet fleet;
     private final LocalData shifted;
@@ -69,7 +71,8 @@ final class DriftPhase {
             System.out.printf("  %s sent reverse-distillation knowledge and now runs personalised %s v%d: macro-F1 %.3f on the new mix (%.1f s)%n",
                     id, after.modelId(), after.version(), f1After, millis / 1e3);
         } else {
-            System.out.printf("  no personalised model runs on %s after 90 s (knowledge records sent: %d)%n", id, edge.node().knowledgeSent());
+            System.out.printf("  no personalised model runs on %s after %.0f s (knowledge records sent: %d)%n", id, millis / 1e3,
+                    edge.node().knowledgeSent());
         }
         ModelSlot.Declined declined = edge.node().slot().lastDeclined();
         if (declined != null) {
@@ -80,12 +83,29 @@ final class DriftPhase {
                 edge.node().slot().declinedCount(), declined == null ? "" : declined.model() + ": " + declined.reason());
     }
 
+    /**
+     * The personalised model the edge runs, once it runs one; null after {@code timeout}, or earlier once the edge has
+     * declined an offer and {@link #QUIET} passes with no new offer or knowledge (the updater's budget per set is then
+     * spent, and nothing more comes until the next set).
+     */
     private static DeployedModel awaitPersonalised(EdgeRuntime edge, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long declined = edge.node().slot().declinedCount();
+        long knowledge = edge.node().knowledgeSent();
+        long lastChange = System.nanoTime();
         while (System.nanoTime() < deadline) {
             DeployedModel m = edge.node().slot().live();
             if (m != null && m.personalised()) {
                 return m;
+            }
+            long d = edge.node().slot().declinedCount();
+            long k = edge.node().knowledgeSent();
+            if (d != declined || k != knowledge) {
+                declined = d;
+                knowledge = k;
+                lastChange = System.nanoTime();
+            } else if (d > 0 && System.nanoTime() - lastChange > QUIET.toNanos()) {
+                return null;
             }
             Thread.sleep(50);
         }
