@@ -1,8 +1,9 @@
 package io.edgedistill.bench.perf;
 
 import java.util.Locale;
-import java.util.SplittableRandom;
 
+import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.data.Sampling;
 import io.edgedistill.core.mixture.GeneratedTraining;
 import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.MlpTrainer;
@@ -25,15 +26,9 @@ public final class TrainingWarmth {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 9000;
         int d = args.length > 2 ? Integer.parseInt(args[2]) : 75;
         int c = 9;
-        float[] x = new float[n * d];
-        int[] y = new int[n];
-        SplittableRandom r = new SplittableRandom(1);
-        for (int i = 0; i < n; i++) {
-            y[i] = i % c;
-            for (int j = 0; j < d; j++) {
-                x[i * d + j] = (float) (r.nextGaussian() + (j % c == y[i] ? 1 : 0));
-            }
-        }
+        Dataset rows = Sampling.classBlobs(n, d, c, 1);
+        float[] x = rows.x();
+        int[] y = rows.y();
         GeneratedTraining.Settings s = GeneratedTraining.Settings.defaults(4f, 0.7f);
         for (int rep = 0; rep < repeats; rep++) {
             long t0 = System.nanoTime();

@@ -141,4 +141,29 @@ public final class Sampling {
             a[j] = t;
         }
     }
+
+    /**
+     * {@code n} rows of {@code d} standard-normal features in {@code c} classes (row i is of class i mod c), each class
+     * shifted by 1 on the features j with j mod c equal to it: separable, cheap data to warm up or time training with.
+     */
+    public static Dataset classBlobs(int n, int d, int c, long seed) {
+        float[] x = new float[n * d];
+        int[] y = new int[n];
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            y[i] = i % c;
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = (float) (r.nextGaussian() + (j % c == y[i] ? 1 : 0));
+            }
+        }
+        java.util.List<String> classes = new java.util.ArrayList<>();
+        for (int k = 0; k < c; k++) {
+            classes.add("c" + k);
+        }
+        java.util.List<String> features = new java.util.ArrayList<>();
+        for (int j = 0; j < d; j++) {
+            features.add("f" + j);
+        }
+        return new Dataset(x, y, d, classes, features);
+    }
 }

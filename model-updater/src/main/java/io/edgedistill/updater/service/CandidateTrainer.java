@@ -147,16 +147,9 @@ final class CandidateTrainer {
     void warmUp() {
         int c = 9;
         int n = c * 10;
-        int d = 64;
-        float[] x = new float[n * d];
-        int[] y = new int[n];
-        SplittableRandom r = new SplittableRandom(1);
-        for (int i = 0; i < n; i++) {
-            y[i] = i % c;
-            for (int j = 0; j < d; j++) {
-                x[i * d + j] = (float) (r.nextGaussian() + (j % c == y[i] ? 1 : 0));
-            }
-        }
+        io.edgedistill.core.data.Dataset rows = io.edgedistill.core.data.Sampling.classBlobs(n, 64, c, 1);
+        float[] x = rows.x();
+        int[] y = rows.y();
         MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, c, settings.teacherConfig(1));
         MlpModel student = MlpTrainer.distill(teacher, settings.studentHidden(), x, n, y, settings.studentConfig(2));
         student.predict(x, n);
