@@ -1,6 +1,6 @@
 package io.edgedistill.schemas;
 
-/** Names of the topics of the data flow (DESIGN §2); dead-letter topics are {@code <topic>.dlq}. */
+/** Names of the topics of the data flow (docs/design.md §2); dead-letter topics are {@code <topic>.dlq}. */
 public final class Topics {
     public static final String ROUNDS = "distill.rounds";
     public static final String SUMMARIES = "edge.summaries";

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Global per-class targets aggregated from edge summaries (DESIGN §3.3).
+ * Global per-class targets aggregated from edge summaries (docs/design.md §3.3).
  *
  * <p>{@link Weighting#COUNT} gives the exact pooled mean: Σ_e w_e·n_{e,c}·μ_{e,c} / Σ_e w_e·n_{e,c}, with sums
  * in double. Contributions are keyed by (kind, edge, round): a re-sent summary for the same key replaces the

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Screens edge summaries before they join the global targets (DESIGN §3.3).
+ * Screens edge summaries before they join the global targets (docs/design.md §3.3).
  *
  * <p>Each class c is judged among its holders (summaries with n_{i,c} ≥ minClassCount; at least
  * {@code minPeers} peers besides the one judged). If two edges' data follow the same class-conditional

@@ -3,7 +3,7 @@ package io.edgedistill.core.aggregate;
 import java.util.List;
 
 /**
- * Immutable global distribution-matching targets of one task at one moment (DESIGN §3.3–3.4).
+ * Immutable global distribution-matching targets of one task at one moment (docs/design.md §3.3–§3.4).
  *
  * @param k                  number of networks K
  * @param numClasses         C

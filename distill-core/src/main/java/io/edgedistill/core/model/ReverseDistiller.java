@@ -5,7 +5,7 @@ import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 
 /**
- * Reverse distillation at the edge (DESIGN §3.5): with the deployed model, selects the private samples it
+ * Reverse distillation at the edge (docs/design.md §3.5): with the deployed model, selects the private samples it
  * misclassifies or predicts with confidence below a threshold and summarises only those, per true class, as
  * a {@link SummaryKind#KNOWLEDGE} summary (same networks, options and privacy as data summaries).
  */

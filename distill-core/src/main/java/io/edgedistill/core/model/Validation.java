@@ -3,7 +3,7 @@ package io.edgedistill.core.model;
 import java.util.Optional;
 
 /**
- * Validation metrics of a classifier on labelled data, and the publication gate of DESIGN §3.5: a candidate
+ * Validation metrics of a classifier on labelled data, and the publication gate of docs/design.md §3.5: a candidate
  * model is published only if it is not worse than the live one on the same validation data.
  *
  * @param accuracy fraction of correct predictions

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The canonical signing payload of a model update and its Ed25519 signature (DESIGN §3.5), shared by the
+ * The canonical signing payload of a model update and its Ed25519 signature (docs/design.md §3.5), shared by the
  * model-updater (signs) and the edges and processor (verify). Plain Java: no Kafka, no Avro.
  *
  * <p>The payload is the UTF-8 encoding of

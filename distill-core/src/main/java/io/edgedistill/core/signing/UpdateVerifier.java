@@ -10,7 +10,7 @@ import io.edgedistill.core.model.ModelFormat;
 import io.edgedistill.core.model.ModelFormatException;
 
 /**
- * The integrity checks every consumer of a model update runs before using it (DESIGN §3.5), in this order:
+ * The integrity checks every consumer of a model update runs before using it (docs/design.md §3.5), in this order:
  * signature algorithm, trusted signing key, SHA-256 of the weights, Ed25519 signature over the canonical
  * {@link SignedPayload}, weight format, and that the weights, the preprocessing spec and the class list fit
  * together. Version policy (no replay, no downgrade) is the caller's, since it depends on what it runs.

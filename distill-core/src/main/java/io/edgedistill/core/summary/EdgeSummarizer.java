@@ -8,7 +8,7 @@ import io.edgedistill.core.nn.EmbeddingSpec;
 import java.util.Arrays;
 
 /**
- * Computes the per-class summary of an edge's labelled local data (DESIGN §3.2). All K networks run in one
+ * Computes the per-class summary of an edge's labelled local data (docs/design.md §3.2). All K networks run in one
  * batched forward pass per chunk; per-class sums are one more GEMM (embeddings · one-hot). Sums
  * are accumulated in double across chunks.
  *

@@ -7,7 +7,7 @@ import io.edgedistill.core.mixture.ClassSubClusters;
 import io.edgedistill.core.mixture.SubClusterSummary;
 
 /**
- * Per-class summary of one edge's local data for one round (DESIGN §3.2): counts n_c and mean embeddings
+ * Per-class summary of one edge's local data for one round (docs/design.md §3.2): counts n_c and mean embeddings
  * μ_{k,c} of all K networks, optionally per-dimension second moments and input-space moments. Plain Java,
  * no DJL types; its size depends on K, C, the embedding width and d_in only, never on the edge's n.
  *

@@ -1,2 +1,2 @@
-/** Edge summaries (DESIGN §3.2): per-class counts, mean embeddings, optional second and input-space moments, optional differential privacy with the analytic Gaussian mechanism. */
+/** Edge summaries (docs/design.md §3.2): per-class counts, mean embeddings, optional second and input-space moments, optional differential privacy with the analytic Gaussian mechanism. */
 package io.edgedistill.core.summary;

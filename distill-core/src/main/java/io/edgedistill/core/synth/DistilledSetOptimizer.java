@@ -9,7 +9,7 @@ import io.edgedistill.core.util.Autograd;
 import java.util.Optional;
 
 /**
- * Distribution matching (Zhao &amp; Bilen 2023; DESIGN §3.4): finds S_c (IPC samples per class) minimising
+ * Distribution matching (Zhao &amp; Bilen 2023; docs/design.md §3.4): finds S_c (IPC samples per class) minimising
  * L(S) = Σ_c Σ_k ‖μ̄_{k,c} − mean_{s∈S_c} ψ_k(s)‖² + λ·Σ_c Σ_k ‖q̄_{k,c} − mean_{s∈S_c} ψ_k(s)²‖², with Adam,
  * all K networks and all classes in one batched forward/backward pass: the (K, e, m) embeddings of the set come
  * from one GEMM and one batched matmul, per-class means are a reshape + mean over the class-major blocks. For a

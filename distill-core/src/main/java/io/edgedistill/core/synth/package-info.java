@@ -1,2 +1,2 @@
-/** Synthetic-set optimisation by distribution matching over all K networks (DESIGN §3.4), initialised from summary information only, warm-startable, with summary-derived soft labels. */
+/** Synthetic-set optimisation by distribution matching over all K networks (docs/design.md §3.4), initialised from summary information only, warm-startable, with summary-derived soft labels. */
 package io.edgedistill.core.synth;

@@ -30,7 +30,7 @@ import io.edgedistill.schemas.mapping.SubClusterMapping;
  * once over that view, so a rule changed here changes for both topics and the two paths cannot drift apart.
  * The only differences are the core {@link SummaryKind} and the noun in messages ("summary has no classes").
  *
- * <p>Validation (DESIGN §2, issue 4): the task has a round and the contribution is of the current one, K and h
+ * <p>Validation (docs/design.md §2): the task has a round and the contribution is of the current one, K and h
  * match the round, every class index is in the class list and appears once, counts are ≥ 1, every vector has
  * K·h (or d_in) finite floats, and the edge id equals the record key. Mapping: Avro means are per class,
  * network-major ({@code k*h + j}); core means are (K, C, e) flat. Classes an edge does not hold get count 0.

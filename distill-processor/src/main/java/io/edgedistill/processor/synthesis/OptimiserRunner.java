@@ -41,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the synthetic-set optimiser off the stream threads (DESIGN §3.4): target changes are debounced per
+ * Runs the synthetic-set optimiser off the stream threads (docs/design.md §3.4): target changes are debounced per
  * task and handed to one worker thread, which warm-starts from the current set (bounded steps) when the set
  * covers the same round and classes, else optimises a fresh set, and publishes a new version only if it
  * lowers the matching loss on the new targets (both sets evaluated on the same targets). A fresh set is

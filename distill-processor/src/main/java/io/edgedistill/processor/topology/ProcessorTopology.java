@@ -48,7 +48,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.slf4j.LoggerFactory;
 
 /**
- * The distill-processor's Kafka Streams topology (DESIGN §2–3, issue 4 item 2), built from a config and the
+ * The distill-processor's Kafka Streams topology (docs/design.md §2–§3), built from a config and the
  * value serdes (registry-backed in the app, {@code PlainAvroSerde} in unit tests):
  * <pre>
  *  distill.rounds ──▶ global processor: decode + check ──▶ rounds-store (task → current RoundSpec)

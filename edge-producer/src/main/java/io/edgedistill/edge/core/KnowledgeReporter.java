@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reverse distillation (DESIGN §3.5), the edge's way of telling the cloud where the global model fails on its
+ * Reverse distillation (docs/design.md §3.5), the edge's way of telling the cloud where the global model fails on its
  * traffic: when the live model's macro-F1 on the local labelled window is below {@code knowledgeThreshold}, it
  * sends per true class the embedding statistics (under the latest round's networks) of only the samples the model
  * misclassifies or is unsure of. Raw rows never leave the edge, and hold-out rows ({@link LabelledRows#heldOut})

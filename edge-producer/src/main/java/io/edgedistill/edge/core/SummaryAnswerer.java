@@ -26,7 +26,7 @@ import io.edgedistill.schemas.mapping.RoundSpecs;
 import io.edgedistill.schemas.mapping.SubClusterMapping;
 
 /**
- * Answers a round (DESIGN §3.2): builds the round's K embedding networks from (seed, k), preprocesses the
+ * Answers a round (docs/design.md §3.2): builds the round's K embedding networks from (seed, k), preprocesses the
  * local window with the round's spec, summarises it per class (DP when the round asks) and maps the result
  * to the Avro contract. Classes are matched by name between the spec and the round's class list.
  */

@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model-updater's logic, free of Kafka (DESIGN §3.5): for every new synthetic-set version of a task it
- * trains the cloud teacher on the synthetic samples, distils the small edge student, validates it on the
+ * The model-updater's logic, free of Kafka (docs/design.md §3.5): for every new synthetic-set version of a task it
+ * trains the cloud teacher (on rows generated from the set's sub-cluster mixture plus its samples, or on the samples
+ * alone when the set carries no mixture), distils the small edge student, validates it on the
  * held-out validation rows preprocessed with the set's spec, and publishes a signed {@link ModelUpdate} only
  * when it is not worse than the live model; refusals are recorded in the history. Edge knowledge (reverse
  * distillation) produces a personalised student for the edge's cohort, trained on the synthetic set plus

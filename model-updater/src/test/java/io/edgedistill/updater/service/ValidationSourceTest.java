@@ -31,7 +31,7 @@ class ValidationSourceTest {
         Files.writeString(f, "bytes,proto,Label\n10,tcp,ok\n");
         assertThatThrownBy(() -> ValidationSource.csv(f, 0, DataDescription.preset("cic-ids2017")))
                 .isInstanceOf(DataDescription.Mismatch.class)
-                .hasMessageContaining("missing columns [Destination Port")
+                .hasMessageContaining("missing columns [Flow Duration")
                 .hasMessageContaining("extra columns [bytes, proto]");
     }
 }
