@@ -20,7 +20,7 @@ final class DriftPhase {
 
     static final String GENERATED_SHIFT = ", new attack mix, 60 % partial captures";
     private static final double KNOWLEDGE_BELOW = 0.95;
-    /** After a declined offer, how long without a new offer or knowledge ends the wait. */
+    /** After knowledge or a declined offer, how long without new knowledge or a decline ends the wait. */
     private static final Duration QUIET = Duration.ofSeconds(20);
 
     private final EdgeFleet fleet;
@@ -85,8 +85,9 @@ final class DriftPhase {
 
     /**
      * The personalised model the edge runs, once it runs one; null after {@code timeout}, or earlier once the edge has
-     * declined an offer and {@link #QUIET} passes with no new offer or knowledge (the updater's budget per set is then
-     * spent, and nothing more comes until the next set).
+     * sent knowledge or declined an offer and {@link #QUIET} passes with no new knowledge or decline (a candidate takes
+     * seconds to train; by then the updater has refused it or its budget per set is spent, and nothing more comes until
+     * the next set).
      */
     private static DeployedModel awaitPersonalised(EdgeRuntime edge, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -104,7 +105,7 @@ final class DriftPhase {
                 declined = d;
                 knowledge = k;
                 lastChange = System.nanoTime();
-            } else if (d > 0 && System.nanoTime() - lastChange > QUIET.toNanos()) {
+            } else if ((d > 0 || k > 0) && System.nanoTime() - lastChange > QUIET.toNanos()) {
                 return null;
             }
             Thread.sleep(50);

@@ -166,6 +166,11 @@ final class LoopDemo {
                     shards, cpu);
             List<RoundOutcome> outcomes = rounds.run();
             DriftOutcome drift = o.drift() ? new DriftPhase(fleet, data).run() : null;
+            // after the rounds and the drift phase, alone: its training competes with nothing the report measures (once,
+            // started concurrently with the drift phase's edge restart, it came out at a third of its usual macro-F1)
+            if (!o.latency()) {
+                rounds.startPooledReference();
+            }
             PooledReference.Scored pooled = rounds.pooled();
             Report.print(o, data.what(), data.heldOut().description(), outcomes, drift, pooled, observer, fleet.edges(), fleet.rawBytes(), updater);
             return new Outcome(outcomes, drift, observer.alertsBySource.getOrDefault("EDGE", 0L),
@@ -229,10 +234,6 @@ final class LoopDemo {
                 }
                 lastF1 = f1;
             }
-            if (!o.latency()) {
-                // after the rounds, so that its training does not compete with theirs for the cores
-                startPooledReference();
-            }
             return out;
         }
 
@@ -271,11 +272,8 @@ final class LoopDemo {
             return published == null ? Double.NaN : published.getMetrics().getMacroF1();
         }
 
-        /**
-         * Once, with the live model's spec and classes, in the background (the drift phase runs meanwhile; the report is
-         * the only one waiting for it).
-         */
-        private void startPooledReference() {
+        /** Once, with the live global model's spec and classes. */
+        void startPooledReference() {
             DeployedModel live = fleet.latestGlobal();
             if (pooled != null || live == null) {
                 return;

@@ -429,8 +429,8 @@ public record DataDescription(
         public String summary() {
             StringBuilder b = new StringBuilder();
             b.append(data.size()).append(" rows, ").append(featureColumns.size()).append(" feature columns");
-            if (description.features() == null) {
-                // nothing declared them: say which columns are used, so that none is used unseen
+            if (description.features() == null && description.columns() == null) {
+                // nothing declared them (no features, no header-less column list): say which columns are used
                 b.append(" (not listed in the description, so every column but the label and the dropped ones: ")
                         .append(featureColumns).append(')');
             }
