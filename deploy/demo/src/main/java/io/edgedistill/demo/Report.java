@@ -70,9 +70,15 @@ final class Report {
         System.out.println();
         System.out.println("Reverse distillation:");
         if (drift != null) {
-            System.out.printf("  %s after the shift: %s macro-F1 %s -> %s %s in %.1f s (%d knowledge records)%n", drift.edgeId(),
-                    drift.modelBefore(), fmt(drift.f1Before()), drift.modelAfter(), fmt(drift.f1After()), drift.millis() / 1e3,
-                    drift.knowledgeSent());
+            if (Double.isNaN(drift.f1After())) {
+                System.out.printf("  %s after the shift: %s macro-F1 %s; no personalised model runs after %.1f s (%d knowledge "
+                        + "records)%n", drift.edgeId(), drift.modelBefore(), fmt(drift.f1Before()), drift.millis() / 1e3,
+                        drift.knowledgeSent());
+            } else {
+                System.out.printf("  %s after the shift: %s macro-F1 %s -> %s %s in %.1f s (%d knowledge records)%n", drift.edgeId(),
+                        drift.modelBefore(), fmt(drift.f1Before()), drift.modelAfter(), fmt(drift.f1After()), drift.millis() / 1e3,
+                        drift.knowledgeSent());
+            }
             if (drift.declined() > 0) {
                 System.out.printf("  personalised updates %s declined on its own labelled hold-out: %d (last: %s)%n", drift.edgeId(),
                         drift.declined(), drift.lastDeclined());
