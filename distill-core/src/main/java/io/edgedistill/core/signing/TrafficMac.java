@@ -22,25 +22,31 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>each edge gets its own key, derived from the master key and its id:
  *       {@code edgeKey = HMAC-SHA256(master, "edgedistill-traffic-key-v1\n" + edgeId)}
  *       ({@link #edgeKey}; the same with {@code openssl dgst -sha256 -mac HMAC}, see the production guide);</li>
+ *   <li>the edge numbers its flows: an (epoch, counter) pair, 16 bytes big-endian in the header {@link #SEQ_HEADER}
+ *       ({@link #seq}); the epoch is new at every start of the edge's streamer, the counter counts from 0;</li>
  *   <li>the edge tags every record: {@code tag = first 16 bytes of HMAC-SHA256(edgeKey,
- *       "edgedistill-traffic-v1\n" + topic + "\n" + recordKey + "\n" + value)}, in the header
+ *       "edgedistill-traffic-v2\n" + topic + "\n" + recordKey + "\n" + seq + value)}, in the header
  *       {@link #MAC_HEADER}; the record key is the edge id;</li>
  *   <li>the processor derives the key of the edge the record claims (its key) and accepts the record only when the
  *       tag matches. An edge that knows only its own key cannot write flows that pass as another edge's.</li>
  * </ul>
- * The processor needs no list of edges: a new edge only needs its derived key. Replaying an edge's own earlier
- * flows is not prevented here (edges cannot read {@code edge.traffic}; each flow carries its id and time).
+ * The processor needs no list of edges: a new edge only needs its derived key. Since the tag covers the sequence
+ * pair, a replayed flow carries a pair the processor has seen, which its replay window refuses
+ * ({@code processor.scoring.replay-window}).
  * {@link Tagger} and {@link Verifier} are not thread-safe: one per thread.
  */
 public final class TrafficMac {
     public static final String MAC_HEADER = "edgedistill-mac";
+    /** Header of a flow's (epoch, counter) pair, {@link #SEQ_BYTES} bytes, covered by the tag. */
+    public static final String SEQ_HEADER = "edgedistill-seq";
+    public static final int SEQ_BYTES = 16;
     /** Tag length in bytes (HMAC-SHA256 truncated to 128 bits, as in RFC 4868's HMAC-SHA-256-128). */
     public static final int TAG_BYTES = 16;
     /** Minimum length of the master key and of an edge key. */
     public static final int MIN_KEY_BYTES = 32;
     private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] KEY_DOMAIN = "edgedistill-traffic-key-v1\n".getBytes(StandardCharsets.UTF_8);
-    private static final String TAG_DOMAIN = "edgedistill-traffic-v1\n";
+    private static final String TAG_DOMAIN = "edgedistill-traffic-v2\n";
 
     private TrafficMac() {
     }
@@ -51,6 +57,21 @@ public final class TrafficMac {
         mac.update(KEY_DOMAIN);
         mac.update(edgeId.getBytes(StandardCharsets.UTF_8));
         return mac.doFinal();
+    }
+
+    /** The {@link #SEQ_HEADER} value of (epoch, counter): both big-endian. */
+    public static byte[] seq(long epoch, long counter) {
+        return java.nio.ByteBuffer.allocate(SEQ_BYTES).putLong(epoch).putLong(counter).array();
+    }
+
+    /** The epoch of a {@link #seq} value. */
+    public static long epoch(byte[] seq) {
+        return java.nio.ByteBuffer.wrap(seq).getLong(0);
+    }
+
+    /** The counter of a {@link #seq} value. */
+    public static long counter(byte[] seq) {
+        return java.nio.ByteBuffer.wrap(seq).getLong(8);
     }
 
     /** Parses a Base64 key of at least {@link #MIN_KEY_BYTES} bytes; {@code what} names it in the error. */
@@ -84,9 +105,9 @@ public final class TrafficMac {
             this.recordKey = edgeId.getBytes(StandardCharsets.UTF_8);
         }
 
-        /** The {@link #TAG_BYTES}-byte tag of {@code value}. */
-        public byte[] tag(byte[] value) {
-            return TrafficMac.tag(mac, topicPart, recordKey, value);
+        /** The {@link #TAG_BYTES}-byte tag of {@code value} numbered {@code seq} ({@link #seq}). */
+        public byte[] tag(byte[] seq, byte[] value) {
+            return TrafficMac.tag(mac, topicPart, recordKey, seq, value);
         }
     }
 
@@ -109,10 +130,10 @@ public final class TrafficMac {
         }
 
         /**
-         * Why the record must be refused, or empty when {@code tag} is the tag of {@code value} under the key of
-         * the edge named by {@code recordKey}.
+         * Why the record must be refused, or empty when {@code tag} is the tag of {@code seq} and {@code value} under
+         * the key of the edge named by {@code recordKey}.
          */
-        public Optional<String> check(byte[] recordKey, byte[] value, byte[] tag) {
+        public Optional<String> check(byte[] recordKey, byte[] seq, byte[] value, byte[] tag) {
             if (recordKey == null || recordKey.length == 0) {
                 return Optional.of("no record key: a flow is keyed by the id of the edge that writes it");
             }
@@ -120,8 +141,12 @@ public final class TrafficMac {
             if (tag == null) {
                 return Optional.of("unauthenticated: flows must carry the " + MAC_HEADER + " header (edge " + edgeId + ")");
             }
+            if (seq == null || seq.length != SEQ_BYTES) {
+                return Optional.of("unnumbered: flows must carry the " + SEQ_BYTES + "-byte " + SEQ_HEADER + " header (edge "
+                        + edgeId + ")");
+            }
             Mac mac = macs.computeIfAbsent(edgeId, id -> mac(edgeKey(masterKey, id), "edge traffic key"));
-            byte[] expected = TrafficMac.tag(mac, topicPart, recordKey, value == null ? new byte[0] : value);
+            byte[] expected = TrafficMac.tag(mac, topicPart, recordKey, seq, value == null ? new byte[0] : value);
             if (!MessageDigest.isEqual(expected, tag)) {
                 return Optional.of("the " + MAC_HEADER + " tag does not match edge " + edgeId
                         + "'s key over the value (another edge's key, or altered in transit)");
@@ -135,11 +160,12 @@ public final class TrafficMac {
         return (TAG_DOMAIN + topic + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The tag over topic part, record key, a newline and the value: the one computation both sides share. */
-    private static byte[] tag(Mac mac, byte[] topicPart, byte[] recordKey, byte[] value) {
+    /** The tag over topic part, record key, a newline, the sequence pair and the value: the one computation both sides share. */
+    private static byte[] tag(Mac mac, byte[] topicPart, byte[] recordKey, byte[] seq, byte[] value) {
         mac.update(topicPart);
         mac.update(recordKey);
         mac.update((byte) '\n');
+        mac.update(seq);
         mac.update(value);
         return Arrays.copyOf(mac.doFinal(), TAG_BYTES);
     }

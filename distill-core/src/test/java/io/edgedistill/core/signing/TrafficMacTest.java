@@ -31,14 +31,18 @@ class TrafficMacTest {
         assertThat(TrafficMac.edgeKey(MASTER, "edge-08")).isNotEqualTo(TrafficMac.edgeKey(MASTER, "edge-07"));
     }
 
+    private static final byte[] SEQ = TrafficMac.seq(1_700_000_000_000L, 42);
+
     @Test
     void aFlowTaggedWithItsEdgesKeyIsAccepted() {
         byte[] value = "a flow".getBytes(StandardCharsets.UTF_8);
-        byte[] tag = new TrafficMac.Tagger(TrafficMac.edgeKey(MASTER, "edge-07"), TOPIC, "edge-07").tag(value);
+        byte[] tag = new TrafficMac.Tagger(TrafficMac.edgeKey(MASTER, "edge-07"), TOPIC, "edge-07").tag(SEQ, value);
         assertThat(tag).hasSize(TrafficMac.TAG_BYTES);
         TrafficMac.Verifier v = new TrafficMac.Verifier(MASTER, TOPIC, 16);
-        assertThat(v.check(key("edge-07"), value, tag)).isEmpty();
-        assertThat(v.check(key("edge-07"), value, tag)).as("cached key").isEmpty();
+        assertThat(v.check(key("edge-07"), SEQ, value, tag)).isEmpty();
+        assertThat(v.check(key("edge-07"), SEQ, value, tag)).as("cached key").isEmpty();
+        assertThat(TrafficMac.epoch(SEQ)).isEqualTo(1_700_000_000_000L);
+        assertThat(TrafficMac.counter(SEQ)).isEqualTo(42);
     }
 
     @Test
@@ -49,20 +53,24 @@ class TrafficMacTest {
 
         // edge-07 writes under edge-08's id with its own key
         TrafficMac.Tagger posing = new TrafficMac.Tagger(TrafficMac.edgeKey(MASTER, "edge-07"), TOPIC, "edge-08");
-        assertThat(v.check(key("edge-08"), value, posing.tag(value))).get().asString().contains("edge-08's key");
+        assertThat(v.check(key("edge-08"), SEQ, value, posing.tag(SEQ, value))).get().asString().contains("edge-08's key");
         // a tag moved to another record key, altered value, other topic, no tag, no key, a key from another master
-        assertThat(v.check(key("edge-08"), value, edge7.tag(value))).isPresent();
-        assertThat(v.check(key("edge-07"), "a flow!".getBytes(StandardCharsets.UTF_8), edge7.tag(value))).isPresent();
+        assertThat(v.check(key("edge-08"), SEQ, value, edge7.tag(SEQ, value))).isPresent();
+        assertThat(v.check(key("edge-07"), SEQ, "a flow!".getBytes(StandardCharsets.UTF_8), edge7.tag(SEQ, value))).isPresent();
+        // the number is covered: a tag moved to another (epoch, counter), or no number at all
+        assertThat(v.check(key("edge-07"), TrafficMac.seq(1_700_000_000_000L, 43), value, edge7.tag(SEQ, value)))
+                .get().asString().contains("does not match");
+        assertThat(v.check(key("edge-07"), null, value, edge7.tag(SEQ, value))).get().asString().contains("unnumbered");
         TrafficMac.Tagger otherTopic = new TrafficMac.Tagger(TrafficMac.edgeKey(MASTER, "edge-07"), "edge.summaries", "edge-07");
-        assertThat(v.check(key("edge-07"), value, otherTopic.tag(value))).isPresent();
-        assertThat(v.check(key("edge-07"), value, null)).get().asString().contains("unauthenticated");
-        assertThat(v.check(null, value, edge7.tag(value))).get().asString().contains("no record key");
+        assertThat(v.check(key("edge-07"), SEQ, value, otherTopic.tag(SEQ, value))).isPresent();
+        assertThat(v.check(key("edge-07"), SEQ, value, null)).get().asString().contains("unauthenticated");
+        assertThat(v.check(null, SEQ, value, edge7.tag(SEQ, value))).get().asString().contains("no record key");
         byte[] otherMaster = MASTER.clone();
         otherMaster[0] ^= 1;
         TrafficMac.Tagger foreign = new TrafficMac.Tagger(TrafficMac.edgeKey(otherMaster, "edge-07"), TOPIC, "edge-07");
-        assertThat(v.check(key("edge-07"), value, foreign.tag(value))).isPresent();
-        byte[] shortTag = java.util.Arrays.copyOf(edge7.tag(value), 8);
-        assertThat(v.check(key("edge-07"), value, shortTag)).isPresent();
+        assertThat(v.check(key("edge-07"), SEQ, value, foreign.tag(SEQ, value))).isPresent();
+        byte[] shortTag = java.util.Arrays.copyOf(edge7.tag(SEQ, value), 8);
+        assertThat(v.check(key("edge-07"), SEQ, value, shortTag)).isPresent();
     }
 
     @Test

@@ -217,6 +217,9 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
      * @param alertThreshold   attack probability from which a flow raises an alert
      * @param batchSize        flows per forward pass
      * @param batchMaxMs       the longest a flow waits for its batch
+     * @param replayWindow     with {@code trafficMasterKey}: how far below an edge's highest flow counter a flow may
+     *                         arrive out of order and still be accepted, once; a multiple of 64. Seen or older
+     *                         numbers go to {@code edge.traffic.dlq}
      */
     @ConfigurationProperties("scoring")
     public record Scoring(
@@ -225,7 +228,8 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
             @Bindable(defaultValue = "") String trafficMasterKey,
             @Bindable(defaultValue = "0.8") double alertThreshold,
             @Bindable(defaultValue = "2000") int batchSize,
-            @Bindable(defaultValue = "50") long batchMaxMs) {
+            @Bindable(defaultValue = "50") long batchMaxMs,
+            @Bindable(defaultValue = "4096") int replayWindow) {
         public Scoring {
             modelId = orBlank(modelId);
             trustedKeys = orEmpty(trustedKeys);

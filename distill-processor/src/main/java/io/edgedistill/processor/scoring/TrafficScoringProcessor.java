@@ -53,6 +53,8 @@ public final class TrafficScoringProcessor
     static final int MAX_FLOW_BYTES = 64 << 10;
     /** Dead-letter error class of a flow whose tag does not bind it to the edge it claims ({@link TrafficMac}). */
     static final String BAD_TRAFFIC_TAG = "TrafficAuthentication";
+    /** Dead-letter error class of an authenticated flow whose (epoch, counter) was seen before or is too old ({@link ReplayWindow}). */
+    static final String REPLAYED_FLOW = "ReplayedFlow";
     /** Checks each flow's tag when a traffic master key is configured; null = flows are not authenticated. */
     private final TrafficMac.Verifier verifier;
     private final Deserializer<TrafficFlow> deserializer;
@@ -66,6 +68,10 @@ public final class TrafficScoringProcessor
     private ProcessorContext<byte[], AlertOrDeadLetter> context;
     private KeyValueStore<Long, byte[]> buffer;
     private KeyValueStore<String, byte[]> modelStore;
+    /** Per edge, its {@link ReplayWindow} state (authenticated traffic only). */
+    private KeyValueStore<String, byte[]> sequences;
+    private final java.util.Map<String, ReplayWindow> windows = new java.util.HashMap<>();
+    private final int replayWindow;
     private DeadLetteringDecoder<TrafficFlow> decoder;
     private final FlowRowReader reader;
     // in-memory mirror of the pending slots (the store holds the bytes): a slot whose mirrorSeq is its
@@ -85,6 +91,17 @@ public final class TrafficScoringProcessor
     public TrafficScoringProcessor(Deserializer<TrafficFlow> deserializer, Deserializer<ModelUpdate> modelDeserializer,
                             LiveModels models, String modelId, double threshold, int batchSize, long batchMaxMs,
                             ProcessorMetrics metrics, TrafficMac.Verifier verifier) {
+        this(deserializer, modelDeserializer, models, modelId, threshold, batchSize, batchMaxMs, metrics, verifier, 4096);
+    }
+
+    /**
+     * @param replayWindow with a verifier: how far below an edge's highest flow counter a flow may still arrive (out of
+     *                     order) and be accepted once ({@link ReplayWindow})
+     */
+    public TrafficScoringProcessor(Deserializer<TrafficFlow> deserializer, Deserializer<ModelUpdate> modelDeserializer,
+                            LiveModels models, String modelId, double threshold, int batchSize, long batchMaxMs,
+                            ProcessorMetrics metrics, TrafficMac.Verifier verifier, int replayWindow) {
+        this.replayWindow = replayWindow;
         this.verifier = verifier;
         this.deserializer = deserializer;
         this.modelDeserializer = modelDeserializer;
@@ -102,6 +119,7 @@ public final class TrafficScoringProcessor
         this.context = context;
         this.buffer = context.getStateStore(ProcessorTopology.TRAFFIC_BUFFER_STORE);
         this.modelStore = context.getStateStore(ProcessorTopology.MODELS_STORE);
+        this.sequences = verifier == null ? null : context.getStateStore(ProcessorTopology.TRAFFIC_SEQUENCES_STORE);
         this.decoder = new DeadLetteringDecoder<>(deserializer, flow -> {
             List<String> v = new ArrayList<>(1);
             if (flow.getFlowId().isEmpty()) {
@@ -157,11 +175,22 @@ public final class TrafficScoringProcessor
         byte[] v = record.value();
         if (verifier != null) {
             Header tag = record.headers().lastHeader(TrafficMac.MAC_HEADER);
-            Optional<String> refused = verifier.check(record.key(), v, tag == null ? null : tag.value());
+            Header seq = record.headers().lastHeader(TrafficMac.SEQ_HEADER);
+            byte[] number = seq == null ? null : seq.value();
+            Optional<String> refused = verifier.check(record.key(), number, v, tag == null ? null : tag.value());
             if (refused.isPresent()) {
-                refuse(record, refused.get());
+                refuse(record, BAD_TRAFFIC_TAG, refused.get());
                 return;
             }
+            // authenticated: the number is the edge's own, so a number seen before is a replay
+            String edge = new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+            ReplayWindow w = windows.computeIfAbsent(edge, e -> ReplayWindow.decode(sequences.get(e), replayWindow));
+            Optional<String> replay = w.offer(TrafficMac.epoch(number), TrafficMac.counter(number));
+            if (replay.isPresent()) {
+                refuse(record, REPLAYED_FLOW, replay.get() + " (edge " + edge + ")");
+                return;
+            }
+            sequences.put(edge, w.encode());
         }
         boolean direct = false;
         if (reader.accepts(v)) {
@@ -221,15 +250,15 @@ public final class TrafficScoringProcessor
         if (verifier == null || java.util.Arrays.equals(record.key(), edgeId.getBytes(StandardCharsets.UTF_8))) {
             return false;
         }
-        refuse(record, "flow " + flowId + " claims edge " + edgeId + " but is keyed and tagged by "
+        refuse(record, BAD_TRAFFIC_TAG, "flow " + flowId + " claims edge " + edgeId + " but is keyed and tagged by "
                 + new String(record.key(), StandardCharsets.UTF_8));
         return true;
     }
 
-    private void refuse(Record<byte[], byte[]> record, String reason) {
+    private void refuse(Record<byte[], byte[]> record, String errorClass, String reason) {
         metrics.trafficDeadLettered.increment();
         context.forward(record.withValue(
-                new AlertOrDeadLetter(null, decoder.refuse(context, record, BAD_TRAFFIC_TAG, reason))));
+                new AlertOrDeadLetter(null, decoder.refuse(context, record, errorClass, reason))));
     }
 
     /** Scores {@code n} rows of {@code x} whose identities sit in {@code slots} and forwards the alerts. */

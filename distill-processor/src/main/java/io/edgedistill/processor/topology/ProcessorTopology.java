@@ -70,6 +70,8 @@ public final class ProcessorTopology {
     public static final String SUBMISSIONS_STORE = "submissions-store";
     public static final String QUARANTINE_STORE = "quarantine-store";
     public static final String TRAFFIC_BUFFER_STORE = "traffic-buffer";
+    /** Per edge, the (epoch, counter) numbers of its authenticated flows seen lately ({@code ReplayWindow}). */
+    public static final String TRAFFIC_SEQUENCES_STORE = "traffic-sequences";
     public static final String ROUNDS_TOPIC = Topics.ROUNDS;
     public static final String MODELS_TOPIC = Topics.MODEL_UPDATES;
     public static final String TRAFFIC_TOPIC = Topics.TRAFFIC;
@@ -143,6 +145,8 @@ public final class ProcessorTopology {
         // --- traffic scoring
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TRAFFIC_BUFFER_STORE), Serdes.Long(),
                 Serdes.ByteArray()).withCachingEnabled());
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TRAFFIC_SEQUENCES_STORE), Serdes.String(),
+                Serdes.ByteArray()).withCachingEnabled());
         org.apache.kafka.common.serialization.Serializer<AttackAlert> alertSer = serdes.alerts().serializer();
         org.apache.kafka.common.serialization.Serializer<DeadLetter> dlSer = serdes.deadLetters().serializer();
         org.apache.kafka.common.serialization.Serializer<AlertOrDeadLetter> outSer = (topic, out) ->
@@ -155,8 +159,9 @@ public final class ProcessorTopology {
                 .process(() -> new TrafficScoringProcessor(serdes.traffic().deserializer(), serdes.models().deserializer(),
                         services.models(), cfg.scoringModelId(), scoring.alertThreshold(),
                         scoring.batchSize(), scoring.batchMaxMs(), metrics,
-                        trafficMaster == null ? null : new TrafficMac.Verifier(trafficMaster, Topics.TRAFFIC, 100_000)),
-                        Named.as("traffic-scoring"), TRAFFIC_BUFFER_STORE)
+                        trafficMaster == null ? null : new TrafficMac.Verifier(trafficMaster, Topics.TRAFFIC, 100_000),
+                        scoring.replayWindow()),
+                        Named.as("traffic-scoring"), TRAFFIC_BUFFER_STORE, TRAFFIC_SEQUENCES_STORE)
                 // one sink for both outputs (alerts and dead letters), so the hot path has no extra nodes
                 .to((key, out, ctx) -> out.alert() != null ? Topics.ALERTS : trafficDlq,
                         Produced.with(Serdes.ByteArray(), Serdes.serdeFrom(outSer, (t, d) -> {

@@ -156,8 +156,10 @@ public final class ScoringBench {
                     bytes += v.length;
                     String edge = "edge-" + (i % 10);
                     if (authenticated) {
-                        byte[] tag = new TrafficMac.Tagger(TrafficMac.edgeKey(master, edge), Topics.TRAFFIC, edge).tag(v);
+                        byte[] seq = TrafficMac.seq(1, i / 10); // each edge's flows numbered 0, 1, 2, ...
+                        byte[] tag = new TrafficMac.Tagger(TrafficMac.edgeKey(master, edge), Topics.TRAFFIC, edge).tag(seq, v);
                         p.send(new ProducerRecord<>(Topics.TRAFFIC, null, edge, v, List.<org.apache.kafka.common.header.Header>of(
+                                new org.apache.kafka.common.header.internals.RecordHeader(TrafficMac.SEQ_HEADER, seq),
                                 new org.apache.kafka.common.header.internals.RecordHeader(TrafficMac.MAC_HEADER, tag))));
                     } else {
                         p.send(new ProducerRecord<>(Topics.TRAFFIC, edge, v));

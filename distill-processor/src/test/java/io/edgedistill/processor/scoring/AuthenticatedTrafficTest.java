@@ -77,11 +77,21 @@ class AuthenticatedTrafficTest {
         return ((PlainAvroSerde) serde).encode(value);
     }
 
-    /** Sends {@code value} keyed by {@code key}, tagged with {@code keyOf}'s traffic key (null: untagged). */
+    private long counter;
+
+    /** Sends {@code value} keyed by {@code key}, numbered and tagged with {@code keyOf}'s traffic key (null: neither). */
     private void send(String key, byte[] value, String keyOf) {
+        send(key, value, keyOf, EPOCH, counter++);
+    }
+
+    private static final long EPOCH = 1_700_000_000_000L;
+
+    private void send(String key, byte[] value, String keyOf, long epoch, long number) {
         RecordHeaders h = new RecordHeaders();
         if (keyOf != null) {
-            h.add(TrafficMac.MAC_HEADER, new TrafficMac.Tagger(TrafficMac.edgeKey(MASTER, keyOf), Topics.TRAFFIC, key).tag(value));
+            byte[] seq = TrafficMac.seq(epoch, number);
+            h.add(TrafficMac.SEQ_HEADER, seq);
+            h.add(TrafficMac.MAC_HEADER, new TrafficMac.Tagger(TrafficMac.edgeKey(MASTER, keyOf), Topics.TRAFFIC, key).tag(seq, value));
         }
         traffic.pipeInput(new TestRecord<>(key, value, h));
     }
@@ -101,8 +111,10 @@ class AuthenticatedTrafficTest {
         send("edge-1", udpFlood("edge-1", "x4"), "edge-2");   // keyed as edge-1, tagged with edge-2's key
         byte[] tampered = udpFlood("edge-1", "x5");
         RecordHeaders h = new RecordHeaders();
+        byte[] seq = TrafficMac.seq(EPOCH, counter++);
+        h.add(TrafficMac.SEQ_HEADER, seq);
         h.add(TrafficMac.MAC_HEADER, new TrafficMac.Tagger(TrafficMac.edgeKey(MASTER, "edge-1"), Topics.TRAFFIC, "edge-1")
-                .tag(udpFlood("edge-1", "x6")));
+                .tag(seq, udpFlood("edge-1", "x6")));
         traffic.pipeInput(new TestRecord<>("edge-1", tampered, h)); // another flow's tag
         send("edge-2", udpFlood("edge-2", "f2"), "edge-2");   // authentic
 
@@ -126,5 +138,39 @@ class AuthenticatedTrafficTest {
         assertThat(a).extracting(AttackAlert::getFlowId).containsExactly("f1", "f2");
         assertThat(a).extracting(AttackAlert::getEdgeId).containsExactly("edge-1", "edge-2");
         assertThat(metrics.flowsScored.count()).isEqualTo(2);
+    }
+
+    @Test
+    void aReplayedBatchIsDeadLetteredAndReorderingWithinTheWindowIsNot() {
+        // edge-1 sends 10 numbered flows, the last 3 out of order
+        for (long n : new long[] {0, 1, 2, 3, 4, 5, 6, 9, 7, 8}) {
+            send("edge-1", udpFlood("edge-1", "f" + n), "edge-1", EPOCH, n);
+        }
+        // someone who captured them replays 4 (the bytes and tags are the edge's own)
+        for (long n : new long[] {2, 3, 8, 9}) {
+            send("edge-1", udpFlood("edge-1", "f" + n), "edge-1", EPOCH, n);
+        }
+        // a flow from before the edge's restart (an older epoch), and one far below the window
+        send("edge-1", udpFlood("edge-1", "old"), "edge-1", EPOCH - 1, 50);
+        send("edge-1", udpFlood("edge-1", "f10000"), "edge-1", EPOCH, 10_000);
+        send("edge-1", udpFlood("edge-1", "f10"), "edge-1", EPOCH, 10); // 9,990 below, outside 4,096
+        // the edge restarts: a new epoch counts from 0 again, and is accepted
+        send("edge-1", udpFlood("edge-1", "g0"), "edge-1", EPOCH + 5_000, 0);
+        // edge-2's numbers are its own
+        send("edge-2", udpFlood("edge-2", "h0"), "edge-2", EPOCH, 0);
+
+        List<DeadLetter> d = Fixtures.deadLetters(serdes, dlq);
+        assertThat(d).hasSize(6).allSatisfy(x -> assertThat(x.getErrorClass()).isEqualTo(TrafficScoringProcessor.REPLAYED_FLOW));
+        assertThat(d.subList(0, 4)).allSatisfy(x -> assertThat(x.getErrorMessage()).startsWith("replay: flow"));
+        assertThat(d.get(4).getErrorMessage()).contains("older than the edge's current epoch");
+        assertThat(d.get(5).getErrorMessage()).startsWith("too old");
+
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        List<String> scored = new ArrayList<>();
+        while (!alerts.isEmpty()) {
+            scored.add(serdes.alerts().deserializer().deserialize(Topics.ALERTS, alerts.readValue()).getFlowId());
+        }
+        assertThat(scored).containsExactlyInAnyOrder("f0", "f1", "f2", "f3", "f4", "f5", "f6", "f9", "f7", "f8", "f10000", "g0",
+                "h0");
     }
 }

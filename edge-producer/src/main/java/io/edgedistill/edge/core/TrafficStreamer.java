@@ -55,7 +55,7 @@ public final class TrafficStreamer implements AutoCloseable {
         }
     }
 
-    private record Item(int row, String flowId, Instant at, byte[] value, byte[] tag) {
+    private record Item(int row, String flowId, Instant at, byte[] value, byte[] seq, byte[] tag) {
     }
 
     private final String edgeId;
@@ -66,6 +66,11 @@ public final class TrafficStreamer implements AutoCloseable {
     private final Settings settings;
     private final ScoringSink scoring;
     private final TrafficMac.Tagger tagger;
+    /**
+     * This streamer's epoch of the flows' (epoch, counter) numbers: the start time in milliseconds, above every epoch
+     * this JVM used before (so a restart numbers its flows anew, and the processor's replay window refuses old ones).
+     */
+    private final long epoch = Epochs.next();
     private final BlockingQueue<Item> queue;
     private final QueueBackPressure backPressure;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -88,8 +93,9 @@ public final class TrafficStreamer implements AutoCloseable {
     }
 
     /**
-     * @param trafficKey the edge's traffic key ({@link TrafficMac#edgeKey}): every flow then carries its
-     *                   {@link TrafficMac#MAC_HEADER} tag, computed on the source thread; null = untagged
+     * @param trafficKey the edge's traffic key ({@link TrafficMac#edgeKey}): every flow then carries its (epoch, counter)
+     *                   number ({@link TrafficMac#SEQ_HEADER}) and its {@link TrafficMac#MAC_HEADER} tag over both,
+     *                   computed on the source thread; null = neither
      */
     public TrafficStreamer(String edgeId, java.util.function.Supplier<Flows> flows, Serializer<TrafficFlow> serializer,
                            Producer<String, byte[]> producer, Settings settings, boolean labelled, ScoringSink scoring,
@@ -135,8 +141,9 @@ public final class TrafficStreamer implements AutoCloseable {
                 if (value == null) {
                     break; // stopping
                 }
-                Item item = new Item(row, value.flowId(), at, value.bytes(),
-                        tagger == null ? null : tagger.tag(value.bytes()));
+                byte[] number = tagger == null ? null : TrafficMac.seq(epoch, seq);
+                Item item = new Item(row, value.flowId(), at, value.bytes(), number,
+                        tagger == null ? null : tagger.tag(number, value.bytes()));
                 backPressure.offer(queue, item);
                 produced.incrementAndGet();
                 seq++;
@@ -188,7 +195,8 @@ public final class TrafficStreamer implements AutoCloseable {
                 ProducerRecord<String, byte[]> record = it.tag() == null
                         ? new ProducerRecord<>(Topics.TRAFFIC, edgeId, it.value())
                         : new ProducerRecord<>(Topics.TRAFFIC, null, edgeId, it.value(),
-                                List.<Header>of(new RecordHeader(TrafficMac.MAC_HEADER, it.tag())));
+                                List.<Header>of(new RecordHeader(TrafficMac.SEQ_HEADER, it.seq()),
+                                        new RecordHeader(TrafficMac.MAC_HEADER, it.tag())));
                 producer.send(record, (md, err) -> {
                     if (err == null) {
                         acked.incrementAndGet();
@@ -297,5 +305,14 @@ public final class TrafficStreamer implements AutoCloseable {
     /** Flows handed to the producer and not yet acknowledged. */
     public long inFlight() {
         return sent.get() - acked.get() - failed.get();
+    }
+
+    /** Epochs that only grow within a JVM, started from the wall clock. */
+    private static final class Epochs {
+        private static final java.util.concurrent.atomic.AtomicLong LAST = new java.util.concurrent.atomic.AtomicLong();
+
+        static long next() {
+            return LAST.updateAndGet(prev -> Math.max(prev + 1, System.currentTimeMillis()));
+        }
     }
 }

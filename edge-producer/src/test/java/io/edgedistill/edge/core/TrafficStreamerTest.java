@@ -134,7 +134,7 @@ class TrafficStreamerTest {
         });
     }
     @Test
-    void withATrafficKeyEveryFlowCarriesATagTheProcessorsVerifierAccepts() {
+    void withATrafficKeyEveryFlowCarriesANumberAndATagTheProcessorsVerifierAccepts() {
         byte[] master = new byte[32];
         new java.util.Random(1).nextBytes(master);
         MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
@@ -148,8 +148,24 @@ class TrafficStreamerTest {
         var verifier = new TrafficMac.Verifier(master, Topics.TRAFFIC, 8);
         assertThat(producer.history()).hasSize(50).allSatisfy(r -> {
             var tag = r.headers().lastHeader(TrafficMac.MAC_HEADER);
+            var seq = r.headers().lastHeader(TrafficMac.SEQ_HEADER);
             assertThat(tag).isNotNull();
-            assertThat(verifier.check(r.key().getBytes(StandardCharsets.UTF_8), r.value(), tag.value())).isEmpty();
+            assertThat(seq).isNotNull();
+            assertThat(verifier.check(r.key().getBytes(StandardCharsets.UTF_8), seq.value(), r.value(), tag.value())).isEmpty();
         });
+        // numbered 0..49 in one epoch, and a later streamer starts a later epoch
+        assertThat(producer.history()).extracting(r -> TrafficMac.counter(r.headers().lastHeader(TrafficMac.SEQ_HEADER).value()))
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.range(0, 50).boxed().toList());
+        long epoch = TrafficMac.epoch(producer.history().get(0).headers().lastHeader(TrafficMac.SEQ_HEADER).value());
+        assertThat(producer.history()).allSatisfy(r ->
+                assertThat(TrafficMac.epoch(r.headers().lastHeader(TrafficMac.SEQ_HEADER).value())).isEqualTo(epoch));
+        MockProducer<String, byte[]> again = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        TrafficStreamer restarted = new TrafficStreamer("edge-t", () -> flows, FLOW_ID, again,
+                new TrafficStreamer.Settings(0, 1000, 1 << 20, 100, 0, 16384, "none", 1), false, null,
+                TrafficMac.edgeKey(master, "edge-t"));
+        restarted.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> restarted.acked() == 1);
+        restarted.close();
+        assertThat(TrafficMac.epoch(again.history().get(0).headers().lastHeader(TrafficMac.SEQ_HEADER).value())).isGreaterThan(epoch);
     }
 }
