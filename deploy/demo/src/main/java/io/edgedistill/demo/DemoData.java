@@ -55,7 +55,11 @@ record DemoData(String what, String formatArg, DataDescription format, List<Loca
 
     private static DemoData fromFile(LoopDemo.Options o, Path dir) throws IOException {
         DataDescription format = o.description();
-        DataDescription.Loaded all = format.load(o.dataset(), 0);
+        // enough rows for the edges (--rows) and the held-out and reference shares, drawn at random from the whole
+        // file: capture files are often sorted by time or class, and may be far larger than a demo needs
+        int needed = o.rows() <= 0 ? 0 : (int) Math.ceil(o.rows() / ((o.test() != null ? 1 : 1 - HELD_OUT_FRACTION)
+                * (1 - REFERENCE_FRACTION)));
+        DataDescription.Loaded all = format.load(format.sample(o.dataset(), needed, o.seed() + 4));
         RawDataset rows = all.data();
         System.out.printf("  %s (%s): %s%n", o.dataset(), format.name(), all.summary());
         RawDataset heldOut;

@@ -288,17 +288,74 @@ public record DataDescription(
      * {@code .2}, ...).
      */
     public Table read(Path file, int maxRows) throws IOException {
-        // bytes that are not UTF-8 (CIC-IDS2017's TrafficLabelling files write cp1252's dash 0x96) read as U+FFFD
-        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
-        try (Reader in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), utf8))) {
+        try (Reader in = open(file)) {
             return read(in, file.toString(), maxRows);
         }
     }
 
     public Table read(Reader reader, String source, int maxRows) throws IOException {
         int limit = maxRows > 0 ? maxRows : Integer.MAX_VALUE;
+        List<String[]> rows = new ArrayList<>();
+        List<String> names = scan(reader, source, rec -> {
+            rows.add(rec);
+            return rows.size() < limit;
+        });
+        return new Table(source, names, rows);
+    }
+
+    /**
+     * A uniform random sample of at most {@code n} of the file's records, in file order (reservoir sampling, seeded):
+     * for files much larger than what is needed, and sorted by time or class as capture files often are, where the
+     * first rows would be a biased sample. Memory holds the sample only. {@code n} ≤ 0 reads every record.
+     */
+    public Table sample(Path file, int n, long seed) throws IOException {
+        if (n <= 0) {
+            return read(file, 0);
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        String[][] kept = new String[n][];
+        long[] position = new long[n];
+        long[] seen = {0};
+        List<String> names;
+        try (Reader in = open(file)) {
+            names = scan(in, file.toString(), rec -> {
+                long i = seen[0]++;
+                int slot = i < n ? (int) i : (int) random.nextLong(i + 1);
+                if (slot < n) {
+                    kept[slot] = rec;
+                    position[slot] = i;
+                }
+                return true;
+            });
+        }
+        int size = (int) Math.min(n, seen[0]);
+        Integer[] order = new Integer[size];
+        for (int k = 0; k < size; k++) {
+            order[k] = k;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(k -> position[k]));
+        List<String[]> rows = new ArrayList<>(size);
+        for (int k : order) {
+            rows.add(kept[k]);
+        }
+        return new Table(file + " (a random " + size + " of " + seen[0] + " rows, seed " + seed + ")", names, rows);
+    }
+
+    /** The file as characters; bytes that are not UTF-8 (CIC-IDS2017's TrafficLabelling files write cp1252's dash 0x96) read as U+FFFD. */
+    private static Reader open(Path file) throws IOException {
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
+        return new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), utf8));
+    }
+
+    /** Where {@link #scan} hands each record; false stops the scan. */
+    private interface RecordSink {
+        boolean accept(String[] record);
+    }
+
+    /** Reads the header (or takes {@link #columns()}) and hands every non-blank record to {@code sink}; the column names. */
+    private List<String> scan(Reader reader, String source, RecordSink sink) throws IOException {
         try (Csv.Reader in = new Csv.Reader(reader, delimiter.charAt(0))) {
             List<String> names;
             if (header) {
@@ -310,15 +367,16 @@ public record DataDescription(
             } else {
                 names = columns;
             }
-            List<String[]> rows = new ArrayList<>();
             String[] rec;
-            while (rows.size() < limit && (rec = in.next()) != null) {
+            while ((rec = in.next()) != null) {
                 if (blank(rec)) {
                     continue; // a blank line, or a row of delimiters only (CIC-IDS2017 ends a file with thousands)
                 }
-                rows.add(rec);
+                if (!sink.accept(rec)) {
+                    break;
+                }
             }
-            return new Table(source, names, rows);
+            return names;
         }
     }
 

@@ -251,6 +251,27 @@ class DataDescriptionTest {
     }
 
     @Test
+    void aSampleIsUniformDeterministicByItsSeedAndInFileOrder(@TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("dur,bytes,proto,Label\n");
+        for (int i = 0; i < 1000; i++) {
+            csv.append(i).append(",10,tcp,").append(i < 500 ? "BENIGN" : "DoS Hulk").append('\n');
+        }
+        Path f = dir.resolve("sorted.csv");
+        Files.writeString(f, csv.toString());
+        DataDescription d = yaml(FLOWS);
+        DataDescription.Table a = d.sample(f, 100, 1);
+        assertThat(a.rows()).hasSize(100);
+        List<Integer> first = a.rows().stream().map(r -> Integer.parseInt(r[0])).toList();
+        assertThat(first).isSorted();
+        assertThat(first.get(99)).as("drawn from the whole file, not its first rows").isGreaterThan(800);
+        assertThat(first.stream().filter(i -> i >= 500).count()).as("both halves of a file sorted by class").isBetween(30L, 70L);
+        assertThat(d.sample(f, 100, 1).rows().stream().map(r -> r[0]).toList()).isEqualTo(a.rows().stream().map(r -> r[0]).toList());
+        assertThat(d.sample(f, 100, 2).rows().stream().map(r -> r[0]).toList()).isNotEqualTo(a.rows().stream().map(r -> r[0]).toList());
+        assertThat(d.sample(f, 5000, 1).rows()).as("more than the file: all of it").hasSize(1000);
+        assertThat(d.load(a).data().size()).isEqualTo(100);
+    }
+
+    @Test
     void readsTheRealNslKddFileThroughThePreset() throws Exception {
         Optional<Path> file = NslKdd.locateTrain20();
         assumeTrue(file.isPresent(), "NSL-KDD file beside the repository not found: skipped");
