@@ -33,6 +33,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param alerts             attack alerts
  * @param scoreBatch         flows scored per batch
  * @param statusInterval     how often the edge sends its {@code edge.status}, besides after each model swap
+ * @param stateDir           where the edge keeps what must outlive a restart (the epoch of its flow numbers), in a
+ *                           folder named by its id below this one
  */
 @ConfigurationProperties("edge")
 public record EdgeConfig(
@@ -49,7 +51,8 @@ public record EdgeConfig(
         Knowledge knowledge,
         Alerts alerts,
         @Bindable(defaultValue = "512") int scoreBatch,
-        @Bindable(defaultValue = "10s") Duration statusInterval) {
+        @Bindable(defaultValue = "10s") Duration statusInterval,
+        @Bindable(defaultValue = ".edge-state") String stateDir) {
 
     /** No trusted keys configured is an empty list. */
     public EdgeConfig {

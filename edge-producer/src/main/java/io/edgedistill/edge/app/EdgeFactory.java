@@ -49,7 +49,8 @@ public class EdgeFactory {
                 new EdgeRuntime.Settings(client, config.traffic().streamer(), config.traffic().enabled(),
                         config.scoreBatch(), config.knowledge().interval(),
                         signingKeys(edgeId, signing.privateKey(), signing.publicKey()),
-                        trafficKey(edgeId, signing.trafficKey()), config.statusInterval()));
+                        trafficKey(edgeId, signing.trafficKey()), config.statusInterval(),
+                        java.nio.file.Path.of(config.stateDir()).resolve(edgeId)));
         register(meters, rt);
         rt.start();
         return rt;

@@ -45,10 +45,11 @@ public final class EdgeRuntime implements AutoCloseable {
      *                   every flow carries its tag, which a processor with {@code processor.scoring.traffic-master-key}
      *                   requires; null = untagged
      * @param statusInterval how often the edge sends its {@code edge.status} besides after each model swap
+     * @param stateDir       where the edge keeps what must outlive it (the epoch of its flow numbers); null = nothing kept
      */
     public record Settings(KafkaClientSettings kafka, TrafficStreamer.Settings traffic, boolean streamTraffic,
                            int scoreBatch, Duration knowledgeInterval, java.security.KeyPair signing, byte[] trafficKey,
-                           Duration statusInterval) {
+                           Duration statusInterval, java.nio.file.Path stateDir) {
 
         /** The default {@code edge.status} interval. */
         public static final Duration STATUS_INTERVAL = Duration.ofSeconds(10);
@@ -56,7 +57,14 @@ public final class EdgeRuntime implements AutoCloseable {
         /** Settings with the default status interval. */
         public Settings(KafkaClientSettings kafka, TrafficStreamer.Settings traffic, boolean streamTraffic,
                         int scoreBatch, Duration knowledgeInterval, java.security.KeyPair signing, byte[] trafficKey) {
-            this(kafka, traffic, streamTraffic, scoreBatch, knowledgeInterval, signing, trafficKey, STATUS_INTERVAL);
+            this(kafka, traffic, streamTraffic, scoreBatch, knowledgeInterval, signing, trafficKey, STATUS_INTERVAL, null);
+        }
+
+        /** Settings that keep no state. */
+        public Settings(KafkaClientSettings kafka, TrafficStreamer.Settings traffic, boolean streamTraffic,
+                        int scoreBatch, Duration knowledgeInterval, java.security.KeyPair signing, byte[] trafficKey,
+                        Duration statusInterval) {
+            this(kafka, traffic, streamTraffic, scoreBatch, knowledgeInterval, signing, trafficKey, statusInterval, null);
         }
 
         /** Settings of an edge that neither signs its contributions nor tags its flows. */
@@ -131,7 +139,8 @@ public final class EdgeRuntime implements AutoCloseable {
         trafficProducer = TrafficProducerConfig.createProducer(settings.kafka(), settings.traffic(), "edge-traffic-" + edgeId);
         streamer = new TrafficStreamer(edgeId, this::currentFlows, TrafficProducerConfig.serializer(settings.kafka().registryUrl()),
                 trafficProducer, settings.traffic(),
-                node.settings().labelledTraffic(), scoring::enqueue, settings.trafficKey());
+                node.settings().labelledTraffic(), scoring::enqueue, settings.trafficKey(),
+                TrafficEpochs.next(settings.stateDir() == null ? null : settings.stateDir().resolve("traffic-epoch")));
         streamer.start();
     }
 

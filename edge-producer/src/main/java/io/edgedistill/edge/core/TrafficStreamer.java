@@ -66,11 +66,8 @@ public final class TrafficStreamer implements AutoCloseable {
     private final Settings settings;
     private final ScoringSink scoring;
     private final TrafficMac.Tagger tagger;
-    /**
-     * This streamer's epoch of the flows' (epoch, counter) numbers: the start time in milliseconds, above every epoch
-     * this JVM used before (so a restart numbers its flows anew, and the processor's replay window refuses old ones).
-     */
-    private final long epoch = Epochs.next();
+    /** This streamer's epoch of the flows' (epoch, counter) numbers ({@link TrafficEpochs}). */
+    private final long epoch;
     private final BlockingQueue<Item> queue;
     private final QueueBackPressure backPressure;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -100,6 +97,14 @@ public final class TrafficStreamer implements AutoCloseable {
     public TrafficStreamer(String edgeId, java.util.function.Supplier<Flows> flows, Serializer<TrafficFlow> serializer,
                            Producer<String, byte[]> producer, Settings settings, boolean labelled, ScoringSink scoring,
                            byte[] trafficKey) {
+        this(edgeId, flows, serializer, producer, settings, labelled, scoring, trafficKey, TrafficEpochs.next(null));
+    }
+
+    /** @param epoch the epoch of this streamer's flow numbers ({@link TrafficEpochs#next}) */
+    public TrafficStreamer(String edgeId, java.util.function.Supplier<Flows> flows, Serializer<TrafficFlow> serializer,
+                           Producer<String, byte[]> producer, Settings settings, boolean labelled, ScoringSink scoring,
+                           byte[] trafficKey, long epoch) {
+        this.epoch = epoch;
         this.tagger = trafficKey == null ? null : new TrafficMac.Tagger(trafficKey, Topics.TRAFFIC, edgeId);
         this.edgeId = edgeId;
         this.flows = flows;
@@ -305,14 +310,5 @@ public final class TrafficStreamer implements AutoCloseable {
     /** Flows handed to the producer and not yet acknowledged. */
     public long inFlight() {
         return sent.get() - acked.get() - failed.get();
-    }
-
-    /** Epochs that only grow within a JVM, started from the wall clock. */
-    private static final class Epochs {
-        private static final java.util.concurrent.atomic.AtomicLong LAST = new java.util.concurrent.atomic.AtomicLong();
-
-        static long next() {
-            return LAST.updateAndGet(prev -> Math.max(prev + 1, System.currentTimeMillis()));
-        }
     }
 }

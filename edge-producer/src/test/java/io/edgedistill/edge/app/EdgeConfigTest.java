@@ -25,6 +25,7 @@ class EdgeConfigTest {
             assertThat(c.preferPersonalised()).isTrue();
             assertThat(c.scoreBatch()).isEqualTo(512);
             assertThat(c.statusInterval()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(c.stateDir()).isEqualTo(".edge-state");
             assertThat(c.data()).isEqualTo(new EdgeConfig.Data("generated", "", "5g-nidd", 1, 20_000, 10, 0.1, 0));
             assertThat(c.traffic().enabled()).isTrue();
             assertThat(c.traffic().labelled()).isTrue();
