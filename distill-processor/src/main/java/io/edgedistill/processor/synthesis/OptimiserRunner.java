@@ -23,6 +23,7 @@ import io.edgedistill.core.synth.SynthConfig;
 import io.edgedistill.core.synth.DistilledSet;
 import io.edgedistill.core.synth.DistilledSetOptimizer;
 import io.edgedistill.core.util.Engines;
+import io.edgedistill.core.util.Workers;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.contributions.QuarantineEntry;
 import io.edgedistill.processor.contributions.TargetUpdate;
@@ -293,11 +294,6 @@ public final class OptimiserRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Workers.stopNow(worker, java.time.Duration.ofSeconds(10));
     }
 }

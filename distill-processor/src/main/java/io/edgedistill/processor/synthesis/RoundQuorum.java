@@ -34,8 +34,12 @@ public record RoundQuorum(double share, long waitMs, int fleet, Answers answers)
         private final Map<String, TreeMap<Long, Set<String>>> byTask = new HashMap<>();
 
         synchronized int record(TargetUpdate u) {
-            Set<String> edges = byTask.computeIfAbsent(u.taskId(), t -> new TreeMap<>())
-                    .computeIfAbsent(u.roundId(), r -> new HashSet<>());
+            TreeMap<Long, Set<String>> rounds = byTask.computeIfAbsent(u.taskId(), t -> new TreeMap<>());
+            Set<String> edges = rounds.computeIfAbsent(u.roundId(), r -> new HashSet<>());
+            Long previous = rounds.lowerKey(u.roundId());
+            if (previous != null) {
+                rounds.headMap(previous, false).clear(); // only a round and the one before it are ever asked for
+            }
             for (SummaryStats s : u.accepted()) {
                 if (s.kind() == SummaryKind.DATA) {
                     edges.add(s.edgeId());
