@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * The main job on the embedded default ({@code ./edgedistill demo}): starts the local stack (real broker +
  * real registry), checks every contract, starts the distill-processor and the model-updater, simulates
  * edges, runs rounds until the edge model converges, shifts one edge's traffic to show reverse
- * distillation, prints a report and stops everything.
+ * distillation, prints a report and stops everything ({@code --keep-running}: after Ctrl-C). The console's dashboard
+ * runs beside it; its URL is printed.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run EdgeDistill end to end on a local stack.")
 public final class DemoMain implements Callable<Integer> {
@@ -67,6 +68,10 @@ public final class DemoMain implements Callable<Integer> {
             + "round's timeline and the machine's matmul GFLOP/s before and after (default: ${DEFAULT-VALUE} = the demo).")
     int latencyRounds;
 
+    @Option(names = "--keep-running", description = "After the report, leave the whole system up (stack, services, edges, "
+            + "the dashboard) until Ctrl-C.")
+    boolean keepRunning;
+
     @Option(names = "--contracts-only", description = "Only check the contracts on the stack (no services).")
     boolean contractsOnly;
 
@@ -106,6 +111,7 @@ public final class DemoMain implements Callable<Integer> {
             return 2;
         }
         double gflopsBefore = latencyRounds > 0 ? MatmulProbe.inChildJvm() : Double.NaN;
+        KeepRunning keeper = keepRunning ? new KeepRunning() : null;
         try {
             System.out.printf("  broker   %s  ready in %.1f s%n", stack.bootstrapServers(), stack.brokerStartup().toMillis() / 1e3);
             System.out.printf("  registry %s  ready in %.1f s (Confluent API: %s), COMPATIBILITY=%s%n", stack.registryUrl(),
@@ -119,7 +125,8 @@ public final class DemoMain implements Callable<Integer> {
             }
             int rc = 0;
             if (!contractsOnly) {
-                rc = new LoopDemo(stack, Path.of("").toAbsolutePath(), dir, options, data).run().isPresent() ? 0 : 2;
+                LoopDemo demo = new LoopDemo(stack, Path.of("").toAbsolutePath(), dir, options, data);
+                rc = (keeper == null ? demo.run() : demo.run(keeper::await)).isPresent() ? 0 : 2;
             }
             if (latencyRounds > 0) {
                 System.out.printf("%nMachine speed (2048^3 DJL matmul, default threads, own JVM): %.1f GFLOP/s before the run, "
@@ -136,6 +143,9 @@ public final class DemoMain implements Callable<Integer> {
                 deleteQuietly(dir);
             } else {
                 System.out.println("Logs kept under " + dir);
+            }
+            if (keeper != null) {
+                keeper.done();
             }
         }
     }

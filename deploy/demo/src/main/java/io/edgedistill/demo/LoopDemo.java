@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgedistill.core.data.DataDescription;
 import io.edgedistill.deploy.LocalStack;
+import io.edgedistill.deploy.Preflight;
 import io.edgedistill.deploy.ServiceProcess;
 import io.edgedistill.deploy.StackException;
 import io.edgedistill.edge.core.DeployedModel;
@@ -31,6 +32,8 @@ final class LoopDemo {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double CONVERGED = 0.005;
+    /** The console's port when it is free (else any free port; the demo prints the URL). */
+    static final int CONSOLE_PORT = 8070;
 
     /**
      * @param rows             rows over all edges: generated, or at most so many drawn from {@code dataset} (0 = all)
@@ -89,6 +92,20 @@ final class LoopDemo {
                         List<Long> swapMillis, String note, long uplinkBytesPerEdge, RoundTimeline timeline) {
     }
 
+    /**
+     * The system while it is up, handed to a caller's hook after the report and before anything stops.
+     *
+     * @param dashboardUrl the console's page
+     * @param consoleUrl   the console's base URL (its JSON view is {@code /api/dashboard})
+     */
+    record Running(String dashboardUrl, String consoleUrl, Outcome outcome) {
+    }
+
+    /** What to do while the system is still up (the default: nothing, everything stops after the report). */
+    interface WhileUp {
+        void accept(Running running) throws Exception;
+    }
+
     /** The drift phase's outcome. */
     record DriftOutcome(String edgeId, double f1Before, double f1After, String modelBefore, String modelAfter, long millis,
                         long knowledgeSent, long declined, String lastDeclined) {
@@ -117,18 +134,31 @@ final class LoopDemo {
 
     /** Runs the loop; empty when a service did not start (the reason is printed). */
     Optional<Outcome> run() throws Exception {
+        return run(running -> { });
+    }
+
+    /** Runs the loop, and {@code whileUp} after the report with everything still running. */
+    Optional<Outcome> run(WhileUp whileUp) throws Exception {
         System.out.println();
         System.out.println("Starting the services (each its own JVM) ...");
         long s0 = System.nanoTime();
+        ConsoleReferences references = new ConsoleReferences(dir.resolve("console-references.json"));
         try (ServiceProcess processor = ServiceProcess.start(repo, "distill-processor", "io.edgedistill.processor.ProcessorApplication",
                 settings.processorProps(dir), settings.processorEnv(), dir, "1g");
              ServiceProcess updater = ServiceProcess.start(repo, "model-updater", "io.edgedistill.updater.ModelUpdaterApplication",
-                     settings.updaterProps(), settings.updaterEnv(), dir, "1g")) {
+                     settings.updaterProps(), settings.updaterEnv(), dir, "1g");
+             ServiceProcess console = ServiceProcess.start(repo, "console", "io.edgedistill.console.ConsoleApplication",
+                     settings.consoleProps(references.file()), Map.of(), dir, "256m", Preflight.portOr(CONSOLE_PORT))) {
             processor.awaitHealthy(Duration.ofSeconds(120));
             updater.awaitHealthy(Duration.ofSeconds(120));
             System.out.printf("  distill-processor %s and model-updater %s healthy in %.1f s%n", processor.url(""), updater.url(""),
                     (System.nanoTime() - s0) / 1e9);
-            return Optional.of(withEdges(processor, updater, trustedUpdaterKey(updater)));
+            console.awaitHealthy(Duration.ofSeconds(120));
+            String dashboard = console.url("/").replace("127.0.0.1", "localhost");
+            System.out.println("  dashboard " + dashboard + " (the console: live rounds, fleet, attacks, health)");
+            Outcome out = withEdges(processor, updater, trustedUpdaterKey(updater), references,
+                    outcome -> whileUp.accept(new Running(dashboard, console.url(""), outcome)));
+            return Optional.of(out);
         } catch (StackException e) {
             System.err.println("A service did not start: " + e.getMessage());
             return Optional.empty();
@@ -151,7 +181,12 @@ final class LoopDemo {
         return keyId + "=" + keys.path("publicKey").asText();
     }
 
-    private Outcome withEdges(ServiceProcess processor, ServiceProcess updater, String trusted) throws Exception {
+    private interface Finally {
+        void accept(Outcome outcome) throws Exception;
+    }
+
+    private Outcome withEdges(ServiceProcess processor, ServiceProcess updater, String trusted, ConsoleReferences references,
+                              Finally whileUp) throws Exception {
         System.out.printf("Starting %d simulated edges (Dirichlet beta %.2f shards of %s) ...%n", o.edges(), o.beta(), data.what());
         EdgeFleet edges = new EdgeFleet(stack, o, settings, trusted);
         edges.registerPrincipals();
@@ -163,7 +198,7 @@ final class LoopDemo {
             fleet.awaitReady(Duration.ofSeconds(60));
             RoundTimeline.Cpu cpu = new RoundTimeline.Cpu(cpuPids(processor, updater));
             Rounds rounds = new Rounds(processor, updater, observer, fleet, new RoundWatcher(updater, observer, fleet.edges()),
-                    shards, cpu);
+                    shards, cpu, references);
             List<RoundOutcome> outcomes = rounds.run();
             DriftOutcome drift = o.drift() ? new DriftPhase(fleet, data).run() : null;
             // after the rounds and the drift phase, alone: its training competes with nothing the report measures (once,
@@ -172,12 +207,17 @@ final class LoopDemo {
                 rounds.startPooledReference();
             }
             PooledReference.Scored pooled = rounds.pooled();
+            if (pooled != null) {
+                references.pooled(pooled.macroF1(), "the edges' architecture trained on every simulated edge's rows");
+            }
             Report.print(o, data.what(), data.heldOut().description(), outcomes, drift, pooled, observer, fleet.edges(), fleet.rawBytes(), updater);
-            return new Outcome(outcomes, drift, observer.alertsBySource.getOrDefault("EDGE", 0L),
+            Outcome outcome = new Outcome(outcomes, drift, observer.alertsBySource.getOrDefault("EDGE", 0L),
                     observer.alertsBySource.getOrDefault("PROCESSOR", 0L), observer.sets.size(), observer.models.size(),
                     fleet.flowsScored(), pooled, observer.sets.isEmpty() ? 0
                     : Report.mixtureComponents(observer.sets.get(observer.sets.size() - 1).value()),
                     Map.copyOf(observer.statusByEdge));
+            whileUp.accept(outcome);
+            return outcome;
         }
     }
 
@@ -202,10 +242,12 @@ final class LoopDemo {
         private final RoundWatcher watcher;
         /** Every edge's true rows (a poisoning edge's before it flips them): what the pooled reference learns from. */
         private final List<LocalData> shards;
+        private final ConsoleReferences references;
         private CompletableFuture<PooledReference.Scored> pooled;
 
         Rounds(ServiceProcess processor, ServiceProcess updater, TopicObserver observer, EdgeFleet fleet, RoundWatcher watcher,
-               List<LocalData> shards, RoundTimeline.Cpu cpu) {
+               List<LocalData> shards, RoundTimeline.Cpu cpu, ConsoleReferences references) {
+            this.references = references;
             this.processor = processor;
             this.updater = updater;
             this.cpu = cpu;
@@ -258,6 +300,9 @@ final class LoopDemo {
                         roundId);
             }
             double f1 = live == null ? Double.NaN : live.evaluate(data.heldOut()).map(c -> c.macroF1()).orElse(Double.NaN);
+            if (live != null) {
+                references.heldOut(name(live), f1);
+            }
             List<Long> lat = new ArrayList<>(swaps.swapAt().values());
             lat.sort(Long::compare);
             System.out.printf("  round %d: %s, held-out macro-F1 %.3f (before %.3f), last edge swapped after %.1f s%n", roundId,

@@ -90,6 +90,19 @@ final class ServiceSettings {
                 "UPDATER_SIGNING_PUBLIC_KEY", Ed25519Keys.encodePublic(updaterKey.getPublic()));
     }
 
+    /** The console's settings: this task, the simulation's reference figures, and its own read-only principal. */
+    Map<String, String> consoleProps(Path referencesFile) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
+        p.put("edgedistill.kafka.registry-url", stack.registryUrl());
+        p.put("console.task-id", o.task());
+        p.put("console.references-file", referencesFile.toString());
+        if (stack.secured()) {
+            p.put("edgedistill.kafka.client-properties", stack.clientProperties("console").toString());
+        }
+        return p;
+    }
+
     /** The edges' student widths as the updater is configured ({@code updater.training.student-hidden}). */
     int[] studentHidden() {
         String v = o.updaterOverrides().get("updater.training.student-hidden");

@@ -34,6 +34,16 @@ public final class Preflight {
         }
     }
 
+    /** {@code preferred} when nothing listens on it locally, else a free port. */
+    public static int portOr(int preferred) {
+        try (ServerSocket socket = new ServerSocket(preferred, 50, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return preferred;
+        } catch (IOException e) {
+            return freePort();
+        }
+    }
+
     /** Fails when the file system holding {@code dir} has less than {@code minBytes} usable. */
     public static void requireFreeDisk(Path dir, long minBytes, String what) {
         try {

@@ -42,6 +42,12 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Path repo, String module, String mainClass, Map<String, String> properties,
                                        Map<String, String> environment, Path logDir, String heap) {
+        return start(repo, module, mainClass, properties, environment, logDir, heap, Preflight.freePort());
+    }
+
+    /** The same on a given HTTP port (one a user is told to open, such as the console's). */
+    public static ServiceProcess start(Path repo, String module, String mainClass, Map<String, String> properties,
+                                       Map<String, String> environment, Path logDir, String heap, int port) {
         Path moduleDir = repo.resolve(module);
         Path cpFile = moduleDir.resolve("target/run.classpath");
         if (!Files.isRegularFile(cpFile)) {
@@ -53,7 +59,6 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new StackException("Cannot read " + cpFile, e);
         }
-        int port = Preflight.freePort();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);

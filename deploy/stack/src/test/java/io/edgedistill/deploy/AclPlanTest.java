@@ -21,7 +21,7 @@ class AclPlanTest {
 
     @Test
     void theShippedPlanHasTheServicePrincipalsAndAnEdgeTemplate() {
-        assertThat(plan.servicePrincipals()).containsExactly("distill-processor", "model-updater", "operator");
+        assertThat(plan.servicePrincipals()).containsExactly("distill-processor", "model-updater", "console", "operator");
         List<String> edge = plan.bindings("edge-7").stream().map(AclPlanTest::describe).toList();
         assertThat(edge).contains("User:edge-7 WRITE TOPIC LITERAL edge.summaries", "User:edge-7 READ TOPIC LITERAL models.updates",
                 "User:edge-7 READ GROUP PREFIXED edge-7.");
@@ -34,7 +34,12 @@ class AclPlanTest {
         // every binding is an ALLOW from any host; nothing for principals the plan does not name
         assertThat(plan.bindings(List.of("edge-1"))).allMatch(b -> b.entry().host().equals("*"));
         assertThat(plan.bindings(List.of("edge-1")).stream().map(b -> b.entry().principal()).collect(Collectors.toSet()))
-                .containsExactlyInAnyOrder("User:distill-processor", "User:model-updater", "User:operator", "User:edge-1");
+                .containsExactlyInAnyOrder("User:distill-processor", "User:model-updater", "User:console", "User:operator", "User:edge-1");
+        // the console reads and describes; it writes nothing and joins no group
+        assertThat(plan.bindings("console")).noneMatch(b -> b.entry().operation() == AclOperation.WRITE
+                || b.pattern().resourceType() == ResourceType.GROUP && b.entry().operation() == AclOperation.READ);
+        assertThat(plan.bindings("console").stream().map(AclPlanTest::describe))
+                .contains("User:console READ TOPIC LITERAL edge.status", "User:console DESCRIBE GROUP LITERAL *");
     }
 
     @Test

@@ -322,6 +322,36 @@ class SecuredStackTest {
         }
     }
 
+    @Test
+    void theConsoleReadsAndMeasuresLagButCannotWrite() throws Exception {
+        RecordMetadata alert = send("edge-1", "alerts.attacks", "edge-1");
+        try (KafkaConsumer<byte[], byte[]> c = consumer(stack.clientSecurity("console"), null)) {
+            assertThat(new String(StackIntegrationTest.readAt(c, alert).key())).isEqualTo("edge-1");
+        }
+        // lag: it may see another principal's group and its committed offsets (DESCRIBE), though it can join none
+        TopicPartition p = new TopicPartition("alerts.attacks", alert.partition());
+        try (KafkaConsumer<byte[], byte[]> op = consumer(stack.clientSecurity("operator"), "operator-lag-check")) {
+            op.commitSync(Map.of(p, new org.apache.kafka.clients.consumer.OffsetAndMetadata(alert.offset())));
+        }
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        stack.clientSecurity("console").applyTo(cfg);
+        try (Admin console = Admin.create(cfg)) {
+            assertThat(console.listConsumerGroups().all().get()).anyMatch(g -> g.groupId().equals("operator-lag-check"));
+            assertThat(console.listConsumerGroupOffsets("operator-lag-check").partitionsToOffsetAndMetadata().get().get(p).offset())
+                    .isEqualTo(alert.offset());
+        }
+        try (KafkaConsumer<byte[], byte[]> c = consumer(stack.clientSecurity("console"), "console-group")) {
+            assertThatThrownBy(() -> c.commitSync(Map.of(p, new org.apache.kafka.clients.consumer.OffsetAndMetadata(0))))
+                    .isInstanceOf(GroupAuthorizationException.class);
+        }
+        Map<String, Object> plain = new HashMap<>(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "1"));
+        try (KafkaProducer<byte[], byte[]> op = producer(stack.clientSecurity("console"), plain)) {
+            assertThatThrownBy(() -> op.send(new ProducerRecord<>("alerts.attacks", "k".getBytes(), VALUE)).get())
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
     // ---------------------------------------------------------------- the plan
 
     @Test

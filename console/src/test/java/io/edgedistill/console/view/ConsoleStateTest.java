@@ -1,0 +1,138 @@
+package io.edgedistill.console.view;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import io.edgedistill.schemas.AlertKind;
+import io.edgedistill.schemas.AlertSource;
+import io.edgedistill.schemas.AttackAlert;
+import io.edgedistill.schemas.ContractSamples;
+import io.edgedistill.schemas.DeadLetter;
+import io.edgedistill.schemas.EdgeStatus;
+import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.SyntheticSet;
+import org.junit.jupiter.api.Test;
+
+class ConsoleStateTest {
+
+    private static final String TASK = "5g-nidd-attacks";
+    private static final Instant OPENED = Instant.parse("2026-12-07T10:00:00Z");
+
+    @Test
+    void aRoundItsSetModelAndSwapsMakeOneRowWithItsTimelineAndTheFleetShowsWhatEachEdgeRuns() {
+        ConsoleState s = new ConsoleState(TASK, Duration.ofSeconds(60), 0);
+        s.round(ContractSamples.roundSpec(1), OPENED);
+        s.learning(TASK, "edge-001", 1, true, 30_000, OPENED.plusMillis(1200));
+        s.learning(TASK, "edge-002", 1, true, 34_000, OPENED.plusMillis(2500));
+        s.learning(TASK, "edge-002", 1, false, 2_000, OPENED.plusMillis(9000));
+        s.learning("another-task", "edge-009", 1, true, 99_000, OPENED.plusMillis(2500));
+        SyntheticSet set = ContractSamples.syntheticSet(1, 2, 6); // version 1 of round 1, edge-007 excluded
+        s.set(set, OPENED.plusMillis(3000));
+        ModelUpdate model = ContractSamples.modelUpdate(1); // v1 from set v1, validation 0.85
+        s.model(model, OPENED.plusMillis(6000));
+        s.status(status("edge-001", 1, OPENED.plusMillis(6400)), OPENED.plusMillis(6500));
+        s.status(status("edge-002", 1, OPENED.plusMillis(6900)), OPENED.plusMillis(7000));
+        s.status(status("edge-002", 0, null), OPENED.plusMillis(100)); // an older report does not replace the newer
+
+        Dashboard d = s.dashboard(new References(0.9, "pooled", Map.of("5g-nidd-attacks v1", 0.81)));
+
+        assertThat(d.rounds()).singleElement().satisfies(r -> {
+            assertThat(r.roundId()).isEqualTo(1);
+            assertThat(r.summaries()).isEqualTo(2);
+            assertThat(r.bytesPerEdge()).as("(30000 + 34000 + 2000) / 2 edges").isEqualTo(33_000);
+            assertThat(r.models()).containsExactly("5g-nidd-attacks v1");
+            assertThat(r.validationMacroF1()).isEqualTo(0.85);
+            assertThat(r.heldOutMacroF1()).isEqualTo(0.81);
+            assertThat(r.timeline()).extracting(Dashboard.Step::what).containsExactly("summaries", "set v1 (1 edges)",
+                    "model v1 published", "edges on v1");
+            assertThat(r.timeline().get(0).fromSeconds()).isEqualTo(1.2);
+            assertThat(r.timeline().get(0).toSeconds()).isEqualTo(2.5);
+            assertThat(r.timeline().get(3).fromSeconds()).isEqualTo(6.4);
+            assertThat(r.timeline().get(3).toSeconds()).isEqualTo(6.9);
+            assertThat(r.timeline().get(3).count()).isEqualTo(2);
+        });
+        assertThat(d.models()).singleElement().satisfies(m -> {
+            assertThat(m.edgesRunning()).isEqualTo(2);
+            assertThat(m.roundId()).isEqualTo(1);
+            assertThat(m.signingKeyId()).isEqualTo("dev");
+        });
+        assertThat(d.fleet()).extracting(Dashboard.Edge::edgeId).containsExactly("edge-001", "edge-002");
+        assertThat(d.fleet()).allSatisfy(e -> assertThat(e.model()).isEqualTo("5g-nidd-attacks v1"));
+        assertThat(d.quarantines()).singleElement().satisfies(q -> {
+            assertThat(q.edgeId()).isEqualTo("edge-007");
+            assertThat(q.reason()).contains("MAD units");
+            assertThat(q.setVersion()).isEqualTo(1);
+        });
+        assertThat(d.references().pooledMacroF1()).isEqualTo(0.9);
+        assertThat(d.references().note()).contains("demo");
+        assertThat(d.projection().setVersion()).isEqualTo(1);
+        assertThat(d.projection().points()).hasSize(6).allSatisfy(p -> assertThat(p.kind()).isEqualTo("synthetic"));
+    }
+
+    @Test
+    void alertsCountByClassSourceAndEdgeAndOtherTasksModelsAreLeftOut() {
+        ConsoleState s = new ConsoleState(TASK, Duration.ofSeconds(60), 0);
+        Instant t = OPENED;
+        for (int i = 0; i < 30; i++) {
+            s.alert(alert("edge-01", "UDPFlood", i % 3 == 0 ? AlertSource.PROCESSOR : AlertSource.EDGE, TASK, t.plusSeconds(i)));
+        }
+        s.alert(alert("edge-02", "SYNScan", AlertSource.EDGE, TASK + "/edge-02", t.plusSeconds(5)));
+        s.alert(alert("edge-03", "UDPFlood", AlertSource.EDGE, "another-task", t.plusSeconds(5)));
+
+        Dashboard.Attacks a = s.dashboard(References.NONE).attacks();
+
+        assertThat(a.total()).isEqualTo(31);
+        assertThat(a.byClass()).containsExactlyInAnyOrderEntriesOf(Map.of("UDPFlood", 30L, "SYNScan", 1L));
+        assertThat(a.bySource()).containsExactlyInAnyOrderEntriesOf(Map.of("EDGE", 21L, "PROCESSOR", 10L));
+        assertThat(a.topEdges().get(0)).isEqualTo(new Dashboard.Count("edge-01", 30));
+        assertThat(a.deduplicatedCount()).as("edge-01 UDPFlood by edge and by processor, edge-02 SYNScan").isEqualTo(3);
+        assertThat(a.buckets()).hasSize(3); // 30 s in 10 s buckets
+        assertThat(s.dashboard(References.NONE).references().note()).contains("no such figure exists");
+    }
+
+    @Test
+    void deadLettersCountPerTopicWithTheNewestReason() {
+        ConsoleState s = new ConsoleState(TASK, Duration.ofSeconds(60), 0);
+        s.deadLetter("edge.summaries.dlq", letter("bad signature"), OPENED);
+        s.deadLetter("edge.summaries.dlq", letter("wrong dimension"), OPENED.plusSeconds(1));
+        s.deadLetter("edge.traffic.dlq", null, OPENED.plusSeconds(2));
+        s.lag(java.util.List.of(new Dashboard.Lag("distill-processor-x", "edge.traffic", 12)), null, OPENED);
+
+        Dashboard.Health h = s.dashboard(References.NONE).health();
+
+        assertThat(h.deadLetters()).extracting(Dashboard.DeadLetters::topic, Dashboard.DeadLetters::records)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("edge.summaries.dlq", 2L),
+                        org.assertj.core.groups.Tuple.tuple("edge.traffic.dlq", 1L));
+        assertThat(h.deadLetters().get(0).lastReason()).contains("wrong dimension");
+        assertThat(h.lag()).singleElement().extracting(Dashboard.Lag::lag).isEqualTo(12L);
+    }
+
+    private static EdgeStatus status(String edge, long version, Instant acceptedAt) {
+        EdgeStatus s = ContractSamples.edgeStatus(0, edge);
+        s.setModelVersion(version);
+        s.setAcceptedAt(acceptedAt);
+        s.setSentAt(acceptedAt == null ? Instant.EPOCH : acceptedAt.plusMillis(50));
+        return s;
+    }
+
+    private static AttackAlert alert(String edge, String cls, AlertSource source, String model, Instant at) {
+        AttackAlert a = ContractSamples.attackAlert(1);
+        a.setEdgeId(edge);
+        a.setAttackClass(cls);
+        a.setSource(source);
+        a.setKind(AlertKind.NETWORK_ATTACK);
+        a.setModelId(model);
+        a.setDetectedAt(at);
+        return a;
+    }
+
+    private static DeadLetter letter(String message) {
+        return DeadLetter.newBuilder().setSourceTopic("edge.summaries").setSourcePartition(0).setSourceOffset(1)
+                .setValueTruncated(false).setOriginalValueSize(10).setHeaders(Map.of()).setErrorClass("Refused")
+                .setErrorMessage(message).setService("distill-processor").setFailedAt(OPENED).build();
+    }
+}
