@@ -69,13 +69,15 @@ function drawAttacks(d) {
   c.data.labels = a.buckets.map(b => time(b.start));
   c.data.datasets = classes.map((cls, i) => ({ label: cls, data: a.buckets.map(b => b.byClass[cls] || 0), backgroundColor: PALETTE[i % PALETTE.length] }));
   c.update();
-  fill('alert-sources', Object.entries(a.bySource).map(([s, n]) => [esc(s.toLowerCase()), n]), i => 'data-source="' + Object.keys(a.bySource)[i] + '"');
+  fill('alert-sources', Object.entries(a.bySource).map(([s, n]) => [esc(s.toLowerCase()), n]), i => 'data-source="' + esc(Object.keys(a.bySource)[i]) + '"');
   fill('alert-edges', a.topEdges.map(e => [esc(e.name), e.count]));
   const shown = a.deduplicated.slice(0, 12);
   document.getElementById('alerts-more').textContent = a.deduplicatedCount > shown.length
     ? shown.length + ' newest of ' + a.deduplicatedCount + ' (all in /api/dashboard)' : '';
+  // firing against this page's clock: a quiet system sends no new view, yet its alerts end
+  const firing = g => Date.now() - Date.parse(g.last) <= a.windowSeconds * 1000;
   fill('alerts', shown.map(g => [esc(g.edgeId), esc(g.attackClass), esc(g.source.toLowerCase()), g.count, time(g.first), time(g.last),
-    fmt(g.maxScore), g.firing ? 'firing' : 'resolved']), i => shown[i].firing ? 'class="firing"' : '');
+    fmt(g.maxScore), firing(g) ? 'firing' : 'resolved']), i => firing(shown[i]) ? 'class="firing"' : '');
   fill('quarantines', d.quarantines.map(q => [esc(q.edgeId), q.roundId, q.setVersion, esc(q.reason), fmt(q.score, 1), fmt(q.threshold, 1)]));
 }
 
@@ -83,7 +85,7 @@ function drawSet(d) {
   const p = d.projection;
   if (!p) { return; }
   document.getElementById('set-version').textContent = 'v' + p.setVersion + ' · PC1 ' + fmt(100 * p.explained[0], 0)
-    + ' %, PC2 ' + fmt(100 * p.explained[1], 0) + ' % of the variance';
+    + ' %, PC2 ' + fmt(100 * p.explained[1], 0) + ' % of the variance' + (p.note ? ' · ' + p.note : '');
   const c = chart('set-chart', { type: 'scatter', data: { datasets: [] },
     options: { animation: false, maintainAspectRatio: false, plugins: { legend: { position: 'right' } } } });
   const datasets = [];
@@ -113,9 +115,14 @@ function drawModels(d) {
   fill('models', d.models.slice().reverse().map(m => [esc(m.model), esc(m.cohort || 'global'), m.syntheticSetVersion, m.roundId,
     fmt(m.validationMacroF1), fmt(m.previousMacroF1), fmt(m.heldOutMacroF1), esc(m.signingKeyId), time(m.createdAt), m.edgesRunning,
     esc(m.declinedBy.join(', ') || '–')]));
+  fill('refusals', d.refusals.slice().reverse().map(r => [time(r.at), esc(r.service), esc(r.reason)]));
 }
 
+let shownVersion = -1;
+
 function draw(d) {
+  if (d.version < shownVersion) { return; } // an older view arriving late
+  shownVersion = d.version;
   document.getElementById('task').textContent = d.taskId;
   document.getElementById('updated').textContent = time(d.updatedAt);
   document.body.dataset.version = d.version;

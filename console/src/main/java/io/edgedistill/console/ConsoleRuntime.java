@@ -2,6 +2,7 @@ package io.edgedistill.console;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +19,10 @@ import io.edgedistill.console.view.Dashboard;
 import io.edgedistill.console.view.References;
 import io.edgedistill.core.util.Workers;
 import io.edgedistill.schemas.client.KafkaClientConfig;
-import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import jakarta.inject.Singleton;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The console's moving parts, wired once at start-up: the topic feed into the {@link ConsoleState}, the lag probe on a
  * schedule, the Alertmanager notifier where one is configured, and the simulation's reference file (re-read when it
- * changes). The HTTP side reads {@link #dashboard()}.
+ * changes). The HTTP side reads {@link #dashboard()}. It starts with the HTTP server (a context without one, as in a
+ * configuration test, never touches Kafka).
  */
-@Context
+@Singleton
 public class ConsoleRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleRuntime.class);
@@ -39,14 +43,20 @@ public class ConsoleRuntime implements AutoCloseable {
     private final TopicFeed feed;
     private final GroupLag lag;
     private final AlertmanagerNotifier notifier;
-    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
+    /** The lag probe and the notifier, each on its own thread: a slow Alertmanager does not hold the lag back. */
+    private final ScheduledExecutorService schedule = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "console-schedule");
         t.setDaemon(true);
         return t;
     });
     private final Path referencesFile;
-    private volatile References references = References.NONE;
-    private volatile long referencesModified = -1;
+    private References references = References.NONE;
+    /** The reference file as last read: its identity (a rename makes a new one), time and size. */
+    private Object referencesSeen;
+    private long referencesChanges;
+    private Dashboard cached;
+    private long cachedVersion = -1;
+    private long cachedAt;
 
     public ConsoleRuntime(ConsoleConfig config, KafkaClientConfig kafka,
                           @Value("${micronaut.server.port:8070}") int port) {
@@ -59,43 +69,66 @@ public class ConsoleRuntime implements AutoCloseable {
                 : new AlertmanagerNotifier(config.alertmanagerUrl(), config.taskId(), "http://localhost:" + port + "/");
         schedule.scheduleWithFixedDelay(this::measureLag, 0, config.lagIntervalMs(), TimeUnit.MILLISECONDS);
         if (notifier != null) {
-            schedule.scheduleWithFixedDelay(this::notifyAlertmanager, config.pushIntervalMs(), Math.max(5000, config.pushIntervalMs()),
-                    TimeUnit.MILLISECONDS);
+            schedule.scheduleWithFixedDelay(this::notifyAlertmanager, config.alertmanagerIntervalMs(),
+                    config.alertmanagerIntervalMs(), TimeUnit.MILLISECONDS);
         }
         LOG.info("console of task {} reading {} and {}", config.taskId(), TopicFeed.TOPICS, TopicFeed.DEAD_LETTER_TOPICS);
+    }
+
+    /** Created (and so reading) as soon as the page can be served. */
+    @EventListener
+    void onServerStartup(ServerStartupEvent event) {
+        LOG.info("console serving http://localhost:{}/", event.getSource().getPort());
     }
 
     public ConsoleConfig config() {
         return config;
     }
 
-    /** A change counter: the view differs when it grows (or the reference file changed). */
-    public long version() {
+    /** A change counter: the view differs when it grows (a record read, or the reference file changed). */
+    public synchronized long version() {
         refreshReferences();
-        return state.version() + Math.max(0, referencesModified);
+        return state.version() + referencesChanges;
     }
 
-    public Dashboard dashboard() {
-        refreshReferences();
-        return state.dashboard(references);
+    /**
+     * The view, made at most once per change and push interval however many pages watch it (the firing state of alerts
+     * is as of its making; the page recomputes it).
+     */
+    public synchronized Dashboard dashboard() {
+        long v = version();
+        long now = System.currentTimeMillis();
+        if (cached == null || cachedVersion != v || now - cachedAt >= config.pushIntervalMs()) {
+            cached = state.dashboard(references, Instant.ofEpochMilli(now));
+            cachedVersion = v;
+            cachedAt = now;
+        }
+        return cached;
     }
 
     public boolean feedRunning() {
         return feed.isRunning();
     }
 
+    public long recordsSkipped() {
+        return feed.skipped();
+    }
+
     private void refreshReferences() {
         if (referencesFile == null) {
             return;
         }
+        Object seen;
         try {
-            long modified = Files.isRegularFile(referencesFile) ? Files.getLastModifiedTime(referencesFile).toMillis() : -1;
-            if (modified != referencesModified) {
-                references = References.read(referencesFile);
-                referencesModified = modified;
-            }
+            BasicFileAttributes a = Files.readAttributes(referencesFile, BasicFileAttributes.class);
+            seen = List.of(String.valueOf(a.fileKey()), a.lastModifiedTime().toMillis(), a.size());
         } catch (java.io.IOException e) {
-            // read again on the next view
+            seen = "absent";
+        }
+        if (!seen.equals(referencesSeen)) {
+            references = References.read(referencesFile);
+            referencesSeen = seen;
+            referencesChanges++;
         }
     }
 

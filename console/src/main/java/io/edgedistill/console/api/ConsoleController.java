@@ -15,6 +15,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The page ({@code /}, static files under {@code public/} with Chart.js from its WebJar) and its data: the whole view
@@ -44,8 +45,10 @@ public class ConsoleController {
     @Get(value = "/api/events", produces = MediaType.TEXT_EVENT_STREAM)
     public Publisher<Event<Dashboard>> events() {
         AtomicLong seen = new AtomicLong(-1);
+        // the view is made off the timer's threads: making one (a new set's projection) may take a while
         return Flux.interval(Duration.ZERO, Duration.ofMillis(runtime.config().pushIntervalMs()))
                 .onBackpressureDrop()
+                .publishOn(Schedulers.boundedElastic(), 1)
                 .filter(tick -> {
                     long v = runtime.version();
                     return seen.getAndSet(v) != v;

@@ -19,7 +19,8 @@ public class ConsoleHealthIndicator extends AbstractHealthIndicator<Map<String, 
     @Override
     protected Map<String, Object> getHealthInformation() {
         healthStatus = runtime.feedRunning() ? HealthStatus.UP : HealthStatus.DOWN;
-        return Map.of("feed", runtime.feedRunning() ? "running" : "stopped", "version", runtime.version());
+        return Map.of("feed", runtime.feedRunning() ? "running" : "stopped", "version", runtime.version(),
+                "recordsSkipped", runtime.recordsSkipped());
     }
 
     @Override

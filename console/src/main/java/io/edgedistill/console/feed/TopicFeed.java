@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads every topic the page draws on from its beginning (read-committed, no consumer group: nothing is committed, so
  * the console needs only READ on the topics) and hands each decoded record to the {@link ConsoleState}. A record it
- * cannot decode is skipped, except on a dead-letter topic, where it still counts. One thread; {@link #close} stops it.
+ * cannot decode is skipped, except on a dead-letter topic, where it still counts; one the view cannot take is logged and
+ * skipped. One thread; {@link #close} stops it.
  */
 public final class TopicFeed implements AutoCloseable {
 
@@ -48,6 +49,7 @@ public final class TopicFeed implements AutoCloseable {
     private final ConsoleState state;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private volatile long skipped;
 
     public TopicFeed(KafkaClientSettings kafka, ConsoleState state) {
         this.state = state;
@@ -59,20 +61,33 @@ public final class TopicFeed implements AutoCloseable {
         cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, "console-feed");
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cfg);
         Deserializer<SpecificRecord> decoder = AvroSerdes.deserializer(kafka.registryUrl(), false);
+        // the topics and their partitions as they are at start-up (the stack or provision creates them all first)
         List<TopicPartition> parts = new ArrayList<>();
         List<String> all = new ArrayList<>(TOPICS);
         all.addAll(DEAD_LETTER_TOPICS);
-        for (String t : all) {
-            consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+        try {
+            for (String t : all) {
+                consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
         }
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
         thread = new Thread(() -> {
             try (consumer) {
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        if (r.value() != null) {
+                        if (r.value() == null) {
+                            continue;
+                        }
+                        try {
                             accept(r, decoder);
+                        } catch (RuntimeException e) {
+                            // one record the view cannot take must not stop the page: say which, and go on
+                            skipped++;
+                            LOG.warn("console skipped {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
                         }
                     }
                 }
@@ -115,6 +130,11 @@ public final class TopicFeed implements AutoCloseable {
         } else if (v instanceof AttackAlert a) {
             state.alert(a);
         }
+    }
+
+    /** Records the view could not take (each logged). */
+    public long skipped() {
+        return skipped;
     }
 
     public boolean isRunning() {

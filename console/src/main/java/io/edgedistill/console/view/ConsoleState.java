@@ -2,18 +2,14 @@ package io.edgedistill.console.view;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 
-import io.edgedistill.core.data.FeatureSpec;
-import io.edgedistill.core.mixture.ColumnLayout;
-import io.edgedistill.core.mixture.MixtureOptions;
-import io.edgedistill.core.mixture.MixturePrior;
 import io.edgedistill.schemas.AlertKind;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.ContributionKind;
@@ -22,9 +18,8 @@ import io.edgedistill.schemas.EdgeStatus;
 import io.edgedistill.schemas.Exclusion;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
-import io.edgedistill.schemas.SyntheticSample;
 import io.edgedistill.schemas.SyntheticSet;
-import io.edgedistill.schemas.mapping.SubClusterMapping;
+import io.edgedistill.schemas.Topics;
 
 /**
  * Everything the page shows, built from the records the console reads, for one task. Pure (no Kafka): the feed hands it
@@ -35,7 +30,13 @@ import io.edgedistill.schemas.mapping.SubClusterMapping;
 public final class ConsoleState {
 
     private static final Duration BUCKET = Duration.ofSeconds(10);
+    /** An hour of 10 s buckets. */
     private static final int MAX_BUCKETS = 360;
+    private static final int MAX_ALERT_GROUPS = 2000;
+    private static final int MAX_REFUSALS = 20;
+    /** Rounds and models in the view: the newest so many (the topics keep them all). */
+    private static final int VIEW_ROWS = 50;
+    private static final String MODEL_REFUSALS = Topics.deadLetterTopic(Topics.MODEL_UPDATES);
 
     private final String task;
     private final int generatedPerClass;
@@ -51,11 +52,14 @@ public final class ConsoleState {
     private final Map<String, Long> alertsByEdge = new HashMap<>();
     private final TreeMap<Instant, Map<String, Long>> buckets = new TreeMap<>();
     private final Map<String, DeadLetterSeen> deadLetters = new TreeMap<>();
+    /** The newest refused model updates (dead letters of models.updates), newest last. */
+    private final ArrayDeque<Dashboard.Refusal> refusals = new ArrayDeque<>();
     private List<Dashboard.Lag> lag = List.of();
     private String lagError;
     private Instant lagAt;
     private long version;
     private Instant updatedAt = Instant.EPOCH;
+    /** The newest set's picture, made once per set version and once more when its round's spec arrives. */
     private Dashboard.SetPicture picture;
 
     private record RoundSeen(Instant openedAt, List<Instant> summaries, Map<String, Long> bytesByEdge) {
@@ -64,7 +68,17 @@ public final class ConsoleState {
     private record SetSeen(long roundId, Instant at, int edges, List<Exclusion> exclusions) {
     }
 
-    private record ModelSeen(ModelUpdate update, Instant at) {
+    /** What the view needs of a model update (not its weights). */
+    private record ModelSeen(String modelId, String cohort, long version, long setVersion, double validation, Double previous,
+                             String signingKeyId, Instant createdAt, Instant at) {
+        static ModelSeen of(ModelUpdate m, Instant at) {
+            return new ModelSeen(m.getModelId(), m.getCohort(), m.getVersion(), m.getSyntheticSetVersion(),
+                    m.getMetrics().getMacroF1(), m.getMetrics().getPreviousMacroF1(), m.getSigningKeyId(), m.getCreatedAt(), at);
+        }
+
+        String name() {
+            return ConsoleState.name(modelId, version);
+        }
     }
 
     private record DeadLetterSeen(long records, String reason, String service, Instant at) {
@@ -73,7 +87,7 @@ public final class ConsoleState {
     public ConsoleState(String task, Duration alertWindow, int generatedPerClass) {
         this.task = task;
         this.generatedPerClass = generatedPerClass;
-        this.alerts = new AlertGroups(alertWindow, 2000);
+        this.alerts = new AlertGroups(alertWindow, MAX_ALERT_GROUPS);
     }
 
     public String task() {
@@ -100,8 +114,14 @@ public final class ConsoleState {
             return;
         }
         specsBySha.put(r.getPreprocessing().getSha256(), r);
+        if (newestSet != null && newestSet.getPreprocessingSha256().equals(r.getPreprocessing().getSha256())
+                && picture != null && !picture.note().isEmpty()) {
+            picture = null; // drawn again, now with the mixture's rows
+        }
+        // summaries may be read before their round's spec (they are on other topics); a spec seen twice keeps its first time
         rounds.compute(r.getRoundId(), (k, old) -> old == null ? new RoundSeen(at, new ArrayList<>(), new HashMap<>())
-                : new RoundSeen(at.isBefore(old.openedAt()) ? at : old.openedAt(), old.summaries(), old.bytesByEdge()));
+                : new RoundSeen(old.openedAt() == null || at.isBefore(old.openedAt()) ? at : old.openedAt(), old.summaries(),
+                old.bytesByEdge()));
         changed(at);
     }
 
@@ -136,7 +156,7 @@ public final class ConsoleState {
         if (!task.equals(m.getTaskId())) {
             return;
         }
-        models.put(name(m.getModelId(), m.getVersion()), new ModelSeen(m, at));
+        models.put(name(m.getModelId(), m.getVersion()), ModelSeen.of(m, at));
         changed(at);
     }
 
@@ -177,6 +197,13 @@ public final class ConsoleState {
         deadLetters.put(topic, letter == null ? new DeadLetterSeen(n, old == null ? "(not decodable)" : old.reason(),
                 old == null ? "" : old.service(), at)
                 : new DeadLetterSeen(n, letter.getErrorClass() + ": " + letter.getErrorMessage(), letter.getService(), at));
+        if (letter != null && topic.equals(MODEL_REFUSALS)) {
+            refusals.addLast(new Dashboard.Refusal(letter.getService(), letter.getErrorClass() + ": " + letter.getErrorMessage(),
+                    at.toString()));
+            while (refusals.size() > MAX_REFUSALS) {
+                refusals.removeFirst();
+            }
+        }
         changed(at);
     }
 
@@ -189,23 +216,22 @@ public final class ConsoleState {
         lagAt = at;
     }
 
-    /** The view, with the simulation's figures where {@code references} has them. */
-    public synchronized Dashboard dashboard(References references) {
+    /** The view as of {@code now}, with the simulation's figures where {@code references} has them. */
+    public synchronized Dashboard dashboard(References references, Instant now) {
         Map<Long, List<ModelSeen>> modelsByRound = new HashMap<>();
         List<Dashboard.Model> modelViews = new ArrayList<>();
-        for (ModelSeen ms : models.values()) {
-            ModelUpdate m = ms.update();
-            long round = sets.containsKey(m.getSyntheticSetVersion()) ? sets.get(m.getSyntheticSetVersion()).roundId() : -1;
-            modelsByRound.computeIfAbsent(round, k -> new ArrayList<>()).add(ms);
-            String name = name(m.getModelId(), m.getVersion());
+        for (ModelSeen m : models.values()) {
+            long round = sets.containsKey(m.setVersion()) ? sets.get(m.setVersion()).roundId() : -1;
+            modelsByRound.computeIfAbsent(round, k -> new ArrayList<>()).add(m);
+            String name = m.name();
             int running = (int) status.values().stream()
-                    .filter(s -> m.getModelId().equals(s.getModelId()) && s.getModelVersion() == m.getVersion()).count();
+                    .filter(s -> m.modelId().equals(s.getModelId()) && s.getModelVersion() == m.version()).count();
+            // an edge reports its newest decline as "<model> v<version>: <reason>"
             List<String> declined = status.values().stream()
-                    .filter(s -> s.getLastDeclined() != null && s.getLastDeclined().contains(name))
+                    .filter(s -> s.getLastDeclined() != null && s.getLastDeclined().startsWith(name + ":"))
                     .map(EdgeStatus::getEdgeId).toList();
-            modelViews.add(new Dashboard.Model(name, m.getModelId(), m.getCohort(), m.getVersion(), m.getSyntheticSetVersion(),
-                    round, m.getMetrics().getMacroF1(), m.getMetrics().getPreviousMacroF1(), references.heldOut().get(name),
-                    m.getSigningKeyId(), Instant.ofEpochMilli(m.getCreatedAt().toEpochMilli()).toString(), running, declined));
+            modelViews.add(new Dashboard.Model(name, m.modelId(), m.cohort(), m.version(), m.setVersion(), round, m.validation(),
+                    m.previous(), references.heldOut().get(name), m.signingKeyId(), m.createdAt().toString(), running, declined));
         }
         List<Dashboard.Round> roundViews = new ArrayList<>();
         for (Map.Entry<Long, RoundSeen> e : rounds.entrySet()) {
@@ -214,14 +240,14 @@ public final class ConsoleState {
                 continue; // summaries of a round whose spec this console has not read (yet)
             }
             List<ModelSeen> global = modelsByRound.getOrDefault(e.getKey(), List.of()).stream()
-                    .filter(ms -> ms.update().getCohort() == null).toList();
+                    .filter(ms -> ms.cohort() == null).toList();
             ModelSeen last = global.isEmpty() ? null : global.get(global.size() - 1);
-            String lastName = last == null ? null : name(last.update().getModelId(), last.update().getVersion());
+            String lastName = last == null ? null : last.name();
             long bytes = r.bytesByEdge().isEmpty() ? 0
                     : r.bytesByEdge().values().stream().mapToLong(Long::longValue).sum() / r.bytesByEdge().size();
             roundViews.add(new Dashboard.Round(e.getKey(), r.openedAt().toString(), r.summaries().size(), bytes,
-                    global.stream().map(ms -> name(ms.update().getModelId(), ms.update().getVersion())).toList(),
-                    last == null ? null : last.update().getMetrics().getMacroF1(),
+                    global.stream().map(ModelSeen::name).toList(),
+                    last == null ? null : last.validation(),
                     lastName == null ? null : references.heldOut().get(lastName), timeline(e.getKey(), r, global)));
         }
         List<Dashboard.Quarantine> quarantines = new ArrayList<>();
@@ -238,8 +264,8 @@ public final class ConsoleState {
                     s.getKnowledgeSent(), s.getLocalMacroF1(), s.getFlowsScored(), s.getAlertsSent(), q.size(),
                     q.isEmpty() ? null : q.get(q.size() - 1).reason()));
         }
-        Instant now = updatedAt;
-        List<Dashboard.Deduplicated> dedup = alerts.groups().stream().limit(50)
+        List<AlertGroups.Group> groups = alerts.groups();
+        List<Dashboard.Deduplicated> dedup = groups.stream().limit(VIEW_ROWS)
                 .map(g -> new Dashboard.Deduplicated(g.key().edgeId(), g.key().attackClass(), g.key().source(), g.kind(), g.count(),
                         g.first().toString(), g.last().toString(), g.maxScore(), g.firing(now, alerts.window())))
                 .toList();
@@ -248,7 +274,7 @@ public final class ConsoleState {
                 .limit(5).map(e -> new Dashboard.Count(e.getKey(), e.getValue())).toList();
         List<Dashboard.Bucket> bucketViews = buckets.entrySet().stream()
                 .map(e -> new Dashboard.Bucket(e.getKey().toString(), Map.copyOf(e.getValue()))).toList();
-        Dashboard.Attacks attacks = new Dashboard.Attacks(alerts.alerts(), alerts.groups().size(), alerts.window().toSeconds(),
+        Dashboard.Attacks attacks = new Dashboard.Attacks(alerts.alerts(), groups.size(), alerts.window().toSeconds(),
                 Map.copyOf(alertsByClass), Map.copyOf(alertsBySource), top, bucketViews, dedup);
         List<Dashboard.DeadLetters> dlq = deadLetters.entrySet().stream()
                 .map(e -> new Dashboard.DeadLetters(e.getKey(), e.getValue().records(), e.getValue().reason(), e.getValue().service(),
@@ -259,7 +285,8 @@ public final class ConsoleState {
                 : "The pooled reference is the demo's: a model of the edges' architecture trained on every simulated edge's rows. "
                 + "A real deployment has no such figure.";
         return new Dashboard(task, version, updatedAt.toString(),
-                new Dashboard.Reference(references.pooledMacroF1(), references.pooledWhat(), note), roundViews, modelViews, fleet,
+                new Dashboard.Reference(references.pooledMacroF1(), references.pooledWhat(), note), newest(roundViews),
+                newest(modelViews), List.copyOf(refusals), fleet,
                 attacks, quarantines, health, picture());
     }
 
@@ -279,71 +306,32 @@ public final class ConsoleState {
         });
         for (ModelSeen ms : global) {
             double at = seconds(start, ms.at());
-            steps.add(new Dashboard.Step("model v" + ms.update().getVersion() + " published", at, at, 1));
+            steps.add(new Dashboard.Step("model v" + ms.version() + " published", at, at, 1));
+            // edge.status keeps each edge's newest report only: edges that moved on to a later model leave this step
             List<Instant> swaps = status.values().stream()
-                    .filter(s -> ms.update().getModelId().equals(s.getModelId()) && s.getModelVersion() == ms.update().getVersion()
-                            && s.getAcceptedAt() != null)
+                    .filter(s -> ms.modelId().equals(s.getModelId()) && s.getModelVersion() == ms.version() && s.getAcceptedAt() != null)
                     .map(EdgeStatus::getAcceptedAt).sorted().toList();
             if (!swaps.isEmpty()) {
-                steps.add(new Dashboard.Step("edges on v" + ms.update().getVersion(), seconds(start, swaps.get(0)),
+                steps.add(new Dashboard.Step("edges on v" + ms.version(), seconds(start, swaps.get(0)),
                         seconds(start, swaps.get(swaps.size() - 1)), swaps.size()));
             }
         }
         return steps;
     }
 
-    /** The newest set's picture, computed once per set version. */
+    /** The newest set's picture, made when first asked for after it changed. */
     private Dashboard.SetPicture picture() {
         if (newestSet == null) {
             return null;
         }
         if (picture == null) {
-            picture = project(newestSet, () -> specsBySha.get(newestSet.getPreprocessingSha256()));
+            picture = SetPictures.of(newestSet, specsBySha.get(newestSet.getPreprocessingSha256()), generatedPerClass);
         }
         return picture;
     }
 
-    private Dashboard.SetPicture project(SyntheticSet s, Supplier<RoundSpec> spec) {
-        List<float[]> rows = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        List<String> kinds = new ArrayList<>();
-        for (SyntheticSample x : s.getSamples()) {
-            float[] f = new float[x.getFeatures().size()];
-            for (int j = 0; j < f.length; j++) {
-                f[j] = x.getFeatures().get(j);
-            }
-            rows.add(f);
-            labels.add(x.getLabel());
-            kinds.add("synthetic");
-        }
-        RoundSpec r = spec.get();
-        int c = s.getClasses().size();
-        int d = s.getFeatureDim();
-        if (generatedPerClass > 0 && r != null && s.getMixture() != null && !s.getMixture().isEmpty()) {
-            MixturePrior prior = SubClusterMapping.mixtureFromWire(s.getMixture(), c, d,
-                    ColumnLayout.of(FeatureSpec.fromJson(r.getPreprocessing().getJson())), MixtureOptions.defaults());
-            for (int k = 0; k < c; k++) {
-                if (!prior.hasClass(k)) {
-                    continue;
-                }
-                float[] drawn = prior.sample(k, generatedPerClass, s.getVersion());
-                for (int i = 0; i < generatedPerClass; i++) {
-                    rows.add(java.util.Arrays.copyOfRange(drawn, i * d, (i + 1) * d));
-                    labels.add(k);
-                    kinds.add("generated");
-                }
-            }
-        }
-        Projection.Result p = Projection.pca(rows.toArray(new float[0][]));
-        List<Dashboard.Point> points = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            points.add(new Dashboard.Point(labels.get(i), kinds.get(i), round3(p.points()[i][0]), round3(p.points()[i][1])));
-        }
-        return new Dashboard.SetPicture(s.getVersion(), List.copyOf(s.getClasses()), p.explained(), points);
-    }
-
-    private static double round3(double v) {
-        return Math.round(v * 1000) / 1000.0;
+    private static <T> List<T> newest(List<T> rows) {
+        return rows.size() <= VIEW_ROWS ? rows : List.copyOf(rows.subList(rows.size() - VIEW_ROWS, rows.size()));
     }
 
     private static double seconds(Instant start, Instant t) {

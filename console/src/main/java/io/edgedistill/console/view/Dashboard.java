@@ -4,15 +4,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the page shows, as one JSON document (sent whole on every change; a fleet of thousands would page the fleet
- * table instead). Times are ISO-8601 strings, figures are null where unknown.
+ * What the page shows, as one JSON document, sent whole on every change: the newest rounds and models only (a fleet
+ * of thousands would page the fleet table too). Times are ISO-8601 strings, figures are null where unknown.
  *
  * @param version    a counter that grows with every change the console has seen
  * @param references the figures only a simulation knows, and the note the page shows when there are none
  */
 public record Dashboard(String taskId, long version, String updatedAt, Reference references, List<Round> rounds,
-                        List<Model> models, List<Edge> fleet, Attacks attacks, List<Quarantine> quarantines, Health health,
-                        SetPicture projection) {
+                        List<Model> models, List<Refusal> refusals, List<Edge> fleet, Attacks attacks,
+                        List<Quarantine> quarantines, Health health, SetPicture projection) {
 
     public record Reference(Double pooledMacroF1, String pooledWhat, String note) {
     }
@@ -35,6 +35,10 @@ public record Dashboard(String taskId, long version, String updatedAt, Reference
                         String createdAt, int edgesRunning, List<String> declinedBy) {
     }
 
+    /** A model update a consumer refused (on {@code models.updates.dlq}): who, why, when. */
+    public record Refusal(String service, String reason, String at) {
+    }
+
     /** One edge, from its newest {@code edge.status} and the quarantines the processor recorded. */
     public record Edge(String edgeId, String model, String acceptedAt, String lastSeen, long swaps, long declined,
                        String lastDeclined, long refused, long roundsAnswered, long knowledgeSent, Double localMacroF1,
@@ -45,7 +49,10 @@ public record Dashboard(String taskId, long version, String updatedAt, Reference
      * Attack alerts.
      *
      * @param buckets    time buckets (start, ISO-8601) with counts per class
-     * @param deduplicated the newest deduplicated alerts (per edge, class and source within the window)
+     * @param total        every alert of the task, quarantines included; byClass, topEdges and buckets count detections
+     *                     on traffic only
+     * @param deduplicated the newest deduplicated alerts (per edge, class and source within the window); firing is as of
+     *                     the view's making (the page recomputes it against its own clock)
      */
     public record Attacks(long total, long deduplicatedCount, long windowSeconds, Map<String, Long> byClass,
                           Map<String, Long> bySource, List<Count> topEdges, List<Bucket> buckets,
@@ -67,7 +74,7 @@ public record Dashboard(String taskId, long version, String updatedAt, Reference
     }
 
     /**
-     * @param lag         consumer lag per group and topic (null lag where the group has no committed offset)
+     * @param lag         consumer lag per group and topic (partitions without a committed offset are left out)
      * @param lagError    why lag could not be measured, or null
      * @param deadLetters per dead-letter topic: records, the newest's reason and service
      */
@@ -84,8 +91,9 @@ public record Dashboard(String taskId, long version, String updatedAt, Reference
      * The newest synthetic set and rows drawn from its mixture, projected on their two principal components.
      *
      * @param explained share of the variance along each axis
+     * @param note      what is missing from the picture and why, or blank
      */
-    public record SetPicture(long setVersion, List<String> classes, double[] explained, List<Point> points) {
+    public record SetPicture(long setVersion, List<String> classes, double[] explained, List<Point> points, String note) {
     }
 
     /** kind: {@code synthetic} (a row of the published compact set) or {@code generated} (drawn from the mixture). */

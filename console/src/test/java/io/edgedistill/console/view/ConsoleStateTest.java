@@ -21,6 +21,7 @@ class ConsoleStateTest {
 
     private static final String TASK = "5g-nidd-attacks";
     private static final Instant OPENED = Instant.parse("2026-12-07T10:00:00Z");
+    private static final Instant NOW = OPENED.plusSeconds(30);
 
     @Test
     void aRoundItsSetModelAndSwapsMakeOneRowWithItsTimelineAndTheFleetShowsWhatEachEdgeRuns() {
@@ -37,8 +38,9 @@ class ConsoleStateTest {
         s.status(status("edge-001", 1, OPENED.plusMillis(6400)), OPENED.plusMillis(6500));
         s.status(status("edge-002", 1, OPENED.plusMillis(6900)), OPENED.plusMillis(7000));
         s.status(status("edge-002", 0, null), OPENED.plusMillis(100)); // an older report does not replace the newer
+        s.status(noModelYet("edge-003"), OPENED.plusMillis(7100));
 
-        Dashboard d = s.dashboard(new References(0.9, "pooled", Map.of("5g-nidd-attacks v1", 0.81)));
+        Dashboard d = s.dashboard(new References(0.9, "pooled", Map.of("5g-nidd-attacks v1", 0.81)), NOW);
 
         assertThat(d.rounds()).singleElement().satisfies(r -> {
             assertThat(r.roundId()).isEqualTo(1);
@@ -60,8 +62,8 @@ class ConsoleStateTest {
             assertThat(m.roundId()).isEqualTo(1);
             assertThat(m.signingKeyId()).isEqualTo("dev");
         });
-        assertThat(d.fleet()).extracting(Dashboard.Edge::edgeId).containsExactly("edge-001", "edge-002");
-        assertThat(d.fleet()).allSatisfy(e -> assertThat(e.model()).isEqualTo("5g-nidd-attacks v1"));
+        assertThat(d.fleet()).extracting(Dashboard.Edge::edgeId).containsExactly("edge-001", "edge-002", "edge-003");
+        assertThat(d.fleet()).extracting(Dashboard.Edge::model).containsExactly("5g-nidd-attacks v1", "5g-nidd-attacks v1", null);
         assertThat(d.quarantines()).singleElement().satisfies(q -> {
             assertThat(q.edgeId()).isEqualTo("edge-007");
             assertThat(q.reason()).contains("MAD units");
@@ -74,6 +76,56 @@ class ConsoleStateTest {
     }
 
     @Test
+    void aMixtureThatCannotBeDrawnFromLeavesTheCompactRowsAndSaysWhy() {
+        ConsoleState s = new ConsoleState(TASK, Duration.ofSeconds(60), 20);
+        SyntheticSet set = ContractSamples.syntheticSet(1, 2, 6);
+        set.setMixture(java.util.List.of(io.edgedistill.schemas.ClassMixture.newBuilder().setClassIndex(0).setCount(12)
+                .setComponents(java.util.List.of(io.edgedistill.schemas.MixtureComponent.newBuilder().setCount(12)
+                        .setMean(java.util.Collections.nCopies(6, 0.5f)).setVariance(java.util.Collections.nCopies(6, 1f)).build()))
+                .build()));
+        s.set(set, OPENED);
+        Dashboard.SetPicture before = s.dashboard(References.NONE, NOW).projection();
+        assertThat(before.points()).hasSize(6);
+        assertThat(before.note()).contains("once the round's spec is read");
+
+        s.round(ContractSamples.roundSpec(1), OPENED); // its preprocessing JSON is no feature spec: drawing fails
+        Dashboard.SetPicture after = s.dashboard(References.NONE, NOW).projection();
+        assertThat(after.points()).as("the compact rows, no view lost").hasSize(6);
+        assertThat(after.note()).startsWith("no rows drawn from the mixture");
+    }
+
+    @Test
+    void declinesAreMatchedToTheirExactVersion() {
+        ConsoleState s = new ConsoleState(TASK, Duration.ofSeconds(60), 0);
+        ModelUpdate v3 = ContractSamples.modelUpdate(1);
+        v3.setVersion(3);
+        ModelUpdate v30 = ContractSamples.modelUpdate(1);
+        v30.setVersion(30);
+        s.model(v3, OPENED);
+        s.model(v30, OPENED);
+        EdgeStatus declining = status("edge-001", 1, OPENED);
+        declining.setLastDeclined("5g-nidd-attacks v30: macro-F1 0.80 on its hold-out is not 0.01 above 0.81");
+        s.status(declining, OPENED);
+        assertThat(s.dashboard(References.NONE, NOW).models()).extracting(Dashboard.Model::model, m -> m.declinedBy())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("5g-nidd-attacks v3", java.util.List.of()),
+                        org.assertj.core.groups.Tuple.tuple("5g-nidd-attacks v30", java.util.List.of("edge-001")));
+    }
+
+    @Test
+    void summariesReadBeforeTheirRoundsSpecJoinItsRow() {
+        ConsoleState s = new ConsoleState(TASK, Duration.ofSeconds(60), 0);
+        s.learning(TASK, "edge-001", 1, true, 1_000, OPENED.plusMillis(700));
+        assertThat(s.dashboard(References.NONE, NOW).rounds()).as("no spec yet: no row").isEmpty();
+        s.round(ContractSamples.roundSpec(1), OPENED);
+        s.round(ContractSamples.roundSpec(1), OPENED.plusSeconds(5)); // the compacted spec read again keeps its first time
+        assertThat(s.dashboard(References.NONE, NOW).rounds()).singleElement().satisfies(r -> {
+            assertThat(r.openedAt()).isEqualTo(OPENED.toString());
+            assertThat(r.summaries()).isEqualTo(1);
+            assertThat(r.timeline().get(0).fromSeconds()).isEqualTo(0.7);
+        });
+    }
+
+    @Test
     void alertsCountByClassSourceAndEdgeAndOtherTasksModelsAreLeftOut() {
         ConsoleState s = new ConsoleState(TASK, Duration.ofSeconds(60), 0);
         Instant t = OPENED;
@@ -83,7 +135,7 @@ class ConsoleStateTest {
         s.alert(alert("edge-02", "SYNScan", AlertSource.EDGE, TASK + "/edge-02", t.plusSeconds(5)));
         s.alert(alert("edge-03", "UDPFlood", AlertSource.EDGE, "another-task", t.plusSeconds(5)));
 
-        Dashboard.Attacks a = s.dashboard(References.NONE).attacks();
+        Dashboard.Attacks a = s.dashboard(References.NONE, NOW).attacks();
 
         assertThat(a.total()).isEqualTo(31);
         assertThat(a.byClass()).containsExactlyInAnyOrderEntriesOf(Map.of("UDPFlood", 30L, "SYNScan", 1L));
@@ -91,7 +143,7 @@ class ConsoleStateTest {
         assertThat(a.topEdges().get(0)).isEqualTo(new Dashboard.Count("edge-01", 30));
         assertThat(a.deduplicatedCount()).as("edge-01 UDPFlood by edge and by processor, edge-02 SYNScan").isEqualTo(3);
         assertThat(a.buckets()).hasSize(3); // 30 s in 10 s buckets
-        assertThat(s.dashboard(References.NONE).references().note()).contains("no such figure exists");
+        assertThat(s.dashboard(References.NONE, NOW).references().note()).contains("no such figure exists");
     }
 
     @Test
@@ -102,13 +154,17 @@ class ConsoleStateTest {
         s.deadLetter("edge.traffic.dlq", null, OPENED.plusSeconds(2));
         s.lag(java.util.List.of(new Dashboard.Lag("distill-processor-x", "edge.traffic", 12)), null, OPENED);
 
-        Dashboard.Health h = s.dashboard(References.NONE).health();
+        Dashboard.Health h = s.dashboard(References.NONE, NOW).health();
 
         assertThat(h.deadLetters()).extracting(Dashboard.DeadLetters::topic, Dashboard.DeadLetters::records)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("edge.summaries.dlq", 2L),
                         org.assertj.core.groups.Tuple.tuple("edge.traffic.dlq", 1L));
         assertThat(h.deadLetters().get(0).lastReason()).contains("wrong dimension");
         assertThat(h.lag()).singleElement().extracting(Dashboard.Lag::lag).isEqualTo(12L);
+        assertThat(s.dashboard(References.NONE, NOW).refusals()).isEmpty();
+        s.deadLetter("models.updates.dlq", letter("signature does not verify"), OPENED.plusSeconds(3));
+        assertThat(s.dashboard(References.NONE, NOW).refusals()).singleElement()
+                .satisfies(r -> assertThat(r.reason()).contains("signature does not verify"));
     }
 
     private static EdgeStatus status(String edge, long version, Instant acceptedAt) {
@@ -116,6 +172,17 @@ class ConsoleStateTest {
         s.setModelVersion(version);
         s.setAcceptedAt(acceptedAt);
         s.setSentAt(acceptedAt == null ? Instant.EPOCH : acceptedAt.plusMillis(50));
+        return s;
+    }
+
+    /** An edge that runs nothing yet: every optional field empty. */
+    private static EdgeStatus noModelYet(String edge) {
+        EdgeStatus s = ContractSamples.edgeStatus(0, edge);
+        s.setModelId(null);
+        s.setModelVersion(0);
+        s.setAcceptedAt(null);
+        s.setLocalMacroF1(null);
+        s.setSentAt(OPENED.plusMillis(7000));
         return s;
     }
 

@@ -128,6 +128,9 @@ public final class DemoMain implements Callable<Integer> {
                 LoopDemo demo = new LoopDemo(stack, Path.of("").toAbsolutePath(), dir, options, data);
                 rc = (keeper == null ? demo.run() : demo.run(keeper::await)).isPresent() ? 0 : 2;
             }
+            if (keeper != null && keeper.interrupted()) {
+                return rc; // Ctrl-C: the broker and the registry are stopping already
+            }
             if (latencyRounds > 0) {
                 System.out.printf("%nMachine speed (2048^3 DJL matmul, default threads, own JVM): %.1f GFLOP/s before the run, "
                         + "%.1f after%n", gflopsBefore, MatmulProbe.inChildJvm());

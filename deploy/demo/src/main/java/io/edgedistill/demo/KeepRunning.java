@@ -5,7 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code --keep-running}: after the report the whole system stays up (stack, services, edges still streaming, the
- * console) until Ctrl-C. The shutdown hook lets the demo close everything in order before the JVM exits.
+ * console) until Ctrl-C. The services' and the stack's processes stop on their own shutdown hooks at once; this hook
+ * holds the JVM until the demo has closed the edges and its working directory, so nothing is left on disk.
  */
 final class KeepRunning {
 
@@ -30,6 +31,11 @@ final class KeepRunning {
         System.out.println("Press Ctrl-C to stop everything.");
         interrupted.await();
         System.out.println("Stopping ...");
+    }
+
+    /** Whether Ctrl-C came: the stack is stopping, so nothing more should use it. */
+    boolean interrupted() {
+        return interrupted.getCount() == 0;
     }
 
     /** Everything is closed: the JVM may exit. */

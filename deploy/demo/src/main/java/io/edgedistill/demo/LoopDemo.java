@@ -45,10 +45,20 @@ final class LoopDemo {
      * @param latency          the latency benchmark: exactly {@code maxRounds} rounds, none stopping the run (neither
      *                         convergence nor a refused model), no pooled reference and no drift
      * @param updaterOverrides extra model-updater settings (e.g. a test widening the personalisation tolerance)
+     * @param taskId           the task of the processor and the edges; null = the data's name + {@code -attacks} (runs
+     *                         sharing one stack, as the tests do, each take their own: a task's rounds, sets and live
+     *                         model stay on the compacted topics)
      */
     record Options(int edges, double beta, int ipc, int rows, Path dataset, String format, Path test, int maxRounds, long seed,
                    int poisonedEdges, double personalisedMinGain, boolean drift, boolean latency,
-                   Map<String, String> updaterOverrides) {
+                   Map<String, String> updaterOverrides, String taskId) {
+
+        Options(int edges, double beta, int ipc, int rows, Path dataset, String format, Path test, int maxRounds, long seed,
+                int poisonedEdges, double personalisedMinGain, boolean drift, boolean latency,
+                Map<String, String> updaterOverrides) {
+            this(edges, beta, ipc, rows, dataset, format, test, maxRounds, seed, poisonedEdges, personalisedMinGain, drift, latency,
+                    updaterOverrides, null);
+        }
 
         Options {
             DataDescription d = DataDescription.resolve(format); // an unknown format fails before anything starts
@@ -65,9 +75,9 @@ final class LoopDemo {
             return DataDescription.resolve(format);
         }
 
-        /** The task id of the processor and the edges: the data's name, e.g. {@code nsl-kdd-attacks}. */
+        /** The task id of the processor and the edges: the data's name, e.g. {@code nsl-kdd-attacks}, unless set. */
         String task() {
-            return description().name() + "-attacks";
+            return taskId != null ? taskId : description().name() + "-attacks";
         }
     }
 

@@ -49,8 +49,9 @@ class DashboardBrowserTest {
         DashboardPage.Browser browser = DashboardPage.Browser.find().orElse(null);
         Assumptions.assumeTrue(browser != null, "no Chromium found (install Debian's chromium and chromium-driver, or set "
                 + "CHROME_BIN and CHROMEDRIVER): the dashboard's browser test is skipped");
+        // its own task: the stack is shared with the other system tests, whose 5g-nidd-attacks rounds and models stay on it
         LoopDemo.Options options = new LoopDemo.Options(3, 0.5, 10, 6000, null, "5g-nidd", null, 1, 11, 0, 0.01, false, false,
-                Map.of());
+                Map.of(), "dashboard-test-attacks");
         AtomicReference<String> checked = new AtomicReference<>();
 
         LoopDemo.Outcome out = new LoopDemo(stack, Path.of("../..").toAbsolutePath().normalize(), dir, options).run(running -> {
@@ -75,8 +76,9 @@ class DashboardBrowserTest {
                     for (WebElement tr : page.all("#fleet tbody tr")) {
                         rows.put(tr.getDomAttribute("data-edge"), tr.getDomAttribute("data-model"));
                     }
-                    running.outcome().statusByEdge().forEach((edge, status) -> assertThat(rows).containsKey(edge));
-                    assertThat(rows).containsValue(round.model());
+                    assertThat(rows).hasSize(running.outcome().statusByEdge().size());
+                    running.outcome().statusByEdge().forEach((edge, status) -> assertThat(rows.get(edge)).as(edge)
+                            .isEqualTo(status.getModelId() + " v" + status.getModelVersion()).isEqualTo(round.model()));
                 });
 
                 // the alert count against the topic: between what the topic held before and after the page was read
@@ -88,9 +90,10 @@ class DashboardBrowserTest {
                 assertThat(shown).as("alerts of this task on alerts.attacks").isBetween(before, after).isPositive();
 
                 // the synthetic set's picture: the compact set and rows drawn from the mixture
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(((Number) page.script(
-                        "const c = window.consoleCharts['set-chart']; return c ? c.data.datasets.length : 0")).intValue())
-                        .as("the set's picture; the console's view: %s", view(running.consoleUrl())).isPositive());
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(page.script(
+                        "const c = window.consoleCharts['set-chart']; return c ? c.data.datasets.map(d => d.label) : []")).asList()
+                        .as("the set's picture: compact rows and rows drawn from its mixture")
+                        .anyMatch(l -> !String.valueOf(l).endsWith("(generated)")).anyMatch(l -> String.valueOf(l).endsWith("(generated)")));
                 assertThat(page.text("#live-text")).isEqualTo("live");
                 page.screenshot(Path.of("target/dashboard.png"));
                 checked.set("rounds " + round.model() + ", fleet " + running.outcome().statusByEdge().size() + ", alerts " + shown);
@@ -101,12 +104,6 @@ class DashboardBrowserTest {
         assertThat(checked.get()).as("the browser checks ran while the system was up").isNotNull();
         assertThat(Path.of("target/dashboard.png")).isNotEmptyFile();
         System.out.println("dashboard checked in Chromium: " + checked.get() + "; screenshot target/dashboard.png");
-    }
-
-    private static String view(String consoleUrl) throws Exception {
-        String json = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(consoleUrl + "/api/dashboard")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        return json.length() > 3000 ? json.substring(0, 1500) + " ... " + json.substring(json.length() - 1500) : json;
     }
 
     /** Alerts on alerts.attacks that the console counts for {@code task}: its models' alerts, and those naming no model. */

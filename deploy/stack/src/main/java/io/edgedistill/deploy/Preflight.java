@@ -37,7 +37,6 @@ public final class Preflight {
     /** {@code preferred} when nothing listens on it locally, else a free port. */
     public static int portOr(int preferred) {
         try (ServerSocket socket = new ServerSocket(preferred, 50, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
             return preferred;
         } catch (IOException e) {
             return freePort();
