@@ -166,7 +166,7 @@ final class LoopDemo {
             console.awaitHealthy(Duration.ofSeconds(120));
             String dashboard = console.url("/").replace("127.0.0.1", "localhost");
             System.out.println("  dashboard " + dashboard + " (the console: live rounds, fleet, attacks, health)");
-            Outcome out = withEdges(processor, updater, trustedUpdaterKey(updater), references,
+            Outcome out = withEdges(processor, updater, console, trustedUpdaterKey(updater), references,
                     outcome -> whileUp.accept(new Running(dashboard, console.url(""), outcome)));
             return Optional.of(out);
         } catch (StackException e) {
@@ -195,7 +195,8 @@ final class LoopDemo {
         void accept(Outcome outcome) throws Exception;
     }
 
-    private Outcome withEdges(ServiceProcess processor, ServiceProcess updater, String trusted, ConsoleReferences references,
+    private Outcome withEdges(ServiceProcess processor, ServiceProcess updater, ServiceProcess console, String trusted,
+                              ConsoleReferences references,
                               Finally whileUp) throws Exception {
         System.out.printf("Starting %d simulated edges (Dirichlet beta %.2f shards of %s) ...%n", o.edges(), o.beta(), data.what());
         EdgeFleet edges = new EdgeFleet(stack, o, settings, trusted);
@@ -206,7 +207,7 @@ final class LoopDemo {
                 stack.clientSecurity("operator"), o.task()); EdgeFleet fleet = edges) {
             fleet.start(shards);
             fleet.awaitReady(Duration.ofSeconds(60));
-            RoundTimeline.Cpu cpu = new RoundTimeline.Cpu(cpuPids(processor, updater));
+            RoundTimeline.Cpu cpu = new RoundTimeline.Cpu(cpuPids(processor, updater, console));
             Rounds rounds = new Rounds(processor, updater, observer, fleet, new RoundWatcher(updater, observer, fleet.edges()),
                     shards, cpu, references);
             List<RoundOutcome> outcomes = rounds.run();
@@ -232,10 +233,11 @@ final class LoopDemo {
     }
 
     /** The processes whose CPU a round's timeline reports. */
-    private Map<String, Long> cpuPids(ServiceProcess processor, ServiceProcess updater) {
+    private Map<String, Long> cpuPids(ServiceProcess processor, ServiceProcess updater, ServiceProcess console) {
         Map<String, Long> pids = new java.util.LinkedHashMap<>();
         pids.put("processor", processor.pid());
         pids.put("updater", updater.pid());
+        pids.put("console", console.pid());
         pids.put("edges (demo JVM)", ProcessHandle.current().pid());
         pids.put("broker", stack.broker().pid());
         pids.put("registry", stack.registry().pid());
