@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 import io.edgedistill.console.view.Dashboard;
 import io.edgedistill.schemas.client.KafkaClientSettings;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -34,8 +35,8 @@ public final class GroupLag implements AutoCloseable {
 
     /** Lag per group and topic, largest first. */
     public List<Dashboard.Lag> measure() throws Exception {
-        List<String> groups = admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS).stream()
-                .map(ConsumerGroupListing::groupId).sorted().toList();
+        List<String> groups = admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get(10, TimeUnit.SECONDS).stream()
+                .map(GroupListing::groupId).sorted().toList();
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new TreeMap<>();
         for (String g : groups) {
             committed.put(g, admin.listConsumerGroupOffsets(g).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS));

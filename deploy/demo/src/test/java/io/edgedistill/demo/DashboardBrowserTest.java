@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -59,8 +60,8 @@ class DashboardBrowserTest {
             try (DashboardPage page = DashboardPage.open(browser, running.dashboardUrl())) {
                 // the rounds chart: the round's model, its validation figure, and the held-out figure the demo wrote
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(page.script(
-                        "const c = window.consoleCharts['rounds-chart']; return c ? c.data.labels : []")).asList()
-                        .contains(round.model()));
+                        "const c = window.consoleCharts['rounds-chart']; return c ? c.data.labels : []"))
+                        .asInstanceOf(InstanceOfAssertFactories.LIST).contains(round.model()));
                 int i = ((Number) page.script("return window.consoleCharts['rounds-chart'].data.labels.indexOf('" + round.model()
                         + "')")).intValue();
                 assertThat(((Number) page.script("return window.consoleCharts['rounds-chart'].data.datasets[0].data[" + i + "]"))
@@ -91,8 +92,8 @@ class DashboardBrowserTest {
 
                 // the synthetic set's picture: the compact set and rows drawn from the mixture
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(page.script(
-                        "const c = window.consoleCharts['set-chart']; return c ? c.data.datasets.map(d => d.label) : []")).asList()
-                        .as("the set's picture: compact rows and rows drawn from its mixture")
+                        "const c = window.consoleCharts['set-chart']; return c ? c.data.datasets.map(d => d.label) : []"))
+                        .asInstanceOf(InstanceOfAssertFactories.LIST).as("the set's picture: compact rows and rows drawn from its mixture")
                         .anyMatch(l -> !String.valueOf(l).endsWith("(generated)")).anyMatch(l -> String.valueOf(l).endsWith("(generated)")));
                 assertThat(page.text("#live-text")).isEqualTo("live");
                 page.screenshot(Path.of("target/dashboard.png"));

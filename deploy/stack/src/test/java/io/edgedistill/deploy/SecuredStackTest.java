@@ -337,7 +337,8 @@ class SecuredStackTest {
         cfg.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         stack.clientSecurity("console").applyTo(cfg);
         try (Admin console = Admin.create(cfg)) {
-            assertThat(console.listConsumerGroups().all().get()).anyMatch(g -> g.groupId().equals("operator-lag-check"));
+            assertThat(console.listGroups(org.apache.kafka.clients.admin.ListGroupsOptions.forConsumerGroups()).all().get())
+                    .anyMatch(g -> g.groupId().equals("operator-lag-check"));
             assertThat(console.listConsumerGroupOffsets("operator-lag-check").partitionsToOffsetAndMetadata().get().get(p).offset())
                     .isEqualTo(alert.offset());
         }
