@@ -27,7 +27,8 @@ final class KeepRunning {
     /** Blocks until Ctrl-C (or another shutdown signal). */
     void await(LoopDemo.Running running) throws InterruptedException {
         System.out.println();
-        System.out.println("The system keeps running: the edges stream traffic, the dashboard is live at " + running.dashboardUrl());
+        System.out.println("The system keeps running: the edges stream traffic"
+                + (running.dashboardUrl() == null ? "." : ", the dashboard is live at " + running.dashboardUrl()));
         System.out.println("Press Ctrl-C to stop everything.");
         interrupted.await();
         System.out.println("Stopping ...");

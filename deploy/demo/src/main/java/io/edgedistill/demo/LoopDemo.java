@@ -48,16 +48,17 @@ final class LoopDemo {
      * @param taskId           the task of the processor and the edges; null = the data's name + {@code -attacks} (runs
      *                         sharing one stack, as the tests do, each take their own: a task's rounds, sets and live
      *                         model stay on the compacted topics)
+     * @param dashboard        start the console (its JVM costs start-up time and about a CPU-second per round)
      */
     record Options(int edges, double beta, int ipc, int rows, Path dataset, String format, Path test, int maxRounds, long seed,
                    int poisonedEdges, double personalisedMinGain, boolean drift, boolean latency,
-                   Map<String, String> updaterOverrides, String taskId) {
+                   Map<String, String> updaterOverrides, String taskId, boolean dashboard) {
 
         Options(int edges, double beta, int ipc, int rows, Path dataset, String format, Path test, int maxRounds, long seed,
                 int poisonedEdges, double personalisedMinGain, boolean drift, boolean latency,
                 Map<String, String> updaterOverrides) {
             this(edges, beta, ipc, rows, dataset, format, test, maxRounds, seed, poisonedEdges, personalisedMinGain, drift, latency,
-                    updaterOverrides, null);
+                    updaterOverrides, null, true);
         }
 
         Options {
@@ -105,8 +106,8 @@ final class LoopDemo {
     /**
      * The system while it is up, handed to a caller's hook after the report and before anything stops.
      *
-     * @param dashboardUrl the console's page
-     * @param consoleUrl   the console's base URL (its JSON view is {@code /api/dashboard})
+     * @param dashboardUrl the console's page (null without the console)
+     * @param consoleUrl   the console's base URL (its JSON view is {@code /api/dashboard}), or null
      */
     record Running(String dashboardUrl, String consoleUrl, Outcome outcome) {
     }
@@ -157,17 +158,22 @@ final class LoopDemo {
                 settings.processorProps(dir), settings.processorEnv(), dir, "1g");
              ServiceProcess updater = ServiceProcess.start(repo, "model-updater", "io.edgedistill.updater.ModelUpdaterApplication",
                      settings.updaterProps(), settings.updaterEnv(), dir, "1g");
-             ServiceProcess console = ServiceProcess.start(repo, "console", "io.edgedistill.console.ConsoleApplication",
-                     settings.consoleProps(references.file()), Map.of(), dir, "256m", Preflight.portOr(CONSOLE_PORT))) {
+             ServiceProcess console = !o.dashboard() ? null : ServiceProcess.start(repo, "console",
+                     "io.edgedistill.console.ConsoleApplication", settings.consoleProps(references.file()), Map.of(), dir, "256m",
+                     Preflight.portOr(CONSOLE_PORT))) {
             processor.awaitHealthy(Duration.ofSeconds(120));
             updater.awaitHealthy(Duration.ofSeconds(120));
             System.out.printf("  distill-processor %s and model-updater %s healthy in %.1f s%n", processor.url(""), updater.url(""),
                     (System.nanoTime() - s0) / 1e9);
-            console.awaitHealthy(Duration.ofSeconds(120));
-            String dashboard = console.url("/").replace("127.0.0.1", "localhost");
-            System.out.println("  dashboard " + dashboard + " (the console: live rounds, fleet, attacks, health)");
+            String dashboard = null;
+            if (console != null) {
+                console.awaitHealthy(Duration.ofSeconds(120));
+                dashboard = console.url("/").replace("127.0.0.1", "localhost");
+                System.out.println("  dashboard " + dashboard + " (the console: live rounds, fleet, attacks, health)");
+            }
+            String page = dashboard;
             Outcome out = withEdges(processor, updater, console, trustedUpdaterKey(updater), references,
-                    outcome -> whileUp.accept(new Running(dashboard, console.url(""), outcome)));
+                    outcome -> whileUp.accept(new Running(page, console == null ? null : console.url(""), outcome)));
             return Optional.of(out);
         } catch (StackException e) {
             System.err.println("A service did not start: " + e.getMessage());
@@ -237,7 +243,9 @@ final class LoopDemo {
         Map<String, Long> pids = new java.util.LinkedHashMap<>();
         pids.put("processor", processor.pid());
         pids.put("updater", updater.pid());
-        pids.put("console", console.pid());
+        if (console != null) {
+            pids.put("console", console.pid());
+        }
         pids.put("edges (demo JVM)", ProcessHandle.current().pid());
         pids.put("broker", stack.broker().pid());
         pids.put("registry", stack.registry().pid());

@@ -52,7 +52,7 @@ class DashboardBrowserTest {
                 + "CHROME_BIN and CHROMEDRIVER): the dashboard's browser test is skipped");
         // its own task: the stack is shared with the other system tests, whose 5g-nidd-attacks rounds and models stay on it
         LoopDemo.Options options = new LoopDemo.Options(3, 0.5, 10, 6000, null, "5g-nidd", null, 1, 11, 0, 0.01, false, false,
-                Map.of(), "dashboard-test-attacks");
+                Map.of(), "dashboard-test-attacks", true);
         AtomicReference<String> checked = new AtomicReference<>();
 
         LoopDemo.Outcome out = new LoopDemo(stack, Path.of("../..").toAbsolutePath().normalize(), dir, options).run(running -> {
