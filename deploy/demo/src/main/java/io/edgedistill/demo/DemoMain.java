@@ -46,7 +46,7 @@ public final class DemoMain implements Callable<Integer> {
     String format;
 
     @Option(names = "--test", description = "A file of the same format whose rows give the held-out figures (default: a "
-            + "stratified 20 % of --dataset).")
+            + "stratified 20 %% of --dataset).")
     Path test;
 
     @Option(names = "--max-rounds", defaultValue = "4", description = "Rounds at most before the drift phase (default: ${DEFAULT-VALUE}).")
