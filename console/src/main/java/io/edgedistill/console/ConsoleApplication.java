@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.edgedistill.console.config.ConsoleConfig;
 import io.edgedistill.schemas.client.KafkaClientConfig;
+import io.edgedistill.schemas.http.HttpAccessConfig;
 import io.edgedistill.schemas.config.ConfigurationKeys;
 import io.micronaut.runtime.Micronaut;
 
@@ -33,6 +34,7 @@ public final class ConsoleApplication {
     /** Every configuration key of the console: the shared Kafka group, then its own. */
     public static List<ConfigurationKeys.Key> configurationKeys() {
         List<ConfigurationKeys.Key> keys = new ArrayList<>(ConfigurationKeys.of(KafkaClientConfig.class));
+        keys.addAll(ConfigurationKeys.of(HttpAccessConfig.class));
         keys.addAll(ConfigurationKeys.of(ConsoleConfig.class));
         return keys;
     }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.schemas.client.KafkaClientConfig;
+import io.edgedistill.schemas.http.HttpAccessConfig;
 import io.edgedistill.schemas.config.ConfigurationKeys;
 import io.micronaut.runtime.Micronaut;
 
@@ -36,6 +37,7 @@ public final class ProcessorApplication {
     /** Every configuration key of the processor: the shared Kafka group, then its own. */
     public static List<ConfigurationKeys.Key> configurationKeys() {
         List<ConfigurationKeys.Key> keys = new ArrayList<>(ConfigurationKeys.of(KafkaClientConfig.class));
+        keys.addAll(ConfigurationKeys.of(HttpAccessConfig.class));
         keys.addAll(ConfigurationKeys.of(ProcessorConfig.class));
         return keys;
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.edgedistill.schemas.client.KafkaClientConfig;
+import io.edgedistill.schemas.http.HttpAccessConfig;
 import io.edgedistill.schemas.config.ConfigurationKeys;
 import io.edgedistill.updater.config.UpdaterConfig;
 import io.micronaut.runtime.Micronaut;
@@ -39,8 +40,8 @@ public final class ModelUpdaterApplication {
 
     /** Every key the updater reads: the shared Kafka client group, then the updater's own. */
     static List<ConfigurationKeys.Key> keys() {
-        return Stream.concat(ConfigurationKeys.of(KafkaClientConfig.class).stream(),
-                ConfigurationKeys.of(UpdaterConfig.class).stream()).toList();
+        return Stream.of(KafkaClientConfig.class, HttpAccessConfig.class, UpdaterConfig.class)
+                .flatMap(c -> ConfigurationKeys.of(c).stream()).toList();
     }
 
     /** The {@code --help} text. */

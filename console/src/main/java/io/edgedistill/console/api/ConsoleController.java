@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.edgedistill.console.ConsoleRuntime;
 import io.edgedistill.console.view.Dashboard;
+import io.edgedistill.schemas.http.HttpUsers;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -13,6 +14,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -22,6 +24,7 @@ import reactor.core.scheduler.Schedulers;
  * as JSON ({@code GET /api/dashboard}) and as server-sent events ({@code GET /api/events}: the view at once, then again
  * whenever it changed, checked every {@code console.push-interval-ms}). Read-only: the console changes nothing.
  */
+@Secured({HttpUsers.OBSERVER, HttpUsers.OPERATOR})
 @Controller
 public class ConsoleController {
 

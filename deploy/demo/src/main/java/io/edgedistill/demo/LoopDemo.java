@@ -161,6 +161,8 @@ final class LoopDemo {
              ServiceProcess console = !o.dashboard() ? null : ServiceProcess.start(repo, "console",
                      "io.edgedistill.console.ConsoleApplication", settings.consoleProps(references.file()), Map.of(), dir, "256m",
                      Preflight.portOr(CONSOLE_PORT))) {
+            settings.authenticate(processor);
+            settings.authenticate(updater);
             processor.awaitHealthy(Duration.ofSeconds(120));
             updater.awaitHealthy(Duration.ofSeconds(120));
             System.out.printf("  distill-processor %s and model-updater %s healthy in %.1f s%n", processor.url(""), updater.url(""),
@@ -170,6 +172,11 @@ final class LoopDemo {
                 console.awaitHealthy(Duration.ofSeconds(120));
                 dashboard = console.url("/").replace("127.0.0.1", "localhost");
                 System.out.println("  dashboard " + dashboard + " (the console: live rounds, fleet, attacks, health)");
+            }
+            if (stack.secured()) {
+                System.out.println("  HTTP: every service's API asks for a user (basic auth; " + stack.httpUsersFile().getFileName()
+                        + " beside the principals' files): admin may change, operator may read, each with its own password; "
+                        + "/health is open");
             }
             String page = dashboard;
             Outcome out = withEdges(processor, updater, console, trustedUpdaterKey(updater), references,

@@ -64,7 +64,24 @@ final class ServiceSettings {
             // each service authenticates as its own principal; the file keeps the password off the command line
             p.put("edgedistill.kafka.client-properties", stack.clientProperties("distill-processor").toString());
         }
+        httpAccess(p);
         return p;
+    }
+
+    /** On a secured stack every service's HTTP API authenticates against the stack's users file. */
+    private void httpAccess(Map<String, String> p) {
+        if (stack.secured()) {
+            p.put("edgedistill.http.enabled", "true");
+            p.put("edgedistill.http.users-file", stack.httpUsersFile().toString());
+        }
+    }
+
+    /** Who the demo is on the services' HTTP APIs: the stack's admin, an operator there, on a secured stack. */
+    void authenticate(io.edgedistill.deploy.ServiceProcess service) {
+        if (stack.secured()) {
+            service.authenticateAs(io.edgedistill.deploy.StackSecurity.ADMIN_USER,
+                    stack.security().orElseThrow().password(io.edgedistill.deploy.StackSecurity.ADMIN_USER));
+        }
     }
 
     Map<String, String> processorEnv() {
@@ -82,6 +99,7 @@ final class ServiceSettings {
         if (stack.secured()) {
             p.put("edgedistill.kafka.client-properties", stack.clientProperties("model-updater").toString());
         }
+        httpAccess(p);
         return p;
     }
 
@@ -101,6 +119,7 @@ final class ServiceSettings {
         if (stack.secured()) {
             p.put("edgedistill.kafka.client-properties", stack.clientProperties("console").toString());
         }
+        httpAccess(p);
         return p;
     }
 

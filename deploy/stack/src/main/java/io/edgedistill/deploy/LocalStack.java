@@ -124,6 +124,7 @@ public final class LocalStack implements AutoCloseable {
         aclResult = aclPlan.apply(admin, edges);
         security.writeClientProperties(StackSecurity.ADMIN_USER, bootstrapServers());
         principals.forEach(p -> security.writeClientProperties(p, bootstrapServers()));
+        security.writeHttpUsers();
         LOG.info("secured: {} principals, ACLs {} created, {} deleted, {} unchanged; client settings in {}", principals.size(),
                 aclResult.created().size(), aclResult.deleted().size(), aclResult.unchanged(), security.dir());
     }
@@ -182,6 +183,14 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The principal's client properties file under {@code <data dir>/security/} (secured stacks only). */
+    /** The services' HTTP users file of a secured stack ({@link StackSecurity#writeHttpUsers}). */
+    public Path httpUsersFile() {
+        if (security == null) {
+            throw new StackException("the stack is not secured: it has no HTTP users");
+        }
+        return security.dir().resolve("http-users.properties");
+    }
+
     public Path clientProperties(String principal) {
         requireSecured();
         knownPrincipal(principal);

@@ -23,6 +23,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final ChildProcess process;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** The Authorization header of this process's requests (HTTP basic auth), or null. */
+    private volatile String authorization;
 
     private ServiceProcess(String name, int port, ChildProcess process) {
         this.name = name;
@@ -92,13 +94,24 @@ public final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
+    /** Sends {@link #get} and {@link #post} requests as {@code user} (a service with {@code edgedistill.http.enabled}). */
+    public ServiceProcess authenticateAs(String user, String password) {
+        authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return this;
+    }
+
     public String get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).GET().build());
+        return send(request(path).GET().build());
     }
 
     public String post(String path) {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)));
+        return authorization == null ? b : b.header("Authorization", authorization);
     }
 
     private String send(HttpRequest request) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 
+import io.edgedistill.schemas.http.HttpUsers;
 import io.edgedistill.schemas.security.KafkaClientSecurity;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -146,6 +147,23 @@ public final class StackSecurity {
         if (passwords.remove(principal) != null) {
             store();
         }
+    }
+
+    /**
+     * The services' HTTP users ({@code http-users.properties}, {@link HttpUsers}): {@code admin} as operator (reads,
+     * opens rounds, rolls models back) and the read-only Kafka principal {@code operator} as observer, each with its
+     * own SCRAM password. The file holds hashes only; a service reads it with {@code edgedistill.http.users-file}.
+     */
+    public Path writeHttpUsers() {
+        Path file = dir.resolve("http-users.properties");
+        try {
+            Files.deleteIfExists(file);
+            HttpUsers.write(file, Map.of(ADMIN_USER, HttpUsers.OPERATOR, "operator", HttpUsers.OBSERVER),
+                    Map.of(ADMIN_USER, password(ADMIN_USER), "operator", password("operator")));
+        } catch (IOException e) {
+            throw new StackException("Cannot write " + file, e);
+        }
+        return file;
     }
 
     private Path credentialsFile() {

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.edgedistill.core.aggregate.TargetSnapshot;
-import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
+import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.contributions.QuarantineEntry;
 import io.edgedistill.processor.contributions.TargetUpdate;
@@ -22,6 +22,7 @@ import io.edgedistill.processor.synthesis.SyntheticSetState;
 import io.edgedistill.processor.topology.ProcessorTopology;
 import io.edgedistill.schemas.Exclusion;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.http.HttpUsers;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -29,6 +30,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -37,6 +39,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * the round service), targets, synthetic set, quarantine (interactive query on the quarantine store,
  * falling back to the targets' provenance), live models; POST /rounds opens a new round.
  */
+@Secured({HttpUsers.OBSERVER, HttpUsers.OPERATOR})
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ProcessorController {
@@ -85,6 +88,7 @@ public class ProcessorController {
         return HttpResponse.ok(m);
     }
 
+    @Secured(HttpUsers.OPERATOR)
     @Post("/rounds")
     public Map<String, Object> openRound() throws Exception {
         return round(rounds.openNext());

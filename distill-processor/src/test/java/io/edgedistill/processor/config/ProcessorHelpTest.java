@@ -32,6 +32,8 @@ class ProcessorHelpTest {
         String text = Files.readString(readme);
         assertThat(text).as("README table of edgedistill.kafka.* (regenerate from ConfigurationKeys.markdownTable)")
                 .contains(ConfigurationKeys.markdownTable(ConfigurationKeys.of(KafkaClientConfig.class)));
+        assertThat(text).as("README table of edgedistill.http.* (regenerate from ConfigurationKeys.markdownTable)")
+                .contains(ConfigurationKeys.markdownTable(ConfigurationKeys.of(io.edgedistill.schemas.http.HttpAccessConfig.class)));
         assertThat(text).as("README table of processor.* (regenerate from ConfigurationKeys.markdownTable)")
                 .contains(ConfigurationKeys.markdownTable(ConfigurationKeys.of(ProcessorConfig.class)));
     }

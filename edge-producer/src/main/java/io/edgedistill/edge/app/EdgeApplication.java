@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.edgedistill.schemas.client.KafkaClientConfig;
+import io.edgedistill.schemas.http.HttpAccessConfig;
 import io.edgedistill.schemas.config.ConfigurationKeys;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
@@ -76,6 +77,7 @@ public final class EdgeApplication implements Callable<Integer> {
     /** Every configuration key of the edge: the shared Kafka client group, then {@code edge.*}. */
     static List<ConfigurationKeys.Key> keys() {
         List<ConfigurationKeys.Key> keys = new ArrayList<>(ConfigurationKeys.of(KafkaClientConfig.class));
+        keys.addAll(ConfigurationKeys.of(HttpAccessConfig.class));
         keys.addAll(ConfigurationKeys.of(EdgeConfig.class));
         return keys;
     }

@@ -5,15 +5,18 @@ import java.util.Map;
 
 import io.edgedistill.edge.core.DeployedModel;
 import io.edgedistill.edge.core.EdgeRuntime;
+import io.edgedistill.schemas.http.HttpUsers;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.security.annotation.Secured;
 
 /**
  * The edge's state over HTTP: which model it runs, rejected updates, rounds answered and rounds seen of other tasks
  * ({@code foreignTaskRoundsSeen}: an edge whose task id matches no round shows it there), traffic and scoring counters.
  */
+@Secured({HttpUsers.OBSERVER, HttpUsers.OPERATOR})
 @Controller("/edge")
 public class EdgeController {
     private final EdgeRuntime runtime;
@@ -56,6 +59,7 @@ public class EdgeController {
     }
 
     /** Rolls back to the previous model. */
+    @Secured(HttpUsers.OPERATOR)
     @Post("/model/rollback")
     public HttpResponse<Map<String, Object>> rollback() {
         return runtime.node().slot().rollback()

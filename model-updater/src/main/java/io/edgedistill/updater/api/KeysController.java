@@ -7,8 +7,11 @@ import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.updater.signing.UpdateSigner;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
 
 /** The public key edges (and demos) trust for model updates. */
+@Secured(SecurityRule.IS_ANONYMOUS) // the public key is public: edges in development fetch it
 @Controller
 public class KeysController {
     private final UpdateSigner signer;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.http.HttpUsers;
 import io.edgedistill.updater.service.HistoryEntry;
 import io.edgedistill.updater.service.LiveModel;
 import io.edgedistill.updater.service.ModelUpdateService;
@@ -14,8 +15,10 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
 
 /** Model history and live models over HTTP. */
+@Secured({HttpUsers.OBSERVER, HttpUsers.OPERATOR})
 @Controller
 public class ModelsController {
     private final ModelUpdateService service;
