@@ -127,7 +127,7 @@ public final class DemoMain implements Callable<Integer> {
             System.out.printf("  topics: %d created from topics.yaml (%d compacted)%n", topics.created().size(),
                     stack.topicPlan().topics().stream().filter(TopicPlan.Topic::compacted).count());
             if (stack.secured()) {
-                System.out.printf("  secured: SASL/SCRAM-SHA-512, %d ACLs from acls.yaml for %s; everything else denied%n",
+                System.out.printf("  secured: SASL_SSL (TLS, the stack's own CA) with SCRAM-SHA-512, %d ACLs from acls.yaml for %s; everything else denied%n",
                         stack.aclResult().created().size() + stack.aclResult().unchanged(), stack.aclPlan().servicePrincipals());
             }
             int rc = 0;

@@ -65,8 +65,9 @@ final class BrokerProperties {
     }
 
     /**
-     * The secured node: SCRAM on the client listener (also the inter-broker one), PLAIN on the controller
-     * listener (its only user is the node itself), the KRaft authorizer with deny by default.
+     * The secured node: SCRAM on the client listener (also the inter-broker one; over TLS with the stack's
+     * certificates), PLAIN on the controller listener (its only user is the node itself), the KRaft authorizer with deny
+     * by default.
      */
     private static Map<String, String> securedListeners(int port, int controllerPort, KafkaBroker.Security security) {
         String node = KafkaClientSecurity.jaasConfig(KafkaBroker.MECHANISM, security.nodeUser(), security.nodePassword());
@@ -75,7 +76,13 @@ final class BrokerProperties {
         Map<String, String> cfg = new LinkedHashMap<>();
         cfg.put("listeners", "CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         cfg.put("advertised.listeners", "CLIENT://127.0.0.1:" + port);
-        cfg.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        // the client listener (also the inter-broker one) over TLS when the stack has its certificates; the controller
+        // listener, the node's own, stays on loopback without it
+        cfg.put("listener.security.protocol.map", (security.tls() == null ? "CLIENT:SASL_PLAINTEXT" : "CLIENT:SASL_SSL")
+                + ",CONTROLLER:SASL_PLAINTEXT");
+        if (security.tls() != null) {
+            cfg.putAll(security.tls().brokerSettings("client"));
+        }
         cfg.put("inter.broker.listener.name", "CLIENT");
         cfg.put("sasl.enabled.mechanisms", KafkaBroker.MECHANISM);
         cfg.put("listener.name.client.sasl.enabled.mechanisms", KafkaBroker.MECHANISM);

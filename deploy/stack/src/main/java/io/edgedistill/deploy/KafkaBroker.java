@@ -50,8 +50,9 @@ public final class KafkaBroker implements AutoCloseable {
      *
      * @param nodeUser      the broker's own identity (inter-broker and controller connections), a super user
      * @param adminUser     the operators' super user (topics, users, ACLs)
+     * @param tls           the client listener's TLS material (SASL_SSL), or null for SASL_PLAINTEXT
      */
-    public record Security(String nodeUser, String nodePassword, String adminUser, String adminPassword) {
+    public record Security(String nodeUser, String nodePassword, String adminUser, String adminPassword, StackTls tls) {
         public Security {
             for (String u : List.of(nodeUser, adminUser)) {
                 if (!u.matches("[A-Za-z0-9_-]+")) {
@@ -67,7 +68,17 @@ public final class KafkaBroker implements AutoCloseable {
 
         /** The operators' client settings (a super user). */
         public KafkaClientSecurity adminClient() {
-            return KafkaClientSecurity.scram(adminUser, adminPassword);
+            return client(adminUser, adminPassword);
+        }
+
+        /** A SCRAM client of this broker: over TLS, trusting the stack's CA, when the listener has TLS. */
+        public KafkaClientSecurity client(String user, String password) {
+            if (tls == null) {
+                return KafkaClientSecurity.scram(user, password);
+            }
+            Map<String, String> m = new LinkedHashMap<>(KafkaClientSecurity.sasl("SASL_SSL", MECHANISM, user, password).settings());
+            m.putAll(tls.clientSettings());
+            return KafkaClientSecurity.fromProperties(m);
         }
 
         @Override

@@ -85,9 +85,9 @@ public final class LocalStackMain implements Callable<Integer> {
 
     static void printSecurity(LocalStack stack) {
         AclPlan.Result acls = stack.aclResult();
-        System.out.println("  security               = SASL_PLAINTEXT, SCRAM-SHA-512; ACLs from acls.yaml (" + acls.created().size()
+        System.out.println("  security               = SASL_SSL (the stack's own CA: security/tls/ca.crt), SCRAM-SHA-512; ACLs from acls.yaml (" + acls.created().size()
                 + " created, " + acls.deleted().size() + " removed, " + acls.unchanged() + " unchanged); everything else denied");
-        System.out.println("  client settings (bootstrap.servers, security.protocol, sasl.mechanism, sasl.jaas.config), one file per principal:");
+        System.out.println("  client settings (bootstrap.servers, security.protocol, sasl.*, ssl.truststore.*), one file per principal:");
         List<String> principals = new java.util.ArrayList<>(List.of(StackSecurity.ADMIN_USER));
         principals.addAll(stack.aclPlan().servicePrincipals());
         stack.edges().stream().sorted().forEach(principals::add);

@@ -45,6 +45,9 @@ public final class StackSecurity {
 
     private final Path dir;
     private final Map<String, String> passwords = new TreeMap<>();
+    /** The name the TLS stores' password is kept under (not a principal). */
+    static final String TLS_STORE = "tls-stores";
+    private StackTls tls;
 
     private StackSecurity(Path dir) {
         this.dir = dir.toAbsolutePath();
@@ -62,7 +65,15 @@ public final class StackSecurity {
 
     /** The broker's security: its node identity and the admin super user, with their passwords. */
     public KafkaBroker.Security brokerSecurity() {
-        return new KafkaBroker.Security(NODE_USER, password(NODE_USER), ADMIN_USER, password(ADMIN_USER));
+        return new KafkaBroker.Security(NODE_USER, password(NODE_USER), ADMIN_USER, password(ADMIN_USER), tls());
+    }
+
+    /** The stack's TLS material ({@link StackTls}), made at first use; its store password is kept with the others. */
+    public synchronized StackTls tls() {
+        if (tls == null) {
+            tls = StackTls.in(dir.resolve("tls"), password(TLS_STORE));
+        }
+        return tls;
     }
 
     /** The principal's password, generated and stored on first use. */
@@ -76,9 +87,9 @@ public final class StackSecurity {
         return p;
     }
 
-    /** The client settings of a principal (SASL_PLAINTEXT, SCRAM-SHA-512). */
+    /** The client settings of a principal (SASL_SSL trusting the stack's CA, SCRAM-SHA-512). */
     public KafkaClientSecurity clientSecurity(String principal) {
-        return KafkaClientSecurity.scram(principal, password(principal));
+        return brokerSecurity().client(principal, password(principal));
     }
 
     /** Where the principal's client properties file is (see {@link #writeClientProperties}). */
@@ -88,7 +99,7 @@ public final class StackSecurity {
 
     /** Writes the principal's client properties file for {@code bootstrapServers}; returns its path. */
     public Path writeClientProperties(String principal, String bootstrapServers) {
-        return writeClientProperties(principal, bootstrapServers, "SASL_PLAINTEXT", Map.of());
+        return writeClientProperties(principal, bootstrapServers, "SASL_SSL", tls().clientSettings());
     }
 
     /**

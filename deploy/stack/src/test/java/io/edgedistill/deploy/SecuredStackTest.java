@@ -91,9 +91,9 @@ class SecuredStackTest {
 
     @Test
     void aWrongPasswordOrAnUnknownUserIsRefused() {
-        for (KafkaClientSecurity wrong : List.of(KafkaClientSecurity.scram("edge-1", "not-the-password"),
-                KafkaClientSecurity.scram("edge-99", "whatever"),
-                KafkaClientSecurity.scram("admin", "guessed-admin-password"))) {
+        KafkaBroker.Security broker = stack.security().orElseThrow().brokerSecurity();
+        for (KafkaClientSecurity wrong : List.of(broker.client("edge-1", "not-the-password"), broker.client("edge-99", "whatever"),
+                broker.client("admin", "guessed-admin-password"))) {
             try (Admin admin = admin(wrong)) {
                 assertThatThrownBy(() -> admin.listTopics().names().get())
                         .as(wrong.toString()).hasCauseInstanceOf(SaslAuthenticationException.class);
@@ -115,6 +115,34 @@ class SecuredStackTest {
         try (Admin admin = Admin.create(cfg)) {
             assertThatThrownBy(() -> admin.listTopics().names().get()).hasCauseInstanceOf(TimeoutException.class);
         }
+    }
+
+    @Test
+    void theClientListenerSpeaksTlsOnly() throws Exception {
+        // the right password without TLS: the listener expects a TLS handshake, so no request is ever answered
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        cfg.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        cfg.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        KafkaClientSecurity.scram("edge-1", stack.security().orElseThrow().password("edge-1")).applyTo(cfg);
+        try (Admin admin = Admin.create(cfg)) {
+            assertThatThrownBy(() -> admin.listTopics().names().get()).hasCauseInstanceOf(TimeoutException.class);
+        }
+        // TLS without the stack's CA: the broker's certificate is not trusted
+        Map<String, Object> untrusting = new HashMap<>(cfg);
+        KafkaClientSecurity.sasl("SASL_SSL", KafkaBroker.MECHANISM, "edge-1", stack.security().orElseThrow().password("edge-1"))
+                .applyTo(untrusting);
+        try (Admin admin = Admin.create(untrusting)) {
+            assertThatThrownBy(() -> admin.listTopics().names().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.SslAuthenticationException.class);
+        }
+        // every principal's file names SASL_SSL and the stack's trust store (which holds the CA only)
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(stack.clientProperties("edge-1"))) {
+            p.load(r);
+        }
+        assertThat(p.getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(Path.of(p.getProperty("ssl.truststore.location"))).isRegularFile().startsWith(dir.resolve("security"));
     }
 
     @Test
