@@ -174,9 +174,9 @@ final class LoopDemo {
                 System.out.println("  dashboard " + dashboard + " (the console: live rounds, fleet, attacks, health)");
             }
             if (stack.secured()) {
-                System.out.println("  HTTP: every service's API asks for a user (basic auth; " + stack.httpUsersFile().getFileName()
-                        + " beside the principals' files): admin may change, operator may read, each with its own password; "
-                        + "/health is open");
+                System.out.println("  HTTP: every service's API and the dashboard ask for a user (basic auth against "
+                        + stack.httpUsersFile() + "): admin may change, operator may read, each with the password in "
+                        + stack.httpUsersFile().resolveSibling("credentials.properties") + "; /health is open");
             }
             String page = dashboard;
             Outcome out = withEdges(processor, updater, console, trustedUpdaterKey(updater), references,
