@@ -175,8 +175,9 @@ final class LoopDemo {
             }
             if (stack.secured()) {
                 System.out.println("  HTTP: every service's API and the dashboard ask for a user (basic auth against "
-                        + stack.httpUsersFile() + "): admin may change, operator may read, each with the password in "
-                        + stack.httpUsersFile().resolveSibling("credentials.properties") + "; /health is open");
+                        + stack.httpUsersFile() + "): admin may change, operator may read, each with its HTTP password "
+                        + "(http-admin, http-operator in " + stack.httpUsersFile().resolveSibling("credentials.properties")
+                        + "); /health is open");
             }
             String page = dashboard;
             Outcome out = withEdges(processor, updater, console, trustedUpdaterKey(updater), references,

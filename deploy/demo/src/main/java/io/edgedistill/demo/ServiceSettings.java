@@ -68,8 +68,9 @@ final class ServiceSettings {
         return p;
     }
 
-    /** On a secured stack every service's HTTP API authenticates against the stack's users file. */
+    /** On a secured stack every service's HTTP API authenticates against the stack's users file; always on loopback. */
     private void httpAccess(Map<String, String> p) {
+        p.put("micronaut.server.host", "127.0.0.1"); // the demo's services are for this machine only
         if (stack.secured()) {
             p.put("edgedistill.http.enabled", "true");
             p.put("edgedistill.http.users-file", stack.httpUsersFile().toString());
@@ -80,7 +81,7 @@ final class ServiceSettings {
     void authenticate(io.edgedistill.deploy.ServiceProcess service) {
         if (stack.secured()) {
             service.authenticateAs(io.edgedistill.deploy.StackSecurity.ADMIN_USER,
-                    stack.security().orElseThrow().password(io.edgedistill.deploy.StackSecurity.ADMIN_USER));
+                    stack.security().orElseThrow().httpPassword(io.edgedistill.deploy.StackSecurity.ADMIN_USER));
         }
     }
 

@@ -80,6 +80,7 @@ class HttpAccessSystemTest {
             assertThat(post(p + "/rounds", null).statusCode()).isEqualTo(401);
             assertThat(post(p + "/rounds", OBSERVER).statusCode()).isEqualTo(403);
             assertThat(post(p + "/rounds", "intruder").statusCode()).as("an unknown user").isEqualTo(401);
+            assertThat(post(p + "/rounds", "operator-with-a-wrong-password").statusCode()).as("a wrong password").isEqualTo(401);
             assertThat(roundId(p)).as("no round opened by a refused request").isEqualTo(round);
             assertThat(post(p + "/rounds", OPERATOR).statusCode()).isEqualTo(200);
             assertThat(roundId(p)).isEqualTo(round + 1);
@@ -89,6 +90,9 @@ class HttpAccessSystemTest {
             HttpResponse<String> metrics = get(p + "/prometheus", OBSERVER);
             assertThat(metrics.statusCode()).as("%s%n%s", metrics.body(), processor.tail(40)).isEqualTo(200);
             assertThat(get(p + "/health", null).statusCode()).isEqualTo(200);
+            for (String management : new String[] {"/loggers", "/beans", "/routes", "/threaddump"}) {
+                assertThat(get(p + management, OPERATOR).statusCode()).as(management + ", not served").isIn(403, 404);
+            }
 
             // the updater: its history needs a user; its public key and health are open
             String u = updater.url("");
@@ -99,6 +103,8 @@ class HttpAccessSystemTest {
 
             // the console: the page, its script and its data need a user
             String c = console.url("");
+            assertThat(get(c + "/", null).statusCode()).isEqualTo(401);
+            assertThat(get(c + "/api/events", null).statusCode()).as("the live stream").isEqualTo(401);
             for (String path : new String[] {"/api/dashboard", "/index.html", "/console.js", "/webjars/chartjs/4.4.3/dist/chart.umd.js"}) {
                 assertThat(get(c + path, null).statusCode()).as(path).isEqualTo(401);
                 assertThat(get(c + path, OBSERVER).statusCode()).as(path).isEqualTo(200);
@@ -112,8 +118,8 @@ class HttpAccessSystemTest {
             HttpResponse<String> after = get(e + "/edge/model", OBSERVER);
             assertThat(after.statusCode()).isEqualTo(before.statusCode());
             assertThat(after.body()).as("the running model").isEqualTo(before.body());
-            assertThat(post(e + "/edge/model/rollback", OPERATOR).statusCode()).as("allowed (nothing to roll back to yet)")
-                    .isNotIn(401, 403);
+            assertThat(post(e + "/edge/model/rollback", OPERATOR).statusCode()).as("allowed: nothing to roll back to yet")
+                    .isEqualTo(409);
             assertThat(get(e + "/edge", null).statusCode()).isEqualTo(401);
             assertThat(get(e + "/health", null).statusCode()).isEqualTo(200);
         }
@@ -136,7 +142,9 @@ class HttpAccessSystemTest {
         if (user == null) {
             return b;
         }
-        String password = passwords.getOrDefault(user, "wrong");
+        String name = user.equals("operator-with-a-wrong-password") ? OPERATOR : user;
+        String password = user.equals(name) ? passwords.getOrDefault(user, "wrong") : "not-" + passwords.get(OPERATOR);
+        user = name;
         return b.header("Authorization", "Basic "
                 + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }

@@ -182,7 +182,6 @@ public final class LocalStack implements AutoCloseable {
         return security.clientSecurity(principal);
     }
 
-    /** The principal's client properties file under {@code <data dir>/security/} (secured stacks only). */
     /** The services' HTTP users file of a secured stack ({@link StackSecurity#writeHttpUsers}). */
     public Path httpUsersFile() {
         if (security == null) {
@@ -191,6 +190,7 @@ public final class LocalStack implements AutoCloseable {
         return security.dir().resolve("http-users.properties");
     }
 
+    /** The principal's client properties file under {@code <data dir>/security/} (secured stacks only). */
     public Path clientProperties(String principal) {
         requireSecured();
         knownPrincipal(principal);

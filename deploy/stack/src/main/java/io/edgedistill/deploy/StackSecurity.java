@@ -31,8 +31,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * The credentials of a secured stack: a password per principal, generated on first use from a
  * {@link java.security.SecureRandom} and kept in {@code <dir>/credentials.properties} (owner-only), and a Kafka client
  * properties file per principal, {@code <dir>/<principal>.properties} (owner-only: {@code bootstrap.servers},
- * {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}), usable as is by every EdgeDistill
- * service ({@code ...client-properties}) and by Kafka's own tools ({@code --command-config}, {@code --consumer.config}).
+ * {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}, {@code ssl.truststore.*}), usable as is
+ * by every EdgeDistill service ({@code ...client-properties}) and by Kafka's own tools ({@code --command-config}, {@code --consumer.config}).
  * Passwords survive restarts of the same data directory and are never in the repository.
  */
 public final class StackSecurity {
@@ -162,19 +162,25 @@ public final class StackSecurity {
 
     /**
      * The services' HTTP users ({@code http-users.properties}, {@link HttpUsers}): {@code admin} as operator (reads,
-     * opens rounds, rolls models back) and the read-only Kafka principal {@code operator} as observer, each with its
-     * own SCRAM password. The file holds hashes only; a service reads it with {@code edgedistill.http.users-file}.
+     * opens rounds, rolls models back) and {@code operator} as observer, each with an HTTP password of its own (kept
+     * here as {@code http-admin} and {@code http-operator}; never a Kafka password, which basic auth would send with
+     * every request). Users added with {@code ./edgedistill http-user add} are kept. The file holds hashes only; a
+     * service reads it with {@code edgedistill.http.users-file}.
      */
     public Path writeHttpUsers() {
         Path file = dir.resolve("http-users.properties");
         try {
-            Files.deleteIfExists(file);
             HttpUsers.write(file, Map.of(ADMIN_USER, HttpUsers.OPERATOR, "operator", HttpUsers.OBSERVER),
-                    Map.of(ADMIN_USER, password(ADMIN_USER), "operator", password("operator")));
+                    Map.of(ADMIN_USER, httpPassword(ADMIN_USER), "operator", httpPassword("operator")));
         } catch (IOException e) {
             throw new StackException("Cannot write " + file, e);
         }
         return file;
+    }
+
+    /** The HTTP password of a user of {@link #writeHttpUsers}. */
+    public String httpPassword(String user) {
+        return password("http-" + user);
     }
 
     private Path credentialsFile() {

@@ -11,44 +11,54 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The TLS material of a secured local stack, made with the JDK's own {@code keytool} at the first start and kept in
- * the stack's security folder: a CA for this stack only ({@code ca.p12}, its certificate {@code ca.crt}), the broker's
- * key and certificate signed by it for 127.0.0.1 and localhost ({@code broker.p12}), and the trust store every client
- * takes ({@code truststore.p12}, the CA alone). All PKCS12 with one generated store password, valid 365 days; delete
- * the files (or the data directory) to make new ones. Production brings its own certificates (deploy/production).
+ * the stack's security folder: the broker's key and a certificate for 127.0.0.1 and localhost ({@code broker.p12},
+ * PKCS12, its password known to the broker only), signed by a CA made for this stack alone whose certificate every
+ * client trusts ({@code ca.crt}, PEM: no password to share). The CA's private key is deleted once it has signed, so
+ * no one can mint another certificate this stack's clients trust. Valid 365 days; a start with a certificate that
+ * expires within 30 days, or a key store that no longer opens with the kept password, makes all of it anew.
+ * Production brings its own certificates (deploy/production).
  *
- * @param password the stores' password (kept with the principals' passwords)
+ * @param password the broker key store's password (kept with the principals' passwords)
  */
 public record StackTls(Path dir, String password) {
 
     private static final int VALID_DAYS = 365;
+    private static final java.time.Duration RENEW_BEFORE = java.time.Duration.ofDays(30);
 
     public Path keyStore() {
         return dir.resolve("broker.p12");
     }
 
-    public Path trustStore() {
-        return dir.resolve("truststore.p12");
-    }
-
+    /** The CA's certificate, PEM: what every client trusts. */
     public Path caCertificate() {
         return dir.resolve("ca.crt");
     }
 
-    /** The material in {@code dir}, made now if it is not there yet. */
+    /** The material in {@code dir}: made now if it is not there, no longer opens, or expires within 30 days. */
     public static StackTls in(Path dir, String password) {
         StackTls tls = new StackTls(dir, password);
-        if (!Files.isRegularFile(tls.keyStore()) || !Files.isRegularFile(tls.trustStore())) {
+        if (!Files.isRegularFile(tls.caCertificate()) || !tls.usable()) {
             tls.make();
         }
         return tls;
     }
 
-    /** What a client of the broker adds to its SASL settings: trust the stack's CA. */
+    private boolean usable() {
+        try (var in = Files.newInputStream(keyStore())) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(in, password.toCharArray());
+            var cert = (java.security.cert.X509Certificate) ks.getCertificate("broker");
+            return cert != null && cert.getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(RENEW_BEFORE));
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            return false; // missing, another password, or damaged: made anew
+        }
+    }
+
+    /** What a client of the broker adds to its SASL settings: trust the stack's CA (a PEM file, no password). */
     public Map<String, String> clientSettings() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("ssl.truststore.location", trustStore().toString());
-        m.put("ssl.truststore.type", "PKCS12");
-        m.put("ssl.truststore.password", password);
+        m.put("ssl.truststore.location", caCertificate().toString());
+        m.put("ssl.truststore.type", "PEM");
         return m;
     }
 
@@ -69,7 +79,7 @@ public record StackTls(Path dir, String password) {
     private void make() {
         try {
             Files.createDirectories(dir);
-            for (String f : List.of("ca.p12", "broker.p12", "truststore.p12", "ca.crt", "broker.csr", "broker.crt")) {
+            for (String f : List.of("ca.p12", "broker.p12", "ca.crt", "broker.csr", "broker.crt")) {
                 Files.deleteIfExists(dir.resolve(f));
             }
         } catch (IOException e) {
@@ -80,23 +90,29 @@ public record StackTls(Path dir, String password) {
         String csr = dir.resolve("broker.csr").toString();
         String crt = dir.resolve("broker.crt").toString();
         keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=EdgeDistill local stack CA",
-                "-ext", "bc:c", "-validity", String.valueOf(VALID_DAYS), "-keystore", ca, "-storetype", "PKCS12");
+                "-ext", "bc:c=ca:true,pathlen:0", "-ext", "ku:c=keyCertSign,cRLSign", "-validity", String.valueOf(VALID_DAYS),
+                "-keystore", ca, "-storetype", "PKCS12");
         keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, "-file", caCertificate().toString());
         keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
                 "-validity", String.valueOf(VALID_DAYS), "-keystore", broker, "-storetype", "PKCS12");
         keytool("-certreq", "-alias", "broker", "-keystore", broker, "-file", csr);
         keytool("-gencert", "-alias", "ca", "-keystore", ca, "-infile", csr, "-outfile", crt, "-rfc",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-ext", "EKU=serverAuth,clientAuth", "-validity", String.valueOf(VALID_DAYS));
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-ext", "EKU=serverAuth", "-ext", "ku=digitalSignature",
+                "-validity", String.valueOf(VALID_DAYS));
         keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCertificate().toString(), "-keystore", broker);
         keytool("-importcert", "-noprompt", "-alias", "broker", "-file", crt, "-keystore", broker);
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCertificate().toString(), "-keystore",
-                trustStore().toString(), "-storetype", "PKCS12");
         try {
             Files.deleteIfExists(dir.resolve("broker.csr"));
             Files.deleteIfExists(dir.resolve("broker.crt"));
+            Files.deleteIfExists(dir.resolve("ca.p12")); // the CA has signed all it will: its key goes
         } catch (IOException e) {
-            // leftovers of the signing request: harmless
+            throw new StackException("Cannot remove the CA's key after signing: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public String toString() {
+        return "StackTls[" + dir + "]";
     }
 
     /** One keytool call with the store password passed through its environment, never on the command line. */

@@ -142,7 +142,12 @@ class SecuredStackTest {
             p.load(r);
         }
         assertThat(p.getProperty("security.protocol")).isEqualTo("SASL_SSL");
-        assertThat(Path.of(p.getProperty("ssl.truststore.location"))).isRegularFile().startsWith(dir.resolve("security"));
+        Path ca = Path.of(p.getProperty("ssl.truststore.location"));
+        assertThat(ca).isRegularFile().startsWith(dir.resolve("security"));
+        assertThat(p.getProperty("ssl.truststore.type")).isEqualTo("PEM");
+        assertThat(Files.readString(ca)).as("the CA's certificate alone, no key")
+                .contains("BEGIN CERTIFICATE").doesNotContain("PRIVATE KEY");
+        assertThat(ca.resolveSibling("ca.p12")).as("the CA's key is gone once it has signed").doesNotExist();
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,8 +20,10 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Who may use the services' HTTP APIs, and as what: a properties file of {@code <user> = <role>:<password hash>},
@@ -36,18 +39,27 @@ public final class HttpUsers {
     public static final String OPERATOR = "operator";
     public static final String OBSERVER = "observer";
 
-    private static final int ITERATIONS = 60_000;
+    private static final int ITERATIONS = 210_000;
+    /** A file whose hashes are cheaper than this is refused: it would make guessing cheap. */
+    private static final int MIN_ITERATIONS = 100_000;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Hashed for unknown users too, so that a refusal takes as long whether the user exists or not. */
+    private static final String DUMMY = hash("not a password of anyone");
 
     private record Entry(String role, String hash) {
     }
 
     private final Map<String, Entry> users;
-    /** Passwords already verified (their SHA-256 with the user): PBKDF2 is slow on purpose, a request should not be. */
-    private final Map<String, String> verified = new ConcurrentHashMap<>();
+    /**
+     * Passwords already verified, as an HMAC-SHA256 of the user and password under a key made for this process: PBKDF2
+     * is slow on purpose, a request should not be. Read once: changing the file needs a restart of the service.
+     */
+    private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+    private final byte[] cacheKey = new byte[32];
 
     private HttpUsers(Map<String, Entry> users) {
         this.users = Map.copyOf(users);
+        RANDOM.nextBytes(cacheKey);
     }
 
     /** Reads a users file; a line that is not {@code role:hash} with a known role fails, naming the user. */
@@ -61,23 +73,30 @@ public final class HttpUsers {
             String v = p.getProperty(name).strip();
             int colon = v.indexOf(':');
             String role = colon < 0 ? "" : v.substring(0, colon);
-            if (!role.equals(OPERATOR) && !role.equals(OBSERVER) || !v.substring(colon + 1).startsWith("pbkdf2-sha256$")) {
+            String hash = colon < 0 ? "" : v.substring(colon + 1);
+            if (!role.equals(OPERATOR) && !role.equals(OBSERVER) || iterations(hash) < MIN_ITERATIONS) {
+                // the value is not repeated: a password written there by mistake must not reach a log
                 throw new IllegalArgumentException(file + ": user " + name + " needs '" + OPERATOR + "|" + OBSERVER
-                        + ":pbkdf2-sha256$...', not '" + v.replaceAll("\\$.*", "\\$…") + "'");
+                        + ":pbkdf2-sha256$<iterations ≥ " + MIN_ITERATIONS + ">$<salt>$<hash>' (./edgedistill http-user add)");
             }
-            users.put(name, new Entry(role, v.substring(colon + 1)));
+            users.put(name, new Entry(role, hash));
         }
         return new HttpUsers(users);
     }
 
     /** The role of {@code user} if {@code password} is theirs. */
     public Optional<String> authenticate(String user, String password) {
-        Entry e = user == null || password == null ? null : users.get(user);
-        if (e == null) {
+        if (user == null || password == null) {
             return Optional.empty();
         }
-        String token = sha256(user + "\u0000" + password);
-        if (token.equals(verified.get(user))) {
+        Entry e = users.get(user);
+        if (e == null) {
+            matches(password, DUMMY); // as slow as a known user's refusal
+            return Optional.empty();
+        }
+        byte[] token = hmac(user + "\u0000" + password);
+        byte[] known = verified.get(user);
+        if (known != null && MessageDigest.isEqual(known, token)) {
             return Optional.of(e.role());
         }
         if (!matches(password, e.hash())) {
@@ -96,6 +115,16 @@ public final class HttpUsers {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         return "pbkdf2-sha256$" + ITERATIONS + "$" + b64(salt) + "$" + b64(pbkdf2(password, salt, ITERATIONS));
+    }
+
+    /** The iteration count of a hash, or 0 when it is not one of ours. */
+    static int iterations(String hash) {
+        String[] parts = hash.split("\\$");
+        try {
+            return parts.length == 4 && parts[0].equals("pbkdf2-sha256") ? Integer.parseInt(parts[1]) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     static boolean matches(String password, String hash) {
@@ -118,14 +147,13 @@ public final class HttpUsers {
         }
         roles.forEach((user, role) -> p.setProperty(user, role + ":" + hash(passwords.get(user))));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(w, "HTTP users of the EdgeDistill services: user = role:PBKDF2 hash (operator: read and change; "
                     + "observer: read)");
-        }
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its own permissions apply
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -139,11 +167,13 @@ public final class HttpUsers {
         }
     }
 
-    private static String sha256(String s) {
+    private byte[] hmac(String s) {
         try {
-            return b64(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+            return mac.doFinal(s.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }
 
@@ -156,7 +186,11 @@ public final class HttpUsers {
             System.err.println("usage: add <users file> <user> operator|observer   (the password is read from standard input)");
             System.exit(2);
         }
-        String password = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        String password = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("\\R$", "");
+        if (password.isEmpty() || args[2].isEmpty() || args[2].contains(":")) {
+            System.err.println("a user name without ':' and a non-empty password are required");
+            System.exit(2);
+        }
         write(Path.of(args[1]), Map.of(args[2], args[3]), Map.of(args[2], password));
         System.out.println("wrote " + args[2] + " (" + args[3] + ") to " + args[1]);
     }
