@@ -89,6 +89,8 @@ class HttpAccessSystemTest {
             assertThat(get(p + "/prometheus", null).statusCode()).isEqualTo(401);
             HttpResponse<String> metrics = get(p + "/prometheus", OBSERVER);
             assertThat(metrics.statusCode()).as("%s%n%s", metrics.body(), processor.tail(40)).isEqualTo(200);
+            assertThat(get(p + "/metrics/edgedistill.processor.flows.scored", null).statusCode()).isEqualTo(401);
+            assertThat(get(p + "/metrics", OBSERVER).statusCode()).isEqualTo(200);
             assertThat(get(p + "/health", null).statusCode()).isEqualTo(200);
             for (String management : new String[] {"/loggers", "/beans", "/routes", "/threaddump"}) {
                 assertThat(get(p + management, OPERATOR).statusCode()).as(management + ", not served").isIn(403, 404);
