@@ -179,10 +179,7 @@ final class LoopDemo {
                         + "(http-admin, http-operator in " + stack.httpUsersFile().resolveSibling("credentials.properties")
                         + "); /health is open");
             }
-            String page = dashboard;
-            Outcome out = withEdges(processor, updater, console, trustedUpdaterKey(updater), references,
-                    outcome -> whileUp.accept(new Running(page, console == null ? null : console.url(""), outcome)));
-            return Optional.of(out);
+            return Optional.of(withEdges(processor, updater, console, dashboard, trustedUpdaterKey(updater), references, whileUp));
         } catch (StackException e) {
             System.err.println("A service did not start: " + e.getMessage());
             return Optional.empty();
@@ -205,13 +202,9 @@ final class LoopDemo {
         return keyId + "=" + keys.path("publicKey").asText();
     }
 
-    private interface Finally {
-        void accept(Outcome outcome) throws Exception;
-    }
-
-    private Outcome withEdges(ServiceProcess processor, ServiceProcess updater, ServiceProcess console, String trusted,
-                              ConsoleReferences references,
-                              Finally whileUp) throws Exception {
+    /** {@code console} and {@code dashboard} are null without the console. */
+    private Outcome withEdges(ServiceProcess processor, ServiceProcess updater, ServiceProcess console, String dashboard,
+                              String trusted, ConsoleReferences references, WhileUp whileUp) throws Exception {
         System.out.printf("Starting %d simulated edges (Dirichlet beta %.2f shards of %s) ...%n", o.edges(), o.beta(), data.what());
         EdgeFleet edges = new EdgeFleet(stack, o, settings, trusted);
         edges.registerPrincipals();
@@ -241,7 +234,7 @@ final class LoopDemo {
                     fleet.flowsScored(), pooled, observer.sets.isEmpty() ? 0
                     : Report.mixtureComponents(observer.sets.get(observer.sets.size() - 1).value()),
                     Map.copyOf(observer.statusByEdge));
-            whileUp.accept(outcome);
+            whileUp.accept(new Running(dashboard, console == null ? null : console.url(""), outcome));
             return outcome;
         }
     }

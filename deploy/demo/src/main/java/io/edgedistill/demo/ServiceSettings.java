@@ -116,7 +116,6 @@ final class ServiceSettings {
         p.put("edgedistill.kafka.registry-url", stack.registryUrl());
         p.put("console.task-id", o.task());
         p.put("console.references-file", referencesFile.toString());
-        p.put("micronaut.server.host", "127.0.0.1"); // the demo's page is for this machine only
         if (stack.secured()) {
             p.put("edgedistill.kafka.client-properties", stack.clientProperties("console").toString());
         }

@@ -94,7 +94,10 @@ final class DashboardPage implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Browser browser = Browser.find().orElseThrow(() -> new IllegalStateException("no chromium and chromedriver found"));
         try (DashboardPage page = open(browser, args.length > 0 ? args[0] : "http://localhost:8070/")) {
-            Thread.sleep(3000); // a screenshot for the docs: let the charts draw the first events
+            // a screenshot for the docs: once the first view has arrived and every chart has something to draw
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(page.script(
+                    "const c = window.consoleCharts; return document.getElementById('live-text').textContent === 'live' && !!c"
+                            + " && ['rounds-chart', 'attacks-chart', 'set-chart'].every(id => c[id] && c[id].data.datasets.length > 0)")));
             page.screenshot(Path.of(args.length > 1 ? args[1] : "docs/dashboard.png"));
         }
     }

@@ -187,7 +187,7 @@ public final class LocalStack implements AutoCloseable {
         if (security == null) {
             throw new StackException("the stack is not secured: it has no HTTP users");
         }
-        return security.dir().resolve("http-users.properties");
+        return security.httpUsersFile();
     }
 
     /** The principal's client properties file under {@code <data dir>/security/} (secured stacks only). */

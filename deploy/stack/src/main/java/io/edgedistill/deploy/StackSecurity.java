@@ -168,7 +168,7 @@ public final class StackSecurity {
      * service reads it with {@code edgedistill.http.users-file}.
      */
     public Path writeHttpUsers() {
-        Path file = dir.resolve("http-users.properties");
+        Path file = httpUsersFile();
         try {
             HttpUsers.write(file, Map.of(ADMIN_USER, HttpUsers.OPERATOR, "operator", HttpUsers.OBSERVER),
                     Map.of(ADMIN_USER, httpPassword(ADMIN_USER), "operator", httpPassword("operator")));
@@ -176,6 +176,11 @@ public final class StackSecurity {
             throw new StackException("Cannot write " + file, e);
         }
         return file;
+    }
+
+    /** Where {@link #writeHttpUsers} writes the services' HTTP users. */
+    public Path httpUsersFile() {
+        return dir.resolve("http-users.properties");
     }
 
     /** The HTTP password of a user of {@link #writeHttpUsers}. */
