@@ -60,7 +60,7 @@ public final class TopicFeed implements AutoCloseable {
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, "console-feed");
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cfg);
-        Deserializer<SpecificRecord> decoder = AvroSerdes.deserializer(kafka.registryUrl(), false);
+        Deserializer<SpecificRecord> decoder = AvroSerdes.deserializer(kafka.registry(), false);
         // the topics and their partitions as they are at start-up (the stack or provision creates them all first)
         List<TopicPartition> parts = new ArrayList<>();
         List<String> all = new ArrayList<>(TOPICS);

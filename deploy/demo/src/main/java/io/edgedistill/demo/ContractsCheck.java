@@ -18,6 +18,7 @@ import io.edgedistill.schemas.dlq.RecordValidator;
 import io.edgedistill.schemas.dlq.SafeDecoder;
 import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.edgedistill.schemas.serde.AvroSerdes;
+import io.edgedistill.schemas.serde.RegistryAccess;
 import io.edgedistill.schemas.serde.WireFormat;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -50,6 +51,7 @@ public final class ContractsCheck {
     private final String bootstrap;
     private final String registryUrl;
     private final KafkaClientSecurity security;
+    private final RegistryAccess registry;
 
     public ContractsCheck(String bootstrap, String registryUrl) {
         this(bootstrap, registryUrl, KafkaClientSecurity.none());
@@ -60,6 +62,7 @@ public final class ContractsCheck {
         this.bootstrap = bootstrap;
         this.registryUrl = registryUrl;
         this.security = security;
+        this.registry = new KafkaClientSettings(bootstrap, registryUrl, security).registry();
     }
 
     public List<Outcome> roundTripEveryContract(long seed) {
@@ -76,7 +79,7 @@ public final class ContractsCheck {
                 written.put(e.getKey(), producer.send(new ProducerRecord<>(e.getKey(), "demo-" + seed, e.getValue())).get());
                 ackMillis.put(e.getKey(), (System.nanoTime() - t0) / 1_000_000);
             }
-            var decoder = AvroSerdes.<SpecificRecord>deserializer(registryUrl, false);
+            var decoder = AvroSerdes.<SpecificRecord>deserializer(registry, false);
             for (Map.Entry<String, RecordMetadata> e : written.entrySet()) {
                 RecordMetadata md = e.getValue();
                 ConsumerRecord<byte[], byte[]> raw = readAt(consumer, md.topic(), md.partition(), md.offset());
@@ -106,13 +109,13 @@ public final class ContractsCheck {
              KafkaDeadLetterSink sink = new KafkaDeadLetterSink(bootstrap, registryUrl, security, Map.of())) {
             RecordMetadata md = producer.send(new ProducerRecord<>(Topics.SUMMARIES, "edge-bad".getBytes(), garbage)).get();
             ConsumerRecord<byte[], byte[]> raw = readAt(consumer, md.topic(), md.partition(), md.offset());
-            SafeDecoder<SpecificRecord> safe = new SafeDecoder<>(AvroSerdes.deserializer(registryUrl, false),
+            SafeDecoder<SpecificRecord> safe = new SafeDecoder<>(AvroSerdes.deserializer(registry, false),
                     RecordValidator.none(), sink, "demo", 1 << 20);
             Optional<SpecificRecord> decoded = safe.decode(raw);
             if (decoded.isPresent()) {
                 throw new IllegalStateException("garbage decoded?");
             }
-            var dlqDecoder = AvroSerdes.<DeadLetter>deserializer(registryUrl, false);
+            var dlqDecoder = AvroSerdes.<DeadLetter>deserializer(registry, false);
             String dlq = Topics.deadLetterTopic(Topics.SUMMARIES);
             consumer.assign(consumer.partitionsFor(dlq).stream().map(p -> new TopicPartition(dlq, p.partition())).toList());
             consumer.seekToBeginning(consumer.assignment());

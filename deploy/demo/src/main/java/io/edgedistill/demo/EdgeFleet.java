@@ -92,8 +92,7 @@ final class EdgeFleet implements AutoCloseable {
         EdgeSettings settings = new EdgeSettings(id, o.task(), "", true, knowledgeThreshold, 0.6f, 0.5, 50, true,
                 o.personalisedMinGain());
         EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
-                new EdgeRuntime.Settings(new KafkaClientSettings(stack.bootstrapServers(), stack.registryUrl(),
-                        stack.clientSecurity(id)), TRAFFIC, true, 512, Duration.ofSeconds(3), keys.edgeKeys.get(id),
+                new EdgeRuntime.Settings(stack.clientSettings(id), TRAFFIC, true, 512, Duration.ofSeconds(3), keys.edgeKeys.get(id),
                         TrafficMac.edgeKey(keys.trafficMaster, id)));
         edge.start();
         return edge;

@@ -21,6 +21,7 @@ import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.Topics;
 import io.edgedistill.schemas.security.KafkaClientSecurity;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.AvroSerdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -73,7 +74,7 @@ final class TopicObserver implements AutoCloseable {
         cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cfg);
-        Deserializer<SpecificRecord> decoder = AvroSerdes.deserializer(registryUrl, false);
+        Deserializer<SpecificRecord> decoder = AvroSerdes.deserializer(new KafkaClientSettings(bootstrap, registryUrl, security).registry(), false);
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : List.of(Topics.ROUNDS, Topics.SYNTHETIC_SETS, Topics.MODEL_UPDATES, Topics.ALERTS, Topics.SUMMARIES,
                 Topics.KNOWLEDGE, Topics.STATUS)) {

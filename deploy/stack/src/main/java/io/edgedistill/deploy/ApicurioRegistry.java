@@ -21,37 +21,96 @@ import org.slf4j.LoggerFactory;
  * A real Apicurio Registry (the runnable Quarkus distribution from Maven Central, in-memory storage) with
  * its Confluent-compatible API under {@code /apis/ccompat/v7}. It needs Java 21+, which is looked up with
  * {@link JavaRuntimes}. The registry enforces BACKWARD compatibility globally.
+ *
+ * <p>With {@link Security} (the secured local stack) it serves HTTPS only, with the stack's CA-signed key, and every
+ * request but {@code /system/info} needs basic auth against the users given, checked by the distribution's own
+ * Quarkus identity store (users and SHA-512 digests, never a password, in {@code <work dir>/config/application.properties},
+ * owner-only, with the key store's password: nothing secret on the command line); Apicurio's role-based authorization
+ * then lets {@code sr-admin} change rules and register schemas and {@code sr-readonly} only read.
  */
 public final class ApicurioRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApicurioRegistry.class);
     public static final int MIN_JAVA = 21;
 
+    /** The roles of Apicurio's role-based authorization. */
+    public static final String ADMIN_ROLE = "sr-admin";
+    public static final String READ_ONLY_ROLE = "sr-readonly";
+    /** The realm the users' digests are computed in (the distribution's, fixed when it was built). */
+    static final String REALM = "Quarkus";
+
     private final Path workDir;
     private final int port;
+    private final Security security;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http;
     private ChildProcess process;
 
     public ApicurioRegistry(Path workDir, int port) {
-        this.workDir = workDir.toAbsolutePath();
-        this.port = port;
+        this(workDir, port, null);
     }
 
-    /** Base URL of the native v3 API, as Apicurio's serdes expect it. */
+    /** A registry with the given doors ({@code null}: plain HTTP, open to anyone who reaches it). */
+    public ApicurioRegistry(Path workDir, int port, Security security) {
+        this.workDir = workDir.toAbsolutePath();
+        this.port = port;
+        this.security = security;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (security != null) {
+            b.sslContext(Pem.trusting(security.caCertificate()));
+        }
+        this.http = b.build();
+    }
+
+    /**
+     * The doors of a secured registry.
+     *
+     * @param keyStore         its key and CA-signed certificate (PKCS12)
+     * @param keyStorePassword the key store's password
+     * @param caCertificate    the CA its clients trust (PEM), for its own calls
+     * @param passwords        user name to password (kept as digests in the registry's configuration)
+     * @param roles            user name to {@link #ADMIN_ROLE} or {@link #READ_ONLY_ROLE}
+     * @param adminUser        the user the stack's own calls (global rules) are made as
+     */
+    public record Security(Path keyStore, String keyStorePassword, Path caCertificate, Map<String, String> passwords,
+                           Map<String, String> roles, String adminUser) {
+        public Security {
+            passwords = Map.copyOf(passwords);
+            roles = Map.copyOf(roles);
+            if (!roles.keySet().equals(passwords.keySet()) || !ADMIN_ROLE.equals(roles.get(adminUser))) {
+                throw new IllegalArgumentException("every registry user needs a password and a role, and " + adminUser
+                        + " must be " + ADMIN_ROLE);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "registry users " + new java.util.TreeMap<>(roles);
+        }
+    }
+
     /** The process id while running; -1 before the start. */
     public long pid() {
         return process == null ? -1 : process.pid();
     }
 
+    public boolean secured() {
+        return security != null;
+    }
+
+    /** Base URL of the native v3 API, as Apicurio's serdes expect it. */
     public String url() {
-        return "http://127.0.0.1:" + port + "/apis/registry/v3";
+        return base() + "/apis/registry/v3";
     }
 
     /** Base URL of the Confluent-compatible API, for Confluent clients in any language. */
     public String confluentUrl() {
-        return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
+        return base() + "/apis/ccompat/v7";
+    }
+
+    private String base() {
+        return (security == null ? "http" : "https") + "://127.0.0.1:" + port;
     }
 
     public int port() {
@@ -76,11 +135,12 @@ public final class ApicurioRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new StackException("Cannot create " + tmp, e);
         }
+        writeConfiguration();
         List<String> cmd = new ArrayList<>(List.of(
                 java.javaExecutable().toString(),
                 "-Xms64m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.io.tmpdir=" + tmp,
-                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.port=" + (security == null ? port : Preflight.freePort()),
                 "-Dquarkus.http.host=127.0.0.1",
                 // the management interface (health, metrics) is built in; give it its own free loopback port
                 "-Dquarkus.management.port=" + Preflight.freePort(),
@@ -98,6 +158,53 @@ public final class ApicurioRegistry implements AutoCloseable {
         LOG.info("Apicurio Registry ready at {} (pid {})", url(), process.pid());
     }
 
+    /**
+     * The registry's own configuration file, {@code config/application.properties} in its working directory (Quarkus
+     * reads it at start): empty when open; when secured, HTTPS only, basic auth against the users' SHA-512 digests,
+     * role-based authorization, and the key store's password. Owner-only.
+     */
+    private void writeConfiguration() {
+        Path file = workDir.resolve("config").resolve("application.properties");
+        java.util.Properties p = new java.util.Properties();
+        if (security != null) {
+            p.put("quarkus.http.ssl-port", String.valueOf(port));
+            p.put("quarkus.http.insecure-requests", "disabled");
+            p.put("quarkus.http.ssl.certificate.key-store-file", security.keyStore().toString());
+            p.put("quarkus.http.ssl.certificate.key-store-file-type", "PKCS12");
+            p.put("quarkus.http.ssl.certificate.key-store-password", security.keyStorePassword());
+            p.put("quarkus.http.ssl.protocols", "TLSv1.3");
+            p.put("quarkus.http.auth.basic", "true");
+            p.put("quarkus.security.users.embedded.enabled", "true");
+            p.put("quarkus.security.users.embedded.plain-text", "false");
+            p.put("quarkus.security.users.embedded.algorithm", "digest-sha-512");
+            security.passwords().forEach((user, password) -> {
+                p.put("quarkus.security.users.embedded.users." + user, digest(user, password));
+                p.put("quarkus.security.users.embedded.roles." + user, security.roles().get(user));
+            });
+            p.put("apicurio.auth.role-based-authorization", "true");
+            p.put("apicurio.auth.role-source", "token");
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            java.io.StringWriter w = new java.io.StringWriter();
+            p.store(w, "Apicurio Registry settings written by the EdgeDistill stack at each start; keep private");
+            Secrets.writeOwnerOnly(file, w.toString());
+        } catch (IOException e) {
+            throw new StackException("Cannot write the registry's configuration " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The stored form of a password: hex SHA-512 of {@code user:realm:password} (Quarkus' digest). */
+    static String digest(String user, String password) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-512")
+                    .digest((user + ":" + REALM + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public synchronized void stop() {
         if (process != null) {
             process.stop(Duration.ofSeconds(20));
@@ -112,7 +219,7 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** The configured global rule value, e.g. BACKWARD for COMPATIBILITY. */
     public String globalRule(String ruleType) {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url() + "/admin/rules/" + ruleType)).GET().build());
+        HttpResponse<String> r = send(asAdmin(HttpRequest.newBuilder(URI.create(url() + "/admin/rules/" + ruleType))).GET().build());
         if (r.statusCode() != 200) {
             throw new StackException("Reading global rule " + ruleType + " failed: HTTP " + r.statusCode() + " " + r.body());
         }
@@ -125,19 +232,30 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     private void enforceGlobalRule(String type, String config) {
         String json = "{\"ruleType\":\"" + type + "\",\"config\":\"" + config + "\"}";
-        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(url() + "/admin/rules"))
+        HttpResponse<String> created = send(asAdmin(HttpRequest.newBuilder(URI.create(url() + "/admin/rules")))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
         if (created.statusCode() / 100 == 2) {
             return;
         }
-        HttpResponse<String> updated = send(HttpRequest.newBuilder(URI.create(url() + "/admin/rules/" + type))
+        HttpResponse<String> updated = send(asAdmin(HttpRequest.newBuilder(URI.create(url() + "/admin/rules/" + type)))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
         if (updated.statusCode() / 100 != 2) {
             throw new StackException("Could not set the registry's global " + type + " rule to " + config + ": HTTP "
                     + updated.statusCode() + " " + updated.body());
         }
+    }
+
+    /** The request with the admin user's basic credentials on a secured registry. */
+    private HttpRequest.Builder asAdmin(HttpRequest.Builder request) {
+        if (security != null) {
+            String user = security.adminUser();
+            String token = java.util.Base64.getEncoder().encodeToString((user + ":" + security.passwords().get(user))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            request.header("Authorization", "Basic " + token);
+        }
+        return request;
     }
 
     private boolean answersInfo() {

@@ -14,7 +14,9 @@ import java.util.Properties;
 import java.util.Set;
 
 import org.apache.kafka.clients.admin.Admin;
+import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.security.KafkaClientSecurity;
+import io.edgedistill.schemas.serde.SchemaCatalog;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +64,8 @@ public final class LocalStack implements AutoCloseable {
         this.broker = new KafkaBroker(dataDir.resolve("kafka"), kafkaPort, controllerPort, b.brokerConfig,
                 List.of("-Xms256m", "-Xmx" + b.brokerHeap, "-XX:+UseG1GC", "-Djava.awt.headless=true"),
                 security == null ? null : security.brokerSecurity());
-        this.registry = b.registry ? new ApicurioRegistry(dataDir.resolve("registry"), registryPort) : null;
+        this.registry = !b.registry ? null : new ApicurioRegistry(dataDir.resolve("registry"), registryPort,
+                security == null ? null : security.registrySecurity(aclPlan.servicePrincipals()));
         this.plan = TopicPlan.standard((short) 1);
         this.startTimeout = b.startTimeout;
     }
@@ -105,6 +108,12 @@ public final class LocalStack implements AutoCloseable {
             topicResult = plan.apply(admin);
             if (security != null) {
                 provision(admin);
+                if (registry != null) {
+                    // read-only services find their schemas by content: the operator registers them all first
+                    List<String> subjects = SchemaCatalog.register(
+                            clientSettings(StackSecurity.ADMIN_USER).registry());
+                    LOG.info("registered {} subjects as {}", subjects.size(), StackSecurity.ADMIN_USER);
+                }
             }
             broker.awaitGroupCoordinator(admin, startTimeout);
         } catch (RuntimeException e) {
@@ -122,11 +131,22 @@ public final class LocalStack implements AutoCloseable {
         principals.addAll(edges);
         security.upsertUsers(admin, principals);
         aclResult = aclPlan.apply(admin, edges);
-        security.writeClientProperties(StackSecurity.ADMIN_USER, bootstrapServers());
-        principals.forEach(p -> security.writeClientProperties(p, bootstrapServers()));
+        writeClientProperties(StackSecurity.ADMIN_USER);
+        principals.forEach(this::writeClientProperties);
         security.writeHttpUsers();
         LOG.info("secured: {} principals, ACLs {} created, {} deleted, {} unchanged; client settings in {}", principals.size(),
                 aclResult.created().size(), aclResult.deleted().size(), aclResult.unchanged(), security.dir());
+    }
+
+    /** The principal's client properties file: its Kafka settings and, with a registry, its registry settings. */
+    private void writeClientProperties(String principal) {
+        security.writeClientProperties(principal, bootstrapServers(),
+                registry == null ? Map.of() : security.registryClientSettings(registryUser(principal)));
+    }
+
+    /** The registry user a principal reads schemas as: its own, or the edges' shared one. */
+    private String registryUser(String principal) {
+        return edges.contains(principal) ? StackSecurity.EDGES_REGISTRY_USER : principal;
     }
 
     /**
@@ -179,7 +199,13 @@ public final class LocalStack implements AutoCloseable {
             return KafkaClientSecurity.none();
         }
         knownPrincipal(principal);
-        return security.clientSecurity(principal);
+        KafkaClientSecurity kafka = security.clientSecurity(principal);
+        return registry == null ? kafka : kafka.withRegistry(security.registryClientSettings(registryUser(principal)));
+    }
+
+    /** Where and as whom a principal's clients connect: broker, registry and their security. */
+    public KafkaClientSettings clientSettings(String principal) {
+        return new KafkaClientSettings(bootstrapServers(), registryUrl(), clientSecurity(principal));
     }
 
     /** The services' HTTP users file of a secured stack ({@link StackSecurity#writeHttpUsers}). */

@@ -87,7 +87,9 @@ public final class LocalStackMain implements Callable<Integer> {
         AclPlan.Result acls = stack.aclResult();
         System.out.println("  security               = SASL_SSL (the stack's own CA: security/tls/ca.crt), SCRAM-SHA-512; ACLs from acls.yaml (" + acls.created().size()
                 + " created, " + acls.deleted().size() + " removed, " + acls.unchanged() + " unchanged); everything else denied");
-        System.out.println("  client settings (bootstrap.servers, security.protocol, sasl.*, ssl.truststore.*), one file per principal:");
+        System.out.println("  registry               = HTTPS only (same CA), basic auth; admin registers schemas and rules, everyone else reads "
+                + "(edges share the registry user " + StackSecurity.EDGES_REGISTRY_USER + ")");
+        System.out.println("  client settings (bootstrap.servers, security.protocol, sasl.*, ssl.truststore.*, apicurio.registry.*), one file per principal:");
         List<String> principals = new java.util.ArrayList<>(List.of(StackSecurity.ADMIN_USER));
         principals.addAll(stack.aclPlan().servicePrincipals());
         stack.edges().stream().sorted().forEach(principals::add);

@@ -11,6 +11,8 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import io.edgedistill.schemas.security.KafkaClientSecurity;
+import io.edgedistill.schemas.serde.RegistryAccess;
+import io.edgedistill.schemas.serde.SchemaCatalog;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.acl.AclBinding;
@@ -53,6 +55,12 @@ public final class ProvisionMain implements Callable<Integer> {
 
     @Option(names = "--rotate", split = ",", paramLabel = "PRINCIPAL", description = "Give these existing principals a new password.")
     List<String> rotate = new ArrayList<>();
+
+    @Option(names = "--registry-url",
+            description = "The schema registry's native v3 API (https://.../apis/registry/v3): register the current schema of every "
+                    + "topic there as the --command-config file's registry user (apicurio.registry.auth.*, an sr-admin), so that "
+                    + "services with read-only registry access find theirs.")
+    String registryUrl;
 
     @Option(names = "--dry-run", description = "Print the users and ACL bindings the plans ask for; change nothing.")
     boolean dryRun;
@@ -115,6 +123,10 @@ public final class ProvisionMain implements Callable<Integer> {
             AclPlan.Result r = acls.apply(admin, edges);
             System.out.printf("ACLs: %d created, %d deleted (not in the plan), %d unchanged%n", r.created().size(), r.deleted().size(),
                     r.unchanged());
+        }
+        if (registryUrl != null) {
+            List<String> subjects = SchemaCatalog.register(new RegistryAccess(registryUrl, adminSecurity.registrySettings()));
+            System.out.printf("registry: %d subjects registered or found (%s)%n", subjects.size(), String.join(", ", subjects));
         }
         System.out.println("Give each service and each edge only its own file (" + credentialsDir.toAbsolutePath() + "/<principal>.properties).");
         return 0;

@@ -41,6 +41,11 @@ public final class StackSecurity {
     public static final String NODE_USER = "broker";
     /** The operators' super user. */
     public static final String ADMIN_USER = "admin";
+    /**
+     * The one registry identity every edge reads schemas as: the registry's users are fixed when it starts, and edges
+     * join a running stack; each edge still has a Kafka principal of its own.
+     */
+    public static final String EDGES_REGISTRY_USER = "edges";
     static final int SCRAM_ITERATIONS = 8192;
 
     private final Path dir;
@@ -97,9 +102,14 @@ public final class StackSecurity {
         return dir.resolve(principal + ".properties");
     }
 
-    /** Writes the principal's client properties file for {@code bootstrapServers}; returns its path. */
-    public Path writeClientProperties(String principal, String bootstrapServers) {
-        return writeClientProperties(principal, bootstrapServers, "SASL_SSL", tls().clientSettings());
+    /**
+     * Writes the principal's client properties file for {@code bootstrapServers} (SASL_SSL trusting the stack's CA) with
+     * {@code registry} client settings ({@link #registryClientSettings}, none without a registry); returns its path.
+     */
+    public Path writeClientProperties(String principal, String bootstrapServers, Map<String, String> registry) {
+        Map<String, String> extra = new TreeMap<>(tls().clientSettings());
+        extra.putAll(registry);
+        return writeClientProperties(principal, bootstrapServers, "SASL_SSL", extra);
     }
 
     /**
@@ -176,6 +186,50 @@ public final class StackSecurity {
             throw new StackException("Cannot write " + file, e);
         }
         return file;
+    }
+
+    /**
+     * The registry users of a stack whose service principals are {@code services}: {@code admin} with
+     * {@link ApicurioRegistry#ADMIN_ROLE} (rules, schemas), every service principal and the edges' shared identity
+     * {@link #EDGES_REGISTRY_USER} read-only; each with a registry password of its own (kept here as
+     * {@code registry-<user>}).
+     */
+    public ApicurioRegistry.Security registrySecurity(Collection<String> services) {
+        Map<String, String> passwords = new TreeMap<>();
+        Map<String, String> roles = new TreeMap<>();
+        passwords.put(ADMIN_USER, registryPassword(ADMIN_USER));
+        roles.put(ADMIN_USER, ApicurioRegistry.ADMIN_ROLE);
+        Set<String> readers = new LinkedHashSet<>(services);
+        readers.add(EDGES_REGISTRY_USER);
+        readers.remove(ADMIN_USER);
+        for (String user : readers) {
+            passwords.put(user, registryPassword(user));
+            roles.put(user, ApicurioRegistry.READ_ONLY_ROLE);
+        }
+        StackTls t = tls();
+        return new ApicurioRegistry.Security(t.registryKeyStore(), t.password(), t.caCertificate(), passwords, roles, ADMIN_USER);
+    }
+
+    /**
+     * What a client of the secured registry adds to its settings as {@code user}: basic credentials, trust in the
+     * stack's CA (PEM), and, for everyone but {@code admin}, no registration (the stack registers every schema at its
+     * start, {@link io.edgedistill.schemas.serde.SchemaCatalog}).
+     */
+    public Map<String, String> registryClientSettings(String user) {
+        Map<String, String> m = new TreeMap<>();
+        m.put(KafkaClientSecurity.REGISTRY_PREFIX + "auth.username", user);
+        m.put(KafkaClientSecurity.REGISTRY_PREFIX + "auth.password", registryPassword(user));
+        m.put(KafkaClientSecurity.REGISTRY_PREFIX + "tls.truststore.location", tls().caCertificate().toString());
+        m.put(KafkaClientSecurity.REGISTRY_PREFIX + "tls.truststore.type", "PEM");
+        if (!user.equals(ADMIN_USER)) {
+            m.put(KafkaClientSecurity.REGISTRY_PREFIX + "auto-register", "false");
+        }
+        return m;
+    }
+
+    /** The registry password of a user of {@link #registrySecurity}. */
+    public String registryPassword(String user) {
+        return password("registry-" + user);
     }
 
     /** Where {@link #writeHttpUsers} writes the services' HTTP users. */

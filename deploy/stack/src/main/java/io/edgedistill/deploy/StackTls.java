@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The TLS material of a secured local stack, made with the JDK's own {@code keytool} at the first start and kept in
- * the stack's security folder: the broker's key and a certificate for 127.0.0.1 and localhost ({@code broker.p12},
- * PKCS12, its password known to the broker only), signed by a CA made for this stack alone whose certificate every
- * client trusts ({@code ca.crt}, PEM: no password to share). The CA's private key is deleted once it has signed, so
+ * the stack's security folder: the broker's and the registry's keys, each with a certificate for 127.0.0.1 and
+ * localhost ({@code broker.p12}, {@code registry.p12}, PKCS12, their password known to those servers only), signed by
+ * a CA made for this stack alone whose certificate every client trusts ({@code ca.crt}, PEM: no password to share). The CA's private key is deleted once it has signed, so
  * no one can mint another certificate this stack's clients trust. Valid 365 days; a start with a certificate that
  * expires within 30 days, or a key store that no longer opens with the kept password, makes all of it anew.
  * Production brings its own certificates (deploy/production).
@@ -25,8 +25,20 @@ public record StackTls(Path dir, String password) {
     private static final int VALID_DAYS = 365;
     private static final java.time.Duration RENEW_BEFORE = java.time.Duration.ofDays(30);
 
+    /** The servers that get a key and a certificate, each its own {@code <name>.p12} under the alias {@code <name>}. */
+    static final List<String> SERVERS = List.of("broker", "registry");
+
     public Path keyStore() {
-        return dir.resolve("broker.p12");
+        return keyStore("broker");
+    }
+
+    /** The registry's key store (HTTPS). */
+    public Path registryKeyStore() {
+        return keyStore("registry");
+    }
+
+    private Path keyStore(String server) {
+        return dir.resolve(server + ".p12");
     }
 
     /** The CA's certificate, PEM: what every client trusts. */
@@ -44,14 +56,19 @@ public record StackTls(Path dir, String password) {
     }
 
     private boolean usable() {
-        try (var in = Files.newInputStream(keyStore())) {
-            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-            ks.load(in, password.toCharArray());
-            var cert = (java.security.cert.X509Certificate) ks.getCertificate("broker");
-            return cert != null && cert.getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(RENEW_BEFORE));
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            return false; // missing, another password, or damaged: made anew
+        for (String server : SERVERS) {
+            try (var in = Files.newInputStream(keyStore(server))) {
+                java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+                ks.load(in, password.toCharArray());
+                var cert = (java.security.cert.X509Certificate) ks.getCertificate(server);
+                if (cert == null || !cert.getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(RENEW_BEFORE))) {
+                    return false;
+                }
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                return false; // missing, another password, or damaged: made anew
+            }
         }
+        return true;
     }
 
     /** What a client of the broker adds to its SASL settings: trust the stack's CA (a PEM file, no password). */
@@ -79,31 +96,36 @@ public record StackTls(Path dir, String password) {
     private void make() {
         try {
             Files.createDirectories(dir);
-            for (String f : List.of("ca.p12", "broker.p12", "ca.crt", "broker.csr", "broker.crt")) {
+            for (String f : List.of("ca.p12", "ca.crt", "server.csr", "server.crt")) {
                 Files.deleteIfExists(dir.resolve(f));
+            }
+            for (String server : SERVERS) {
+                Files.deleteIfExists(keyStore(server));
             }
         } catch (IOException e) {
             throw new StackException("Cannot prepare " + dir + " for the stack's certificates: " + e.getMessage(), e);
         }
         String ca = dir.resolve("ca.p12").toString();
-        String broker = keyStore().toString();
-        String csr = dir.resolve("broker.csr").toString();
-        String crt = dir.resolve("broker.crt").toString();
+        String csr = dir.resolve("server.csr").toString();
+        String crt = dir.resolve("server.crt").toString();
         keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=EdgeDistill local stack CA",
                 "-ext", "bc:c=ca:true,pathlen:0", "-ext", "ku:c=keyCertSign,cRLSign", "-validity", String.valueOf(VALID_DAYS),
                 "-keystore", ca, "-storetype", "PKCS12");
         keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, "-file", caCertificate().toString());
-        keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-validity", String.valueOf(VALID_DAYS), "-keystore", broker, "-storetype", "PKCS12");
-        keytool("-certreq", "-alias", "broker", "-keystore", broker, "-file", csr);
-        keytool("-gencert", "-alias", "ca", "-keystore", ca, "-infile", csr, "-outfile", crt, "-rfc",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-ext", "EKU=serverAuth", "-ext", "ku=digitalSignature",
-                "-validity", String.valueOf(VALID_DAYS));
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCertificate().toString(), "-keystore", broker);
-        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", crt, "-keystore", broker);
+        for (String server : SERVERS) {
+            String store = keyStore(server).toString();
+            keytool("-genkeypair", "-alias", server, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                    "-validity", String.valueOf(VALID_DAYS), "-keystore", store, "-storetype", "PKCS12");
+            keytool("-certreq", "-alias", server, "-keystore", store, "-file", csr);
+            keytool("-gencert", "-alias", "ca", "-keystore", ca, "-infile", csr, "-outfile", crt, "-rfc",
+                    "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-ext", "EKU=serverAuth", "-ext", "ku=digitalSignature",
+                    "-validity", String.valueOf(VALID_DAYS));
+            keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCertificate().toString(), "-keystore", store);
+            keytool("-importcert", "-noprompt", "-alias", server, "-file", crt, "-keystore", store);
+        }
         try {
-            Files.deleteIfExists(dir.resolve("broker.csr"));
-            Files.deleteIfExists(dir.resolve("broker.crt"));
+            Files.deleteIfExists(dir.resolve("server.csr"));
+            Files.deleteIfExists(dir.resolve("server.crt"));
             Files.deleteIfExists(dir.resolve("ca.p12")); // the CA has signed all it will: its key goes
         } catch (IOException e) {
             throw new StackException("Cannot remove the CA's key after signing: " + e.getMessage(), e);

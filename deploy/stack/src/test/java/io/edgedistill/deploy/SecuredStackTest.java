@@ -15,7 +15,22 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import io.edgedistill.schemas.ContractSamples;
+import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.security.KafkaClientSecurity;
+import io.edgedistill.schemas.serde.AvroSerdes;
+import io.edgedistill.schemas.serde.RegistryAccess;
+import io.edgedistill.schemas.serde.SchemaCatalog;
+import io.edgedistill.schemas.serde.WireFormat;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -60,8 +75,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The secured stack on a real broker (SASL/SCRAM-SHA-512, StandardAuthorizer, the ACL plan): authentication is
- * required, each principal may do what it uses and is refused the rest, with the exceptions clients really get.
- * One stack (broker only: no registry is needed for byte records) for the class.
+ * required, each principal may do what it uses and is refused the rest, with the exceptions clients really get; and its
+ * registry (HTTPS only, basic auth, the operator alone registers schemas and changes rules). One stack for the class.
  */
 @Tag("integration")
 class SecuredStackTest {
@@ -73,7 +88,7 @@ class SecuredStackTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("edgedistill-secured-");
-        stack = LocalStack.builder().dataDir(dir).secured(true).registry(false).brokerHeap("512m")
+        stack = LocalStack.builder().dataDir(dir).secured(true).brokerHeap("512m")
                 .edges(List.of("edge-1", "edge-2")).build().start();
     }
 
@@ -428,6 +443,131 @@ class SecuredStackTest {
                     new org.apache.kafka.common.acl.AccessControlEntryFilter("User:edge-9", null, AclOperation.ANY,
                             AclPermissionType.ANY)))).all().get();
         }
+    }
+
+    // ---------------------------------------------------------------- the registry
+
+    @Test
+    void theRegistrySpeaksHttpsOnlyAndAnswersNoStranger() throws Exception {
+        String url = stack.registryUrl();
+        assertThat(url).startsWith("https://127.0.0.1:");
+        HttpClient untrusting = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        assertThatThrownBy(() -> untrusting.send(HttpRequest.newBuilder(URI.create(url.replace("https:", "http:") + "/system/info"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
+                .as("plain HTTP on the registry's port").isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> untrusting.send(HttpRequest.newBuilder(URI.create(url + "/system/info")).build(),
+                HttpResponse.BodyHandlers.ofString())).as("a client without the stack's CA")
+                .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+        for (String path : List.of("/search/artifacts", "/groups/default/artifacts", "/admin/rules", "/groups/default/artifacts/"
+                + "edge.traffic-value/versions")) {
+            assertThat(registry("GET", url + path, null, null, null).statusCode()).as("anonymous " + path).isEqualTo(401);
+            assertThat(registry("GET", url + path, "edges", "not-the-password", null).statusCode()).as("wrong password " + path)
+                    .isEqualTo(401);
+            assertThat(registry("GET", url + path, "edges", stack.security().orElseThrow().registryPassword("edges"), null)
+                    .statusCode()).as("a reader " + path).isEqualTo(200);
+        }
+        assertThat(registry("GET", stack.confluentRegistryUrl() + "/subjects", null, null, null).statusCode()).isEqualTo(401);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("registry/config/application.properties")))
+                .map(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+        assertThat(Files.readString(dir.resolve("registry/config/application.properties")))
+                .as("digests, never a password").doesNotContain(stack.security().orElseThrow().registryPassword("edges"));
+    }
+
+    @Test
+    void onlyTheOperatorRegistersSchemasOrChangesRules() throws Exception {
+        String url = stack.registryUrl();
+        String schema = "{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Probe\\\",\\\"fields\\\":[]}";
+        String artifact = "{\"artifactId\":\"%s\",\"artifactType\":\"AVRO\",\"firstVersion\":{\"content\":{\"content\":\""
+                + schema + "\",\"contentType\":\"application/json\"}}}";
+        String rule = "{\"ruleType\":\"COMPATIBILITY\",\"config\":\"NONE\"}";
+        long before = artifactCount();
+        StackSecurity sec = stack.security().orElseThrow();
+        List<String[]> refused = new ArrayList<>();
+        refused.add(new String[] {null, null, "401"});
+        for (String reader : List.of("distill-processor", "model-updater", "console", "operator", StackSecurity.EDGES_REGISTRY_USER)) {
+            refused.add(new String[] {reader, sec.registryPassword(reader), "403"});
+        }
+        for (String[] who : refused) {
+            String as = who[0] == null ? "anonymous" : who[0];
+            assertThat(registry("POST", url + "/groups/default/artifacts", who[0], who[1], artifact.formatted("probe-" + as))
+                    .statusCode()).as(as + " registers a subject").isEqualTo(Integer.parseInt(who[2]));
+            assertThat(registry("POST", stack.confluentRegistryUrl() + "/subjects/probe-" + as + "-value/versions", who[0], who[1],
+                    "{\"schema\":\"" + schema + "\"}").statusCode()).as(as + " registers through the Confluent API")
+                    .isEqualTo(Integer.parseInt(who[2]));
+            assertThat(registry("PUT", url + "/admin/rules/COMPATIBILITY", who[0], who[1], rule).statusCode())
+                    .as(as + " changes the compatibility rule").isEqualTo(Integer.parseInt(who[2]));
+        }
+        assertThat(artifactCount()).as("refused requests register nothing").isEqualTo(before);
+        assertThat(stack.registry().globalRule("COMPATIBILITY")).isEqualTo("BACKWARD");
+        assertThat(registry("POST", url + "/groups/default/artifacts", "admin", sec.registryPassword("admin"),
+                artifact.formatted("probe-admin")).statusCode()).as("the operator registers").isEqualTo(200);
+        assertThat(artifactCount()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void readOnlyPrincipalsWriteAndReadWithTheSchemasTheStackRegistered() throws Exception {
+        assertThat(artifactIds()).as("registered at the stack's start").containsAll(SchemaCatalog.samples().keySet().stream()
+                .map(t -> t + "-value").toList());
+        RegistryAccess edge = stack.clientSettings("edge-1").registry();
+        assertThat(edge.autoRegister()).isFalse();
+        assertThat(edge.toString()).contains("as " + StackSecurity.EDGES_REGISTRY_USER);
+        TrafficFlow flow = ContractSamples.trafficFlow(7, "edge-1");
+        byte[] wire;
+        try (Serializer<TrafficFlow> writer = AvroSerdes.serializer(edge, false);
+             Deserializer<TrafficFlow> reader = AvroSerdes.deserializer(stack.clientSettings("distill-processor").registry(), false)) {
+            wire = writer.serialize(Topics.TRAFFIC, flow);
+            assertThat(reader.deserialize(Topics.TRAFFIC, wire)).isEqualTo(flow);
+        }
+        assertThat(WireFormat.schemaId(wire)).isPresent();
+        // a schema the operator has not registered: a read-only writer fails, and registers nothing
+        try (Serializer<RoundSpec> writer = AvroSerdes.serializer(edge, false)) {
+            assertThatThrownBy(() -> writer.serialize(Topics.TRAFFIC, ContractSamples.roundSpec(1)))
+                    .isInstanceOf(RuntimeException.class);
+        }
+        assertThat(versions(Topics.TRAFFIC + "-value")).isEqualTo(1);
+        // provision registers again as its command-config's registry user: found, nothing new
+        int rc = new picocli.CommandLine(new ProvisionMain()).execute("--bootstrap-server", stack.bootstrapServers(),
+                "--command-config", stack.clientProperties("admin").toString(), "--replication-factor", "1",
+                "--credentials-dir", dir.resolve("provisioned-registry").toString(), "--registry-url", stack.registryUrl());
+        assertThat(rc).isZero();
+        assertThat(versions(Topics.TRAFFIC + "-value")).isEqualTo(1);
+    }
+
+    private static long artifactCount() throws Exception {
+        return artifactIds().size();
+    }
+
+    private static List<String> artifactIds() throws Exception {
+        HttpResponse<String> r = registry("GET", stack.registryUrl() + "/groups/default/artifacts?limit=1000", "admin",
+                stack.security().orElseThrow().registryPassword("admin"), null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("artifacts")
+                .forEach(a -> ids.add(a.path("artifactId").asText()));
+        return ids;
+    }
+
+    private static int versions(String subject) throws Exception {
+        HttpResponse<String> r = registry("GET", stack.registryUrl() + "/groups/default/artifacts/" + subject + "/versions", "admin",
+                stack.security().orElseThrow().registryPassword("admin"), null);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("count").asInt();
+    }
+
+    /** One request to the registry, trusting the stack's CA, as {@code user} (none: anonymous). */
+    private static HttpResponse<String> registry(String method, String url, String user, String password, String json)
+            throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(Pem.trusting(stack.security().orElseThrow().tls().caCertificate()))
+                .connectTimeout(Duration.ofSeconds(3)).build();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", url.contains("/ccompat/") ? "application/vnd.schemaregistry.v1+json" : "application/json");
+        }
+        if (user != null) {
+            b.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // ---------------------------------------------------------------- helpers

@@ -69,7 +69,7 @@ public class ProcessorBeans {
 
     @Singleton
     ProcessorTopology.TopicSerdes topicSerdes(KafkaClientSettings client) {
-        String url = client.registryUrl();
+        var url = client.registry();
         return new ProcessorTopology.TopicSerdes(AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
                 AvroSerdes.serde(url, false), AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
                 AvroSerdes.serde(url, false), AvroSerdes.serde(url, false), AvroSerdes.serde(url, false));
@@ -78,7 +78,7 @@ public class ProcessorBeans {
     @Singleton
     @Bean(preDestroy = "close")
     KafkaPublisher publisher(KafkaClientSettings client) {
-        return new KafkaPublisher(client, AvroSerdes.serializer(client.registryUrl(), false));
+        return new KafkaPublisher(client, AvroSerdes.serializer(client.registry(), false));
     }
 
     @Singleton

@@ -46,7 +46,7 @@ final class ControlChannel implements EdgeOutput {
     /** Creates the producer. */
     void open(EdgeRuntime.Settings settings) {
         Map<String, Object> cfg = producerConfig(settings.kafka(), edgeId);
-        Serializer<SpecificRecord> avro = AvroSerdes.serializer(settings.kafka().registryUrl(), false);
+        Serializer<SpecificRecord> avro = AvroSerdes.serializer(settings.kafka().registry(), false);
         // with a key pair, summaries, knowledge and alerts carry the edge's signature
         values = settings.signing() == null ? avro
                 : new SigningSerializer<>(avro, settings.signing().getPrivate(),

@@ -137,7 +137,7 @@ public final class EdgeRuntime implements AutoCloseable {
 
     private void startTraffic() {
         trafficProducer = TrafficProducerConfig.createProducer(settings.kafka(), settings.traffic(), "edge-traffic-" + edgeId);
-        streamer = new TrafficStreamer(edgeId, this::currentFlows, TrafficProducerConfig.serializer(settings.kafka().registryUrl()),
+        streamer = new TrafficStreamer(edgeId, this::currentFlows, TrafficProducerConfig.serializer(settings.kafka().registry()),
                 trafficProducer, settings.traffic(),
                 node.settings().labelledTraffic(), scoring::enqueue, settings.trafficKey(),
                 TrafficEpochs.next(settings.stateDir() == null ? null : settings.stateDir().resolve("traffic-epoch")));

@@ -112,7 +112,7 @@ final class InputConsumer {
     }
 
     private <T extends SpecificRecord> SafeDecoder<T> decoder(RecordValidator<T> v) {
-        return new SafeDecoder<>(AvroSerdes.<T>deserializer(settings.kafka().registryUrl(), false), v, sink, "edge-" + edgeId,
+        return new SafeDecoder<>(AvroSerdes.<T>deserializer(settings.kafka().registry(), false), v, sink, "edge-" + edgeId,
                 MAX_VALUE);
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.edgedistill.schemas.TrafficFlow;
 import io.edgedistill.schemas.client.KafkaClientSettings;
 import io.edgedistill.schemas.serde.AvroSerdes;
+import io.edgedistill.schemas.serde.RegistryAccess;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -65,7 +66,7 @@ public final class TrafficProducerConfig {
     }
 
     /** The registry-backed Avro serializer of traffic values (Confluent wire format, {@link AvroSerdes}). */
-    public static Serializer<TrafficFlow> serializer(String registryUrl) {
-        return AvroSerdes.serializer(registryUrl, false);
+    public static Serializer<TrafficFlow> serializer(RegistryAccess registry) {
+        return AvroSerdes.serializer(registry, false);
     }
 }

@@ -137,7 +137,7 @@ public final class ProducerThroughputBench {
     private static double[] edgePath(String bootstrap, String registry, Flows flows, TrafficStreamer.Settings s,
                                      byte[] trafficKey) throws InterruptedException {
         try (KafkaProducer<String, byte[]> p = TrafficProducerConfig.createProducer(KafkaClientSettings.of(bootstrap, registry), s, "edge-bench")) {
-            TrafficStreamer t = new TrafficStreamer("edge-bench", () -> flows, TrafficProducerConfig.serializer(registry), p, s,
+            TrafficStreamer t = new TrafficStreamer("edge-bench", () -> flows, TrafficProducerConfig.serializer(io.edgedistill.schemas.serde.RegistryAccess.open(registry)), p, s,
                     true, null, trafficKey);
             long t0 = System.nanoTime();
             t.start();

@@ -34,7 +34,7 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
     public KafkaModelPublisher(KafkaClientSettings client, String clientId) {
         Map<String, Object> cfg = client.reliableAvroProducer(clientId);
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        this.serializer = AvroSerdes.serializer(client.registryUrl(), false);
+        this.serializer = AvroSerdes.serializer(client.registry(), false);
         this.producer = new KafkaProducer<>(cfg, new StringSerializer(), serializer);
     }
 

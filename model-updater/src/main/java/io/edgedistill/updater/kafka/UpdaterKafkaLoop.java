@@ -90,7 +90,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     }
 
     private <T extends SpecificRecord> SafeDecoder<T> decoder(RecordValidator<T> validator) {
-        return new SafeDecoder<>(AvroSerdes.<T>deserializer(client.registryUrl(), false), validator, sink, SERVICE, MAX_VALUE);
+        return new SafeDecoder<>(AvroSerdes.<T>deserializer(client.registry(), false), validator, sink, SERVICE, MAX_VALUE);
     }
 
     private Map<String, Object> consumerConfig(String group) {

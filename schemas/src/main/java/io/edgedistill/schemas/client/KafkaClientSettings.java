@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.edgedistill.schemas.security.KafkaClientSecurity;
 import io.edgedistill.schemas.serde.AvroSerdes;
+import io.edgedistill.schemas.serde.RegistryAccess;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -61,9 +62,14 @@ public record KafkaClientSettings(String bootstrapServers, String registryUrl, K
         return cfg;
     }
 
+    /** The registry as this client reaches it: its URL and the registry keys of the client's security. */
+    public RegistryAccess registry() {
+        return new RegistryAccess(registryUrl, security.registrySettings());
+    }
+
     /** {@link #reliableProducer} writing registry-encoded Avro values (Confluent wire format). */
     public Map<String, Object> reliableAvroProducer(String clientId) {
-        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(registryUrl));
+        Map<String, Object> cfg = new HashMap<>(AvroSerdes.producerValueConfig(registry()));
         cfg.putAll(reliableProducer(clientId));
         return cfg;
     }
@@ -76,6 +82,6 @@ public record KafkaClientSettings(String bootstrapServers, String registryUrl, K
     /** Addresses and protocol; never a secret. */
     @Override
     public String toString() {
-        return bootstrapServers + " (" + security + "), registry " + registryUrl;
+        return bootstrapServers + " (" + security + "), registry " + registry();
     }
 }

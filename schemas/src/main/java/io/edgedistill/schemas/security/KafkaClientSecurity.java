@@ -18,7 +18,12 @@ import java.util.regex.Pattern;
  * every producer, consumer, admin and Kafka Streams client of a service connects as the same principal.
  *
  * <p>Holds only the client keys that concern security ({@code security.protocol}, {@code sasl.*},
- * {@code ssl.*}); {@link #applyTo} copies them into a client configuration. {@link #none()} is a plaintext,
+ * {@code ssl.*}); {@link #applyTo} copies them into a client configuration. A client properties file may also hold
+ * the schema registry's client settings, as Confluent's client files hold {@code schema.registry.*}: every
+ * {@code apicurio.registry.*} key but the URL (credentials {@code apicurio.registry.auth.username}/{@code .password}
+ * or OAuth2 client credentials, the registry's TLS trust {@code apicurio.registry.tls.*},
+ * {@code apicurio.registry.auto-register}); they are kept apart ({@link #registrySettings}) and never reach a Kafka
+ * client. {@link #none()} is a plaintext,
  * unauthenticated client (the default of the unsecured local stack). A service builds its value with
  * {@link #resolve} from its configuration keys ({@code <service>...client-properties}, {@code security-protocol},
  * {@code sasl-mechanism}, {@code sasl-username}, {@code sasl-password}); a client properties file written by the
@@ -33,14 +38,20 @@ public final class KafkaClientSecurity {
     /** The mechanism of the EdgeDistill brokers' client listener. */
     public static final String DEFAULT_MECHANISM = "SCRAM-SHA-512";
 
-    private static final KafkaClientSecurity NONE = new KafkaClientSecurity(Map.of());
+    /** The prefix of the registry client keys a client properties file may hold. */
+    public static final String REGISTRY_PREFIX = "apicurio.registry.";
+    private static final String REGISTRY_URL = REGISTRY_PREFIX + "url";
+
+    private static final KafkaClientSecurity NONE = new KafkaClientSecurity(Map.of(), Map.of());
     private static final Pattern JAAS_USER = Pattern.compile("username\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern JAAS_PASSWORD = Pattern.compile("(password\\s*=\\s*\")((?:[^\"\\\\]|\\\\.)*)(\")");
 
     private final Map<String, String> settings;
+    private final Map<String, String> registry;
 
-    private KafkaClientSecurity(Map<String, String> settings) {
+    private KafkaClientSecurity(Map<String, String> settings, Map<String, String> registry) {
         this.settings = Collections.unmodifiableMap(new TreeMap<>(settings));
+        this.registry = Collections.unmodifiableMap(new TreeMap<>(registry));
     }
 
     /** A plaintext, unauthenticated client. */
@@ -67,19 +78,28 @@ public final class KafkaClientSecurity {
         m.put(SECURITY_PROTOCOL, protocol);
         m.put(SASL_MECHANISM, mechanism);
         m.put(SASL_JAAS_CONFIG, jaasConfig(mechanism, username, password));
-        return new KafkaClientSecurity(m);
+        return new KafkaClientSecurity(m, Map.of());
     }
 
-    /** The security keys of a client configuration (other keys, e.g. bootstrap.servers, are ignored). */
+    /**
+     * The security keys of a client configuration, and its registry client keys (other keys, e.g. bootstrap.servers
+     * or the registry's URL, are ignored).
+     */
     public static KafkaClientSecurity fromProperties(Map<?, ?> properties) {
         Map<String, String> m = new TreeMap<>();
+        Map<String, String> r = new TreeMap<>();
         properties.forEach((k, v) -> {
             String key = String.valueOf(k).trim();
-            if (v != null && (key.equals(SECURITY_PROTOCOL) || key.startsWith("sasl.") || key.startsWith("ssl."))) {
+            if (v == null) {
+                return;
+            }
+            if (key.equals(SECURITY_PROTOCOL) || key.startsWith("sasl.") || key.startsWith("ssl.")) {
                 m.put(key, String.valueOf(v).trim());
+            } else if (key.startsWith(REGISTRY_PREFIX) && !key.equals(REGISTRY_URL)) {
+                r.put(key, String.valueOf(v).trim());
             }
         });
-        return m.isEmpty() ? NONE : new KafkaClientSecurity(m);
+        return m.isEmpty() && r.isEmpty() ? NONE : new KafkaClientSecurity(m, r);
     }
 
     /** Reads a Kafka client properties file (as {@code kafka-console-consumer --consumer.config} takes). */
@@ -102,8 +122,11 @@ public final class KafkaClientSecurity {
     public static KafkaClientSecurity resolve(String clientPropertiesFile, String protocol, String mechanism, String username,
                                               String password) {
         Map<String, String> m = new TreeMap<>();
+        Map<String, String> registry = Map.of();
         if (!blank(clientPropertiesFile)) {
-            m.putAll(fromFile(Path.of(clientPropertiesFile.trim())).settings);
+            KafkaClientSecurity file = fromFile(Path.of(clientPropertiesFile.trim()));
+            m.putAll(file.settings);
+            registry = file.registry;
         }
         if (!blank(username)) {
             String mech = !blank(mechanism) ? mechanism.trim() : m.getOrDefault(SASL_MECHANISM, DEFAULT_MECHANISM);
@@ -117,7 +140,7 @@ public final class KafkaClientSecurity {
                 m.put(SASL_MECHANISM, mechanism.trim());
             }
         }
-        return m.isEmpty() ? NONE : new KafkaClientSecurity(m);
+        return m.isEmpty() && registry.isEmpty() ? NONE : new KafkaClientSecurity(m, registry);
     }
 
     /** The JAAS line of a SCRAM or PLAIN client. */
@@ -149,6 +172,27 @@ public final class KafkaClientSecurity {
         return settings;
     }
 
+    /** The registry client keys ({@code apicurio.registry.*} but the URL); empty for an open registry. */
+    public Map<String, String> registrySettings() {
+        return registry;
+    }
+
+    /** These Kafka settings with other registry client keys (each must start with {@value #REGISTRY_PREFIX}). */
+    public KafkaClientSecurity withRegistry(Map<String, String> registrySettings) {
+        registrySettings.keySet().forEach(k -> {
+            if (!k.startsWith(REGISTRY_PREFIX) || k.equals(REGISTRY_URL)) {
+                throw new IllegalArgumentException("not a registry client key: " + k);
+            }
+        });
+        return new KafkaClientSecurity(settings, registrySettings);
+    }
+
+    /** The registry user name, when the client authenticates to the registry with one. */
+    public Optional<String> registryUsername() {
+        return Optional.ofNullable(registry.get(REGISTRY_PREFIX + "auth.username"))
+                .or(() -> Optional.ofNullable(registry.get(REGISTRY_PREFIX + "auth.client.id")));
+    }
+
     /** Copies the security keys into a client configuration ({@code Map<String, Object>} or {@link Properties}). */
     public <M extends Map<? super String, ? super String>> M applyTo(M config) {
         config.putAll(settings);
@@ -178,37 +222,38 @@ public final class KafkaClientSecurity {
     public Properties toProperties() {
         Properties p = new Properties();
         p.putAll(settings);
+        p.putAll(registry);
         return p;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KafkaClientSecurity other && other.settings.equals(settings);
+        return o instanceof KafkaClientSecurity other && other.settings.equals(settings) && other.registry.equals(registry);
     }
 
     @Override
     public int hashCode() {
-        return settings.hashCode();
+        return 31 * settings.hashCode() + registry.hashCode();
     }
 
-    /** Protocol, mechanism and user; passwords and key-store secrets are masked. */
+    /** Protocol, mechanism and user, and the registry user; never a secret. */
     @Override
     public String toString() {
-        if (!secured()) {
-            return "PLAINTEXT";
-        }
         StringBuilder sb = new StringBuilder(protocol());
-        if (settings.containsKey(SASL_MECHANISM)) {
+        if (secured() && settings.containsKey(SASL_MECHANISM)) {
             sb.append(' ').append(settings.get(SASL_MECHANISM));
         }
         username().ifPresent(u -> sb.append(" as ").append(u));
+        registryUsername().ifPresent(u -> sb.append("; registry as ").append(u));
         return sb.toString();
     }
 
     /** The settings with every secret replaced by {@code ****}, for logs. */
     public Map<String, String> masked() {
         Map<String, String> m = new TreeMap<>();
-        settings.forEach((k, v) -> {
+        Map<String, String> all = new TreeMap<>(settings);
+        all.putAll(registry);
+        all.forEach((k, v) -> {
             if (k.equals(SASL_JAAS_CONFIG)) {
                 m.put(k, JAAS_PASSWORD.matcher(v).replaceAll("$1****$3"));
             } else if (k.contains("password") || k.endsWith(".key") || k.contains("secret")) {

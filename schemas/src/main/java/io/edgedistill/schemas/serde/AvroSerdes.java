@@ -39,50 +39,75 @@ public final class AvroSerdes {
     }
 
     /**
-     * Settings shared by serializers and deserializers.
-     *
-     * @param registryUrl the registry's native v3 API, e.g. {@code http://127.0.0.1:8081/apis/registry/v3}
+     * Settings shared by serializers and deserializers: the wire format above, registration of what is written
+     * (unless the access is read-only), and the access's credentials and TLS trust.
      */
-    public static Map<String, Object> registryConfig(String registryUrl) {
+    public static Map<String, Object> registryConfig(RegistryAccess registry) {
         Map<String, Object> cfg = new HashMap<>();
-        cfg.put(REGISTRY_URL, registryUrl);
+        cfg.put(REGISTRY_URL, registry.url());
         cfg.put(HEADERS_ENABLED, false);
         cfg.put(ID_HANDLER, Default4ByteIdHandler.class.getName());
         cfg.put(USE_ID, "contentId");
         cfg.put(AUTO_REGISTER, true);
         cfg.put(AUTO_REGISTER_IF_EXISTS, "FIND_OR_CREATE_VERSION");
         cfg.put(SPECIFIC_READER, true);
+        cfg.putAll(registry.settings());
         return cfg;
     }
 
+    /** {@link #registryConfig(RegistryAccess)} of an open registry. */
+    public static Map<String, Object> registryConfig(String registryUrl) {
+        return registryConfig(RegistryAccess.open(registryUrl));
+    }
+
     /** Producer properties that make the value serializer the registry-backed Avro one. */
-    public static Map<String, Object> producerValueConfig(String registryUrl) {
-        Map<String, Object> cfg = registryConfig(registryUrl);
+    public static Map<String, Object> producerValueConfig(RegistryAccess registry) {
+        Map<String, Object> cfg = registryConfig(registry);
         cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());
         return cfg;
     }
 
     /** Consumer properties that make the value deserializer the registry-backed Avro one. */
-    public static Map<String, Object> consumerValueConfig(String registryUrl) {
-        Map<String, Object> cfg = registryConfig(registryUrl);
+    public static Map<String, Object> consumerValueConfig(RegistryAccess registry) {
+        Map<String, Object> cfg = registryConfig(registry);
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
         return cfg;
     }
 
-    public static <T extends SpecificRecord> Serializer<T> serializer(String registryUrl, boolean isKey) {
+    public static <T extends SpecificRecord> Serializer<T> serializer(RegistryAccess registry, boolean isKey) {
         AvroKafkaSerializer<T> s = new AvroKafkaSerializer<>();
-        s.configure(registryConfig(registryUrl), isKey);
+        s.configure(registryConfig(registry), isKey);
         return s;
     }
 
-    public static <T extends SpecificRecord> Deserializer<T> deserializer(String registryUrl, boolean isKey) {
+    public static <T extends SpecificRecord> Deserializer<T> deserializer(RegistryAccess registry, boolean isKey) {
         AvroKafkaDeserializer<T> d = new AvroKafkaDeserializer<>();
-        d.configure(registryConfig(registryUrl), isKey);
+        d.configure(registryConfig(registry), isKey);
         return d;
     }
 
     /** A Kafka Streams serde for a generated record type. */
-    public static <T extends SpecificRecord> Serde<T> serde(String registryUrl, boolean isKey) {
-        return Serdes.serdeFrom(serializer(registryUrl, isKey), deserializer(registryUrl, isKey));
+    public static <T extends SpecificRecord> Serde<T> serde(RegistryAccess registry, boolean isKey) {
+        return Serdes.serdeFrom(serializer(registry, isKey), deserializer(registry, isKey));
+    }
+
+    /** {@link #producerValueConfig(RegistryAccess)} of an open registry (the unsecured local stack, tests). */
+    public static Map<String, Object> producerValueConfig(String registryUrl) {
+        return producerValueConfig(RegistryAccess.open(registryUrl));
+    }
+
+    /** {@link #consumerValueConfig(RegistryAccess)} of an open registry (the unsecured local stack, tests). */
+    public static Map<String, Object> consumerValueConfig(String registryUrl) {
+        return consumerValueConfig(RegistryAccess.open(registryUrl));
+    }
+
+    /** A serializer of an open registry (the unsecured local stack, tests). */
+    public static <T extends SpecificRecord> Serializer<T> serializer(String registryUrl, boolean isKey) {
+        return serializer(RegistryAccess.open(registryUrl), isKey);
+    }
+
+    /** A deserializer of an open registry (the unsecured local stack, tests). */
+    public static <T extends SpecificRecord> Deserializer<T> deserializer(String registryUrl, boolean isKey) {
+        return deserializer(RegistryAccess.open(registryUrl), isKey);
     }
 }

@@ -63,4 +63,30 @@ class KafkaClientSecurityTest {
         assertThatThrownBy(() -> KafkaClientSecurity.sasl("SSL", "PLAIN", "u", "p"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void registrySettingsInTheFileAreKeptApartFromKafkaAndNeverShown(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("edge-1.properties");
+        Properties p = KafkaClientSecurity.sasl("SASL_SSL", "SCRAM-SHA-512", "edge-1", "kafka-pw").toProperties();
+        p.put("apicurio.registry.url", "https://ignored:1/apis/registry/v3");
+        p.put("apicurio.registry.auth.username", "edges");
+        p.put("apicurio.registry.auth.password", "registry-pw");
+        p.put("apicurio.registry.auto-register", "false");
+        try (var w = Files.newBufferedWriter(file)) {
+            p.store(w, null);
+        }
+        KafkaClientSecurity s = KafkaClientSecurity.resolve(file.toString(), "", "", "", "");
+        assertThat(s.applyTo(new HashMap<String, Object>())).as("a Kafka client gets Kafka keys only")
+                .containsOnlyKeys("security.protocol", "sasl.mechanism", "sasl.jaas.config");
+        assertThat(s.registrySettings()).as("the URL is a service setting, not a credential").containsOnlyKeys(
+                "apicurio.registry.auth.username", "apicurio.registry.auth.password", "apicurio.registry.auto-register");
+        assertThat(s.registryUsername()).contains("edges");
+        assertThat(s.toString()).isEqualTo("SASL_SSL SCRAM-SHA-512 as edge-1; registry as edges").doesNotContain("pw");
+        assertThat(s.masked()).containsEntry("apicurio.registry.auth.password", "****");
+        assertThat(s.toProperties()).containsEntry("apicurio.registry.auth.password", "registry-pw");
+        assertThat(s).isNotEqualTo(KafkaClientSecurity.sasl("SASL_SSL", "SCRAM-SHA-512", "edge-1", "kafka-pw"));
+        assertThat(KafkaClientSecurity.resolve(file.toString(), "", "", "edge-1", "other").registrySettings())
+                .as("explicit SASL keys leave the registry's alone").isEqualTo(s.registrySettings());
+        assertThatThrownBy(() -> s.withRegistry(Map.of("sasl.mechanism", "PLAIN"))).isInstanceOf(IllegalArgumentException.class);
+    }
 }
