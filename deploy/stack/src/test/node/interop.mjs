@@ -2,14 +2,25 @@
 // Talks to the registry only through its Confluent-compatible API (REGISTRY = .../apis/ccompat/v7).
 //   node interop.mjs produce   TOPIC, VALUE_JSON, KEY       -> prints {"schemaId":..,"bytes":..,"partition":..,"offset":..}
 //   node interop.mjs consume   TOPIC, PARTITION, OFFSET        -> prints the decoded record as JSON
+// On a secured stack: CA_FILE (the stack's CA, PEM) for TLS to both, KAFKA_USERNAME/KAFKA_PASSWORD (SASL/SCRAM-SHA-512)
+// and REGISTRY_USER_INFO (user:password, basic auth).
+import fs from 'node:fs';
+import https from 'node:https';
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistryClient, AvroSerializer, AvroDeserializer, SerdeType } from '@confluentinc/schemaregistry';
 
 const mode = process.argv[2];
-const { BOOTSTRAP, REGISTRY, TOPIC } = process.env;
-const registry = new SchemaRegistryClient({ baseURLs: [REGISTRY] });
+const { BOOTSTRAP, REGISTRY, TOPIC, CA_FILE, KAFKA_USERNAME, KAFKA_PASSWORD, REGISTRY_USER_INFO } = process.env;
+const ca = CA_FILE ? [fs.readFileSync(CA_FILE)] : undefined;
+const registry = new SchemaRegistryClient({
+  baseURLs: [REGISTRY],
+  ...(REGISTRY_USER_INFO ? { basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo: REGISTRY_USER_INFO } } : {}),
+  ...(ca ? { createAxiosDefaults: { httpsAgent: new https.Agent({ ca }) } } : {}),
+});
 const kafka = new Kafka({ clientId: 'node-interop', brokers: [BOOTSTRAP], logLevel: process.env.KAFKAJS_LOG === 'info' ? logLevel.INFO : logLevel.ERROR,
-  retry: { initialRetryTime: 200, retries: 15 } });
+  retry: { initialRetryTime: 200, retries: 15 },
+  ...(ca ? { ssl: { ca } } : {}),
+  ...(KAFKA_USERNAME ? { sasl: { mechanism: 'scram-sha-512', username: KAFKA_USERNAME, password: KAFKA_PASSWORD } } : {}) });
 let stage = 'start';
 const started = Date.now();
 const at = (name) => { stage = name + ' (at ' + (Date.now() - started) + ' ms)'; };

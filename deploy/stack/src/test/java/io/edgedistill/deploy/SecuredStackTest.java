@@ -511,18 +511,22 @@ class SecuredStackTest {
         RegistryAccess edge = stack.clientSettings("edge-1").registry();
         assertThat(edge.autoRegister()).isFalse();
         assertThat(edge.toString()).contains("as " + StackSecurity.EDGES_REGISTRY_USER);
+        // records with nested types (RoundSpec) and without (TrafficFlow), each written by a reader and read by another
         TrafficFlow flow = ContractSamples.trafficFlow(7, "edge-1");
-        byte[] wire;
-        try (Serializer<TrafficFlow> writer = AvroSerdes.serializer(edge, false);
-             Deserializer<TrafficFlow> reader = AvroSerdes.deserializer(stack.clientSettings("distill-processor").registry(), false)) {
-            wire = writer.serialize(Topics.TRAFFIC, flow);
-            assertThat(reader.deserialize(Topics.TRAFFIC, wire)).isEqualTo(flow);
+        RoundSpec round = ContractSamples.roundSpec(7);
+        RegistryAccess processor = stack.clientSettings("distill-processor").registry();
+        try (Serializer<TrafficFlow> edgeWriter = AvroSerdes.serializer(edge, false);
+             Deserializer<TrafficFlow> processorReader = AvroSerdes.deserializer(processor, false);
+             Serializer<RoundSpec> processorWriter = AvroSerdes.serializer(processor, false);
+             Deserializer<RoundSpec> edgeReader = AvroSerdes.deserializer(edge, false)) {
+            byte[] wire = edgeWriter.serialize(Topics.TRAFFIC, flow);
+            assertThat(WireFormat.schemaId(wire)).isPresent();
+            assertThat(processorReader.deserialize(Topics.TRAFFIC, wire)).isEqualTo(flow);
+            assertThat(edgeReader.deserialize(Topics.ROUNDS, processorWriter.serialize(Topics.ROUNDS, round))).isEqualTo(round);
         }
-        assertThat(WireFormat.schemaId(wire)).isPresent();
         // a schema the operator has not registered: a read-only writer fails, and registers nothing
         try (Serializer<RoundSpec> writer = AvroSerdes.serializer(edge, false)) {
-            assertThatThrownBy(() -> writer.serialize(Topics.TRAFFIC, ContractSamples.roundSpec(1)))
-                    .isInstanceOf(RuntimeException.class);
+            assertThatThrownBy(() -> writer.serialize(Topics.TRAFFIC, round)).isInstanceOf(RuntimeException.class);
         }
         assertThat(versions(Topics.TRAFFIC + "-value")).isEqualTo(1);
         // provision registers again as its command-config's registry user: found, nothing new
@@ -531,6 +535,42 @@ class SecuredStackTest {
                 "--credentials-dir", dir.resolve("provisioned-registry").toString(), "--registry-url", stack.registryUrl());
         assertThat(rc).isZero();
         assertThat(versions(Topics.TRAFFIC + "-value")).isEqualTo(1);
+    }
+
+    @Test
+    void aNodeConfluentClientPassesCredentialsToTheBrokerAndTheRegistry() throws Exception {
+        StackSecurity sec = stack.security().orElseThrow();
+        String flowId = "node-flow-" + java.util.UUID.randomUUID();
+        String valueJson = "{\"edgeId\":\"edge-1\",\"flowId\":\"" + flowId + "\",\"observedAt\":1700000000123,"
+                + "\"numeric\":{\"Dur\":1.5},\"categorical\":{\"Proto\":\"udp\"},\"label\":\"UDPFlood\"}";
+        Map<String, String> env = new HashMap<>(Map.of("BOOTSTRAP", stack.bootstrapServers(), "REGISTRY", stack.confluentRegistryUrl(),
+                "TOPIC", Topics.TRAFFIC, "VALUE_JSON", valueJson, "KEY", "edge-1",
+                "CA_FILE", sec.tls().caCertificate().toString(), "KAFKA_USERNAME", "edge-1", "KAFKA_PASSWORD", sec.password("edge-1")));
+        NodeInterop.Result anonymous = NodeInterop.node("produce", env);
+        assertThat(anonymous.exit()).as("no registry credentials: " + anonymous.output()).isNotZero();
+        assertThat(anonymous.output()).contains("401");
+
+        env.put("REGISTRY_USER_INFO", StackSecurity.EDGES_REGISTRY_USER + ":" + sec.registryPassword(StackSecurity.EDGES_REGISTRY_USER));
+        NodeInterop.Result produced = NodeInterop.node("produce", env);
+        assertThat(produced.exit()).as(produced.output()).isZero();
+        com.fasterxml.jackson.databind.JsonNode md = new com.fasterxml.jackson.databind.ObjectMapper().readTree(produced.result());
+        try (KafkaConsumer<byte[], byte[]> c = consumer(stack.clientSecurity("distill-processor"), null);
+             Deserializer<TrafficFlow> reader = AvroSerdes.deserializer(stack.clientSettings("distill-processor").registry(), false)) {
+            TopicPartition tp = new TopicPartition(Topics.TRAFFIC, md.path("partition").asInt());
+            c.assign(List.of(tp));
+            c.seek(tp, md.path("offset").asLong());
+            ConsumerRecord<byte[], byte[]> raw = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (raw == null && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    raw = raw == null ? r : raw;
+                }
+            }
+            assertThat(raw).as("the Node client's record").isNotNull();
+            TrafficFlow flow = reader.deserialize(Topics.TRAFFIC, raw.value());
+            assertThat(flow.getFlowId()).isEqualTo(flowId);
+            assertThat(WireFormat.schemaId(raw.value()).orElseThrow()).isEqualTo(md.path("schemaId").asInt());
+        }
     }
 
     private static long artifactCount() throws Exception {

@@ -34,6 +34,17 @@ public final class AvroSerdes {
     static final String ID_HANDLER = "apicurio.registry.id-handler";
     static final String HEADERS_ENABLED = "apicurio.registry.headers.enabled";
     static final String SPECIFIC_READER = "apicurio.registry.use-specific-avro-reader";
+    static final String DEREFERENCE = "apicurio.registry.dereference-schema";
+
+    /**
+     * Apicurio's schema resolver logs, at INFO through java.util.logging, every schema it looks up by content, whole;
+     * kept to warnings (the logger is held here: java.util.logging keeps only weak references to configured loggers).
+     */
+    private static final java.util.logging.Logger RESOLVER_LOG = java.util.logging.Logger.getLogger("io.apicurio.registry.resolver");
+
+    static {
+        RESOLVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
 
     private AvroSerdes() {
     }
@@ -51,6 +62,9 @@ public final class AvroSerdes {
         cfg.put(AUTO_REGISTER, true);
         cfg.put(AUTO_REGISTER_IF_EXISTS, "FIND_OR_CREATE_VERSION");
         cfg.put(SPECIFIC_READER, true);
+        // one self-contained schema per subject (nested types inline, no reference artifacts): what Confluent clients
+        // register too, and what a read-only client finds by its content
+        cfg.put(DEREFERENCE, true);
         cfg.putAll(registry.settings());
         return cfg;
     }
