@@ -159,7 +159,7 @@ final class LoopDemo {
              ServiceProcess updater = ServiceProcess.start(repo, "model-updater", "io.edgedistill.updater.ModelUpdaterApplication",
                      settings.updaterProps(), settings.updaterEnv(), dir, "1g");
              ServiceProcess console = !o.dashboard() ? null : ServiceProcess.start(repo, "console",
-                     "io.edgedistill.console.ConsoleApplication", settings.consoleProps(references.file()), Map.of(), dir, "256m",
+                     "io.edgedistill.console.ConsoleApplication", settings.consoleProps(references.file()), settings.environment(Map.of()), dir, "256m",
                      Preflight.portOr(CONSOLE_PORT))) {
             settings.authenticate(processor);
             settings.authenticate(updater);
@@ -169,11 +169,14 @@ final class LoopDemo {
                     (System.nanoTime() - s0) / 1e9);
             String dashboard = null;
             if (console != null) {
+                settings.authenticate(console);
                 console.awaitHealthy(Duration.ofSeconds(120));
                 dashboard = console.url("/").replace("127.0.0.1", "localhost");
                 System.out.println("  dashboard " + dashboard + " (the console: live rounds, fleet, attacks, health)");
             }
             if (stack.secured()) {
+                System.out.println("  HTTPS only (the stack's CA: " + stack.security().orElseThrow().tls().caCertificate()
+                        + "; import it into a browser to open the dashboard without a warning)");
                 System.out.println("  HTTP: every service's API and the dashboard ask for a user (basic auth against "
                         + stack.httpUsersFile() + "): admin may change, operator may read, each with its HTTP password "
                         + "(http-admin, http-operator in " + stack.httpUsersFile().resolveSibling("credentials.properties")

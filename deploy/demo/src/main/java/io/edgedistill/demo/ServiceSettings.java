@@ -68,25 +68,46 @@ final class ServiceSettings {
         return p;
     }
 
-    /** On a secured stack every service's HTTP API authenticates against the stack's users file; always on loopback. */
+    /**
+     * On a secured stack every service serves HTTPS only (the stack's CA-signed key, {@code services.p12}) and its API
+     * authenticates against the stack's users file; always on loopback.
+     */
     private void httpAccess(Map<String, String> p) {
         p.put("micronaut.server.host", "127.0.0.1"); // the demo's services are for this machine only
         if (stack.secured()) {
             p.put("edgedistill.http.enabled", "true");
             p.put("edgedistill.http.users-file", stack.httpUsersFile().toString());
+            p.put(io.edgedistill.deploy.ServiceProcess.HTTPS_ENABLED, "true");
+            p.put("micronaut.server.ssl.key-store.path", "file:" + stack.security().orElseThrow().tls().servicesKeyStore());
+            p.put("micronaut.server.ssl.key-store.type", "PKCS12");
+            p.put("micronaut.server.ssl.protocols", "TLSv1.3");
         }
     }
 
-    /** Who the demo is on the services' HTTP APIs: the stack's admin, an operator there, on a secured stack. */
+    /** A service's environment: its own and, on a secured stack, its HTTPS key store's password (never a -D option). */
+    Map<String, String> environment(Map<String, String> own) {
+        if (!stack.secured()) {
+            return own;
+        }
+        Map<String, String> env = new LinkedHashMap<>(own);
+        env.put("MICRONAUT_SERVER_SSL_KEY_STORE_PASSWORD", stack.security().orElseThrow().tls().password());
+        return env;
+    }
+
+    /**
+     * Who the demo is on the services' HTTP APIs, on a secured stack: the stack's admin, an operator there, trusting the
+     * stack's CA.
+     */
     void authenticate(io.edgedistill.deploy.ServiceProcess service) {
         if (stack.secured()) {
+            service.trusting(stack.security().orElseThrow().tls().caCertificate());
             service.authenticateAs(io.edgedistill.deploy.StackSecurity.ADMIN_USER,
                     stack.security().orElseThrow().httpPassword(io.edgedistill.deploy.StackSecurity.ADMIN_USER));
         }
     }
 
     Map<String, String> processorEnv() {
-        return Map.of("PROCESSOR_SCORING_TRAFFIC_MASTER_KEY", Base64.getEncoder().encodeToString(trafficMaster));
+        return environment(Map.of("PROCESSOR_SCORING_TRAFFIC_MASTER_KEY", Base64.getEncoder().encodeToString(trafficMaster)));
     }
 
     Map<String, String> updaterProps() {
@@ -105,8 +126,8 @@ final class ServiceSettings {
     }
 
     Map<String, String> updaterEnv() {
-        return Map.of("UPDATER_SIGNING_PRIVATE_KEY", Ed25519Keys.encodePrivate(updaterKey.getPrivate()),
-                "UPDATER_SIGNING_PUBLIC_KEY", Ed25519Keys.encodePublic(updaterKey.getPublic()));
+        return environment(Map.of("UPDATER_SIGNING_PRIVATE_KEY", Ed25519Keys.encodePrivate(updaterKey.getPrivate()),
+                "UPDATER_SIGNING_PUBLIC_KEY", Ed25519Keys.encodePublic(updaterKey.getPublic())));
     }
 
     /** The console's settings: this task, the simulation's reference figures, and its own read-only principal. */

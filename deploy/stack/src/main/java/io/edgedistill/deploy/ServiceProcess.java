@@ -19,16 +19,21 @@ import java.util.Map;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /** The Micronaut setting that turns HTTPS on (then the service serves HTTPS only, on its one port). */
+    public static final String HTTPS_ENABLED = "micronaut.server.ssl.enabled";
+
     private final String name;
     private final int port;
+    private final boolean https;
     private final ChildProcess process;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private volatile HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** The Authorization header of this process's requests (HTTP basic auth), or null. */
     private volatile String authorization;
 
-    private ServiceProcess(String name, int port, ChildProcess process) {
+    private ServiceProcess(String name, int port, boolean https, ChildProcess process) {
         this.name = name;
         this.port = port;
+        this.https = https;
         this.process = process;
     }
 
@@ -67,12 +72,17 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-Dmicronaut.server.port=" + port);
+        boolean https = Boolean.parseBoolean(properties.getOrDefault(HTTPS_ENABLED, "false"));
+        if (https) {
+            cmd.add("-Dmicronaut.server.ssl.port=" + port);
+            cmd.add("-Dmicronaut.server.dual-protocol=false");
+        }
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
         cmd.add(cp);
         cmd.add(mainClass);
         ChildProcess child = ChildProcess.start(module, cmd, repo, logDir.resolve(module.replace('/', '-') + ".log"), environment);
-        return new ServiceProcess(module, port, child);
+        return new ServiceProcess(module, port, https, child);
     }
 
     public void awaitHealthy(Duration timeout) {
@@ -91,7 +101,13 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public String url(String path) {
-        return "http://127.0.0.1:" + port + path;
+        return (https ? "https" : "http") + "://127.0.0.1:" + port + path;
+    }
+
+    /** Trusts the CA certificates in {@code caPem} (and only them) for this service's HTTPS. */
+    public ServiceProcess trusting(Path caPem) {
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(Pem.trusting(caPem)).build();
+        return this;
     }
 
     /** Sends {@link #get} and {@link #post} requests as {@code user} (a service with {@code edgedistill.http.enabled}). */

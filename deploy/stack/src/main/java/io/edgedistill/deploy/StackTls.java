@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The TLS material of a secured local stack, made with the JDK's own {@code keytool} at the first start and kept in
- * the stack's security folder: the broker's and the registry's keys, each with a certificate for 127.0.0.1 and
- * localhost ({@code broker.p12}, {@code registry.p12}, PKCS12, their password known to those servers only), signed by
+ * the stack's security folder: the broker's, the registry's and the services' keys, each with a certificate for 127.0.0.1
+ * and localhost ({@code broker.p12}, {@code registry.p12}, {@code services.p12}, PKCS12, their password known to those
+ * servers only), signed by
  * a CA made for this stack alone whose certificate every client trusts ({@code ca.crt}, PEM: no password to share). The CA's private key is deleted once it has signed, so
  * no one can mint another certificate this stack's clients trust. Valid 365 days; a start with a certificate that
  * expires within 30 days, or a key store that no longer opens with the kept password, makes all of it anew.
@@ -26,7 +27,7 @@ public record StackTls(Path dir, String password) {
     private static final java.time.Duration RENEW_BEFORE = java.time.Duration.ofDays(30);
 
     /** The servers that get a key and a certificate, each its own {@code <name>.p12} under the alias {@code <name>}. */
-    static final List<String> SERVERS = List.of("broker", "registry");
+    static final List<String> SERVERS = List.of("broker", "registry", "services");
 
     public Path keyStore() {
         return keyStore("broker");
@@ -35,6 +36,11 @@ public record StackTls(Path dir, String password) {
     /** The registry's key store (HTTPS). */
     public Path registryKeyStore() {
         return keyStore("registry");
+    }
+
+    /** The key store the services' HTTPS shares on this machine (processor, updater, console). */
+    public Path servicesKeyStore() {
+        return keyStore("services");
     }
 
     private Path keyStore(String server) {

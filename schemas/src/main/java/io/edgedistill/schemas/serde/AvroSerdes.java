@@ -38,9 +38,11 @@ public final class AvroSerdes {
 
     /**
      * Apicurio's schema resolver logs, at INFO through java.util.logging, every schema it looks up by content, whole;
-     * kept to warnings (the logger is held here: java.util.logging keeps only weak references to configured loggers).
+     * kept to warnings (its logger is named by the class's simple name; it is held here: java.util.logging keeps only
+     * weak references to configured loggers).
      */
-    private static final java.util.logging.Logger RESOLVER_LOG = java.util.logging.Logger.getLogger("io.apicurio.registry.resolver");
+    private static final java.util.logging.Logger RESOLVER_LOG = java.util.logging.Logger.getLogger(
+            io.apicurio.registry.resolver.DefaultSchemaResolver.class.getSimpleName());
 
     static {
         RESOLVER_LOG.setLevel(java.util.logging.Level.WARNING);
