@@ -1,6 +1,7 @@
 package io.edgedistill.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -18,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.LocalStackExtension;
+import io.edgedistill.deploy.Pem;
 import io.edgedistill.deploy.ServiceProcess;
+import io.edgedistill.deploy.StackTls;
 import io.edgedistill.edge.app.EdgeApplication;
 import io.edgedistill.schemas.http.HttpUsers;
 import io.micronaut.context.ApplicationContext;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every HTTP door of the real services with {@code edgedistill.http.enabled}: the processor, the updater and the console
  * as their own JVMs, an edge in this JVM. Without credentials or with an observer's, a change (open a round, roll a
  * model back) is refused (401 / 403) and changes nothing; reading needs a user; an operator may change; {@code /health}
- * and the updater's public key stay open.
+ * and the updater's public key stay open. The console serves HTTPS only (a key signed by a CA made for the test, as
+ * the secured stack's services do): plain HTTP and clients without the CA get nothing.
  */
 @Tag("integration")
 @ExtendWith(LocalStackExtension.class)
@@ -41,7 +45,7 @@ class HttpAccessSystemTest {
 
     private static final String OPERATOR = "ops";
     private static final String OBSERVER = "viewer";
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final Map<String, String> passwords = Map.of(OPERATOR, "op-" + UUID.randomUUID(), OBSERVER, "ob-" + UUID.randomUUID());
 
     @Test
@@ -53,7 +57,12 @@ class HttpAccessSystemTest {
         String task = "http-access-" + UUID.randomUUID();
 
         Map<String, String> processorProps = new LinkedHashMap<>(SystemFixture.processorProps(stack, dir, task, access));
+        StackTls tls = StackTls.in(dir.resolve("tls"), "store-" + UUID.randomUUID());
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).sslContext(Pem.trusting(tls.caCertificate())).build();
         Map<String, String> consoleProps = new LinkedHashMap<>(access);
+        consoleProps.put(ServiceProcess.HTTPS_ENABLED, "true");
+        consoleProps.put("micronaut.server.ssl.key-store.path", "file:" + tls.servicesKeyStore());
+        consoleProps.put("micronaut.server.ssl.key-store.type", "PKCS12");
         consoleProps.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
         consoleProps.put("edgedistill.kafka.registry-url", stack.registryUrl());
         consoleProps.put("console.task-id", task);
@@ -66,7 +75,8 @@ class HttpAccessSystemTest {
         try (ServiceProcess processor = ServiceProcess.start(SystemFixture.REPO, "distill-processor",
                 "io.edgedistill.processor.ProcessorApplication", processorProps, dir, "768m");
              ServiceProcess console = ServiceProcess.start(SystemFixture.REPO, "console", "io.edgedistill.console.ConsoleApplication",
-                     consoleProps, Map.of(), dir, "256m");
+                     consoleProps, Map.of("MICRONAUT_SERVER_SSL_KEY_STORE_PASSWORD", tls.password()), dir, "256m")
+                     .trusting(tls.caCertificate());
              ServiceProcess updater = SystemFixture.startUpdater(stack, dir, access);
              ApplicationContext edge = EdgeApplication.start(edgeProps)) {
             processor.awaitHealthy(Duration.ofSeconds(120));
@@ -103,8 +113,17 @@ class HttpAccessSystemTest {
             assertThat(get(u + "/keys", null).statusCode()).isEqualTo(200);
             assertThat(get(u + "/health", null).statusCode()).isEqualTo(200);
 
-            // the console: the page, its script and its data need a user
+            // the console: HTTPS only, with a certificate only the CA's clients trust
             String c = console.url("");
+            assertThat(c).startsWith("https://");
+            HttpClient untrusting = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            assertThatThrownBy(() -> untrusting.send(HttpRequest.newBuilder(URI.create(c.replace("https:", "http:") + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
+                    .as("plain HTTP on the console's port").isInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(() -> untrusting.send(HttpRequest.newBuilder(URI.create(c + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString())).as("a client without the CA")
+                    .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+            // the console: the page, its script and its data need a user
             assertThat(get(c + "/", null).statusCode()).isEqualTo(401);
             assertThat(get(c + "/api/events", null).statusCode()).as("the live stream").isEqualTo(401);
             for (String path : new String[] {"/api/dashboard", "/index.html", "/console.js", "/webjars/chartjs/4.4.3/dist/chart.umd.js"}) {
