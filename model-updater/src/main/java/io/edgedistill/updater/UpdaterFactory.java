@@ -15,6 +15,8 @@ import io.edgedistill.updater.config.UpdaterConfig;
 import io.edgedistill.updater.kafka.KafkaModelPublisher;
 import io.edgedistill.updater.kafka.UpdaterKafkaLoop;
 import io.edgedistill.updater.service.HistoryEntry;
+import io.edgedistill.updater.kafka.KafkaAlertPublisher;
+import io.edgedistill.updater.service.AlertPublisher;
 import io.edgedistill.updater.service.ModelPublisher;
 import io.edgedistill.updater.service.ModelUpdateService;
 import io.edgedistill.updater.service.ValidationSource;
@@ -95,11 +97,24 @@ public class UpdaterFactory {
     }
 
     @Singleton
+    @Requires(property = "updater.kafka.enabled", notEquals = "false")
+    @Bean(preDestroy = "close")
+    KafkaAlertPublisher kafkaAlerts(KafkaClientSettings client) {
+        return new KafkaAlertPublisher(client, CLIENT_ID + "-alerts");
+    }
+
+    @Singleton
+    @Requires(property = "updater.kafka.enabled", value = "false")
+    AlertPublisher noAlerts() {
+        return AlertPublisher.none();
+    }
+
+    @Singleton
     @Bean(preDestroy = "close")
     ModelUpdateService service(ValidationSource validation, UpdateSigner signer, ModelPublisher publisher,
-                               UpdaterConfig config, MeterRegistry meters) {
+                               AlertPublisher alerts, UpdaterConfig config, MeterRegistry meters) {
         ModelUpdateService s = new ModelUpdateService(validation, signer, publisher, config.training(),
-                config.cohorts());
+                config.cohorts(), config.rollout().settings(), alerts);
         String specPath = config.preprocessing().specPath();
         if (!specPath.isBlank()) {
             try {

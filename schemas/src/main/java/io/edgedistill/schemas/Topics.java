@@ -16,7 +16,23 @@ public final class Topics {
     private Topics() {
     }
 
+    /** The suffix of the {@link #MODEL_UPDATES} key of an update for some edges only (a canary). */
+    public static final String CANARY_KEY_SUFFIX = "#canary";
+
     public static String deadLetterTopic(String topic) {
         return topic + DLQ_SUFFIX;
+    }
+
+    /**
+     * The {@link #MODEL_UPDATES} key of an update: its model id, or {@code <modelId>#canary} when it is for some edges
+     * only, so that compaction keeps the fleet's model and the canaries' side by side.
+     */
+    public static String modelUpdateKey(String modelId, boolean forSomeEdges) {
+        return forSomeEdges ? modelId + CANARY_KEY_SUFFIX : modelId;
+    }
+
+    /** The model id a {@link #MODEL_UPDATES} key names. */
+    public static String modelIdOfKey(String key) {
+        return key.endsWith(CANARY_KEY_SUFFIX) ? key.substring(0, key.length() - CANARY_KEY_SUFFIX.length()) : key;
     }
 }

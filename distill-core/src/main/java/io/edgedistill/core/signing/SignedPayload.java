@@ -7,7 +7,9 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -18,8 +20,13 @@ import java.util.regex.Pattern;
  * <pre>
  *   edgedistill.model-update.v1|&lt;modelId&gt;|&lt;version&gt;|&lt;format&gt;|&lt;sha256&gt;|&lt;syntheticSetVersion&gt;
  * </pre>
- * with the two numbers in decimal and {@code sha256} as 64 lower-case hex digits. To keep the encoding
- * unambiguous, {@code modelId} and {@code format} must not contain {@code '|'}, CR or LF (rejected). Any
+ * with the two numbers in decimal and {@code sha256} as 64 lower-case hex digits. An update for some edges only (a
+ * canary, {@code audience} not empty) signs
+ * <pre>
+ *   edgedistill.model-update.v2|&lt;modelId&gt;|&lt;version&gt;|&lt;format&gt;|&lt;sha256&gt;|&lt;syntheticSetVersion&gt;|&lt;edge ids, sorted, comma-separated&gt;
+ * </pre>
+ * so that no one can widen or narrow the edges an update is for. To keep the encoding unambiguous, {@code modelId}
+ * and {@code format} must not contain {@code '|'}, CR or LF, and edge ids neither nor {@code ','} (rejected). Any
  * client (in any language) can rebuild the bytes from the record's fields.
  *
  * @param modelId             model identity (task id, or task id / cohort)
@@ -27,12 +34,15 @@ import java.util.regex.Pattern;
  * @param format              weight encoding name
  * @param sha256Hex           SHA-256 of the weights, lower-case hex
  * @param syntheticSetVersion synthetic-set version the model was trained on
+ * @param audience            the edge ids the update is for; empty for every edge
  */
 public record SignedPayload(String modelId, long version, String format, String sha256Hex,
-                            long syntheticSetVersion) {
+                            long syntheticSetVersion, List<String> audience) {
 
     /** Domain-separation prefix (also versions the payload layout). */
     public static final String DOMAIN = "edgedistill.model-update.v1";
+    /** The prefix of an update for some edges only. */
+    public static final String DOMAIN_AUDIENCE = "edgedistill.model-update.v2";
     /** The only signature algorithm in use. */
     public static final String ALGORITHM = "Ed25519";
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
@@ -51,6 +61,18 @@ public record SignedPayload(String modelId, long version, String format, String 
         if (!HEX64.matcher(sha256Hex).matches()) {
             throw new IllegalArgumentException("sha256Hex must be 64 lower-case hex digits");
         }
+        audience = audience == null ? List.of() : List.copyOf(new TreeSet<>(audience));
+        for (String edge : audience) {
+            if (edge.isEmpty() || !safe(edge) || edge.indexOf(',') >= 0) {
+                throw new IllegalArgumentException("edge ids of an audience must be non-empty and free of '|', ',', CR, LF: "
+                        + edge);
+            }
+        }
+    }
+
+    /** An update for every edge. */
+    public SignedPayload(String modelId, long version, String format, String sha256Hex, long syntheticSetVersion) {
+        this(modelId, version, format, sha256Hex, syntheticSetVersion, List.of());
     }
 
     private static boolean safe(String s) {
@@ -59,8 +81,9 @@ public record SignedPayload(String modelId, long version, String format, String 
 
     /** The canonical bytes that are signed. */
     public byte[] canonicalBytes() {
-        return (DOMAIN + "|" + modelId + "|" + version + "|" + format + "|" + sha256Hex + "|" + syntheticSetVersion)
-                .getBytes(StandardCharsets.UTF_8);
+        String fields = modelId + "|" + version + "|" + format + "|" + sha256Hex + "|" + syntheticSetVersion;
+        String text = audience.isEmpty() ? DOMAIN + "|" + fields : DOMAIN_AUDIENCE + "|" + fields + "|" + String.join(",", audience);
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Signs the canonical bytes with an Ed25519 private key. */

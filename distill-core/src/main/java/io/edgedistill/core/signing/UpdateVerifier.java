@@ -24,10 +24,25 @@ public final class UpdateVerifier {
         UNSUPPORTED_ALGORITHM, UNTRUSTED_KEY, BAD_CHECKSUM, BAD_SIGNATURE, BAD_FORMAT, INCOMPATIBLE
     }
 
-    /** The fields of an update that the checks read (decoupled from the Avro record). */
+    /**
+     * The fields of an update that the checks read (decoupled from the Avro record).
+     *
+     * @param audience the edge ids the update is for (signed with it); empty for every edge
+     */
     public record Candidate(String modelId, long version, String format, String sha256Hex, long syntheticSetVersion,
                             String signatureAlgorithm, String signingKeyId, byte[] signature, byte[] weights,
-                            String preprocessingJson, List<String> classes) {
+                            String preprocessingJson, List<String> classes, List<String> audience) {
+        public Candidate {
+            audience = audience == null ? List.of() : List.copyOf(audience);
+        }
+
+        /** An update for every edge. */
+        public Candidate(String modelId, long version, String format, String sha256Hex, long syntheticSetVersion,
+                         String signatureAlgorithm, String signingKeyId, byte[] signature, byte[] weights,
+                         String preprocessingJson, List<String> classes) {
+            this(modelId, version, format, sha256Hex, syntheticSetVersion, signatureAlgorithm, signingKeyId, signature,
+                    weights, preprocessingJson, classes, List.of());
+        }
     }
 
     /** A verified update: the loaded weights and the preprocessing they assume. */
@@ -97,7 +112,8 @@ public final class UpdateVerifier {
         if (requireSignature) {
             SignedPayload payload;
             try {
-                payload = new SignedPayload(u.modelId(), u.version(), u.format(), u.sha256Hex(), u.syntheticSetVersion());
+                payload = new SignedPayload(u.modelId(), u.version(), u.format(), u.sha256Hex(), u.syntheticSetVersion(),
+                        u.audience());
             } catch (IllegalArgumentException e) {
                 throw new Rejected(Reason.BAD_SIGNATURE, what + ": unsignable fields: " + e.getMessage());
             }

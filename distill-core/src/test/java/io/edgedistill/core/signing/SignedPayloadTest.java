@@ -37,6 +37,27 @@ class SignedPayloadTest {
     }
 
     @Test
+    void anAudienceIsSignedSortedAndCannotBeWidenedOrNarrowed() {
+        SignedPayload forTwo = new SignedPayload("task", 2, "fmt", SHA, 5, java.util.List.of("edge-2", "edge-1"));
+        assertThat(new String(forTwo.canonicalBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("edgedistill.model-update.v2|task|2|fmt|" + SHA + "|5|edge-1,edge-2");
+        assertThat(new SignedPayload("task", 2, "fmt", SHA, 5, java.util.List.of()).canonicalBytes())
+                .as("no audience: the v1 bytes, so every update signed before still verifies")
+                .isEqualTo(new SignedPayload("task", 2, "fmt", SHA, 5).canonicalBytes());
+        KeyPair kp = Ed25519Keys.generate();
+        byte[] sig = forTwo.sign(kp.getPrivate());
+        assertThat(new SignedPayload("task", 2, "fmt", SHA, 5, java.util.List.of("edge-1", "edge-2")).verify(kp.getPublic(), sig))
+                .isTrue();
+        assertThat(new SignedPayload("task", 2, "fmt", SHA, 5).verify(kp.getPublic(), sig)).as("widened to everyone").isFalse();
+        assertThat(new SignedPayload("task", 2, "fmt", SHA, 5, java.util.List.of("edge-1")).verify(kp.getPublic(), sig))
+                .as("narrowed").isFalse();
+        assertThat(new SignedPayload("task", 2, "fmt", SHA, 5, java.util.List.of("edge-1", "edge-3")).verify(kp.getPublic(), sig))
+                .as("moved").isFalse();
+        assertThatThrownBy(() -> new SignedPayload("task", 2, "fmt", SHA, 5, java.util.List.of("edge-1,edge-2")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void keysRoundTripThroughBase64() {
         KeyPair kp = Ed25519Keys.generate();
         var priv = Ed25519Keys.decodePrivate(Ed25519Keys.encodePrivate(kp.getPrivate()));

@@ -34,7 +34,8 @@ public record LiveModel(String modelId, long version, String sha256, MlpModel mo
     public static LiveModel load(ModelUpdate u, UpdateVerifier verifier) throws Rejected {
         UpdateVerifier.Candidate candidate = new UpdateVerifier.Candidate(u.getModelId(), u.getVersion(), u.getFormat(),
                 u.getSha256(), u.getSyntheticSetVersion(), u.getSignatureAlgorithm(), u.getSigningKeyId(),
-                bytes(u.getSignature()), bytes(u.getWeights()), u.getPreprocessing(), List.copyOf(u.getClasses()));
+                bytes(u.getSignature()), bytes(u.getWeights()), u.getPreprocessing(), List.copyOf(u.getClasses()),
+                List.copyOf(u.getAudience()));
         UpdateVerifier.Verified v;
         try {
             v = verifier.verify(candidate);

@@ -21,7 +21,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * spec, classes), and keeps the verified raw record of the highest version per model id in the global models
  * store. Undecodable and refused (tampered, unsigned, incompatible) updates never replace the live model;
  * they are reported (log, {@code models.rejected} counter, {@code /models}) and sent to
- * {@code models.updates.dlq} through a plain producer. As for rounds, a restart may dead-letter a record again.
+ * {@code models.updates.dlq} through a plain producer. As for rounds, a restart may dead-letter a record again. An
+ * update for some edges only (a canary, with an audience) is not the fleet's model and is passed over.
  */
 public final class ModelUpdateProcessor implements Processor<byte[], byte[], Void, Void> {
     private final DeadLetteringDecoder<ModelUpdate> decoder;
@@ -59,6 +60,9 @@ public final class ModelUpdateProcessor implements Processor<byte[], byte[], Voi
             return;
         }
         ModelUpdate u = r.value();
+        if (!u.getAudience().isEmpty()) {
+            return; // for some edges only (a canary): the processor scores with the fleet's model
+        }
         try {
             if (models.tryOffer(u).isPresent()) {
                 store.put(u.getModelId(), record.value());

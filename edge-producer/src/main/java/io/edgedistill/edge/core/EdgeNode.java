@@ -207,6 +207,8 @@ public final class EdgeNode {
                 .setFlowsScored(scorer.flowsScored())
                 .setAlertsSent(scorer.alertsSent())
                 .setSentAt(Instant.now())
+                .setHoldOutMacroF1(live == null ? null : live.evaluate(data.get(), LabelledRows::heldOut)
+                        .map(ClassificationMetrics::macroF1).filter(f -> !Double.isNaN(f)).orElse(null))
                 .build();
     }
 

@@ -202,7 +202,7 @@ final class InputConsumer {
     /** Offers a model update of this edge's models to the slot; a refused one is dead-lettered. Whether it swapped. */
     private boolean offerModelUpdate(ConsumerRecord<byte[], byte[]> r) {
         String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-        if (!key.isEmpty() && !node.slot().relevant(key)) {
+        if (!key.isEmpty() && !node.slot().relevant(Topics.modelIdOfKey(key))) {
             return false; // another cohort's model: not even decoded
         }
         ModelUpdate u = updates.decode(r).orElse(null);

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * runs, newer global models are verified and kept as the fallback but do not replace it (unless configured
  * otherwise). The previous model is kept for {@link #rollback()}.
  *
+ * <p>An update with an audience (a canary of a staged rollout) is for the edges it names only; the others ignore it
+ * without verifying it or burning its version.
+ *
  * <p>A personalised model that would replace a running model also has to pass the edge's own
  * {@link LocalAcceptance} check (it must do better on the edge's labelled hold-out): the cloud cannot see the
  * edge's traffic, so the edge has the last word. A declined update is verified and its version burnt, but it is
@@ -76,6 +79,11 @@ public final class ModelSlot {
     public synchronized Decision offer(ModelUpdate u) {
         if (!relevant(u.getModelId())) {
             return new Decision(false, false, ModelVerifier.Reason.NOT_FOR_THIS_EDGE, u.getModelId());
+        }
+        if (!u.getAudience().isEmpty() && !u.getAudience().contains(edgeId)) {
+            // a canary for other edges: not this edge's to run, nor to burn its version (the signature covers the audience)
+            return new Decision(false, false, ModelVerifier.Reason.NOT_FOR_THIS_EDGE, u.getModelId() + " v" + u.getVersion()
+                    + " is for " + u.getAudience());
         }
         ModelVerifier.Verdict v = verifier.verify(u);
         if (!v.ok()) {

@@ -74,7 +74,7 @@ public final class ModelVerifier {
     public static UpdateVerifier.Candidate candidate(ModelUpdate u) {
         return new UpdateVerifier.Candidate(u.getModelId(), u.getVersion(), u.getFormat(), u.getSha256(),
                 u.getSyntheticSetVersion(), u.getSignatureAlgorithm(), u.getSigningKeyId(), bytes(u.getSignature()),
-                bytes(u.getWeights()), u.getPreprocessing(), List.copyOf(u.getClasses()));
+                bytes(u.getWeights()), u.getPreprocessing(), List.copyOf(u.getClasses()), List.copyOf(u.getAudience()));
     }
 
     static byte[] bytes(ByteBuffer b) {

@@ -92,10 +92,20 @@ public final class EdgeFixtures {
     }
 
     public ModelUpdate update(String modelId, long version, MlpModel model, KeyPair signWith, String claimedKeyId) {
+        return update(modelId, version, model, signWith, claimedKeyId, List.of());
+    }
+
+    /** An update for the edges of {@code audience} only (a canary), signed with it. */
+    public ModelUpdate update(String modelId, long version, MlpModel model, List<String> audience) {
+        return update(modelId, version, model, key, keyId, audience);
+    }
+
+    private ModelUpdate update(String modelId, long version, MlpModel model, KeyPair signWith, String claimedKeyId,
+                               List<String> audience) {
         byte[] weights = ModelFormat.write(model);
         String sha = ModelFormat.sha256Hex(weights);
         String format = "edgedistill-mlp-v1";
-        byte[] sig = new SignedPayload(modelId, version, format, sha, version).sign(signWith.getPrivate());
+        byte[] sig = new SignedPayload(modelId, version, format, sha, version, audience).sign(signWith.getPrivate());
         return ModelUpdate.newBuilder().setModelId(modelId).setTaskId(TASK)
                 .setCohort(modelId.contains("/") ? modelId.substring(modelId.indexOf('/') + 1) : null)
                 .setVersion(version).setFormat(format).setArchitecture("mlp").setWeights(ByteBuffer.wrap(weights))
@@ -103,7 +113,7 @@ public final class EdgeFixtures {
                 .setSyntheticSetVersion(version).setPreprocessing(specJson)
                 .setClasses(new ArrayList<>(FiveGNiddSchema.CLASSES))
                 .setMetrics(ValidationMetrics.newBuilder().setAccuracy(0.5).setMacroF1(0.5).setSamples(1).build())
-                .setCreatedAt(Instant.now()).build();
+                .setCreatedAt(Instant.now()).setAudience(new ArrayList<>(audience)).build();
     }
 
     /** Collects an edge's outputs. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.security.KeyPair;
+import java.util.List;
 
 import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.core.model.MlpModel;
@@ -156,6 +157,27 @@ class EdgeNodeTest {
         assertThat(global3.swapped()).isFalse();
         assertThat(n.runningVersion()).isEqualTo("5g-nidd/edge-1 v1");
         assertThat(n.status()).containsKeys("running", "rejectedUpdates", "alertsByClass");
+    }
+
+    @Test
+    void aCanaryRunsOnlyOnTheEdgesItNamesAndItsAudienceIsSigned() {
+        EdgeNode n = node(); // edge-1
+        MlpModel m1 = fx.trainedModel(1, 8);
+        assertThat(n.onModelUpdate(fx.update(EdgeFixtures.TASK, 1, m1)).swapped()).isTrue();
+        // a canary for other edges: ignored, not counted as refused, and its version not burnt
+        ModelSlot.Decision other = n.onModelUpdate(fx.update(EdgeFixtures.TASK, 2, fx.randomModel(2), List.of("edge-2", "edge-3")));
+        assertThat(other.reason()).isEqualTo(ModelVerifier.Reason.NOT_FOR_THIS_EDGE);
+        assertThat(n.slot().rejectedCounts().values().stream().mapToLong(Long::longValue).sum()).isZero();
+        // the audience cannot be widened: the signature covers it
+        ModelUpdate widened = fx.update(EdgeFixtures.TASK, 2, fx.randomModel(2), List.of("edge-2"));
+        widened.setAudience(new java.util.ArrayList<>(List.of("edge-1", "edge-2")));
+        assertThat(n.onModelUpdate(widened).reason()).isEqualTo(ModelVerifier.Reason.BAD_SIGNATURE);
+        // a canary naming this edge swaps in, and the status reports its hold-out score under that version
+        assertThat(n.onModelUpdate(fx.update(EdgeFixtures.TASK, 2, fx.trainedModel(2, 8), List.of("edge-1", "edge-9"))).swapped())
+                .isTrue();
+        io.edgedistill.schemas.EdgeStatus status = n.statusRecord();
+        assertThat(status.getModelVersion()).isEqualTo(2);
+        assertThat(status.getHoldOutMacroF1()).isNotNull().isBetween(0.0, 1.0);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.edgedistill.updater.config;
 
+import java.util.List;
 import java.util.Map;
 
 import io.edgedistill.core.mixture.GeneratedTraining;
@@ -21,12 +22,13 @@ import io.micronaut.core.naming.conventions.StringConvention;
  * @param validation    the held-out validation rows candidates are judged on ({@code updater.validation.*})
  * @param preprocessing a preprocessing spec known before the first round ({@code updater.preprocessing.*})
  * @param training      how candidates are trained and judged ({@code updater.training.*})
+ * @param rollout       the staged rollout of global models ({@code updater.rollout.*})
  * @param cohorts       edge id → cohort ({@code updater.cohorts.<edgeId>=<cohort>}); edges not listed form their own
  *                      cohort
  */
 @ConfigurationProperties("updater")
 public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation, Preprocessing preprocessing,
-                            Training training,
+                            Training training, Rollout rollout,
                             @MapFormat(transformation = MapFormat.MapTransformation.FLAT,
                                     keyFormat = StringConvention.RAW) Map<String, String> cohorts) {
 
@@ -42,6 +44,37 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
      * @param groupId consumer group of {@code distill.synthetic-sets} and {@code edge.knowledge}; the ACL plan allows
      *                groups starting with {@code model-updater}
      */
+    /**
+     * The staged rollout of a task's global model ({@code updater.rollout.*}; the updater's {@code StagedRollout}): a new
+     * version that replaces one goes to the canary edges first, and to every edge only if the canaries' macro-F1 on
+     * their own labelled hold-out (reported on {@code edge.status}) is not worse than under the model before it by
+     * more than {@code tolerance}; otherwise the canaries get the fleet's model back and an alert is raised. No canary
+     * edges and {@code canary-percent} 0 (the defaults): every model goes to every edge at once.
+     *
+     * @param canaryEdges   edge ids that get each new global model first (comma-separated)
+     * @param canaryPercent share (0-100) of the task's edges seen on {@code edge.status} added to them, at least one,
+     *                      chosen by a stable hash of the edge id
+     * @param tolerance     the largest drop of the canaries' mean hold-out macro-F1 that is still promoted
+     * @param waitMs        how long the canaries have to report; then decided on the reports in (none: rolled back)
+     */
+    @ConfigurationProperties("rollout")
+    public record Rollout(@Bindable(defaultValue = "") List<String> canaryEdges,
+                          @Bindable(defaultValue = "0") int canaryPercent,
+                          @Bindable(defaultValue = "0.02") double tolerance,
+                          @Bindable(defaultValue = "120000") long waitMs) {
+
+        public Rollout {
+            canaryEdges = canaryEdges == null ? List.of()
+                    : canaryEdges.stream().map(String::strip).filter(e -> !e.isEmpty()).toList();
+        }
+
+        /** The settings of the updater's {@code StagedRollout}. */
+        public io.edgedistill.updater.service.StagedRollout.Settings settings() {
+            return new io.edgedistill.updater.service.StagedRollout.Settings(java.util.Set.copyOf(canaryEdges), canaryPercent,
+                    tolerance, java.time.Duration.ofMillis(waitMs));
+        }
+    }
+
     @ConfigurationProperties("kafka")
     public record Kafka(@Bindable(defaultValue = "true") boolean enabled,
                         @Bindable(defaultValue = "model-updater") String groupId) {

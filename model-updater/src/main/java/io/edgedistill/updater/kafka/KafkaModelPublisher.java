@@ -21,7 +21,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Publishes model updates to {@code models.updates} (key = modelId), idempotent, acks=all, and waits. */
+/**
+ * Publishes model updates to {@code models.updates}, idempotent, acks=all, and waits; key = the model id, or
+ * {@code <modelId>#canary} for an update with an audience ({@link Topics#modelUpdateKey}).
+ */
 public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaModelPublisher.class);
     private final KafkaProducer<String, ModelUpdate> producer;
@@ -46,7 +49,8 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
     @Override
     public void publish(ModelUpdate update) {
         try {
-            RecordMetadata md = producer.send(new ProducerRecord<>(Topics.MODEL_UPDATES, update.getModelId(), update))
+            RecordMetadata md = producer.send(new ProducerRecord<>(Topics.MODEL_UPDATES,
+                    Topics.modelUpdateKey(update.getModelId(), !update.getAudience().isEmpty()), update))
                     .get(60, TimeUnit.SECONDS);
             LOG.debug("Model update {} v{} at {}-{}@{}", update.getModelId(), update.getVersion(), md.topic(),
                     md.partition(), md.offset());

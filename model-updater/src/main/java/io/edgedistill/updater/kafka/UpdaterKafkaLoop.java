@@ -1,6 +1,7 @@
 package io.edgedistill.updater.kafka;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.EdgeStatus;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSet;
@@ -40,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * {@code edge.knowledge} in a consumer group, committing after each batch is handled (at least once; the
  * service skips versions it has handled). Values are read as bytes and decoded with {@link SafeDecoder}, so
  * bad records go to {@code <topic>.dlq} and never stop the loop. Within a batch only the newest synthetic
- * set per task is trained on.
+ * set per task is trained on. It also reads the compacted {@code edge.status} from the beginning, without a group (what
+ * each edge runs and how it scores on its hold-out: the staged rollout's input), and lets the service decide the
+ * canaries that are due after every poll.
  */
 public final class UpdaterKafkaLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpdaterKafkaLoop.class);
@@ -56,6 +60,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private final RestartPolicy restarts = new RestartPolicy("model-updater Kafka loop", Duration.ofSeconds(5));
     private volatile KafkaConsumer<byte[], byte[]> main;
     private volatile KafkaConsumer<byte[], byte[]> rounds;
+    private volatile KafkaConsumer<byte[], byte[]> statuses;
     private Thread thread;
     private KafkaDeadLetterSink sink;
 
@@ -131,10 +136,13 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
             SafeDecoder<RoundSpec> roundDecoder = decoder(Validators.ROUND);
             SafeDecoder<SyntheticSet> sets = decoder(Validators.SYNTHETIC_SET);
             SafeDecoder<EdgeKnowledge> knowledge = decoder(Validators.KNOWLEDGE);
+            SafeDecoder<EdgeStatus> statusDecoder = decoder(Validators.STATUS);
             restore(updates);
             restored.countDown();
             rounds = new KafkaConsumer<>(consumerConfig(null));
             assignAllFromBeginning(rounds, Topics.ROUNDS);
+            statuses = new KafkaConsumer<>(consumerConfig(null));
+            assignAllFromBeginning(statuses, Topics.STATUS);
             main = new KafkaConsumer<>(consumerConfig(groupId));
             main.subscribe(List.of(Topics.SYNTHETIC_SETS, Topics.KNOWLEDGE));
             LOG.info("model-updater consuming {} and {} (group {}), rounds from {}", Topics.SYNTHETIC_SETS,
@@ -144,6 +152,10 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
                     roundDecoder.decode(r).ifPresent(spec -> service.registerPreprocessing(
                             spec.getPreprocessing().getJson(), spec.getPreprocessing().getSha256()));
                 }
+                for (ConsumerRecord<byte[], byte[]> r : statuses.poll(Duration.ZERO)) {
+                    statusDecoder.decode(r).ifPresent(service::onStatus);
+                }
+                service.tick(Instant.now());
                 ConsumerRecords<byte[], byte[]> batch = main.poll(Duration.ofMillis(300));
                 if (batch.isEmpty()) {
                     continue;
@@ -180,8 +192,10 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
         } finally {
             closeQuietly(main);
             closeQuietly(rounds);
+            closeQuietly(statuses);
             main = null;
             rounds = null;
+            statuses = null;
             if (sink != null) {
                 sink.close();
                 sink = null;
@@ -204,6 +218,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
                     n++;
                 }
             }
+            service.finishRestore(Instant.now());
             LOG.info("Restored from {}: {} records, {} live models", Topics.MODEL_UPDATES, n,
                     service.liveModels().size());
         }

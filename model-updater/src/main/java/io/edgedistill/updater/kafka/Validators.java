@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.EdgeStatus;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
@@ -75,4 +76,17 @@ public final class Validators {
     public static final RecordValidator<RoundSpec> ROUND = ContractChecks.ROUND;
 
     public static final RecordValidator<ModelUpdate> MODEL_UPDATE = ContractChecks.MODEL_UPDATE;
+
+    /** A status the staged rollout can use: an edge and a task named, a hold-out score that is a score (0 to 1). */
+    public static final RecordValidator<EdgeStatus> STATUS = st -> {
+        List<String> v = new ArrayList<>();
+        if (st.getEdgeId().isBlank() || st.getTaskId().isBlank()) {
+            v.add("empty edgeId or taskId");
+        }
+        Double f = st.getHoldOutMacroF1();
+        if (f != null && !(f >= 0 && f <= 1)) {
+            v.add("holdOutMacroF1 " + f + " is not in [0, 1]");
+        }
+        return v;
+    };
 }

@@ -1,7 +1,9 @@
 package io.edgedistill.updater.service;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.edgedistill.core.data.Dataset;
@@ -30,15 +32,17 @@ final class CandidateDecider {
     private final PreprocessingSpecs specs;
     private final LiveModels live;
     private final SignedPublication publication;
+    private final StagedRollout rollout;
 
     CandidateDecider(CandidateTrainer trainer, PublicationGate gate, ValidationRows validation, PreprocessingSpecs specs,
-                     LiveModels live, SignedPublication publication) {
+                     LiveModels live, SignedPublication publication, StagedRollout rollout) {
         this.trainer = trainer;
         this.gate = gate;
         this.validation = validation;
         this.specs = specs;
         this.live = live;
         this.publication = publication;
+        this.rollout = rollout;
     }
 
     /** The candidate the gate judged, and the note on which variant it is (empty for the trained student). */
@@ -87,10 +91,22 @@ final class CandidateDecider {
                 return HistoryEntry.refused(attempt, verdict.metrics(), verdict.previousMacroF1(), verdict.refusal());
             }
             MlpModel student = judged.model();
-            live.put(new LiveModel(publication.publish(attempt, taskId, student, set, specs.jsonOf(set, spec),
-                    verdict.metrics(), verdict.previousMacroF1()), student, spec, specSha));
+            // a new version of a global model that replaces one goes to the canaries first (staged rollout)
+            LiveModel previous = live.get(modelId);
+            Set<String> canaries = cohort == null && previous != null ? rollout.canariesFor(taskId) : Set.of();
+            LiveModel published = new LiveModel(publication.publish(attempt, taskId, student, set, specs.jsonOf(set, spec),
+                    verdict.metrics(), verdict.previousMacroF1(), canaries), student, spec, specSha);
             String reason = publishedReason(verdict, cohortMix == null ? "" : " on the cohort's traffic mix"
                     + judged.variant(), student);
+            if (!canaries.isEmpty()) {
+                live.published(modelId, attempt.version());
+                rollout.started(published, previous, canaries, Instant.now());
+                LOG.info("Published {} v{} (set v{}) to the canaries {}: {}", modelId, attempt.version(), set.getVersion(),
+                        canaries, reason);
+                return HistoryEntry.canary(attempt, verdict.metrics(), verdict.previousMacroF1(), reason + "; to the canaries "
+                        + canaries + ", promoted or rolled back on their hold-out reports");
+            }
+            live.put(published);
             LOG.info("Published {} v{} (set v{}): {}", modelId, attempt.version(), set.getVersion(), reason);
             return HistoryEntry.published(attempt, verdict.metrics(), verdict.previousMacroF1(), reason);
         } catch (RuntimeException e) {

@@ -41,7 +41,13 @@ public record HistoryEntry(String modelId, String cohort, Status status, long ve
         /** Nothing to train (no synthetic set yet, personalisation budget spent, unusable knowledge). */
         SKIPPED,
         /** Training, validation or publishing threw. */
-        FAILED
+        FAILED,
+        /** Validated, signed and published to the canary edges of a staged rollout. */
+        CANARY,
+        /** A canary version that did as well on the canaries' hold-outs, published to every edge. */
+        PROMOTED,
+        /** A canary version that did worse on the canaries' hold-outs; the canaries got the fleet's model back. */
+        ROLLED_BACK
     }
 
     /**
@@ -64,6 +70,22 @@ public record HistoryEntry(String modelId, String cohort, Status status, long ve
     public static HistoryEntry published(Attempt attempt, ClassificationMetrics metrics, Double previousMacroF1,
                                          String reason) {
         return judged(attempt, Status.PUBLISHED, metrics, previousMacroF1, reason);
+    }
+
+    /** The candidate of {@code attempt} went to the canary edges of a staged rollout. */
+    public static HistoryEntry canary(Attempt attempt, ClassificationMetrics metrics, Double previousMacroF1, String reason) {
+        return judged(attempt, Status.CANARY, metrics, previousMacroF1, reason);
+    }
+
+    /**
+     * A staged rollout's end for {@code modelId}: {@code version} published (promoted to the fleet, or the fleet's model
+     * back on the canaries); {@code newMacroF1} and {@code oldMacroF1} are the canaries' hold-out means (NaN: none).
+     */
+    public static HistoryEntry rollout(String modelId, boolean promoted, long version, long syntheticSetVersion,
+                                       double newMacroF1, double oldMacroF1, String reason) {
+        return new HistoryEntry(modelId, null, promoted ? Status.PROMOTED : Status.ROLLED_BACK, version, "staged rollout",
+                syntheticSetVersion, newMacroF1, Double.NaN, Double.isNaN(oldMacroF1) ? null : oldMacroF1, 0, reason, 0,
+                Instant.now());
     }
 
     /** The candidate of {@code attempt} was refused for {@code reason}. */

@@ -1,12 +1,14 @@
 package io.edgedistill.updater.service;
 
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.edgedistill.core.data.FeatureSpec;
@@ -14,7 +16,11 @@ import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.ModelFormat;
 import io.edgedistill.core.model.ModelFormatException;
 import io.edgedistill.core.util.Engines;
+import io.edgedistill.schemas.AlertKind;
+import io.edgedistill.schemas.AlertSource;
+import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.EdgeStatus;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.updater.config.UpdaterConfig.Training;
@@ -58,13 +64,30 @@ public final class ModelUpdateService implements AutoCloseable {
     private final Map<String, SyntheticSet> latestSets = new ConcurrentHashMap<>();
     private final Map<String, SyntheticSet> pendingSets = new LinkedHashMap<>();
     private final Refiner refiner;
+    private final SignedPublication publication;
+    private final StagedRollout rollout;
+    private final AlertPublisher alerts;
+    /** Canary updates seen while restoring, newest per model id: resumed once the live models are known. */
+    private final Map<String, ModelUpdate> restoredCanaries = new LinkedHashMap<>();
 
     /**
+     * Every new model to every edge at once (no staged rollout).
+     *
      * @param settings     how candidates are trained and judged
      * @param cohortOfEdge edge id → cohort; edges not listed form their own cohort
      */
     public ModelUpdateService(ValidationSource validationSource, UpdateSigner signer, ModelPublisher publisher,
                               Training settings, Map<String, String> cohortOfEdge) {
+        this(validationSource, signer, publisher, settings, cohortOfEdge, StagedRollout.Settings.off(), AlertPublisher.none());
+    }
+
+    /**
+     * @param rolloutSettings the staged rollout of global models ({@link StagedRollout})
+     * @param alerts          where a rolled-back canary is reported
+     */
+    public ModelUpdateService(ValidationSource validationSource, UpdateSigner signer, ModelPublisher publisher,
+                              Training settings, Map<String, String> cohortOfEdge, StagedRollout.Settings rolloutSettings,
+                              AlertPublisher alerts) {
         this.signer = signer;
         this.publisher = publisher;
         this.settings = settings;
@@ -72,8 +95,11 @@ public final class ModelUpdateService implements AutoCloseable {
         this.validation = new ValidationRows(validationSource);
         this.trainer = new CandidateTrainer(settings);
         this.personalisation = new CohortPersonalisation(settings);
-        this.decider = new CandidateDecider(trainer, PublicationGate.of(settings), validation, specs, live,
-                new SignedPublication(signer, publisher));
+        this.publication = new SignedPublication(signer, publisher);
+        this.rollout = new StagedRollout(rolloutSettings);
+        this.alerts = alerts;
+        this.decider = new CandidateDecider(trainer, PublicationGate.of(settings), validation, specs, live, publication,
+                rollout);
         this.refiner = new Refiner(trainer::trainRefined, this::publishRefined);
     }
 
@@ -198,6 +224,11 @@ public final class ModelUpdateService implements AutoCloseable {
      * refusal test compares against what edges run. Updates that fail to parse are ignored with a warning.
      */
     public synchronized void restoreLive(ModelUpdate update) {
+        live.published(update.getModelId(), update.getVersion());
+        if (!update.getAudience().isEmpty()) {
+            restoredCanaries.merge(update.getModelId(), update, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+            return; // for some edges only: not the fleet's model
+        }
         LiveModel prev = live.get(update.getModelId());
         if (prev != null && prev.update().getVersion() >= update.getVersion()) {
             return;
@@ -216,6 +247,96 @@ public final class ModelUpdateService implements AutoCloseable {
             LOG.warn("Ignoring unreadable model update {} v{} while restoring: {}", update.getModelId(),
                     update.getVersion(), e.getMessage());
         }
+    }
+
+    /**
+     * Ends the restoration: a canary newer than the fleet's model whose weights differ from it (not the canaries' return
+     * to the fleet's model) was waiting for its canaries' reports when the updater stopped; it waits again, a full
+     * {@code updater.rollout.wait-ms} from now.
+     */
+    public synchronized void finishRestore(Instant now) {
+        for (ModelUpdate c : restoredCanaries.values()) {
+            LiveModel fleet = live.get(c.getModelId());
+            if (fleet == null || c.getVersion() <= fleet.update().getVersion() || c.getSha256().equals(fleet.update().getSha256())) {
+                continue;
+            }
+            try {
+                LiveModel candidate = new LiveModel(c, ModelFormat.read(bytes(c.getWeights())), fleet.spec(), fleet.specSha());
+                rollout.started(candidate, fleet, Set.copyOf(c.getAudience()), now);
+                LOG.info("Resumed the staged rollout of {} v{} on the canaries {}", c.getModelId(), c.getVersion(), c.getAudience());
+            } catch (ModelFormatException e) {
+                LOG.warn("Ignoring unreadable canary {} v{} while restoring: {}", c.getModelId(), c.getVersion(), e.getMessage());
+            }
+        }
+        restoredCanaries.clear();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // staged rollout
+
+    /** What an edge reports on {@code edge.status}: the fleet and the canaries' hold-out scores. */
+    public void onStatus(EdgeStatus status) {
+        rollout.onStatus(status);
+    }
+
+    /**
+     * Decides the canaries that have reported or waited long enough: a promoted version goes to every edge (the same
+     * weights, the next version, signed for everyone) and becomes the fleet's model; a rolled-back one is answered by
+     * the fleet's model, as the next version, for the canaries only, and an alert. Returns the decisions.
+     */
+    public synchronized List<HistoryEntry> tick(Instant now) {
+        List<HistoryEntry> out = new ArrayList<>();
+        for (StagedRollout.Decision d : rollout.due(now)) {
+            StagedRollout.Canary c = d.canary();
+            String modelId = c.taskId();
+            long version = live.nextVersion(modelId);
+            try {
+                if (d.promote()) {
+                    ModelUpdate promoted = publication.republish(c.candidate().update(), version, List.of());
+                    live.put(new LiveModel(promoted, c.candidate().model(), c.candidate().spec(), c.candidate().specSha()));
+                    LOG.info("Promoted {} v{} to every edge as v{}: {}", modelId, c.version(), version, d.reason());
+                } else {
+                    publication.republish(c.previous().update(), version, c.canaries());
+                    live.published(modelId, version);
+                    LOG.warn("Rolled back {} v{} on the canaries {} (they get v{} = the fleet's v{} again): {}", modelId,
+                            c.version(), c.canaries(), version, c.previous().update().getVersion(), d.reason());
+                    alerts.publish(rollbackAlert(c, version, d));
+                }
+                out.add(history.record(HistoryEntry.rollout(modelId, d.promote(), version,
+                        c.candidate().update().getSyntheticSetVersion(), d.newMacroF1(), d.oldMacroF1(),
+                        (d.promote() ? "v" + c.version() + " promoted to every edge: " : "v" + c.version()
+                                + " rolled back, the canaries get the fleet's v" + c.previous().update().getVersion() + " back: ")
+                                + d.reason())));
+            } catch (RuntimeException e) {
+                LOG.error("Publishing the end of the staged rollout of {} v{} failed; it is decided again", modelId,
+                        c.version(), e);
+                rollout.started(c.candidate(), c.previous(), c.canaries(), now.minus(rollout.settings().waitFor()));
+            }
+        }
+        return out;
+    }
+
+    /** The canary of a task waiting for its canaries' reports. */
+    public Optional<StagedRollout.Canary> pendingCanary(String taskId) {
+        return rollout.pending(taskId);
+    }
+
+    private static AttackAlert rollbackAlert(StagedRollout.Canary c, long version, StagedRollout.Decision d) {
+        Instant now = Instant.now();
+        return AttackAlert.newBuilder()
+                .setAlertId("rollback-" + c.taskId() + "-v" + c.version())
+                .setKind(AlertKind.MODEL_ROLLED_BACK)
+                .setSource(AlertSource.UPDATER)
+                .setEdgeId(String.join(",", new java.util.TreeSet<>(c.canaries())))
+                .setAttackClass("model-rollback")
+                .setScore(Double.isNaN(d.newMacroF1()) ? 1.0 : Math.max(0, d.oldMacroF1() - d.newMacroF1()))
+                .setModelId(c.taskId())
+                .setModelVersion(c.version())
+                .setDetail("canary v" + c.version() + " withdrawn, the canaries run the fleet's model again as v" + version
+                        + ": " + d.reason())
+                .setObservedAt(c.started())
+                .setDetectedAt(now)
+                .build();
     }
 
     /**

@@ -3,6 +3,8 @@ package io.edgedistill.updater.service;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 import io.edgedistill.core.model.ClassificationMetrics;
 import io.edgedistill.core.model.MlpModel;
@@ -40,10 +42,12 @@ final class SignedPublication {
      * @param previousMacroF1   the score it was compared with, or null
      */
     ModelUpdate publish(HistoryEntry.Attempt attempt, String taskId, MlpModel student, SyntheticSet set,
-                        String preprocessingJson, ClassificationMetrics metrics, Double previousMacroF1) {
+                        String preprocessingJson, ClassificationMetrics metrics, Double previousMacroF1,
+                        Collection<String> audience) {
         byte[] weights = ModelFormat.write(student);
         String sha = ModelFormat.sha256Hex(weights);
-        SignedPayload payload = new SignedPayload(attempt.modelId(), attempt.version(), FORMAT, sha, set.getVersion());
+        SignedPayload payload = new SignedPayload(attempt.modelId(), attempt.version(), FORMAT, sha, set.getVersion(),
+                List.copyOf(audience));
         byte[] sig = signer.sign(payload);
         ModelUpdate update = ModelUpdate.newBuilder()
                 .setModelId(attempt.modelId())
@@ -62,6 +66,26 @@ final class SignedPublication {
                 .setClasses(new ArrayList<>(set.getClasses()))
                 .setMetrics(ValidationMetrics.newBuilder().setAccuracy(metrics.accuracy()).setMacroF1(metrics.macroF1())
                         .setSamples(metrics.samples()).setPreviousMacroF1(previousMacroF1).build())
+                .setCreatedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+                .setAudience(new ArrayList<>(payload.audience()))
+                .build();
+        publisher.publish(update);
+        return update;
+    }
+
+    /**
+     * Publishes the model of {@code source} again, as {@code version} for {@code audience} (empty: every edge), signed
+     * anew: a canary promoted to the fleet, or the canaries' return to the fleet's model. Weights, metrics and the
+     * synthetic-set version stay those of {@code source}.
+     */
+    ModelUpdate republish(ModelUpdate source, long version, Collection<String> audience) {
+        SignedPayload payload = new SignedPayload(source.getModelId(), version, source.getFormat(), source.getSha256(),
+                source.getSyntheticSetVersion(), List.copyOf(audience));
+        ModelUpdate update = ModelUpdate.newBuilder(source)
+                .setVersion(version)
+                .setSigningKeyId(signer.keyId())
+                .setSignature(ByteBuffer.wrap(signer.sign(payload)))
+                .setAudience(new ArrayList<>(payload.audience()))
                 .setCreatedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
                 .build();
         publisher.publish(update);

@@ -69,6 +69,7 @@ class HistoryEntryTest {
 
     @Test
     void theStatusNamesAreTheWireNamesOtherModulesParse() {
-        assertThat(Status.values()).extracting(Status::name).containsExactly("PUBLISHED", "REFUSED", "SKIPPED", "FAILED");
+        assertThat(Status.values()).extracting(Status::name).containsExactly("PUBLISHED", "REFUSED", "SKIPPED", "FAILED",
+                "CANARY", "PROMOTED", "ROLLED_BACK");
     }
 }
