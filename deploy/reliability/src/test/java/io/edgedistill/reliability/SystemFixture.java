@@ -71,14 +71,19 @@ final class SystemFixture {
     }
 
     static ServiceProcess startUpdater(LocalStack stack, Path dir, Map<String, String> extra) {
+        return startUpdater(stack, dir, extra, Map.of());
+    }
+
+    /** The updater with {@code environment} (its signing keys: never -D options). */
+    static ServiceProcess startUpdater(LocalStack stack, Path dir, Map<String, String> extra, Map<String, String> environment) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
         p.put("edgedistill.kafka.registry-url", stack.registryUrl());
         p.put("updater.kafka.group-id", "model-updater-test-" + UUID.randomUUID());
         p.put("ai.djl.pytorch.num_threads", "1");
         p.putAll(extra);
-        ServiceProcess u = ServiceProcess.start(REPO, "model-updater", "io.edgedistill.updater.ModelUpdaterApplication", p, dir,
-                "768m");
+        ServiceProcess u = ServiceProcess.start(REPO, "model-updater", "io.edgedistill.updater.ModelUpdaterApplication", p,
+                environment, dir, "768m");
         u.awaitHealthy(Duration.ofSeconds(120));
         return u;
     }
