@@ -167,6 +167,37 @@ class ProcessorCrashSoakTest {
                 assertThat(versions.get(i)).as("versions in topic order %s", versions).isGreaterThan(versions.get(i - 1));
             }
 
+            // restore from the changelogs: the same application on an empty state directory rebuilds its stores and
+            // reaches the same targets and set version, nothing counted twice (backup and restore, docs/operations.md)
+            ServiceProcess settled = processor;
+            long[] runs = {-1};
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(3)).ignoreExceptions().until(() -> {
+                long now = SystemFixture.getJson(settled, "/synthetic-set?taskId=" + taskId).path("optimiserRuns").asLong();
+                boolean idle = now == runs[0];
+                runs[0] = now;
+                return idle;
+            });
+            JsonNode setBefore = SystemFixture.getJson(settled, "/synthetic-set?taskId=" + taskId);
+            JsonNode targetsBefore = SystemFixture.getJson(settled, "/targets?taskId=" + taskId);
+            processor.close();
+            Map<String, String> fresh = new java.util.LinkedHashMap<>(props);
+            fresh.put("processor.streams.state-dir", dir.resolve("restored-state").toString());
+            long restore0 = System.nanoTime();
+            processor = SystemFixture.startProcessor(fresh, dir);
+            ServiceProcess restored = processor;
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+                JsonNode t = SystemFixture.getJson(restored, "/targets?taskId=" + taskId);
+                return t.path("contributions").size() + t.path("excluded").asInt() == edges;
+            });
+            long restoreMillis = (System.nanoTime() - restore0) / 1_000_000;
+            JsonNode targetsAfter = SystemFixture.getJson(restored, "/targets?taskId=" + taskId);
+            assertThat(contributions(targetsAfter)).isEqualTo(contributions(targetsBefore));
+            assertThat(targetsAfter.path("classes")).isEqualTo(targetsBefore.path("classes"));
+            assertThat(targetsAfter.path("roundId")).isEqualTo(targetsBefore.path("roundId"));
+            JsonNode setAfter = SystemFixture.getJson(restored, "/synthetic-set?taskId=" + taskId);
+            assertThat(setAfter.path("version").asLong()).isEqualTo(setBefore.path("version").asLong());
+            assertThat(setAfter.path("contributions")).isEqualTo(setBefore.path("contributions"));
+
             long total = 0;
             for (long n : expectedPerClass) {
                 total += n;
@@ -175,13 +206,21 @@ class ProcessorCrashSoakTest {
                     "seed %d: %d SIGKILLs of distill-processor in %.0f s; %d summary records sent and acknowledged (%d edges, "
                             + "%d re-sent), %d samples in %d classes; aggregate: %d edges accepted + %d quarantined = %d, "
                             + "per-class counts equal to what was sent (0 lost, 0 counted twice); %d synthetic-set versions, "
-                            + "monotonic %s; restart to healthy: %s ms; last send to complete aggregate: %d ms",
+                            + "monotonic %s; restart to healthy: %s ms; last send to complete aggregate: %d ms; a new processor "
+                            + "on an empty state directory: same targets and set version v%d, restored in %d ms",
                     seed, kills, (System.nanoTime() - t0) / 1e9, sends.size(), edges, sends.size() - edges, total,
                     expectedPerClass.length, accepted.size(), quarantined.size(), all.size(), versions.size(), versions,
-                    restartMillis, settleMillis));
+                    restartMillis, settleMillis, setAfter.path("version").asLong(), restoreMillis));
         } finally {
             processor.close();
         }
+    }
+
+    /** Edge id to its per-class counts, in any order. */
+    private static Map<String, JsonNode> contributions(JsonNode targets) {
+        Map<String, JsonNode> m = new java.util.TreeMap<>();
+        targets.path("contributions").forEach(c -> m.put(c.path("edgeId").asText(), c.path("classCounts")));
+        return m;
     }
 
     private static long[] counts(EdgeSummary s, int numClasses) {
