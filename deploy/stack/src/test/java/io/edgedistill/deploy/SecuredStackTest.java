@@ -274,7 +274,16 @@ class SecuredStackTest {
             assertThat(seen).as("the updater reads synthetic sets in its group").isTrue();
             c.commitSync();
         }
-        for (String topic : List.of("distill.rounds", "distill.synthetic-sets", "alerts.attacks", "edge.summaries")) {
+        // a rolled-back canary is reported on alerts.attacks; the staged rollout reads edge.status without a group
+        send("model-updater", "alerts.attacks", "edge-1,edge-2");
+        RecordMetadata status = send("edge-1", "edge.status", "edge-1");
+        try (KafkaConsumer<byte[], byte[]> c = consumer(stack.clientSecurity("model-updater"), null)) {
+            TopicPartition tp = new TopicPartition("edge.status", status.partition());
+            c.assign(List.of(tp));
+            c.seek(tp, status.offset());
+            assertThat(c.poll(Duration.ofSeconds(10))).as("the updater reads edge.status").isNotEmpty();
+        }
+        for (String topic : List.of("distill.rounds", "distill.synthetic-sets", "edge.summaries")) {
             try (KafkaProducer<byte[], byte[]> p = producer(stack.clientSecurity("model-updater"))) {
                 assertThatThrownBy(() -> p.send(new ProducerRecord<>(topic, "k".getBytes(), VALUE)).get())
                         .as(topic).hasCauseInstanceOf(TopicAuthorizationException.class);
