@@ -139,12 +139,22 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
      *                        their dead-letter topic)
      * @param knowledgeWeight weight per sample of reverse-distillation knowledge relative to data summaries
      * @param poison          the poisoning detector in front of the aggregation
+     * @param distrustedEdges edge ids the operator no longer trusts (decommissioned, compromised): their summaries,
+     *                        knowledge and flows go to the dead-letter topics as {@code DistrustedEdge}, and their
+     *                        contributions already in the current round leave the targets, exactly as if never sent
+     *                        (the next synthetic set records them in its provenance's exclusions)
      */
     @ConfigurationProperties("contributions")
     public record Contributions(@Nullable List<String> edgeKeys, @Bindable(defaultValue = "1.0") double knowledgeWeight,
-                                Poison poison) {
+                                Poison poison, @Nullable List<String> distrustedEdges) {
         public Contributions {
             edgeKeys = orEmpty(edgeKeys);
+            distrustedEdges = orEmpty(distrustedEdges).stream().map(String::strip).filter(e -> !e.isEmpty()).toList();
+        }
+
+        /** {@link #distrustedEdges} as a set. */
+        public java.util.Set<String> distrusted() {
+            return java.util.Set.copyOf(distrustedEdges);
         }
 
         /**

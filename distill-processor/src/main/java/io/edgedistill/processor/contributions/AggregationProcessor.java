@@ -104,7 +104,7 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
 
     private AggregationState state(String taskId, SummaryStats s) {
         return states.computeIfAbsent(RoundSpecs.roundKey(taskId, s.roundId()), k -> new AggregationState(taskId,
-                s.roundId(), s.k(), s.numClasses(), s.embedDim(), s.dIn(), detector, config.knowledgeWeight()));
+                s.roundId(), s.k(), s.numClasses(), s.embedDim(), s.dIn(), detector, config.knowledgeWeight(), config.distrusted()));
     }
 
     @Override
@@ -142,8 +142,10 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
     }
 
     private void publish(AggregationState st, RoundSpec round) {
-        targets.publish(new TargetUpdate(st.taskId(), round, st.targets(), st.accepted(),
-                new ArrayList<>(st.quarantined()), targets.nextRevision(), System.currentTimeMillis()));
+        long now = System.currentTimeMillis();
+        List<QuarantineEntry> excluded = new ArrayList<>(st.quarantined());
+        excluded.addAll(st.distrustedEntries(now));
+        targets.publish(new TargetUpdate(st.taskId(), round, st.targets(), st.accepted(), excluded, targets.nextRevision(), now));
     }
 
     /** Drops state and stored submissions/decisions of the task's rounds other than {@code roundId}. */

@@ -37,12 +37,23 @@ public final class AggregationState {
     private final int dIn;
     private final PoisonDetector detector;
     private final double knowledgeWeight;
+    private final java.util.Set<String> distrusted;
     private final TreeMap<String, SummaryStats> submissions = new TreeMap<>();
     private final Map<String, QuarantineEntry> quarantined = new LinkedHashMap<>();
     private TargetSnapshot targets;
 
     public AggregationState(String taskId, long roundId, int k, int numClasses, int embedDim, int dIn,
                             PoisonDetector detector, double knowledgeWeight) {
+        this(taskId, roundId, k, numClasses, embedDim, dIn, detector, knowledgeWeight, java.util.Set.of());
+    }
+
+    /**
+     * @param distrusted edges whose submissions are left out of the screening and the targets altogether, as if they
+     *                   had never sent them (the operator distrusts them: {@code processor.contributions.distrusted-edges})
+     */
+    public AggregationState(String taskId, long roundId, int k, int numClasses, int embedDim, int dIn,
+                            PoisonDetector detector, double knowledgeWeight, java.util.Set<String> distrusted) {
+        this.distrusted = java.util.Set.copyOf(distrusted);
         this.taskId = taskId;
         this.roundId = roundId;
         this.k = k;
@@ -86,15 +97,16 @@ public final class AggregationState {
 
     /** Screens every submission, updates the quarantine decisions and the targets. */
     public Change recompute(long now) {
-        PoisonDetector.Result r = detector.screen(submissions.values());
+        List<SummaryStats> trusted = submissions.values().stream().filter(s -> !distrusted.contains(s.edgeId())).toList();
+        PoisonDetector.Result r = detector.screen(trusted);
         Map<String, QuarantineEntry> next = new LinkedHashMap<>();
         Map<String, SummaryKind> kinds = new LinkedHashMap<>();
-        for (SummaryStats s : submissions.values()) {
+        for (SummaryStats s : trusted) {
             kinds.put(s.edgeId() + "|" + s.kind(), s.kind());
         }
         for (Quarantine q : r.quarantined()) {
             // the detector screens kinds separately; find the kind of the excluded summary
-            SummaryKind kind = submissions.values().stream()
+            SummaryKind kind = trusted.stream()
                     .filter(s -> s.edgeId().equals(q.edgeId()) && !r.accepted().contains(s))
                     .map(SummaryStats::kind).findFirst().orElse(SummaryKind.DATA);
             String key = key(taskId, roundId, kind, q.edgeId());
@@ -130,8 +142,20 @@ public final class AggregationState {
     public List<SummaryStats> accepted() {
         List<SummaryStats> out = new ArrayList<>();
         for (Map.Entry<String, SummaryStats> e : submissions.entrySet()) {
-            if (!quarantined.containsKey(e.getKey())) {
+            if (!quarantined.containsKey(e.getKey()) && !distrusted.contains(e.getValue().edgeId())) {
                 out.add(e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** The submissions of distrusted edges, left out of the targets, as exclusions (for the set's provenance). */
+    public List<QuarantineEntry> distrustedEntries(long now) {
+        List<QuarantineEntry> out = new ArrayList<>();
+        for (SummaryStats s : submissions.values()) {
+            if (distrusted.contains(s.edgeId())) {
+                out.add(new QuarantineEntry(taskId, roundId, s.edgeId(), s.kind(), -1, 0, 0, 0,
+                        "distrusted by the operator (processor.contributions.distrusted-edges): left out of the targets", now));
             }
         }
         return out;

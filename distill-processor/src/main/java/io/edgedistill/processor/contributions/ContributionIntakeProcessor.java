@@ -38,6 +38,7 @@ public final class ContributionIntakeProcessor<T>
     private final int maxValueBytes;
     private final Runnable onDeadLetter;
     private final Map<String, ContributionSignature.EdgeKey> edgeKeys;
+    private final java.util.Set<String> distrusted;
     private ProcessorContext<byte[], ContributionOrDeadLetter> context;
     private KeyValueStore<String, byte[]> rounds;
     private DeadLetteringDecoder<T> decoder;
@@ -45,10 +46,21 @@ public final class ContributionIntakeProcessor<T>
 
     /** Dead-letter error class of a contribution not signed by the edge it claims (with edge keys configured). */
     static final String BAD_SIGNATURE = "ContributionSignature";
+    /** Dead-letter error class of a contribution or flow of an edge the operator distrusts. */
+    public static final String DISTRUSTED_EDGE = "DistrustedEdge";
 
     public ContributionIntakeProcessor(Deserializer<T> deserializer, Deserializer<RoundSpec> roundDeserializer,
                                        ContributionAdapter<T> adapter, String service, int maxValueBytes,
                                        Map<String, ContributionSignature.EdgeKey> edgeKeys, Runnable onDeadLetter) {
+        this(deserializer, roundDeserializer, adapter, service, maxValueBytes, edgeKeys, java.util.Set.of(), onDeadLetter);
+    }
+
+    /** @param distrusted edges whose contributions are refused ({@code processor.contributions.distrusted-edges}) */
+    public ContributionIntakeProcessor(Deserializer<T> deserializer, Deserializer<RoundSpec> roundDeserializer,
+                                       ContributionAdapter<T> adapter, String service, int maxValueBytes,
+                                       Map<String, ContributionSignature.EdgeKey> edgeKeys, java.util.Set<String> distrusted,
+                                       Runnable onDeadLetter) {
+        this.distrusted = java.util.Set.copyOf(distrusted);
         this.deserializer = deserializer;
         this.roundDeserializer = roundDeserializer;
         this.adapter = adapter;
@@ -78,6 +90,13 @@ public final class ContributionIntakeProcessor<T>
         if (r.value() == null) {
             onDeadLetter.run();
             context.forward(record.withValue(new ContributionOrDeadLetter(null, null, r.deadLetter())));
+            return;
+        }
+        String claimed = adapter.edgeId(r.value());
+        if (distrusted.contains(claimed)) {
+            onDeadLetter.run();
+            context.forward(record.withValue(new ContributionOrDeadLetter(null, null, decoder.refuse(context, record,
+                    DISTRUSTED_EDGE, "edge " + claimed + " is distrusted (processor.contributions.distrusted-edges)"))));
             return;
         }
         if (!edgeKeys.isEmpty()) {

@@ -72,6 +72,7 @@ public final class TrafficScoringProcessor
     private KeyValueStore<String, byte[]> sequences;
     private final java.util.Map<String, ReplayWindow> windows = new java.util.HashMap<>();
     private final int replayWindow;
+    private final java.util.Set<String> distrusted;
     private DeadLetteringDecoder<TrafficFlow> decoder;
     private final FlowRowReader reader;
     // in-memory mirror of the pending slots (the store holds the bytes): a slot whose mirrorSeq is its
@@ -101,6 +102,16 @@ public final class TrafficScoringProcessor
     public TrafficScoringProcessor(Deserializer<TrafficFlow> deserializer, Deserializer<ModelUpdate> modelDeserializer,
                             LiveModels models, String modelId, double threshold, int batchSize, long batchMaxMs,
                             ProcessorMetrics metrics, TrafficMac.Verifier verifier, int replayWindow) {
+        this(deserializer, modelDeserializer, models, modelId, threshold, batchSize, batchMaxMs, metrics, verifier, replayWindow,
+                java.util.Set.of());
+    }
+
+    /** @param distrusted edges whose flows go to the dead-letter topic unscored ({@code ...distrusted-edges}) */
+    public TrafficScoringProcessor(Deserializer<TrafficFlow> deserializer, Deserializer<ModelUpdate> modelDeserializer,
+                            LiveModels models, String modelId, double threshold, int batchSize, long batchMaxMs,
+                            ProcessorMetrics metrics, TrafficMac.Verifier verifier, int replayWindow,
+                            java.util.Set<String> distrusted) {
+        this.distrusted = java.util.Set.copyOf(distrusted);
         this.replayWindow = replayWindow;
         this.verifier = verifier;
         this.deserializer = deserializer;
@@ -173,6 +184,13 @@ public final class TrafficScoringProcessor
     public void process(Record<byte[], byte[]> record) {
         int slot = (int) (head % capacity);
         byte[] v = record.value();
+        if (!distrusted.isEmpty() && record.key() != null
+                && distrusted.contains(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+            refuse(record, io.edgedistill.processor.contributions.ContributionIntakeProcessor.DISTRUSTED_EDGE,
+                    "edge " + new String(record.key(), java.nio.charset.StandardCharsets.UTF_8)
+                            + " is distrusted (processor.contributions.distrusted-edges)");
+            return;
+        }
         if (verifier != null) {
             Header tag = record.headers().lastHeader(TrafficMac.MAC_HEADER);
             Header seq = record.headers().lastHeader(TrafficMac.SEQ_HEADER);

@@ -120,10 +120,10 @@ public final class ProcessorTopology {
         // --- contributions: summaries and knowledge (signed by the edge they claim, when edge keys are configured)
         Map<String, ContributionSignature.EdgeKey> edgeKeys = ContributionSignature.parseEdgeKeys(cfg.contributions().edgeKeys());
         KStream<byte[], ContributionOrDeadLetter> summaries = contributionIntake(b, Topics.SUMMARIES,
-                "summaries", serdes.summaries(), ContributionAdapter.SUMMARIES, serdes, edgeKeys,
+                "summaries", serdes.summaries(), ContributionAdapter.SUMMARIES, serdes, edgeKeys, cfg.contributions().distrusted(),
                 metrics.summariesDeadLettered::increment);
         KStream<byte[], ContributionOrDeadLetter> knowledge = contributionIntake(b, Topics.KNOWLEDGE,
-                "knowledge", serdes.knowledge(), ContributionAdapter.KNOWLEDGE, serdes, edgeKeys,
+                "knowledge", serdes.knowledge(), ContributionAdapter.KNOWLEDGE, serdes, edgeKeys, cfg.contributions().distrusted(),
                 metrics.knowledgeDeadLettered::increment);
         KStream<byte[], ContributionOrDeadLetter> validSummaries = validOnly(summaries, Topics.SUMMARIES,
                 "summaries", serdes);
@@ -160,7 +160,7 @@ public final class ProcessorTopology {
                         services.models(), cfg.scoringModelId(), scoring.alertThreshold(),
                         scoring.batchSize(), scoring.batchMaxMs(), metrics,
                         trafficMaster == null ? null : new TrafficMac.Verifier(trafficMaster, Topics.TRAFFIC, 100_000),
-                        scoring.replayWindow()),
+                        scoring.replayWindow(), cfg.contributions().distrusted()),
                         Named.as("traffic-scoring"), TRAFFIC_BUFFER_STORE, TRAFFIC_SEQUENCES_STORE)
                 // one sink for both outputs (alerts and dead letters), so the hot path has no extra nodes
                 .to((key, out, ctx) -> out.alert() != null ? Topics.ALERTS : trafficDlq,
@@ -177,10 +177,11 @@ public final class ProcessorTopology {
      */
     private static <T> KStream<byte[], ContributionOrDeadLetter> contributionIntake(
             StreamsBuilder b, String topic, String name, Serde<T> serde, ContributionAdapter<T> adapter,
-            TopicSerdes serdes, Map<String, ContributionSignature.EdgeKey> edgeKeys, Runnable onDeadLetter) {
+            TopicSerdes serdes, Map<String, ContributionSignature.EdgeKey> edgeKeys, java.util.Set<String> distrusted,
+            Runnable onDeadLetter) {
         return b.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
                 .process(() -> new ContributionIntakeProcessor<>(serde.deserializer(), serdes.rounds().deserializer(),
-                        adapter, SERVICE + "/" + name, MAX_SUMMARY_BYTES, edgeKeys, onDeadLetter),
+                        adapter, SERVICE + "/" + name, MAX_SUMMARY_BYTES, edgeKeys, distrusted, onDeadLetter),
                         Named.as(name + "-intake"));
     }
 

@@ -25,6 +25,45 @@ class AggregationStateTest {
     }
 
     @Test
+    void aDistrustedEdgesPastContributionsLeaveTheTargetsExactlyAsIfNeverSent() {
+        List<SummaryStats> honest = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            honest.add(core(Fixtures.summary("edge-" + i, 1, new long[] {300, 100 + 37 * i, 50 + i}, i)));
+        }
+        SummaryStats decommissioned = core(Fixtures.summary("edge-old", 1, new long[] {900, 20, 400}, 7));
+        AggregationState never = state();
+        honest.forEach(s -> never.submit(s, 0));
+        // before the operator distrusts it, its summary is part of the targets
+        AggregationState before = state();
+        honest.forEach(s -> before.submit(s, 0));
+        before.submit(decommissioned, 0);
+        assertThat(before.accepted()).extracting(SummaryStats::edgeId).contains("edge-old");
+        // the processor restarts with the edge distrusted and rebuilds the round from its stores
+        AggregationState after = new AggregationState(Fixtures.TASK, 1, Fixtures.K, 3, Fixtures.E, Fixtures.D_IN,
+                new PoisonDetector(), 1.0, java.util.Set.of("edge-old"));
+        for (SummaryStats s : before.accepted()) {
+            after.restore(s, null);
+        }
+        after.recompute(0);
+        assertThat(after.accepted()).extracting(SummaryStats::edgeId).doesNotContain("edge-old").hasSize(5);
+        assertThat(after.distrustedEntries(0)).singleElement().satisfies(e -> {
+            assertThat(e.edgeId()).isEqualTo("edge-old");
+            assertThat(e.reason()).contains("distrusted");
+        });
+        assertThat(after.quarantined()).isEmpty();
+        var a = after.targets();
+        var n = never.targets();
+        // bit for bit: the count-weighted aggregation over the same summaries in the same order
+        assertThat(java.util.Arrays.equals(a.classWeights(), n.classWeights())).isTrue();
+        assertThat(java.util.Arrays.equals(a.means(), n.means())).isTrue();
+        assertThat(java.util.Arrays.equals(a.secondMoments(), n.secondMoments())).isTrue();
+        assertThat(java.util.Arrays.equals(a.inputMeans(), n.inputMeans())).isTrue();
+        assertThat(java.util.Arrays.equals(a.inputSecondMoments(), n.inputSecondMoments())).isTrue();
+        assertThat(a.contributors()).isEqualTo(n.contributors());
+        assertThat(java.util.Arrays.equals(before.targets().classWeights(), n.classWeights())).isFalse();
+    }
+
+    @Test
     void poisoningDecisionDoesNotDependOnArrivalOrder() {
         List<SummaryStats> all = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
