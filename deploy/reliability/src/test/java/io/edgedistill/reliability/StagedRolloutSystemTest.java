@@ -77,7 +77,7 @@ class StagedRolloutSystemTest {
         String specJson = spec.toJson();
         Dataset train = pooled.preprocessed(specJson);
         MlpModel fleetModel = trained(train, 3);
-        MlpModel bad = random(spec.dim(), 5);
+        MlpModel bad = MlpModel.random(new int[] {spec.dim(), 16, FiveGNiddSchema.CLASSES.size()}, 0.3, 5);
         MlpModel good = trained(train, 20);
 
         List<LocalData> shards = LocalData.generatedShards(29, 6000, 4, 1.0);
@@ -184,21 +184,5 @@ class StagedRolloutSystemTest {
     private static MlpModel trained(Dataset d, int epochs) {
         return MlpTrainer.train(new int[] {16}, d.x(), d.size(), d.y(), null, FiveGNiddSchema.CLASSES.size(),
                 new TrainConfig(epochs, 128, 3e-3f, 1e-4f, 1f, 0f, 7));
-    }
-
-    /** A network that has learnt nothing: deliberately bad on every edge's hold-out. */
-    private static MlpModel random(int dim, long seed) {
-        int[] sizes = {dim, 16, FiveGNiddSchema.CLASSES.size()};
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        float[][] w = new float[2][];
-        float[][] b = new float[2][];
-        for (int i = 0; i < 2; i++) {
-            w[i] = new float[sizes[i] * sizes[i + 1]];
-            for (int j = 0; j < w[i].length; j++) {
-                w[i][j] = (float) (r.nextGaussian() * 0.3);
-            }
-            b[i] = new float[sizes[i + 1]];
-        }
-        return new MlpModel(sizes, w, b);
     }
 }

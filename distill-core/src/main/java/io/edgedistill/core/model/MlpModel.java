@@ -32,6 +32,25 @@ public final class MlpModel {
         this.biases = Arrays.stream(biases).map(float[]::clone).toArray(float[][]::new);
     }
 
+    /**
+     * An untrained network: Gaussian weights (standard deviation {@code scale}), zero biases, from {@code seed}. What a
+     * model that has learnt nothing looks like (integrity checks, deliberately bad canaries in tests).
+     */
+    public static MlpModel random(int[] layerSizes, double scale, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        int layers = layerSizes.length - 1;
+        float[][] w = new float[layers][];
+        float[][] b = new float[layers][];
+        for (int i = 0; i < layers; i++) {
+            w[i] = new float[layerSizes[i] * layerSizes[i + 1]];
+            for (int j = 0; j < w[i].length; j++) {
+                w[i][j] = (float) (r.nextGaussian() * scale);
+            }
+            b[i] = new float[layerSizes[i + 1]];
+        }
+        return new MlpModel(layerSizes, w, b);
+    }
+
     /** Layer sizes including input and output. */
     public int[] layerSizes() {
         return layerSizes.clone();

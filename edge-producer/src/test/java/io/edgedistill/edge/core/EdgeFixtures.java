@@ -5,7 +5,6 @@ import java.security.KeyPair;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.data.FeatureSpec;
@@ -66,18 +65,7 @@ public final class EdgeFixtures {
 
     /** A random-weight MLP for this spec (verification does not need a trained model). */
     public MlpModel randomModel(long seed) {
-        int[] sizes = {spec.dim(), 16, FiveGNiddSchema.CLASSES.size()};
-        SplittableRandom r = new SplittableRandom(seed);
-        float[][] w = new float[2][];
-        float[][] b = new float[2][];
-        for (int i = 0; i < 2; i++) {
-            w[i] = new float[sizes[i] * sizes[i + 1]];
-            for (int j = 0; j < w[i].length; j++) {
-                w[i][j] = (float) (r.nextGaussian() * 0.3);
-            }
-            b[i] = new float[sizes[i + 1]];
-        }
-        return new MlpModel(sizes, w, b);
+        return MlpModel.random(new int[] {spec.dim(), 16, FiveGNiddSchema.CLASSES.size()}, 0.3, seed);
     }
 
     /** An MLP trained on this fixture's own local data (a model that does well on the edge's hold-out). */
