@@ -107,6 +107,9 @@ final class CandidateDecider {
                         + canaries + ", promoted or rolled back on their hold-out reports");
             }
             live.put(published);
+            if (cohort == null) {
+                rollout.fleetModel(taskId, attempt.version());
+            }
             LOG.info("Published {} v{} (set v{}): {}", modelId, attempt.version(), set.getVersion(), reason);
             return HistoryEntry.published(attempt, verdict.metrics(), verdict.previousMacroF1(), reason);
         } catch (RuntimeException e) {

@@ -242,6 +242,9 @@ public final class ModelUpdateService implements AutoCloseable {
                 specs.keep(sha, spec, json);
             }
             live.put(new LiveModel(update, model, spec, sha));
+            if (update.getCohort() == null) {
+                rollout.fleetModel(update.getModelId(), update.getVersion());
+            }
             LOG.info("Restored live model {} v{}", update.getModelId(), update.getVersion());
         } catch (ModelFormatException | RuntimeException e) {
             LOG.warn("Ignoring unreadable model update {} v{} while restoring: {}", update.getModelId(),
@@ -257,7 +260,11 @@ public final class ModelUpdateService implements AutoCloseable {
     public synchronized void finishRestore(Instant now) {
         for (ModelUpdate c : restoredCanaries.values()) {
             LiveModel fleet = live.get(c.getModelId());
-            if (fleet == null || c.getVersion() <= fleet.update().getVersion() || c.getSha256().equals(fleet.update().getSha256())) {
+            if (fleet == null || c.getVersion() <= fleet.update().getVersion()) {
+                continue;
+            }
+            if (c.getSha256().equals(fleet.update().getSha256())) {
+                rollout.fleetWeightsAgain(c.getModelId(), c.getVersion()); // the canaries' return to the fleet's model
                 continue;
             }
             try {
@@ -294,10 +301,12 @@ public final class ModelUpdateService implements AutoCloseable {
                 if (d.promote()) {
                     ModelUpdate promoted = publication.republish(c.candidate().update(), version, List.of());
                     live.put(new LiveModel(promoted, c.candidate().model(), c.candidate().spec(), c.candidate().specSha()));
+                    rollout.fleetModel(modelId, version);
                     LOG.info("Promoted {} v{} to every edge as v{}: {}", modelId, c.version(), version, d.reason());
                 } else {
                     publication.republish(c.previous().update(), version, c.canaries());
                     live.published(modelId, version);
+                    rollout.fleetWeightsAgain(modelId, version);
                     LOG.warn("Rolled back {} v{} on the canaries {} (they get v{} = the fleet's v{} again): {}", modelId,
                             c.version(), c.canaries(), version, c.previous().update().getVersion(), d.reason());
                     alerts.publish(rollbackAlert(c, version, d));

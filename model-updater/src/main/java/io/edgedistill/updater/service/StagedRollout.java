@@ -97,6 +97,8 @@ public final class StagedRollout {
     /** edge → (model version → its latest hold-out macro-F1 under that version of its task's global model). */
     private final Map<String, Map<Long, Double>> scores = new ConcurrentHashMap<>();
     private final Map<String, Canary> pending = new LinkedHashMap<>();
+    /** task → the versions that carry the fleet's model's weights: its own, and the canaries' returns to it. */
+    private final Map<String, Set<Long>> fleetWeights = new ConcurrentHashMap<>();
 
     public StagedRollout(Settings settings) {
         this.settings = settings;
@@ -116,6 +118,18 @@ public final class StagedRollout {
                 byVersion.remove(((ConcurrentSkipListMap<Long, Double>) byVersion).firstKey());
             }
         }
+    }
+
+    /** {@code version} of {@code taskId} is now the fleet's model: canaries are compared with it from now on. */
+    public void fleetModel(String taskId, long version) {
+        Set<Long> versions = ConcurrentHashMap.newKeySet();
+        versions.add(version);
+        fleetWeights.put(taskId, versions);
+    }
+
+    /** {@code version} carries the fleet's model's weights again (the canaries' return to it after a rollback). */
+    public void fleetWeightsAgain(String taskId, long version) {
+        fleetWeights.computeIfAbsent(taskId, t -> ConcurrentHashMap.newKeySet()).add(version);
     }
 
     /** The canaries of {@code taskId}'s next global model; empty: it goes to every edge. */
@@ -166,15 +180,19 @@ public final class StagedRollout {
 
     private Decision decide(Canary c, boolean allReported) {
         long before = c.previous().update().getVersion();
+        // the fleet's weights under any of their versions: after a rollback the canaries run them as a newer version
+        Set<Long> baseline = new TreeSet<>(fleetWeights.getOrDefault(c.taskId(), Set.of()));
+        baseline.add(before);
         List<String> compared = new ArrayList<>();
         double sumNew = 0;
         double sumOld = 0;
         for (String edge : new TreeSet<>(c.canaries())) {
             Map<Long, Double> s = scores.getOrDefault(edge, Map.of());
-            if (s.containsKey(c.version()) && s.containsKey(before)) {
+            Long old = baseline.stream().filter(s::containsKey).max(Long::compare).orElse(null);
+            if (s.containsKey(c.version()) && old != null) {
                 compared.add(edge);
                 sumNew += s.get(c.version());
-                sumOld += s.get(before);
+                sumOld += s.get(old);
             }
         }
         String waited = allReported ? "every canary reported" : "after waiting " + settings.waitFor().toSeconds() + " s";

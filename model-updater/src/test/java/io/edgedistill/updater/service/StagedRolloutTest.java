@@ -136,6 +136,29 @@ class StagedRolloutTest {
     }
 
     @Test
+    void afterARollbackTheCanariesAreComparedWithTheFleetsWeightsUnderTheirNewVersion() {
+        StagedRollout r = new StagedRollout(new StagedRollout.Settings(Set.of("edge-1"), 0, 0.02, Duration.ofSeconds(60)));
+        LiveModel fleet = model(1);
+        r.fleetModel(TASK, 1);
+        r.fleetWeightsAgain(TASK, 3); // v2 was rolled back: the canary runs the fleet's weights as v3
+        r.onStatus(status("edge-1", 3, 0.80)); // its score under v1 is long gone
+        r.started(model(4), fleet, Set.of("edge-1"), Instant.now());
+        r.onStatus(status("edge-1", 4, 0.79));
+        assertThat(r.due(Instant.now())).singleElement().satisfies(d -> {
+            assertThat(d.promote()).isTrue();
+            assertThat(d.oldMacroF1()).isEqualTo(0.80);
+            assertThat(d.compared()).containsExactly("edge-1");
+        });
+    }
+
+    private static LiveModel model(long version) {
+        ModelUpdate u = io.edgedistill.schemas.ContractSamples.modelUpdate(version);
+        u.setModelId(TASK);
+        u.setVersion(version);
+        return new LiveModel(u, io.edgedistill.core.model.MlpModel.random(new int[] {4, 3}, 0.3, version), null, "");
+    }
+
+    @Test
     void aShareOfTheReportingFleetIsChosenStablyAndTheFirstModelSkipsTheCanaries() {
         StagedRollout r = new StagedRollout(new StagedRollout.Settings(Set.of(), 25, 0.02, Duration.ofSeconds(60)));
         assertThat(r.canariesFor(TASK)).as("no edge known yet").isEmpty();
