@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * with the two numbers in decimal and {@code sha256} as 64 lower-case hex digits. An update for some edges only (a
  * canary, {@code audience} not empty) signs
  * <pre>
- *   edgedistill.model-update.v2|&lt;modelId&gt;|&lt;version&gt;|&lt;format&gt;|&lt;sha256&gt;|&lt;syntheticSetVersion&gt;|&lt;edge ids, sorted, comma-separated&gt;
+ *   edgedistill.model-update.v2|&lt;modelId&gt;|&lt;version&gt;|&lt;format&gt;|&lt;sha256&gt;|&lt;syntheticSetVersion&gt;|&lt;edge ids, distinct, sorted, comma-separated&gt;
  * </pre>
  * so that no one can widen or narrow the edges an update is for. To keep the encoding unambiguous, {@code modelId}
  * and {@code format} must not contain {@code '|'}, CR or LF, and edge ids neither nor {@code ','} (rejected). Any

@@ -207,9 +207,23 @@ public final class EdgeNode {
                 .setFlowsScored(scorer.flowsScored())
                 .setAlertsSent(scorer.alertsSent())
                 .setSentAt(Instant.now())
-                .setHoldOutMacroF1(live == null ? null : live.evaluate(data.get(), LabelledRows::heldOut)
-                        .map(ClassificationMetrics::macroF1).filter(f -> !Double.isNaN(f)).orElse(null))
+                .setHoldOutMacroF1(holdOutMacroF1(live))
+                .setPreviousModelVersion(globalBefore(live) == null ? 0 : globalBefore(live).version())
+                .setPreviousHoldOutMacroF1(holdOutMacroF1(globalBefore(live)))
                 .build();
+    }
+
+    /** The global model the edge ran before the running global model, if any. */
+    private DeployedModel globalBefore(DeployedModel live) {
+        DeployedModel prev = slot.previous();
+        return live == null || live.personalised() || prev == null || prev.personalised()
+                || !prev.modelId().equals(live.modelId()) ? null : prev;
+    }
+
+    /** A model's macro-F1 on the labelled hold-out rows; null without a model or rows. */
+    private Double holdOutMacroF1(DeployedModel m) {
+        return m == null ? null : m.evaluate(data.get(), LabelledRows::heldOut).map(ClassificationMetrics::macroF1)
+                .filter(f -> !Double.isNaN(f)).orElse(null);
     }
 
     /** Sends {@link #statusRecord()} (best effort). */

@@ -38,22 +38,16 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
     }
 
     /**
-     * The updater's Kafka loop (connection and security: {@code edgedistill.kafka.*}).
-     *
-     * @param enabled false = no Kafka: HTTP and the service only, updates kept in memory (tests, dry runs)
-     * @param groupId consumer group of {@code distill.synthetic-sets} and {@code edge.knowledge}; the ACL plan allows
-     *                groups starting with {@code model-updater}
-     */
-    /**
      * The staged rollout of a task's global model ({@code updater.rollout.*}; the updater's {@code StagedRollout}): a new
      * version that replaces one goes to the canary edges first, and to every edge only if the canaries' macro-F1 on
      * their own labelled hold-out (reported on {@code edge.status}) is not worse than under the model before it by
      * more than {@code tolerance}; otherwise the canaries get the fleet's model back and an alert is raised. No canary
      * edges and {@code canary-percent} 0 (the defaults): every model goes to every edge at once.
      *
-     * @param canaryEdges   edge ids that get each new global model first (comma-separated)
-     * @param canaryPercent share (0-100) of the task's edges seen on {@code edge.status} added to them, at least one,
-     *                      chosen by a stable hash of the edge id
+     * @param canaryEdges   edge ids that get each new global model first (comma-separated), when they can report (their
+     *                      last status, at most 10 min old, shows the task's global model with a hold-out score)
+     * @param canaryPercent share (0-100) of the task's edges that can report added to them, at least one, chosen by a
+     *                      stable hash of the edge id; when no edge can report, a new version is held back
      * @param tolerance     the largest drop of the canaries' mean hold-out macro-F1 that is still promoted
      * @param waitMs        how long the canaries have to report; then decided on the reports in (none: rolled back)
      */
@@ -75,6 +69,13 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
         }
     }
 
+    /**
+     * The updater's Kafka loop (connection and security: {@code edgedistill.kafka.*}).
+     *
+     * @param enabled false = no Kafka: HTTP and the service only, updates kept in memory (tests, dry runs)
+     * @param groupId consumer group of {@code distill.synthetic-sets} and {@code edge.knowledge}; the ACL plan allows
+     *                groups starting with {@code model-updater}
+     */
     @ConfigurationProperties("kafka")
     public record Kafka(@Bindable(defaultValue = "true") boolean enabled,
                         @Bindable(defaultValue = "model-updater") String groupId) {

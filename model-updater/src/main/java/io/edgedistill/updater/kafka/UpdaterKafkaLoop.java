@@ -142,7 +142,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
             rounds = new KafkaConsumer<>(consumerConfig(null));
             assignAllFromBeginning(rounds, Topics.ROUNDS);
             statuses = new KafkaConsumer<>(consumerConfig(null));
-            assignAllFromBeginning(statuses, Topics.STATUS);
+            readToEnd(statuses, assignAllFromBeginning(statuses, Topics.STATUS), statusDecoder);
             main = new KafkaConsumer<>(consumerConfig(groupId));
             main.subscribe(List.of(Topics.SYNTHETIC_SETS, Topics.KNOWLEDGE));
             LOG.info("model-updater consuming {} and {} (group {}), rounds from {}", Topics.SYNTHETIC_SETS,
@@ -221,6 +221,19 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
             service.finishRestore(Instant.now());
             LOG.info("Restored from {}: {} records, {} live models", Topics.MODEL_UPDATES, n,
                     service.liveModels().size());
+        }
+    }
+
+    /**
+     * Takes every edge status on the topic before the first synthetic set is handled, so that a restarted updater
+     * knows the fleet and the canaries' scores when it chooses canaries.
+     */
+    private void readToEnd(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts, SafeDecoder<EdgeStatus> decoder) {
+        Map<TopicPartition, Long> end = c.endOffsets(parts);
+        while (running.get() && parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                decoder.decode(r).ifPresent(service::onStatus);
+            }
         }
     }
 

@@ -83,6 +83,9 @@ public final class Validators {
         if (st.getEdgeId().isBlank() || st.getTaskId().isBlank()) {
             v.add("empty edgeId or taskId");
         }
+        if (!st.getEdgeId().matches("[A-Za-z0-9_.-]+")) {
+            v.add("edgeId " + st.getEdgeId() + " is not an edge id (letters, digits, '.', '_', '-')");
+        }
         Double f = st.getHoldOutMacroF1();
         if (f != null && !(f >= 0 && f <= 1)) {
             v.add("holdOutMacroF1 " + f + " is not in [0, 1]");

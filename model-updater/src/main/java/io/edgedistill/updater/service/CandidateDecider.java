@@ -93,7 +93,14 @@ final class CandidateDecider {
             MlpModel student = judged.model();
             // a new version of a global model that replaces one goes to the canaries first (staged rollout)
             LiveModel previous = live.get(modelId);
-            Set<String> canaries = cohort == null && previous != null ? rollout.canariesFor(taskId) : Set.of();
+            boolean staged = cohort == null && previous != null && rollout.settings().enabled();
+            Set<String> canaries = staged ? rollout.canariesFor(taskId, Instant.now()) : Set.of();
+            if (staged && canaries.isEmpty()) {
+                String why = "staged rollout: no edge of " + taskId + " can be a canary (none has reported a hold-out score "
+                        + "under the global model in the last " + StagedRollout.RECENT.toMinutes() + " min); held back";
+                LOG.warn("Held back {} v{}: {}", modelId, attempt.version(), why);
+                return HistoryEntry.refused(attempt, verdict.metrics(), verdict.previousMacroF1(), why);
+            }
             LiveModel published = new LiveModel(publication.publish(attempt, taskId, student, set, specs.jsonOf(set, spec),
                     verdict.metrics(), verdict.previousMacroF1(), canaries), student, spec, specSha);
             String reason = publishedReason(verdict, cohortMix == null ? "" : " on the cohort's traffic mix"

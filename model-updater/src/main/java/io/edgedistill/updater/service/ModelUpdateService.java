@@ -67,8 +67,8 @@ public final class ModelUpdateService implements AutoCloseable {
     private final SignedPublication publication;
     private final StagedRollout rollout;
     private final AlertPublisher alerts;
-    /** Canary updates seen while restoring, newest per model id: resumed once the live models are known. */
-    private final Map<String, ModelUpdate> restoredCanaries = new LinkedHashMap<>();
+    /** Updates for some edges seen while restoring, per model id in topic order: sorted out once the fleet's are known. */
+    private final Map<String, List<ModelUpdate>> restoredCanaries = new LinkedHashMap<>();
 
     /**
      * Every new model to every edge at once (no staged rollout).
@@ -226,7 +226,7 @@ public final class ModelUpdateService implements AutoCloseable {
     public synchronized void restoreLive(ModelUpdate update) {
         live.published(update.getModelId(), update.getVersion());
         if (!update.getAudience().isEmpty()) {
-            restoredCanaries.merge(update.getModelId(), update, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+            restoredCanaries.computeIfAbsent(update.getModelId(), m -> new ArrayList<>()).add(update);
             return; // for some edges only: not the fleet's model
         }
         LiveModel prev = live.get(update.getModelId());
@@ -258,21 +258,29 @@ public final class ModelUpdateService implements AutoCloseable {
      * {@code updater.rollout.wait-ms} from now.
      */
     public synchronized void finishRestore(Instant now) {
-        for (ModelUpdate c : restoredCanaries.values()) {
-            LiveModel fleet = live.get(c.getModelId());
-            if (fleet == null || c.getVersion() <= fleet.update().getVersion()) {
+        for (List<ModelUpdate> updates : restoredCanaries.values()) {
+            ModelUpdate newest = updates.stream().max(java.util.Comparator.comparingLong(ModelUpdate::getVersion)).orElseThrow();
+            LiveModel fleet = live.get(newest.getModelId());
+            if (fleet == null) {
                 continue;
             }
-            if (c.getSha256().equals(fleet.update().getSha256())) {
-                rollout.fleetWeightsAgain(c.getModelId(), c.getVersion()); // the canaries' return to the fleet's model
+            for (ModelUpdate u : updates) {
+                if (u.getVersion() > fleet.update().getVersion() && u.getSha256().equals(fleet.update().getSha256())) {
+                    rollout.fleetWeightsAgain(u.getModelId(), u.getVersion()); // a canaries' return to the fleet's model
+                }
+            }
+            if (newest.getVersion() <= fleet.update().getVersion() || newest.getSha256().equals(fleet.update().getSha256())) {
                 continue;
             }
             try {
-                LiveModel candidate = new LiveModel(c, ModelFormat.read(bytes(c.getWeights())), fleet.spec(), fleet.specSha());
-                rollout.started(candidate, fleet, Set.copyOf(c.getAudience()), now);
-                LOG.info("Resumed the staged rollout of {} v{} on the canaries {}", c.getModelId(), c.getVersion(), c.getAudience());
+                LiveModel candidate = new LiveModel(newest, ModelFormat.read(bytes(newest.getWeights())), fleet.spec(),
+                        fleet.specSha());
+                rollout.started(candidate, fleet, Set.copyOf(newest.getAudience()), now);
+                LOG.info("Resumed the staged rollout of {} v{} on the canaries {}", newest.getModelId(), newest.getVersion(),
+                        newest.getAudience());
             } catch (ModelFormatException e) {
-                LOG.warn("Ignoring unreadable canary {} v{} while restoring: {}", c.getModelId(), c.getVersion(), e.getMessage());
+                LOG.warn("Ignoring unreadable canary {} v{} while restoring: {}", newest.getModelId(), newest.getVersion(),
+                        e.getMessage());
             }
         }
         restoredCanaries.clear();
@@ -319,7 +327,7 @@ public final class ModelUpdateService implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("Publishing the end of the staged rollout of {} v{} failed; it is decided again", modelId,
                         c.version(), e);
-                rollout.started(c.candidate(), c.previous(), c.canaries(), now.minus(rollout.settings().waitFor()));
+                rollout.retry(c);
             }
         }
         return out;

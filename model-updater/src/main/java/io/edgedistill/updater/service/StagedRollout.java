@@ -23,9 +23,10 @@ import io.edgedistill.schemas.EdgeStatus;
  * canaries that reported both, and <em>rolled back</em> otherwise (also when no canary reported both: nothing shows it
  * is safe). The caller publishes what is decided ({@link ModelUpdateService#tick}).
  *
- * <p>Canaries: the configured edge ids, plus {@code percent} % (at least one) of the task's edges that have reported,
- * chosen by a stable hash of the edge id so that the same edges are canaries round after round. The first model of a
- * task goes to every edge at once: there is nothing to compare it with.
+ * <p>Canaries ({@link #canariesFor}): of the task's edges that can report a hold-out score under its global model, the
+ * configured ones plus {@code percent} % (at least one), chosen by a stable hash of the edge id so that the same edges
+ * are canaries round after round. The first model of a task goes to every edge at once: there is nothing to compare it
+ * with. When no edge can be a canary, the caller holds the new version back.
  *
  * <p>Thread-safe.
  */
@@ -92,9 +93,16 @@ public final class StagedRollout {
     private static final int KEPT_VERSIONS = 8;
 
     private final Settings settings;
-    /** task → edges that reported on it. */
-    private final Map<String, Set<String>> fleet = new ConcurrentHashMap<>();
-    /** edge → (model version → its latest hold-out macro-F1 under that version of its task's global model). */
+    /** An edge is a canary candidate only while its last report is at most this old. */
+    static final Duration RECENT = Duration.ofMinutes(10);
+
+    /** What the newest report of an edge on a task says: whether it runs the global model with a hold-out score. */
+    private record Seen(String edgeId, boolean eligible, Instant at) {
+    }
+
+    /** task → edge → its newest report. */
+    private final Map<String, Map<String, Seen>> fleet = new ConcurrentHashMap<>();
+    /** "task|edge" → (global model version → its latest hold-out macro-F1 under that version). */
     private final Map<String, Map<Long, Double>> scores = new ConcurrentHashMap<>();
     private final Map<String, Canary> pending = new LinkedHashMap<>();
     /** task → the versions that carry the fleet's model's weights: its own, and the canaries' returns to it. */
@@ -108,16 +116,43 @@ public final class StagedRollout {
         return settings;
     }
 
-    /** Takes what an edge reports: it is part of its task's fleet, and its hold-out score under the model it runs. */
+    /** Takes what an edge reports, received now. */
     public void onStatus(EdgeStatus s) {
-        fleet.computeIfAbsent(s.getTaskId(), t -> ConcurrentHashMap.newKeySet()).add(s.getEdgeId());
-        if (s.getTaskId().equals(s.getModelId()) && s.getHoldOutMacroF1() != null && !s.getHoldOutMacroF1().isNaN()) {
-            Map<Long, Double> byVersion = scores.computeIfAbsent(s.getEdgeId(), e -> new ConcurrentSkipListMap<>());
-            byVersion.put(s.getModelVersion(), s.getHoldOutMacroF1());
-            while (byVersion.size() > KEPT_VERSIONS) {
-                byVersion.remove(((ConcurrentSkipListMap<Long, Double>) byVersion).firstKey());
-            }
+        onStatus(s, Instant.now());
+    }
+
+    /**
+     * Takes what an edge reports: whether it can be a canary of its task (it runs the task's global model and reports a
+     * hold-out score), its score under the model it runs, and under the global model it ran before (a baseline that
+     * survives the compaction of its older reports).
+     */
+    public void onStatus(EdgeStatus s, Instant receivedAt) {
+        boolean global = s.getTaskId().equals(s.getModelId());
+        boolean scored = s.getHoldOutMacroF1() != null && !s.getHoldOutMacroF1().isNaN();
+        fleet.computeIfAbsent(s.getTaskId(), t -> new ConcurrentHashMap<>())
+                .put(s.getEdgeId(), new Seen(s.getEdgeId(), global && scored, receivedAt));
+        if (!global) {
+            return;
         }
+        if (scored) {
+            score(s.getTaskId(), s.getEdgeId(), s.getModelVersion(), s.getHoldOutMacroF1());
+        }
+        Double before = s.getPreviousHoldOutMacroF1();
+        if (s.getPreviousModelVersion() > 0 && before != null && !before.isNaN()) {
+            score(s.getTaskId(), s.getEdgeId(), s.getPreviousModelVersion(), before);
+        }
+    }
+
+    private void score(String taskId, String edgeId, long version, double macroF1) {
+        Map<Long, Double> byVersion = scores.computeIfAbsent(taskId + "|" + edgeId, e -> new ConcurrentSkipListMap<>());
+        byVersion.put(version, macroF1);
+        while (byVersion.size() > KEPT_VERSIONS) {
+            byVersion.remove(((ConcurrentSkipListMap<Long, Double>) byVersion).firstKey());
+        }
+    }
+
+    private Map<Long, Double> scores(String taskId, String edgeId) {
+        return scores.getOrDefault(taskId + "|" + edgeId, Map.of());
     }
 
     /** {@code version} of {@code taskId} is now the fleet's model: canaries are compared with it from now on. */
@@ -132,17 +167,31 @@ public final class StagedRollout {
         fleetWeights.computeIfAbsent(taskId, t -> ConcurrentHashMap.newKeySet()).add(version);
     }
 
-    /** The canaries of {@code taskId}'s next global model; empty: it goes to every edge. */
-    public Set<String> canariesFor(String taskId) {
+    /**
+     * The canaries of {@code taskId}'s next global model: of the edges that can report on it (their newest report, at
+     * most {@link #RECENT} old, shows the task's global model with a hold-out score), the configured ones and the
+     * share; plus the canaries of a version still pending, which the new one supersedes (none is left on an unjudged
+     * version). Empty when the rollout is off, or when no edge can be a canary.
+     */
+    public synchronized Set<String> canariesFor(String taskId, Instant now) {
         if (!settings.enabled()) {
             return Set.of();
         }
+        List<String> eligible = new ArrayList<>();
+        for (Seen seen : fleet.getOrDefault(taskId, Map.of()).values()) {
+            if (seen.eligible() && !seen.at().isBefore(now.minus(RECENT))) {
+                eligible.add(seen.edgeId());
+            }
+        }
         Set<String> chosen = new TreeSet<>(settings.canaryEdges());
-        List<String> known = new ArrayList<>(fleet.getOrDefault(taskId, Set.of()));
-        if (settings.canaryPercent() > 0 && !known.isEmpty()) {
-            known.sort(Comparator.comparingInt(StagedRollout::stableHash).thenComparing(Comparator.naturalOrder()));
-            int n = Math.max(1, (int) Math.round(known.size() * settings.canaryPercent() / 100.0));
-            chosen.addAll(known.subList(0, Math.min(n, known.size())));
+        chosen.retainAll(eligible);
+        if (settings.canaryPercent() > 0 && !eligible.isEmpty()) {
+            eligible.sort(Comparator.comparingInt(StagedRollout::stableHash).thenComparing(Comparator.naturalOrder()));
+            int n = Math.max(1, (int) Math.round(eligible.size() * settings.canaryPercent() / 100.0));
+            chosen.addAll(eligible.subList(0, Math.min(n, eligible.size())));
+        }
+        if (!chosen.isEmpty() && pending.containsKey(taskId)) {
+            chosen.addAll(pending.get(taskId).canaries());
         }
         return chosen;
     }
@@ -151,6 +200,11 @@ public final class StagedRollout {
     public synchronized void started(LiveModel candidate, LiveModel previous, Set<String> canaries, Instant now) {
         Canary c = new Canary(candidate, previous, Set.copyOf(canaries), now, now.plus(settings.waitFor()));
         pending.put(c.taskId(), c);
+    }
+
+    /** A canary whose decision could not be published: decided again at the next {@link #due}, as it was. */
+    public synchronized void retry(Canary c) {
+        pending.putIfAbsent(c.taskId(), new Canary(c.candidate(), c.previous(), c.canaries(), c.started(), c.started()));
     }
 
     /** The canary of a task waiting for its reports, if any. */
@@ -164,7 +218,7 @@ public final class StagedRollout {
         for (Canary c : List.copyOf(pending.values())) {
             List<String> reported = new ArrayList<>();
             for (String edge : c.canaries()) {
-                if (scores.getOrDefault(edge, Map.of()).containsKey(c.version())) {
+                if (scores(c.taskId(), edge).containsKey(c.version())) {
                     reported.add(edge);
                 }
             }
@@ -187,7 +241,7 @@ public final class StagedRollout {
         double sumNew = 0;
         double sumOld = 0;
         for (String edge : new TreeSet<>(c.canaries())) {
-            Map<Long, Double> s = scores.getOrDefault(edge, Map.of());
+            Map<Long, Double> s = scores(c.taskId(), edge);
             Long old = baseline.stream().filter(s::containsKey).max(Long::compare).orElse(null);
             if (s.containsKey(c.version()) && old != null) {
                 compared.add(edge);
@@ -212,7 +266,7 @@ public final class StagedRollout {
 
     /** The reported edges of a task (for the history and tests). */
     public Set<String> fleet(String taskId) {
-        return Set.copyOf(fleet.getOrDefault(taskId, Set.of()));
+        return Set.copyOf(fleet.getOrDefault(taskId, Map.of()).keySet());
     }
 
     /** FNV-1a of the edge id: the same canaries every round, in any JVM. */

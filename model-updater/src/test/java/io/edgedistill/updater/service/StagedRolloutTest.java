@@ -122,7 +122,7 @@ class StagedRolloutTest {
 
     @Test
     void canariesThatDoNotReportWithinTheWaitAreRolledBack() {
-        ModelUpdateService s = service(Set.of("edge-9"), 0);
+        ModelUpdateService s = service(Set.of("edge-1"), 0);
         Instant t0 = Instant.now();
         s.onSyntheticSet(fx.set(1, 10, false));
         fleetReports(s, 1, 0.8);
@@ -161,15 +161,61 @@ class StagedRolloutTest {
     @Test
     void aShareOfTheReportingFleetIsChosenStablyAndTheFirstModelSkipsTheCanaries() {
         StagedRollout r = new StagedRollout(new StagedRollout.Settings(Set.of(), 25, 0.02, Duration.ofSeconds(60)));
-        assertThat(r.canariesFor(TASK)).as("no edge known yet").isEmpty();
+        Instant now = Instant.now();
+        assertThat(r.canariesFor(TASK, now)).as("no edge known yet").isEmpty();
         FLEET.forEach(e -> r.onStatus(status(e, 1, 0.8)));
-        Set<String> first = r.canariesFor(TASK);
+        Set<String> first = r.canariesFor(TASK, now);
         assertThat(first).hasSize(1).isSubsetOf(FLEET);
         StagedRollout again = new StagedRollout(r.settings());
         List<String> reversed = new ArrayList<>(FLEET);
         java.util.Collections.reverse(reversed);
         reversed.forEach(e -> again.onStatus(status(e, 1, 0.8)));
-        assertThat(again.canariesFor(TASK)).as("the same edge, whatever the order they reported in").isEqualTo(first);
-        assertThat(new StagedRollout(StagedRollout.Settings.off()).canariesFor(TASK)).isEmpty();
+        assertThat(again.canariesFor(TASK, now)).as("the same edge, whatever the order they reported in").isEqualTo(first);
+        assertThat(new StagedRollout(StagedRollout.Settings.off()).canariesFor(TASK, now)).isEmpty();
+    }
+
+    @Test
+    void onlyEdgesThatCanReportAreCanariesAndASupersededCanaryKeepsItsEdges() {
+        StagedRollout r = new StagedRollout(new StagedRollout.Settings(Set.of("edge-1", "edge-2", "edge-3", "edge-other-task"),
+                0, 0.02, Duration.ofSeconds(60)));
+        Instant t0 = Instant.now();
+        r.onStatus(status("edge-1", 1, 0.8), t0);
+        r.onStatus(status("edge-2", 1, 0.8), t0.minus(StagedRollout.RECENT).minusSeconds(1)); // silent for too long
+        r.onStatus(EdgeStatus.newBuilder(status("edge-3", 1, 0.8)).setModelId(TASK + "/edge-3").build(), t0); // personalised
+        r.onStatus(EdgeStatus.newBuilder(status("edge-other-task", 1, 0.8)).setTaskId("other").setModelId("other").build(), t0);
+        assertThat(r.canariesFor(TASK, t0)).containsExactly("edge-1");
+        // a new version while v2 is pending on edge-1: edge-1 stays a canary of the new one whatever the choice now
+        r.started(model(2), model(1), Set.of("edge-1"), t0);
+        r.onStatus(EdgeStatus.newBuilder(status("edge-1", 2, 0.8)).setModelId("gone").build(), t0); // now not eligible
+        r.onStatus(status("edge-2", 1, 0.8), t0);
+        assertThat(r.canariesFor(TASK, t0)).containsExactlyInAnyOrder("edge-1", "edge-2");
+    }
+
+    @Test
+    void theBaselineSurvivesTheCompactionOfOlderReports() {
+        StagedRollout r = new StagedRollout(new StagedRollout.Settings(Set.of("edge-1"), 0, 0.02, Duration.ofSeconds(60)));
+        r.fleetModel(TASK, 1);
+        r.started(model(2), model(1), Set.of("edge-1"), Instant.now());
+        // the only report left on the compacted topic: under v2, with its score under v1 before it
+        r.onStatus(EdgeStatus.newBuilder(status("edge-1", 2, 0.60)).setPreviousModelVersion(1).setPreviousHoldOutMacroF1(0.80)
+                .build());
+        assertThat(r.due(Instant.now())).singleElement().satisfies(d -> {
+            assertThat(d.promote()).isFalse();
+            assertThat(d.oldMacroF1()).isEqualTo(0.80);
+            assertThat(d.newMacroF1()).isEqualTo(0.60);
+        });
+    }
+
+    @Test
+    void aNewVersionIsHeldBackWhenNoEdgeCanBeACanary() {
+        ModelUpdateService s = service(Set.of("edge-1"), 0);
+        s.onSyntheticSet(fx.set(1, 10, false));
+        // no report from edge-1: it cannot judge a canary, so v2 goes nowhere rather than to every edge
+        assertThat(s.onSyntheticSet(fx.set(2, 10, false))).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(Status.REFUSED);
+            assertThat(e.reason()).contains("held back");
+        });
+        assertThat(published).hasSize(1);
+        assertThat(s.live(TASK).orElseThrow().update().getVersion()).isEqualTo(1);
     }
 }
