@@ -149,7 +149,8 @@ public class UpdaterFactory {
         }, "updater-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
-        UpdaterKafkaLoop loop = new UpdaterKafkaLoop(service, client, config.kafka().groupId());
+        UpdaterKafkaLoop loop = new UpdaterKafkaLoop(service, client, config.kafka().groupId(),
+                io.edgedistill.core.signing.ContributionSignature.parseEdgeKeys(config.rollout().edgeKeys()));
         loop.start();
         LOG.info("model-updater Kafka loop started against {}", client);
         return loop;

@@ -56,9 +56,7 @@ final class ServiceSettings {
         p.put("processor.rounds.open-on-start", "false");
         p.put("ai.djl.pytorch.num_threads", "1");
         p.putAll(data.processorData());
-        List<String> edgeKeyEntries = new ArrayList<>();
-        edgeKeys.forEach((id, kp) -> edgeKeyEntries.add(id + "=" + Ed25519Keys.encodePublic(kp.getPublic())));
-        p.put("processor.contributions.edge-keys", String.join(",", edgeKeyEntries));
+        p.put("processor.contributions.edge-keys", edgeKeyEntries());
         p.put("processor.scoring.trusted-keys", updaterKeyId() + "=" + Ed25519Keys.encodePublic(updaterKey.getPublic()));
         if (stack.secured()) {
             // each service authenticates as its own principal; the file keeps the password off the command line
@@ -66,6 +64,13 @@ final class ServiceSettings {
         }
         httpAccess(p);
         return p;
+    }
+
+    /** Every edge's public key, {@code <edge id>=<base64>}, comma-separated (the processor's and the updater's edge keys). */
+    private String edgeKeyEntries() {
+        List<String> entries = new ArrayList<>();
+        edgeKeys.forEach((id, kp) -> entries.add(id + "=" + Ed25519Keys.encodePublic(kp.getPublic())));
+        return String.join(",", entries);
     }
 
     /**
@@ -118,6 +123,7 @@ final class ServiceSettings {
         p.putAll(data.updaterData());
         p.putAll(o.updaterOverrides());
         p.put("updater.kafka.group-id", "model-updater-demo-" + UUID.randomUUID());
+        p.put("updater.rollout.edge-keys", edgeKeyEntries()); // edge statuses count only when signed by their edge
         if (stack.secured()) {
             p.put("edgedistill.kafka.client-properties", stack.clientProperties("model-updater").toString());
         }

@@ -57,7 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
  * that passed its validation gate.
  *
  * <p>A bad canary reaches only the canaries and is rolled back (the canaries get the fleet's model back, an alert
- * names it) within the rollout's wait; a good one is promoted to every edge; the other edges never run either canary.
+ * names it) within the rollout's wait, even with a forged status that claims it does well (the edges sign their
+ * statuses, and the updater has their keys); a good one is promoted to every edge; the other edges never run either
+ * canary.
  */
 @Tag("integration")
 @ExtendWith(LocalStackExtension.class)
@@ -83,19 +85,23 @@ class StagedRolloutSystemTest {
         List<LocalData> shards = LocalData.generatedShards(29, 6000, 4, 1.0);
         List<EdgeRuntime> edges = new ArrayList<>();
         List<String> ids = new ArrayList<>();
+        List<String> edgeKeys = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String id = task + "-edge-" + i;
             ids.add(id);
+            KeyPair edgeKey = Ed25519Keys.generate(); // each edge signs its statuses
+            edgeKeys.add(id + "=" + Ed25519Keys.encodePublic(edgeKey.getPublic()));
             EdgeRuntime e = EdgeRuntime.create(new EdgeSettings(id, task, "", true, 0.0, 0.6f, 0.5, 50, true), shards.get(i),
                     new ModelVerifier(Map.of(keyId, updaterKey.getPublic())),
                     new EdgeRuntime.Settings(KafkaClientSettings.of(stack.bootstrapServers(), stack.registryUrl()), null, false, 256,
-                            Duration.ofHours(1)));
+                            Duration.ofHours(1), edgeKey, null));
             e.start();
             edges.add(e);
         }
         List<String> canaries = ids.subList(0, 2);
         Map<String, String> rollout = Map.of("updater.rollout.canary-edges", String.join(",", canaries),
-                "updater.rollout.tolerance", "0.05", "updater.rollout.wait-ms", String.valueOf(WAIT_MS));
+                "updater.rollout.tolerance", "0.05", "updater.rollout.wait-ms", String.valueOf(WAIT_MS),
+                "updater.rollout.edge-keys", String.join(",", edgeKeys));
         Map<String, String> keys = Map.of("UPDATER_SIGNING_PRIVATE_KEY", Ed25519Keys.encodePrivate(updaterKey.getPrivate()),
                 "UPDATER_SIGNING_PUBLIC_KEY", Ed25519Keys.encodePublic(updaterKey.getPublic()));
         try (KafkaProducer<String, SpecificRecord> producer = SystemFixture.avroProducer(stack)) {
@@ -111,6 +117,12 @@ class StagedRolloutSystemTest {
             ModelUpdate v2 = publish.send(2, bad, canaries);
             awaitRunning(edges, canaries, 2, v2.getSha256());
 
+            // a forged status (unsigned) claiming canary 0 does well under v2: the updater must not count it
+            EdgeStatus forged = EdgeStatus.newBuilder().setEdgeId(canaries.get(0)).setTaskId(task).setModelId(task)
+                    .setModelVersion(2).setHoldOutMacroF1(0.99).setPreviousModelVersion(1).setPreviousHoldOutMacroF1(0.10)
+                    .setSentAt(Instant.now()).build();
+            producer.send(new ProducerRecord<>(Topics.STATUS, canaries.get(0), forged)).get();
+
             // the updater takes charge: rolled back within its wait, the canaries get the fleet's model back as v3
             long t0 = System.nanoTime();
             try (ServiceProcess updater = SystemFixture.startUpdater(stack, dir, rollout, keys)) {
@@ -122,6 +134,11 @@ class StagedRolloutSystemTest {
                 System.out.printf("staged rollout: bad canary v2 rolled back, canaries on v3 %.1f s after the updater's start%n",
                         rolledBackSeconds);
             }
+            assertThat(SystemFixture.deadLetters(stack, Topics.STATUS, "model-updater")).as("the forged status")
+                    .anySatisfy(d -> {
+                        assertThat(d.getErrorClass()).isEqualTo("StatusSignature");
+                        assertThat(d.getErrorMessage()).startsWith("unsigned");
+                    });
             List<AttackAlert> alerts = SystemFixture.readValues(stack, Topics.ALERTS,
                     (AttackAlert a) -> task.equals(a.getModelId()) && a.getKind() == AlertKind.MODEL_ROLLED_BACK);
             assertThat(alerts).singleElement().satisfies(a -> {

@@ -50,16 +50,21 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
      *                      stable hash of the edge id; when no edge can report, a new version is held back
      * @param tolerance     the largest drop of the canaries' mean hold-out macro-F1 that is still promoted
      * @param waitMs        how long the canaries have to report; then decided on the reports in (none: rolled back)
+     * @param edgeKeys      {@code <edge id>=<base64 X.509 Ed25519 public key>} per edge, as the processor's
+     *                      {@code processor.contributions.edge-keys}: when set, only statuses signed by the edge they
+     *                      name count (others go to {@code edge.status.dlq} as {@code StatusSignature})
      */
     @ConfigurationProperties("rollout")
     public record Rollout(@Bindable(defaultValue = "") List<String> canaryEdges,
                           @Bindable(defaultValue = "0") int canaryPercent,
                           @Bindable(defaultValue = "0.02") double tolerance,
-                          @Bindable(defaultValue = "120000") long waitMs) {
+                          @Bindable(defaultValue = "120000") long waitMs,
+                          @io.micronaut.core.annotation.Nullable List<String> edgeKeys) {
 
         public Rollout {
             canaryEdges = canaryEdges == null ? List.of()
                     : canaryEdges.stream().map(String::strip).filter(e -> !e.isEmpty()).toList();
+            edgeKeys = edgeKeys == null ? List.of() : List.copyOf(edgeKeys);
         }
 
         /** The settings of the updater's {@code StagedRollout}. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.edgedistill.core.signing.ContributionSignature;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.EdgeStatus;
 import io.edgedistill.schemas.ModelUpdate;
@@ -31,6 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private final ModelUpdateService service;
     private final KafkaClientSettings client;
     private final String groupId;
+    private final Map<String, ContributionSignature.EdgeKey> statusKeys;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch restored = new CountDownLatch(1);
@@ -70,9 +73,40 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
      * @param groupId consumer group of {@code distill.synthetic-sets} and {@code edge.knowledge}
      */
     public UpdaterKafkaLoop(ModelUpdateService service, KafkaClientSettings client, String groupId) {
+        this(service, client, groupId, Map.of());
+    }
+
+    /**
+     * @param statusKeys the edges' keys ({@code updater.rollout.edge-keys}): when any is set, an edge status counts only
+     *                   when signed by the edge it names; others are dead-lettered as {@value #BAD_STATUS_SIGNATURE}
+     */
+    public UpdaterKafkaLoop(ModelUpdateService service, KafkaClientSettings client, String groupId,
+                            Map<String, ContributionSignature.EdgeKey> statusKeys) {
         this.service = service;
         this.client = client;
         this.groupId = groupId;
+        this.statusKeys = Map.copyOf(statusKeys);
+    }
+
+    /** Dead-letter error class of an edge status not signed by the edge it names (with edge keys configured). */
+    public static final String BAD_STATUS_SIGNATURE = "StatusSignature";
+
+    /** An edge status for the staged rollout, once its signature is checked (with edge keys configured). */
+    private void takeStatus(ConsumerRecord<byte[], byte[]> r, SafeDecoder<EdgeStatus> decoder) {
+        decoder.decode(r).ifPresent(status -> {
+            if (!statusKeys.isEmpty()) {
+                Header signer = r.headers().lastHeader(ContributionSignature.SIGNER_HEADER);
+                Header signature = r.headers().lastHeader(ContributionSignature.SIGNATURE_HEADER);
+                Optional<String> refused = ContributionSignature.check(statusKeys, r.topic(), r.value(),
+                        signer == null ? null : new String(signer.value(), java.nio.charset.StandardCharsets.UTF_8),
+                        signature == null ? null : signature.value(), status.getEdgeId());
+                if (refused.isPresent()) {
+                    decoder.reject(r, BAD_STATUS_SIGNATURE, refused.get());
+                    return;
+                }
+            }
+            service.onStatus(status);
+        });
     }
 
     /** Starts the consumer thread. */
@@ -153,7 +187,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
                             spec.getPreprocessing().getJson(), spec.getPreprocessing().getSha256()));
                 }
                 for (ConsumerRecord<byte[], byte[]> r : statuses.poll(Duration.ZERO)) {
-                    statusDecoder.decode(r).ifPresent(service::onStatus);
+                    takeStatus(r, statusDecoder);
                 }
                 service.tick(Instant.now());
                 ConsumerRecords<byte[], byte[]> batch = main.poll(Duration.ofMillis(300));
@@ -232,7 +266,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
         Map<TopicPartition, Long> end = c.endOffsets(parts);
         while (running.get() && parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
             for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                decoder.decode(r).ifPresent(service::onStatus);
+                takeStatus(r, decoder);
             }
         }
     }
