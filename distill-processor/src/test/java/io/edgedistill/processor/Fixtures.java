@@ -49,7 +49,7 @@ public final class Fixtures {
                 PlainAvroSerde.of(EdgeSummary.class, 12), PlainAvroSerde.of(EdgeKnowledge.class, 13),
                 PlainAvroSerde.of(TrafficFlow.class, 14), PlainAvroSerde.of(ModelUpdate.class, 15),
                 PlainAvroSerde.of(AttackAlert.class, 16), PlainAvroSerde.of(DeadLetter.class, 17),
-                PlainAvroSerde.of(SyntheticSet.class, 18));
+                PlainAvroSerde.of(SyntheticSet.class, 18), PlainAvroSerde.of(io.edgedistill.schemas.KeyTrustList.class, 19));
     }
 
     /**

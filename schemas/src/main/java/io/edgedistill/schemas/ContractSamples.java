@@ -33,7 +33,16 @@ public final class ContractSamples {
         m.put(Topics.MODEL_UPDATES, modelUpdate(seed));
         m.put(Topics.ALERTS, attackAlert(seed));
         m.put(Topics.STATUS, edgeStatus(seed, "edge-001"));
+        m.put(Topics.TRUST, keyTrustList(seed));
         return m;
+    }
+
+    /** A well-formed record; its signature is random bytes (a real list is signed by the operator's root key). */
+    public static KeyTrustList keyTrustList(long seed) {
+        byte[] sig = new byte[64];
+        new Random(seed).nextBytes(sig);
+        return KeyTrustList.newBuilder().setPayload("{\"sequence\":" + (seed + 1) + "}").setRootKeyId("ed25519:0000000000000000")
+                .setSignature(ByteBuffer.wrap(sig)).build();
     }
 
     public static EdgeStatus edgeStatus(long seed, String edgeId) {

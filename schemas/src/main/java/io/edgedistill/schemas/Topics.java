@@ -11,6 +11,10 @@ public final class Topics {
     public static final String ALERTS = "alerts.attacks";
     /** Edge -> cloud: what each edge runs and how it fares (compacted, key = edge id). */
     public static final String STATUS = "edge.status";
+    /** Operator -> edges and processor: the root-signed list of trusted signing keys (compacted, key {@link #TRUST_KEY}). */
+    public static final String TRUST = "keys.trust";
+    /** The one key of {@link #TRUST}: the fleet has one trust list, and compaction keeps its newest. */
+    public static final String TRUST_KEY = "fleet";
     public static final String DLQ_SUFFIX = ".dlq";
 
     private Topics() {

@@ -57,9 +57,9 @@ class SchemaRoundTripTest {
         assertThat(names).containsExactlyInAnyOrder("io.edgedistill.schemas.RoundSpec", "io.edgedistill.schemas.EdgeSummary",
                 "io.edgedistill.schemas.TrafficFlow", "io.edgedistill.schemas.EdgeKnowledge", "io.edgedistill.schemas.SyntheticSet",
                 "io.edgedistill.schemas.ModelUpdate", "io.edgedistill.schemas.AttackAlert", "io.edgedistill.schemas.EdgeStatus",
-                "io.edgedistill.schemas.DeadLetter");
+                "io.edgedistill.schemas.KeyTrustList", "io.edgedistill.schemas.DeadLetter");
         assertThat(ContractSamples.all(1)).containsOnlyKeys(Topics.ROUNDS, Topics.SUMMARIES, Topics.TRAFFIC, Topics.KNOWLEDGE,
-                Topics.SYNTHETIC_SETS, Topics.MODEL_UPDATES, Topics.ALERTS, Topics.STATUS);
+                Topics.SYNTHETIC_SETS, Topics.MODEL_UPDATES, Topics.ALERTS, Topics.STATUS, Topics.TRUST);
     }
 
     @Test

@@ -130,7 +130,9 @@ class StagedRolloutSystemTest {
                 double rolledBackSeconds = (System.nanoTime() - t0) / 1e9;
                 assertThat(rolledBackSeconds).as("from the updater's start to the canaries on the fleet's model")
                         .isLessThan(WAIT_MS / 1000.0 + 60);
-                assertThat(SystemFixture.getJson(updater, "/models").toString()).contains("ROLLED_BACK");
+                // the history records the decision once the publication and the alert are sent, just after the edges see it
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                        () -> assertThat(SystemFixture.getJson(updater, "/models").toString()).contains("ROLLED_BACK"));
                 System.out.printf("staged rollout: bad canary v2 rolled back, canaries on v3 %.1f s after the updater's start%n",
                         rolledBackSeconds);
             }
@@ -151,7 +153,8 @@ class StagedRolloutSystemTest {
             awaitRunning(edges, canaries, 4, v4.getSha256());
             try (ServiceProcess updater = SystemFixture.startUpdater(stack, dir, rollout, keys)) {
                 awaitRunning(edges, ids, 5, v4.getSha256());
-                assertThat(SystemFixture.getJson(updater, "/models").toString()).contains("PROMOTED");
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                        () -> assertThat(SystemFixture.getJson(updater, "/models").toString()).contains("PROMOTED"));
             }
 
             // the other edges ran v1 and then v5, nothing in between; no status of theirs ever named a canary version

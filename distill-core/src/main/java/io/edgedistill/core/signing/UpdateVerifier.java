@@ -8,6 +8,7 @@ import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.ModelFormat;
 import io.edgedistill.core.model.ModelFormatException;
+import io.edgedistill.core.trust.KeyTrust;
 
 /**
  * The integrity checks every consumer of a model update runs before using it (docs/design.md §3.5), in this order:
@@ -15,13 +16,18 @@ import io.edgedistill.core.model.ModelFormatException;
  * {@link SignedPayload}, weight format, and that the weights, the preprocessing spec and the class list fit
  * together. Version policy (no replay, no downgrade) is the caller's, since it depends on what it runs.
  * Edges always require a signature; a consumer built with {@link #checksumOnly()} skips the two signature
- * steps (development set-ups without keys). Thread-safe.
+ * steps (development set-ups without keys). The trusted keys are a {@link KeyTrust}: configured keys overlaid with the
+ * operator's signed trust list, so a key can be rotated out at a cut-over version or revoked while running. Thread-safe.
  */
 public final class UpdateVerifier {
 
     /** Why an update was refused. */
     public enum Reason {
-        UNSUPPORTED_ALGORITHM, UNTRUSTED_KEY, BAD_CHECKSUM, BAD_SIGNATURE, BAD_FORMAT, INCOMPATIBLE
+        UNSUPPORTED_ALGORITHM, UNTRUSTED_KEY, BAD_CHECKSUM, BAD_SIGNATURE, BAD_FORMAT, INCOMPATIBLE,
+        /** Signed by a key the trust list revoked. */
+        REVOKED_KEY,
+        /** Signed by a rotated-out key at or beyond its cut-over version. */
+        RETIRED_KEY
     }
 
     /**
@@ -66,30 +72,49 @@ public final class UpdateVerifier {
     /** The weight format this build reads. */
     public static final String FORMAT = "edgedistill-mlp-v" + ModelFormat.VERSION;
 
-    private final Map<String, PublicKey> trusted;
+    private final KeyTrust trust;
     private final boolean requireSignature;
 
-    private UpdateVerifier(Map<String, PublicKey> trusted, boolean requireSignature) {
-        this.trusted = Map.copyOf(trusted);
+    private UpdateVerifier(KeyTrust trust, boolean requireSignature) {
+        this.trust = trust;
         this.requireSignature = requireSignature;
     }
 
     /** Requires a valid Ed25519 signature by one of {@code trusted} (key id → key). */
     public static UpdateVerifier signedBy(Map<String, PublicKey> trusted) {
-        return new UpdateVerifier(trusted, true);
+        return new UpdateVerifier(KeyTrust.ofUpdaterKeys(trusted), true);
+    }
+
+    /**
+     * Requires a valid Ed25519 signature by a key {@code trust} trusts for the update's model id and version; the
+     * trust changes as trust lists are applied to it.
+     */
+    public static UpdateVerifier signedBy(KeyTrust trust) {
+        return new UpdateVerifier(trust, true);
     }
 
     /** Checks everything but the signature (no keys configured). */
     public static UpdateVerifier checksumOnly() {
-        return new UpdateVerifier(Map.of(), false);
+        return new UpdateVerifier(KeyTrust.ofUpdaterKeys(Map.of()), false);
     }
 
     public boolean requiresSignature() {
         return requireSignature;
     }
 
+    /** Updater keys trusted now (for some updates at least). */
     public Map<String, PublicKey> trustedKeys() {
-        return trusted;
+        return trust.updaterKeys();
+    }
+
+    /** The trust this verifier checks keys against. */
+    public KeyTrust trust() {
+        return trust;
+    }
+
+    /** Whether {@code keyId} may still sign version {@code version} of {@code modelId} (for models already running). */
+    public boolean trusts(String keyId, String modelId, long version) {
+        return !requireSignature || trust.refusal(keyId, modelId, version).isEmpty();
     }
 
     public Verified verify(Candidate u) throws Rejected {
@@ -98,9 +123,14 @@ public final class UpdateVerifier {
             if (!SignedPayload.ALGORITHM.equals(u.signatureAlgorithm())) {
                 throw new Rejected(Reason.UNSUPPORTED_ALGORITHM, what + ": signature algorithm " + u.signatureAlgorithm());
             }
-            if (!trusted.containsKey(u.signingKeyId())) {
-                throw new Rejected(Reason.UNTRUSTED_KEY, what + ": signing key " + u.signingKeyId() + " is not trusted "
-                        + trusted.keySet());
+            KeyTrust.Refused refused = trust.refusal(u.signingKeyId(), u.modelId(), u.version()).orElse(null);
+            if (refused != null) {
+                Reason r = switch (refused.refusal()) {
+                    case REVOKED -> Reason.REVOKED_KEY;
+                    case RETIRED -> Reason.RETIRED_KEY;
+                    case UNTRUSTED -> Reason.UNTRUSTED_KEY;
+                };
+                throw new Rejected(r, what + ": " + refused.detail());
             }
         }
         byte[] weights = u.weights() == null ? new byte[0] : u.weights();
@@ -117,7 +147,8 @@ public final class UpdateVerifier {
             } catch (IllegalArgumentException e) {
                 throw new Rejected(Reason.BAD_SIGNATURE, what + ": unsignable fields: " + e.getMessage());
             }
-            if (!payload.verify(trusted.get(u.signingKeyId()), u.signature() == null ? new byte[0] : u.signature())) {
+            PublicKey key = trust.updaterKey(u.signingKeyId()).orElse(null);
+            if (key == null || !payload.verify(key, u.signature() == null ? new byte[0] : u.signature())) {
                 throw new Rejected(Reason.BAD_SIGNATURE, what + ": Ed25519 signature does not verify under key "
                         + u.signingKeyId());
             }

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.core.signing.UpdateVerifier;
+import io.edgedistill.core.trust.KeyTrust;
 import io.edgedistill.processor.contributions.TargetsRegistry;
 import io.edgedistill.processor.metrics.ProcessorMetrics;
 import io.edgedistill.processor.rounds.RoundFactory;
@@ -52,14 +53,20 @@ public class ProcessorBeans {
         return new TargetsRegistry();
     }
 
+    /** The signing keys: the configured ones, overlaid with the operator's trust lists (processor.trust.root-keys). */
     @Singleton
-    LiveModels liveModels(ProcessorMetrics metrics, ProcessorConfig.Scoring scoring) {
-        if (!scoring.verifiesSignatures()) {
+    KeyTrust keyTrust(ProcessorConfig config) {
+        return ProcessorTopology.keyTrust(config);
+    }
+
+    @Singleton
+    LiveModels liveModels(ProcessorMetrics metrics, ProcessorConfig config, KeyTrust trust) {
+        if (!config.scoring().verifiesSignatures() && !config.trust().followsTrustLists()) {
             LOG.warn("processor.scoring.trusted-keys is empty: model updates are checked (SHA-256, format, spec) but "
                     + "their signatures are not; configure the updater's public key to score only signed models");
             return new LiveModels(metrics);
         }
-        return new LiveModels(metrics, UpdateVerifier.signedBy(Ed25519Keys.parseTrusted(scoring.trustedKeys())));
+        return new LiveModels(metrics, UpdateVerifier.signedBy(trust));
     }
 
     @Singleton
@@ -72,7 +79,8 @@ public class ProcessorBeans {
         var url = client.registry();
         return new ProcessorTopology.TopicSerdes(AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
                 AvroSerdes.serde(url, false), AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
-                AvroSerdes.serde(url, false), AvroSerdes.serde(url, false), AvroSerdes.serde(url, false));
+                AvroSerdes.serde(url, false), AvroSerdes.serde(url, false), AvroSerdes.serde(url, false),
+                AvroSerdes.serde(url, false));
     }
 
     @Singleton
@@ -100,7 +108,7 @@ public class ProcessorBeans {
         return new RoundService(rounds, client, factory, publisher, serdes.rounds().deserializer(), metrics);
     }
 
-    /** Dead letters of the global topics (rounds, model updates), written with a plain producer. */
+    /** Dead letters of the global topics (rounds, model updates, trust lists), written with a plain producer. */
     @Singleton
     @Bean(preDestroy = "close")
     KafkaDeadLetterSink globalDeadLetters(KafkaClientSettings client, ProcessorConfig.Streams streams) {
@@ -111,7 +119,7 @@ public class ProcessorBeans {
     @Bean(preDestroy = "close")
     StreamsRunner streamsRunner(ProcessorConfig cfg, KafkaClientSettings client, ProcessorTopology.TopicSerdes serdes,
                                 TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics,
-                                KafkaDeadLetterSink deadLetters) {
-        return new StreamsRunner(cfg, client, serdes, new ProcessorTopology.Services(targets, models, metrics, deadLetters));
+                                KafkaDeadLetterSink deadLetters, KeyTrust trust) {
+        return new StreamsRunner(cfg, client, serdes, new ProcessorTopology.Services(targets, models, metrics, deadLetters, trust));
     }
 }

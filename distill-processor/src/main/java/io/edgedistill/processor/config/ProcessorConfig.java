@@ -23,10 +23,32 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param contributions which edge contributions are accepted, and how they are weighed
  * @param synthesis     the synthetic-set optimiser
  * @param scoring       traffic scoring and alerts
+ * @param trust         the operator's trust lists of signing keys
  */
 @ConfigurationProperties("processor")
 public record ProcessorConfig(Streams streams, Rounds rounds, Contributions contributions, Synthesis synthesis,
-                              Scoring scoring) {
+                              Scoring scoring, Trust trust) {
+
+    /**
+     * {@code processor.trust.*}: following the operator's trust lists on {@code keys.trust}.
+     *
+     * @param rootKeys the operator's root public keys ({@code keyId=base64} or bare Base64 X.509): when set, the
+     *                 processor applies the trust lists one of them signed, on top of
+     *                 {@code processor.contributions.edge-keys} and {@code processor.scoring.trusted-keys} (an edge key
+     *                 added, a key rotated out or revoked, without a restart; docs/operations.md); empty = configured
+     *                 keys only
+     */
+    @ConfigurationProperties("trust")
+    public record Trust(@Nullable List<String> rootKeys) {
+        public Trust {
+            rootKeys = orEmpty(rootKeys).stream().filter(k -> !k.isBlank()).toList();
+        }
+
+        /** Whether trust lists are followed. */
+        public boolean followsTrustLists() {
+            return !rootKeys.isEmpty();
+        }
+    }
 
     /**
      * {@code processor.streams.*}: the Kafka Streams application (exactly-once v2).

@@ -37,7 +37,7 @@ public final class ContributionIntakeProcessor<T>
     private final String service;
     private final int maxValueBytes;
     private final Runnable onDeadLetter;
-    private final Map<String, ContributionSignature.EdgeKey> edgeKeys;
+    private final java.util.function.Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys;
     private final java.util.Set<String> distrusted;
     private ProcessorContext<byte[], ContributionOrDeadLetter> context;
     private KeyValueStore<String, byte[]> rounds;
@@ -49,16 +49,15 @@ public final class ContributionIntakeProcessor<T>
     /** Dead-letter error class of a contribution or flow of an edge the operator distrusts. */
     public static final String DISTRUSTED_EDGE = "DistrustedEdge";
 
+    /**
+     * @param edgeKeys   the edge keys trusted at the time a record is processed (they change as trust lists apply);
+     *                   while there are none, contributions need no signature
+     * @param distrusted edges whose contributions are refused ({@code processor.contributions.distrusted-edges})
+     */
     public ContributionIntakeProcessor(Deserializer<T> deserializer, Deserializer<RoundSpec> roundDeserializer,
                                        ContributionAdapter<T> adapter, String service, int maxValueBytes,
-                                       Map<String, ContributionSignature.EdgeKey> edgeKeys, Runnable onDeadLetter) {
-        this(deserializer, roundDeserializer, adapter, service, maxValueBytes, edgeKeys, java.util.Set.of(), onDeadLetter);
-    }
-
-    /** @param distrusted edges whose contributions are refused ({@code processor.contributions.distrusted-edges}) */
-    public ContributionIntakeProcessor(Deserializer<T> deserializer, Deserializer<RoundSpec> roundDeserializer,
-                                       ContributionAdapter<T> adapter, String service, int maxValueBytes,
-                                       Map<String, ContributionSignature.EdgeKey> edgeKeys, java.util.Set<String> distrusted,
+                                       java.util.function.Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys,
+                                       java.util.Set<String> distrusted,
                                        Runnable onDeadLetter) {
         this.distrusted = java.util.Set.copyOf(distrusted);
         this.deserializer = deserializer;
@@ -99,9 +98,10 @@ public final class ContributionIntakeProcessor<T>
                     DISTRUSTED_EDGE, "edge " + claimed + " is distrusted (processor.contributions.distrusted-edges)"))));
             return;
         }
-        if (!edgeKeys.isEmpty()) {
+        Map<String, ContributionSignature.EdgeKey> keys = edgeKeys.get();
+        if (!keys.isEmpty()) {
             byte[] signer = header(record, ContributionSignature.SIGNER_HEADER);
-            Optional<String> refused = ContributionSignature.check(edgeKeys,
+            Optional<String> refused = ContributionSignature.check(keys,
                     context.recordMetadata().map(m -> m.topic()).orElse(""), record.value(),
                     signer == null ? null : new String(signer, StandardCharsets.UTF_8),
                     header(record, ContributionSignature.SIGNATURE_HEADER), adapter.edgeId(r.value()));

@@ -30,6 +30,8 @@ public final class LiveModels {
     private final ProcessorMetrics metrics;
 
     private final UpdateVerifier verifier;
+    /** Model id → the key that signed its live model. */
+    private final Map<String, String> signers = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Checks checksums, formats and specs but not signatures (no trusted keys). */
     public LiveModels(ProcessorMetrics metrics) {
@@ -73,12 +75,32 @@ public final class LiveModels {
         }
         LiveModel now = live.merge(loaded.modelId(), loaded, (old, neu) -> neu.version() > old.version() ? neu : old);
         if (now == loaded) {
+            signers.put(loaded.modelId(), update.getSigningKeyId() == null ? "" : update.getSigningKeyId());
             metrics.modelsLoaded.increment();
             LOG.info("model {} v{} is live ({} classes, input {})", loaded.modelId(), loaded.version(),
                     loaded.classes().size(), loaded.vectorizer().dim());
             return Optional.of(loaded);
         }
         return Optional.empty();
+    }
+
+    /**
+     * After a trust list applied: a live model whose signing key no longer signs it (revoked, or retired below its
+     * version) stops scoring; the flows of its task go unscored until an update signed by a trusted key arrives.
+     *
+     * @return the model ids taken out
+     */
+    public List<String> reviewTrust() {
+        List<String> out = new java.util.ArrayList<>();
+        for (LiveModel m : List.copyOf(live.values())) {
+            String key = signers.getOrDefault(m.modelId(), "");
+            if (!key.isEmpty() && !verifier.trusts(key, m.modelId(), m.version()) && live.remove(m.modelId(), m)) {
+                reject(m.modelId(), m.version(), m.modelId() + " v" + m.version() + " no longer scores: its signing key "
+                        + key + " lost the trust");
+                out.add(m.modelId());
+            }
+        }
+        return out;
     }
 
     public void reject(String modelId, long version, String reason) {

@@ -2,9 +2,12 @@ package io.edgedistill.processor.topology;
 
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 import io.edgedistill.core.signing.ContributionSignature;
+import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.core.signing.TrafficMac;
+import io.edgedistill.core.trust.KeyTrust;
 import io.edgedistill.processor.config.ProcessorConfig;
 import io.edgedistill.processor.contributions.AggregationProcessor;
 import io.edgedistill.processor.contributions.ContributionAdapter;
@@ -18,10 +21,12 @@ import io.edgedistill.processor.scoring.LiveModels;
 import io.edgedistill.processor.scoring.ModelUpdateProcessor;
 import io.edgedistill.processor.scoring.TrafficScoringProcessor;
 import io.edgedistill.processor.scoring.TrafficScoringProcessor.AlertOrDeadLetter;
+import io.edgedistill.processor.trust.TrustListGlobalProcessor;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.DeadLetter;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.EdgeSummary;
+import io.edgedistill.schemas.KeyTrustList;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.SyntheticSet;
@@ -67,6 +72,9 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorTopology {
     public static final String ROUNDS_STORE = "rounds-store";
     public static final String MODELS_STORE = "models-store";
+    /** The applied trust list (with {@code processor.trust.root-keys}). */
+    public static final String TRUST_STORE = "trust-store";
+    public static final String TRUST_KEY = Topics.TRUST_KEY;
     public static final String SUBMISSIONS_STORE = "submissions-store";
     public static final String QUARANTINE_STORE = "quarantine-store";
     public static final String TRAFFIC_BUFFER_STORE = "traffic-buffer";
@@ -84,20 +92,34 @@ public final class ProcessorTopology {
     public record TopicSerdes(Serde<RoundSpec> rounds, Serde<EdgeSummary> summaries,
                               Serde<EdgeKnowledge> knowledge, Serde<TrafficFlow> traffic, Serde<ModelUpdate> models,
                               Serde<AttackAlert> alerts, Serde<DeadLetter> deadLetters,
-                              Serde<SyntheticSet> syntheticSets) {
+                              Serde<SyntheticSet> syntheticSets, Serde<KeyTrustList> trustLists) {
     }
 
     /**
      * Shared in-process services the topology feeds; {@code globalDeadLetters} receives the dead letters of the
-     * global topics (rounds, model updates), which have no stream-task producer.
+     * global topics (rounds, model updates, trust lists), which have no stream-task producer; {@code trust} holds the
+     * signing keys (the configured ones, overlaid with the operator's trust lists), shared with the {@code models}'
+     * verifier; null = the configured keys ({@link #keyTrust}).
      */
     public record Services(TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics,
-                           DeadLetterSink globalDeadLetters) {
+                           DeadLetterSink globalDeadLetters, KeyTrust trust) {
+        /** Services with the configured keys. */
+        public Services(TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics,
+                        DeadLetterSink globalDeadLetters) {
+            this(targets, models, metrics, globalDeadLetters, null);
+        }
+
         /** Services whose global dead letters are only logged (unit tests and benchmarks). */
         public Services(TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics) {
             this(targets, models, metrics, letter -> LoggerFactory.getLogger(ProcessorTopology.class).warn(
                     "dead letter of {} ({}): {}", letter.getSourceTopic(), letter.getErrorClass(), letter.getErrorMessage()));
         }
+    }
+
+    /** The configured keys: {@code processor.scoring.trusted-keys} and {@code processor.contributions.edge-keys}. */
+    public static KeyTrust keyTrust(ProcessorConfig cfg) {
+        return KeyTrust.of(Ed25519Keys.parseTrusted(cfg.scoring().trustedKeys()),
+                ContributionSignature.parseEdgeKeys(cfg.contributions().edgeKeys()));
     }
 
     private ProcessorTopology() {
@@ -117,8 +139,18 @@ public final class ProcessorTopology {
                 () -> new ModelUpdateProcessor(serdes.models().deserializer(), services.models(),
                         services.globalDeadLetters(), metrics));
 
-        // --- contributions: summaries and knowledge (signed by the edge they claim, when edge keys are configured)
-        Map<String, ContributionSignature.EdgeKey> edgeKeys = ContributionSignature.parseEdgeKeys(cfg.contributions().edgeKeys());
+        KeyTrust trust = services.trust() != null ? services.trust() : keyTrust(cfg);
+        if (cfg.trust().followsTrustLists()) {
+            Map<String, java.security.PublicKey> roots = Ed25519Keys.parseTrusted(cfg.trust().rootKeys());
+            b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TRUST_STORE), Serdes.String(),
+                            Serdes.ByteArray()).withLoggingDisabled(),
+                    Topics.TRUST, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("trust-source"),
+                    () -> new TrustListGlobalProcessor(serdes.trustLists().deserializer(), roots, trust, services.models(),
+                            services.globalDeadLetters()));
+        }
+
+        // --- contributions: summaries and knowledge (signed by the edge they claim, when edge keys are known)
+        Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys = trust::edgeKeys;
         KStream<byte[], ContributionOrDeadLetter> summaries = contributionIntake(b, Topics.SUMMARIES,
                 "summaries", serdes.summaries(), ContributionAdapter.SUMMARIES, serdes, edgeKeys, cfg.contributions().distrusted(),
                 metrics.summariesDeadLettered::increment);
@@ -177,7 +209,7 @@ public final class ProcessorTopology {
      */
     private static <T> KStream<byte[], ContributionOrDeadLetter> contributionIntake(
             StreamsBuilder b, String topic, String name, Serde<T> serde, ContributionAdapter<T> adapter,
-            TopicSerdes serdes, Map<String, ContributionSignature.EdgeKey> edgeKeys, java.util.Set<String> distrusted,
+            TopicSerdes serdes, Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys, java.util.Set<String> distrusted,
             Runnable onDeadLetter) {
         return b.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
                 .process(() -> new ContributionIntakeProcessor<>(serde.deserializer(), serdes.rounds().deserializer(),

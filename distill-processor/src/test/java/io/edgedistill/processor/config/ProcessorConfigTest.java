@@ -21,7 +21,7 @@ class ProcessorConfigTest {
     @Test
     void theGroupsAndTheirKeys() {
         assertThat(KEYS).extracting(k -> k.name().split("\\.")[1]).containsOnly("streams", "rounds", "contributions",
-                "synthesis", "scoring");
+                "synthesis", "scoring", "trust");
         assertThat(KEYS).contains(new Key("processor.rounds.task-id", "String", "5g-nidd-attacks"),
                 new Key("processor.rounds.networks.count", "int", "8"),
                 new Key("processor.contributions.poison.z-threshold", "double", "8.0"),

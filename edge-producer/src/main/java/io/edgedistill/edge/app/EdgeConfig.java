@@ -8,6 +8,7 @@ import io.edgedistill.edge.core.EdgeSettings;
 import io.edgedistill.edge.core.LocalData;
 import io.edgedistill.edge.core.TrafficStreamer;
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 
 /**
@@ -141,12 +142,19 @@ public record EdgeConfig(
      *                         environment
      * @param timeout          how long start-up waits for the updater to answer (was {@code edge.trust.wait}: a record
      *                         component cannot be called {@code wait})
+     * @param rootKeys         the operator's root public keys ({@code keyId=base64} or bare Base64 X.509): when set, the
+     *                         edge follows the trust lists on {@code keys.trust} that one of them signed (rotated,
+     *                         retired and revoked updater keys; docs/operations.md); empty = configured keys only
      */
     @ConfigurationProperties("trust")
     public record Trust(
             @Bindable(defaultValue = "") String updaterUrl,
             @Bindable(defaultValue = "") String updaterKeySha256,
-            @Bindable(defaultValue = "60s") Duration timeout) {
+            @Bindable(defaultValue = "60s") Duration timeout,
+            @Nullable List<String> rootKeys) {
+        public Trust {
+            rootKeys = rootKeys == null ? List.of() : rootKeys.stream().filter(k -> !k.isBlank()).toList();
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.edgedistill.core.signing.Ed25519Keys;
+import io.edgedistill.core.trust.KeyTrust;
 import io.edgedistill.core.signing.TrafficMac;
 import io.edgedistill.edge.core.EdgeRuntime;
 import io.edgedistill.edge.core.LocalData;
@@ -35,8 +36,10 @@ public class EdgeFactory {
         LocalData data = config.data().load(); // a file that does not match its description stops the start-up here
         LOG.info("[{}] local data: {}", edgeId, data.description());
         boolean dev = environment.getActiveNames().contains(Environment.DEVELOPMENT);
-        ModelVerifier verifier = ModelVerifier.fromConfig(trustedKeys(config.trustedKeys(), config.trust(), dev));
-        if (verifier.trustedKeys().isEmpty()) {
+        ModelVerifier verifier = new ModelVerifier(
+                KeyTrust.ofUpdaterKeys(Ed25519Keys.parseTrusted(trustedKeys(config.trustedKeys(), config.trust(), dev))),
+                Ed25519Keys.parseTrusted(config.trust().rootKeys()));
+        if (verifier.trustedKeys().isEmpty() && !verifier.followsTrustLists()) {
             LOG.warn("[{}] no trusted keys configured (edge.trusted-keys, or edge.trust.updater-url): every model update will be rejected", edgeId);
         }
         KafkaClientSettings client = kafka.settings();

@@ -20,9 +20,17 @@ import io.edgedistill.core.model.MlpModel;
  * @param classes             output classes in order
  * @param syntheticSetVersion synthetic set it was trained on
  * @param acceptedAt          when the edge accepted it
+ * @param signingKeyId        the key that signed it (null for a model that was not delivered signed)
  */
 public record DeployedModel(String modelId, long version, String sha256, MlpModel model, String specJson,
-                            FeatureSpec spec, List<String> classes, long syntheticSetVersion, Instant acceptedAt) {
+                            FeatureSpec spec, List<String> classes, long syntheticSetVersion, Instant acceptedAt,
+                            String signingKeyId) {
+
+    /** A model not delivered as a signed update (a local reference). */
+    public DeployedModel(String modelId, long version, String sha256, MlpModel model, String specJson, FeatureSpec spec,
+                         List<String> classes, long syntheticSetVersion, Instant acceptedAt) {
+        this(modelId, version, sha256, model, specJson, spec, classes, syntheticSetVersion, acceptedAt, null);
+    }
 
     public boolean personalised() {
         return modelId.indexOf('/') >= 0;

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.edgedistill.core.model.ClassificationMetrics;
+import io.edgedistill.core.trust.SignedTrustList;
 import io.edgedistill.schemas.EdgeStatus;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.EdgeSummary;
@@ -71,6 +72,23 @@ public final class EdgeNode {
     /** Offers a model update to the slot (verify, version policy, atomic swap). */
     public ModelSlot.Decision onModelUpdate(ModelUpdate update) {
         return slot.offer(update);
+    }
+
+    /**
+     * Applies the operator's trust list (verified under the edge's root keys, newer than the one applied) and, when
+     * the key of the running model lost the trust, falls back ({@link ModelSlot#reviewTrust()}).
+     *
+     * @return whether the list was applied (false: not newer than the applied one)
+     * @throws SignedTrustList.Refused when it does not verify
+     */
+    public boolean onTrustList(SignedTrustList list) throws SignedTrustList.Refused {
+        if (!slot.verifier().apply(list)) {
+            return false;
+        }
+        LOG.info("[{}] trust list {} applied: {}", settings.edgeId(), slot.verifier().trust().sequence(),
+                slot.verifier().trust().list().map(l -> l.note()).orElse(""));
+        slot.reviewTrust();
+        return true;
     }
 
     /** The live model's accuracy and macro-F1 on the local labelled window (empty without a model). */
@@ -163,6 +181,8 @@ public final class EdgeNode {
         ModelSlot.Declined last = slot.lastDeclined();
         m.put("lastDeclined", last == null ? null : Map.of("model", last.model(), "reason", last.reason(), "at", last.at().toString()));
         m.put("rejectedUpdates", slot.rejectedCounts());
+        m.put("trustListSequence", slot.verifier().trust().sequence());
+        m.put("trustFallbacks", slot.trustFallbacks());
         m.put("roundsAnswered", rounds.answered());
         m.put("foreignTaskRoundsSeen", rounds.tasks().foreignTaskRoundsSeen());
         m.put("latestRound", rounds.latestRound() == null ? null : rounds.latestRound().getRoundId());
@@ -210,6 +230,8 @@ public final class EdgeNode {
                 .setHoldOutMacroF1(holdOutMacroF1(live))
                 .setPreviousModelVersion(globalBefore(live) == null ? 0 : globalBefore(live).version())
                 .setPreviousHoldOutMacroF1(holdOutMacroF1(globalBefore(live)))
+                .setTrustListSequence(slot.verifier().trust().sequence())
+                .setSigningKeyId(live == null ? null : live.signingKeyId())
                 .build();
     }
 

@@ -78,6 +78,8 @@ public final class EdgeRuntime implements AutoCloseable {
     public static final String STALE_ROUND = "StaleRound";
     /** Dead-letter error class prefix of a refused model update (followed by the {@link ModelVerifier.Reason}). */
     public static final String MODEL_REJECTED = "ModelRejected:";
+    /** Dead-letter error class of a trust list that does not verify under the edge's root keys. */
+    public static final String TRUST_LIST_REFUSED = "TrustListRefused";
 
     private final EdgeNode node;
     private final Settings settings;

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
+import io.edgedistill.core.trust.SignedTrustList;
+import io.edgedistill.schemas.KeyTrustList;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
 import io.edgedistill.schemas.Topics;
@@ -63,6 +65,7 @@ final class InputConsumer {
     private DeadLetterSink sink;
     private SafeDecoder<RoundSpec> rounds;
     private SafeDecoder<ModelUpdate> updates;
+    private SafeDecoder<KeyTrustList> trustLists;
     private long lastKnowledgeCheck;
     private long lastStatus;
 
@@ -94,6 +97,7 @@ final class InputConsumer {
     private boolean consumeOnce() {
         rounds = decoder(Validators.ROUND);
         updates = decoder(Validators.MODEL_UPDATE);
+        trustLists = decoder(Validators.TRUST_LIST);
         lastKnowledgeCheck = System.nanoTime();
         try {
             connect();
@@ -116,7 +120,11 @@ final class InputConsumer {
                 MAX_VALUE);
     }
 
-    /** Assigns every partition of the input topics, read from the beginning (the topics are compacted). */
+    /**
+     * Assigns every partition of the input topics, read from the beginning (the topics are compacted). An edge that
+     * follows the operator's trust lists reads {@code keys.trust} to its end first, so that no update is judged by
+     * keys the operator has already revoked or retired.
+     */
     private void connect() {
         Map<String, Object> cfg = settings.kafka().common();
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -125,14 +133,53 @@ final class InputConsumer {
         cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, "edge-" + edgeId);
         consumer = new KafkaConsumer<>(cfg);
         List<TopicPartition> parts = new ArrayList<>();
-        for (String topic : List.of(Topics.ROUNDS, Topics.MODEL_UPDATES)) {
-            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(60))) {
-                parts.add(new TopicPartition(topic, p.partition()));
+        if (node.slot().verifier().followsTrustLists()) {
+            List<TopicPartition> trust = partitions(Topics.TRUST);
+            readTrustToEnd(trust);
+            parts.addAll(trust);
+        }
+        parts.addAll(partitions(Topics.ROUNDS));
+        parts.addAll(partitions(Topics.MODEL_UPDATES));
+        consumer.assign(parts);
+        List<TopicPartition> fromStart = parts.stream().filter(tp -> !tp.topic().equals(Topics.TRUST)).toList();
+        consumer.seekToBeginning(fromStart);
+        assigned.set(true);
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(60))) {
+            parts.add(new TopicPartition(topic, p.partition()));
+        }
+        return parts;
+    }
+
+    /** Applies every trust list on {@code keys.trust} up to its current end (at most 60 s). */
+    private void readTrustToEnd(List<TopicPartition> trust) {
+        consumer.assign(trust);
+        consumer.seekToBeginning(trust);
+        Map<TopicPartition, Long> end = consumer.endOffsets(trust);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (trust.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (firstTime(r) && r.value() != null) {
+                    applyTrustList(r);
+                }
             }
         }
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
-        assigned.set(true);
+    }
+
+    /** Applies a trust list; one that does not verify is dead-lettered (the trust stays as it was). */
+    private void applyTrustList(ConsumerRecord<byte[], byte[]> r) {
+        KeyTrustList t = trustLists.decode(r).orElse(null);
+        if (t == null) {
+            return;
+        }
+        try {
+            node.onTrustList(new SignedTrustList(t.getPayload(), t.getRootKeyId(), ModelVerifier.bytes(t.getSignature())));
+        } catch (SignedTrustList.Refused e) {
+            trustLists.reject(r, EdgeRuntime.TRUST_LIST_REFUSED, e.getMessage());
+        }
     }
 
     /** One poll: handle its records, then schedule the newest round and, when due, a knowledge check. */
@@ -146,6 +193,10 @@ final class InputConsumer {
             if (r.topic().equals(Topics.ROUNDS)) {
                 RoundSpec admitted = admitRound(r);
                 newestRound = admitted == null ? newestRound : admitted;
+            } else if (r.topic().equals(Topics.TRUST)) {
+                long fallbacks = node.slot().trustFallbacks();
+                applyTrustList(r);
+                swapped |= node.slot().trustFallbacks() != fallbacks;
             } else {
                 swapped |= offerModelUpdate(r);
             }

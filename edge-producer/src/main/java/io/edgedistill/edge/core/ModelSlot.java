@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@link LocalAcceptance} check (it must do better on the edge's labelled hold-out): the cloud cannot see the
  * edge's traffic, so the edge has the last word. A declined update is verified and its version burnt, but it is
  * not bad input: it is counted and logged, not dead-lettered.
+ *
+ * <p>When the operator's trust list revokes the key that signed the running model (or retires it below the model's
+ * version), {@link #reviewTrust()} falls back to the newest model this edge accepted whose key still signs it; with
+ * none, the edge runs no model rather than one from a key it no longer trusts.
  */
 public final class ModelSlot {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSlot.class);
@@ -57,6 +61,9 @@ public final class ModelSlot {
     private final AtomicLong swaps = new AtomicLong();
     private final AtomicLong declined = new AtomicLong();
     private final AtomicReference<Declined> lastDeclined = new AtomicReference<>();
+    /** Models accepted, newest first (the candidates of a fallback after a revocation). */
+    private final java.util.Deque<DeployedModel> accepted = new java.util.ArrayDeque<>();
+    private final AtomicLong trustFallbacks = new AtomicLong();
     private volatile LocalAcceptance acceptance;
 
     public ModelSlot(String edgeId, String taskId, String cohort, boolean preferPersonalised, ModelVerifier verifier) {
@@ -99,6 +106,7 @@ public final class ModelSlot {
         DeployedModel current = live.get();
         if (!m.personalised()) {
             latestGlobal.set(m);
+            remember(m);
             if (preferPersonalised && current != null && current.personalised()) {
                 LOG.info("[{}] accepted {} as fallback; keeps running personalised {}", edgeId, m, current);
                 return new Decision(true, false, null, "kept personalised " + current);
@@ -114,6 +122,9 @@ public final class ModelSlot {
                 return new Decision(true, false, null, "declined locally: " + why.get());
             }
         }
+        if (m.personalised()) {
+            remember(m);
+        }
         previous.set(current);
         live.set(m);
         swaps.incrementAndGet();
@@ -125,6 +136,60 @@ public final class ModelSlot {
         rejected.get(reason).incrementAndGet();
         LOG.warn("[{}] rejected model update {} v{}: {} ({})", edgeId, u.getModelId(), u.getVersion(), reason, detail);
         return new Decision(false, false, reason, detail);
+    }
+
+    private void remember(DeployedModel m) {
+        accepted.addFirst(m);
+        while (accepted.size() > KEPT) {
+            accepted.removeLast();
+        }
+    }
+
+    /** Accepted models kept as fallbacks after a revocation. */
+    static final int KEPT = 8;
+
+    /**
+     * After the trust changed (a trust list applied): a running model whose signing key no longer signs it is
+     * replaced by the newest accepted model whose key still does, or by none. Models of untrusted keys leave the
+     * fallbacks. Versions stay burnt: the next update of a trusted key, newer than all, replaces the fallback.
+     *
+     * @return what changed, if the running model did
+     */
+    public synchronized Optional<String> reviewTrust() {
+        accepted.removeIf(m -> !verifier.stillTrusted(m));
+        DeployedModel prev = previous.get();
+        if (prev != null && !verifier.stillTrusted(prev)) {
+            previous.set(null);
+        }
+        DeployedModel global = latestGlobal.get();
+        if (global != null && !verifier.stillTrusted(global)) {
+            latestGlobal.set(accepted.stream().filter(m -> !m.personalised()).findFirst().orElse(null));
+        }
+        DeployedModel cur = live.get();
+        if (cur == null || verifier.stillTrusted(cur)) {
+            return Optional.empty();
+        }
+        DeployedModel fallback = accepted.stream().filter(m -> m != cur).findFirst().orElse(null);
+        live.set(fallback);
+        if (previous.get() == fallback) {
+            previous.set(null);
+        }
+        swaps.incrementAndGet();
+        trustFallbacks.incrementAndGet();
+        String what = "the key " + cur.signingKeyId() + " of " + cur + " is no longer trusted: "
+                + (fallback == null ? "no model trusted, the edge runs none" : "fell back to " + fallback);
+        LOG.warn("[{}] {}", edgeId, what);
+        return Optional.of(what);
+    }
+
+    /** Times the running model was replaced because its signing key lost the trust. */
+    public long trustFallbacks() {
+        return trustFallbacks.get();
+    }
+
+    /** The verifier of this slot's updates (and its trust). */
+    public ModelVerifier verifier() {
+        return verifier;
     }
 
     /** Installs the edge's check of personalised candidates (none: they are taken as the cloud validated them). */

@@ -9,6 +9,8 @@ import java.util.Map;
 
 import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.core.signing.UpdateVerifier;
+import io.edgedistill.core.trust.KeyTrust;
+import io.edgedistill.core.trust.SignedTrustList;
 import io.edgedistill.schemas.ModelUpdate;
 
 /**
@@ -22,7 +24,7 @@ public final class ModelVerifier {
     /** Why an update was refused. */
     public enum Reason {
         UNSUPPORTED_ALGORITHM, UNTRUSTED_KEY, BAD_CHECKSUM, BAD_SIGNATURE, BAD_FORMAT, INCOMPATIBLE,
-        REPLAY_OR_DOWNGRADE, NOT_FOR_THIS_EDGE
+        REVOKED_KEY, RETIRED_KEY, REPLAY_OR_DOWNGRADE, NOT_FOR_THIS_EDGE
     }
 
     /** Outcome: the loaded model, or the reason and a detail. */
@@ -37,10 +39,43 @@ public final class ModelVerifier {
     }
 
     private final UpdateVerifier checks;
+    private final Map<String, PublicKey> roots;
 
     /** @param trusted key id → public key */
     public ModelVerifier(Map<String, PublicKey> trusted) {
-        this.checks = UpdateVerifier.signedBy(trusted);
+        this(KeyTrust.ofUpdaterKeys(trusted));
+    }
+
+    /** Trusts what {@code trust} trusts, as trust lists are applied to it; applies none. */
+    public ModelVerifier(KeyTrust trust) {
+        this(trust, Map.of());
+    }
+
+    /**
+     * Trusts what {@code trust} trusts and applies the trust lists signed by one of {@code roots} (the operator's
+     * root keys, key id → key).
+     */
+    public ModelVerifier(KeyTrust trust, Map<String, PublicKey> roots) {
+        this.checks = UpdateVerifier.signedBy(trust);
+        this.roots = Map.copyOf(roots);
+    }
+
+    /** Whether this verifier follows the operator's trust lists (root keys configured). */
+    public boolean followsTrustLists() {
+        return !roots.isEmpty();
+    }
+
+    /**
+     * Applies a trust list from {@code keys.trust}: verified under a root key and newer than the one applied.
+     *
+     * @return whether it changed the trust (false for an older or equal list)
+     * @throws SignedTrustList.Refused when no root key verifies it, or it is not a valid list
+     */
+    public boolean apply(SignedTrustList list) throws SignedTrustList.Refused {
+        if (roots.isEmpty()) {
+            throw new SignedTrustList.Refused("this edge has no root key (edge.trust.root-keys): trust lists are not followed");
+        }
+        return checks.trust().apply(list.verify(roots));
     }
 
     /**
@@ -49,6 +84,16 @@ public final class ModelVerifier {
      */
     public static ModelVerifier fromConfig(List<String> entries) {
         return new ModelVerifier(Ed25519Keys.parseTrusted(entries));
+    }
+
+    /** The keys this verifier trusts (apply a trust list to it to change them). */
+    public KeyTrust trust() {
+        return checks.trust();
+    }
+
+    /** Whether the key that signed {@code m} may still sign it (it was not revoked, nor retired below its version). */
+    public boolean stillTrusted(DeployedModel m) {
+        return m.signingKeyId() == null || checks.trusts(m.signingKeyId(), m.modelId(), m.version());
     }
 
     public Map<String, PublicKey> trustedKeys() {
@@ -67,7 +112,8 @@ public final class ModelVerifier {
             return Verdict.refuse(Reason.valueOf(e.reason().name()), e.getMessage());
         }
         return new Verdict(new DeployedModel(u.getModelId(), u.getVersion(), u.getSha256(), v.model(), u.getPreprocessing(),
-                v.spec(), List.copyOf(u.getClasses()), u.getSyntheticSetVersion(), Instant.now()), null, "verified");
+                v.spec(), List.copyOf(u.getClasses()), u.getSyntheticSetVersion(), Instant.now(), u.getSigningKeyId()), null,
+                "verified");
     }
 
     /** The fields of an update that {@link UpdateVerifier} checks. */

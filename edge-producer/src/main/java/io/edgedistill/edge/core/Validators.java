@@ -30,4 +30,7 @@ public final class Validators {
 
     /** Structural checks only; signature, checksum and versions are the {@link ModelSlot}'s job. */
     public static final RecordValidator<ModelUpdate> MODEL_UPDATE = ContractChecks.MODEL_UPDATE;
+
+    /** Structural checks only; the root signature and the sequence are the {@link ModelVerifier}'s job. */
+    public static final RecordValidator<io.edgedistill.schemas.KeyTrustList> TRUST_LIST = ContractChecks.TRUST_LIST;
 }

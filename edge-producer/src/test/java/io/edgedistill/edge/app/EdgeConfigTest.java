@@ -30,7 +30,7 @@ class EdgeConfigTest {
             assertThat(c.traffic().enabled()).isTrue();
             assertThat(c.traffic().labelled()).isTrue();
             assertThat(c.traffic().streamer()).isEqualTo(TrafficStreamer.Settings.defaults());
-            assertThat(c.trust()).isEqualTo(new EdgeConfig.Trust("", "", Duration.ofSeconds(60)));
+            assertThat(c.trust()).isEqualTo(new EdgeConfig.Trust("", "", Duration.ofSeconds(60), List.of()));
             assertThat(c.signing()).isEqualTo(new EdgeConfig.Signing("", "", ""));
             assertThat(c.knowledge().interval()).isEqualTo(Duration.ofSeconds(30));
             assertThat(c.edgeSettings()).isEqualTo(EdgeSettings.defaults("edge-1", "5g-nidd-attacks"));

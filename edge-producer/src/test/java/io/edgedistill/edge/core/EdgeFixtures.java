@@ -63,6 +63,14 @@ public final class EdgeFixtures {
                 out);
     }
 
+    /** An edge node that trusts this fixture's signing key and follows the trust lists {@code root} signs. */
+    public EdgeNode node(EdgeSettings s, EdgeOutput out, KeyPair root) {
+        ModelVerifier v = new ModelVerifier(io.edgedistill.core.trust.KeyTrust.ofUpdaterKeys(java.util.Map.of(keyId, key.getPublic())),
+                java.util.Map.of(Ed25519Keys.keyId(root.getPublic()), root.getPublic()));
+        return new EdgeNode(s, data, new ModelSlot(s.edgeId(), s.taskId(), s.cohortOrEdge(), s.preferPersonalised(), v),
+                out);
+    }
+
     /** A random-weight MLP for this spec (verification does not need a trained model). */
     public MlpModel randomModel(long seed) {
         return MlpModel.random(new int[] {spec.dim(), 16, FiveGNiddSchema.CLASSES.size()}, 0.3, seed);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.edgedistill.schemas.ClassMixture;
+import io.edgedistill.schemas.KeyTrustList;
 import io.edgedistill.schemas.MixtureComponent;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.RoundSpec;
@@ -19,6 +20,24 @@ import io.edgedistill.schemas.SyntheticSet;
 public final class ContractChecks {
     private ContractChecks() {
     }
+
+    /** A trust list with the parts its verification needs (the signature itself is checked under the root keys). */
+    public static final RecordValidator<KeyTrustList> TRUST_LIST = t -> {
+        List<String> v = new ArrayList<>();
+        if (t.getPayload().isBlank()) {
+            v.add("empty payload");
+        }
+        if (t.getPayload().length() > 1_000_000) {
+            v.add("payload of " + t.getPayload().length() + " characters (at most 1,000,000)");
+        }
+        if (t.getRootKeyId().isBlank()) {
+            v.add("no root key id");
+        }
+        if (t.getSignature().remaining() != 64) {
+            v.add("signature of " + t.getSignature().remaining() + " bytes (Ed25519: 64)");
+        }
+        return v;
+    };
 
     /** A round that can be answered: positive and bounded network dimensions, classes, a preprocessing spec, sane DP settings. */
     public static final RecordValidator<RoundSpec> ROUND = r -> {

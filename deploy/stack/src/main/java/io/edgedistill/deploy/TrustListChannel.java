@@ -1,0 +1,126 @@
+package io.edgedistill.deploy;
+
+import java.nio.ByteBuffer;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.edgedistill.core.trust.SignedTrustList;
+import io.edgedistill.core.trust.TrustList;
+import io.edgedistill.schemas.KeyTrustList;
+import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.Topics;
+import io.edgedistill.schemas.client.KafkaClientSettings;
+import io.edgedistill.schemas.serde.AvroSerdes;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The operator's side of {@code keys.trust}: reads the newest trust list that the root key verifies, publishes the
+ * next one, and reads which versions each key signed on {@code models.updates} (for a retirement's cut-over).
+ */
+final class TrustListChannel {
+    private static final Duration READ_LIMIT = Duration.ofSeconds(60);
+
+    private final KafkaClientSettings kafka;
+
+    TrustListChannel(KafkaClientSettings kafka) {
+        this.kafka = kafka;
+    }
+
+    /** The newest list on the topic that {@code root} signed; empty when there is none yet. */
+    Optional<TrustList> current(PublicKey root) {
+        Map<String, PublicKey> roots = Map.of(io.edgedistill.core.signing.Ed25519Keys.keyId(root), root);
+        TrustList newest = null;
+        for (Object o : readAllValues(Topics.TRUST)) {
+            if (!(o instanceof KeyTrustList t)) {
+                continue;
+            }
+            byte[] sig = new byte[t.getSignature().remaining()];
+            t.getSignature().duplicate().get(sig);
+            try {
+                TrustList l = new SignedTrustList(t.getPayload(), t.getRootKeyId(), sig).verify(roots);
+                if (newest == null || l.sequence() > newest.sequence()) {
+                    newest = l;
+                }
+            } catch (SignedTrustList.Refused e) {
+                // not ours (another root, or forged): skipped, as edges skip it
+            }
+        }
+        return Optional.ofNullable(newest);
+    }
+
+    /** Signs {@code list} with the root key and publishes it (acknowledged by every in-sync replica). */
+    void publish(TrustList list, KeyPair root) throws Exception {
+        SignedTrustList signed = SignedTrustList.sign(list, root);
+        KeyTrustList record = KeyTrustList.newBuilder().setPayload(signed.payload()).setRootKeyId(signed.rootKeyId())
+                .setSignature(ByteBuffer.wrap(signed.signature())).build();
+        Map<String, Object> cfg = kafka.reliableAvroProducer("edgedistill-keys");
+        cfg.put("key.serializer", StringSerializer.class.getName());
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(cfg)) {
+            producer.send(new ProducerRecord<>(Topics.TRUST, Topics.TRUST_KEY, record)).get();
+        }
+    }
+
+    /**
+     * For each model id (canaries included), one above the highest version signed by {@code keyId} on
+     * {@code models.updates}: the cut-over that keeps every update the key signed valid and nothing newer.
+     */
+    Map<String, Long> cutOverOf(String keyId) {
+        Map<String, Long> cut = new HashMap<>();
+        for (Object o : readAllValues(Topics.MODEL_UPDATES)) {
+            if (o instanceof ModelUpdate u && keyId.equals(u.getSigningKeyId())) {
+                cut.merge(u.getModelId(), u.getVersion() + 1, Math::max);
+            }
+        }
+        return cut;
+    }
+
+    /** Every decodable value of the topic, from its beginning to its end at the time of the call. */
+    private List<Object> readAllValues(String topic) {
+        Map<String, Object> cfg = kafka.common();
+        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, "edgedistill-keys-" + UUID.randomUUID());
+        cfg.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
+        List<Object> out = new java.util.ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cfg);
+             Deserializer<SpecificRecord> values = AvroSerdes.deserializer(kafka.registry(), false)) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic, READ_LIMIT).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + READ_LIMIT.toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within " + READ_LIMIT);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) {
+                        continue;
+                    }
+                    try {
+                        out.add(values.deserialize(topic, r.value()));
+                    } catch (RuntimeException e) {
+                        // a record that does not decode is nobody's key or model: skipped
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

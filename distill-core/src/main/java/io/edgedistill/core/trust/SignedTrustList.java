@@ -1,0 +1,67 @@
+package io.edgedistill.core.trust;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Map;
+
+import io.edgedistill.core.signing.Ed25519Keys;
+import io.edgedistill.core.signing.SignedPayload;
+
+/**
+ * A {@link TrustList} as it travels: its canonical JSON, the id of the root key that signed it and the Ed25519
+ * signature over a domain tag and the JSON's UTF-8 bytes. The root key is the operator's and stays offline; edges and
+ * the processor hold its public key ({@code edge.trust.root-keys}, {@code processor.trust.root-keys}).
+ */
+public record SignedTrustList(String payload, String rootKeyId, byte[] signature) {
+    private static final byte[] DOMAIN = "edgedistill-trust-list-v1\n".getBytes(StandardCharsets.UTF_8);
+
+    /** Why a trust list is not applied. */
+    public static final class Refused extends Exception {
+        public Refused(String message) {
+            super(message);
+        }
+    }
+
+    /** Signs {@code list} with the root key pair. */
+    public static SignedTrustList sign(TrustList list, KeyPair root) {
+        String json = list.toJson();
+        try {
+            Signature s = Signature.getInstance(SignedPayload.ALGORITHM);
+            s.initSign(root.getPrivate());
+            s.update(DOMAIN);
+            s.update(json.getBytes(StandardCharsets.UTF_8));
+            return new SignedTrustList(json, Ed25519Keys.keyId(root.getPublic()), s.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign a trust list", e);
+        }
+    }
+
+    /** The list, if a key of {@code roots} (key id → key) signed it. */
+    public TrustList verify(Map<String, PublicKey> roots) throws Refused {
+        PublicKey root = roots.get(rootKeyId);
+        if (root == null) {
+            throw new Refused("trust list signed by " + rootKeyId + ", which is not a trusted root " + roots.keySet());
+        }
+        boolean ok;
+        try {
+            Signature s = Signature.getInstance(SignedPayload.ALGORITHM);
+            s.initVerify(root);
+            s.update(DOMAIN);
+            s.update(payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8));
+            ok = signature != null && s.verify(signature);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            ok = false;
+        }
+        if (!ok) {
+            throw new Refused("the trust list's signature does not verify under root key " + rootKeyId);
+        }
+        try {
+            return TrustList.fromJson(payload);
+        } catch (IllegalArgumentException e) {
+            throw new Refused("signed, but not a valid trust list: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.edgedistill.core.trust;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import io.edgedistill.core.signing.Ed25519Keys;
+
+/**
+ * The fleet's trust list: which keys may sign model updates (the updater's) and contributions (each edge's), and
+ * in what state. The operator signs it with an offline root key ({@link SignedTrustList}) and publishes it on the
+ * compacted {@code keys.trust} topic; edges and the processor apply the newest one they can verify
+ * ({@link KeyTrust}). A newer list replaces the older one whole; {@link #sequence} only grows, so an old list
+ * cannot be replayed to trust a revoked key again.
+ *
+ * <p>An updater key is {@link State#ACTIVE} (signs anything), {@link State#RETIRED} (rotated out: an update it
+ * signed is accepted only below its model id's cut-over version, so every update it signed before the rotation
+ * stays valid and nothing newer does) or {@link State#REVOKED} (refused, and a model it signed is taken out of
+ * service). An edge key is {@code ACTIVE} or not trusted (retired and revoked alike: contributions carry no
+ * version).
+ *
+ * @param sequence    grows with every list the operator publishes
+ * @param issuedAt    when the operator signed it (ISO-8601 instant)
+ * @param note        why (shown in logs and the edges' status)
+ * @param updaterKeys keys that sign model updates
+ * @param edgeKeys    keys that sign the edges' contributions and statuses
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrustList(long sequence, String issuedAt, String note, List<UpdaterKey> updaterKeys,
+                        List<EdgeKey> edgeKeys) {
+
+    /** The state of a listed key. */
+    public enum State {
+        ACTIVE, RETIRED, REVOKED
+    }
+
+    /**
+     * A key of the updater.
+     *
+     * @param keyId     its id (as updates name it in {@code signingKeyId})
+     * @param publicKey Base64 X.509 Ed25519 public key
+     * @param state     its state
+     * @param cutOver   for a retired key: model id → the first version it no longer signs (absent model ids: none)
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record UpdaterKey(String keyId, String publicKey, State state, Map<String, Long> cutOver) {
+        public UpdaterKey {
+            Objects.requireNonNull(keyId, "keyId");
+            Objects.requireNonNull(publicKey, "publicKey");
+            Objects.requireNonNull(state, "state");
+            cutOver = cutOver == null ? Map.of() : Map.copyOf(new TreeMap<>(cutOver));
+        }
+
+        /** The first version of {@code modelId} this key no longer signs; none for an active key. */
+        public long cutOverOf(String modelId) {
+            return state == State.ACTIVE ? Long.MAX_VALUE : state == State.REVOKED ? 0 : cutOver.getOrDefault(modelId, 0L);
+        }
+    }
+
+    /**
+     * A key of an edge.
+     *
+     * @param edgeId    the edge it signs for
+     * @param keyId     its id ({@link Ed25519Keys#keyId})
+     * @param publicKey Base64 X.509 Ed25519 public key
+     * @param state     {@code ACTIVE}, or a state that no longer trusts it
+     */
+    public record EdgeKey(String edgeId, String keyId, String publicKey, State state) {
+        public EdgeKey {
+            Objects.requireNonNull(edgeId, "edgeId");
+            Objects.requireNonNull(keyId, "keyId");
+            Objects.requireNonNull(publicKey, "publicKey");
+            Objects.requireNonNull(state, "state");
+        }
+    }
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    public TrustList {
+        if (sequence < 1) {
+            throw new IllegalArgumentException("a trust list's sequence starts at 1, not " + sequence);
+        }
+        Instant.parse(Objects.requireNonNull(issuedAt, "issuedAt"));
+        note = note == null ? "" : note;
+        updaterKeys = List.copyOf(updaterKeys == null ? List.of() : updaterKeys);
+        edgeKeys = List.copyOf(edgeKeys == null ? List.of() : edgeKeys);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (UpdaterKey k : updaterKeys) {
+            checkKey(k.keyId(), k.publicKey());
+            if (!ids.add(k.keyId())) {
+                throw new IllegalArgumentException("updater key " + k.keyId() + " is listed twice");
+            }
+        }
+        for (EdgeKey k : edgeKeys) {
+            checkKey(k.keyId(), k.publicKey());
+            if (!ids.add(k.keyId())) {
+                throw new IllegalArgumentException("key " + k.keyId() + " is listed twice");
+            }
+        }
+    }
+
+    /** A key's id must be the one its public key gives, so that no entry can borrow another key's id. */
+    private static void checkKey(String keyId, String publicKey) {
+        String actual = Ed25519Keys.keyId(Ed25519Keys.decodePublic(publicKey));
+        if (!actual.equals(keyId)) {
+            throw new IllegalArgumentException("key id " + keyId + " does not match its public key (" + actual + ")");
+        }
+    }
+
+    /** The next list, one sequence later, with these keys. */
+    public TrustList next(Instant issuedAt, String note, List<UpdaterKey> updaterKeys, List<EdgeKey> edgeKeys) {
+        return new TrustList(sequence + 1, issuedAt.toString(), note, updaterKeys, edgeKeys);
+    }
+
+    /** The first list. */
+    public static TrustList first(Instant issuedAt, String note, List<UpdaterKey> updaterKeys, List<EdgeKey> edgeKeys) {
+        return new TrustList(1, issuedAt.toString(), note, updaterKeys, edgeKeys);
+    }
+
+    /** The updater key with this id, if listed. */
+    public java.util.Optional<UpdaterKey> updaterKey(String keyId) {
+        return updaterKeys.stream().filter(k -> k.keyId().equals(keyId)).findFirst();
+    }
+
+    /** Canonical JSON (sorted properties and map keys): the bytes the root key signs. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a trust list", e);
+        }
+    }
+
+    public static TrustList fromJson(String json) {
+        try {
+            return JSON.readValue(json, TrustList.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a trust list: " + e.getOriginalMessage(), e);
+        }
+    }
+}
