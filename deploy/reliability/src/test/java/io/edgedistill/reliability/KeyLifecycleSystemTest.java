@@ -137,6 +137,59 @@ class KeyLifecycleSystemTest {
         }
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theEdgeKeyTrafficKeyAndDistrustCommandsPublishWhatTheySay(LocalStack stack, @TempDir Path dir) throws Exception {
+        this.stack = stack;
+        this.rootKey = dir.resolve("root.key");
+        String edge = "keys-edge-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(keys("root", "--dir", dir.toString())).isZero();
+        PublicKey root = Ed25519Keys.decodePublic(Files.readString(dir.resolve("root.pub")).trim());
+        byte[] master = new byte[32];
+        new java.security.SecureRandom().nextBytes(master);
+        Path masterFile = dir.resolve("traffic-master.key");
+        Files.writeString(masterFile, java.util.Base64.getEncoder().encodeToString(master));
+        io.edgedistill.deploy.TrustListChannel channel = new io.edgedistill.deploy.TrustListChannel(
+                KafkaClientSettings.of(stack.bootstrapServers(), stack.registryUrl()));
+
+        // the edge's contribution key: rotated (both trusted), the old one retired
+        assertThat(keys("rotate", "--edge-id", edge, "--out", dir.toString())).isZero();
+        KeyPair first = newestKeyPair(dir, edge + "-signing-");
+        Thread.sleep(1100); // a new key file name (seconds)
+        assertThat(keys("rotate", "--edge-id", edge, "--out", dir.toString())).isZero();
+        KeyPair second = newestKeyPair(dir, edge + "-signing-");
+        assertThat(keys("retire", "--key-id", Ed25519Keys.keyId(first.getPublic()))).isZero();
+        KeyTrust trust = KeyTrust.of(Map.of(), Map.of());
+        trust.apply(channel.current(root).orElseThrow());
+        assertThat(trust.edgeKeys()).containsOnlyKeys(Ed25519Keys.keyId(second.getPublic()));
+        assertThat(trust.edgeKeys().values()).allSatisfy(k -> assertThat(k.edgeId()).isEqualTo(edge));
+
+        // its traffic key: generation 1 beside 0, then alone; generation 1 revoked (2, written for the edge)
+        assertThat(keys("rotate", "--edge-id", edge, "--traffic", "--master-key", masterFile.toString(), "--out",
+                dir.toString())).isZero();
+        assertThat(channel.current(root).orElseThrow().trafficKey(edge)).isEqualTo(
+                new io.edgedistill.core.trust.TrustList.TrafficKey(edge, 1, true));
+        assertThat(Files.readString(dir.resolve(edge + "-traffic-1.key")).trim()).isEqualTo(
+                java.util.Base64.getEncoder().encodeToString(io.edgedistill.core.signing.TrafficMac.edgeKey(master, edge, 1)));
+        assertThat(keys("retire", "--traffic", edge)).isZero();
+        assertThat(channel.current(root).orElseThrow().trafficKey(edge).overlap()).isFalse();
+        assertThat(keys("revoke", "--edge-id", edge, "--traffic", "--master-key", masterFile.toString(), "--out",
+                dir.toString())).isZero();
+        assertThat(channel.current(root).orElseThrow().trafficKey(edge)).isEqualTo(
+                new io.edgedistill.core.trust.TrustList.TrafficKey(edge, 2, false));
+        assertThat(dir.resolve(edge + "-traffic-2.key")).exists();
+
+        // the contribution key revoked; the edge distrusted, then trusted again
+        assertThat(keys("revoke", "--key-id", Ed25519Keys.keyId(second.getPublic()))).isZero();
+        assertThat(keys("distrust", "--edge-id", edge)).isZero();
+        io.edgedistill.core.trust.TrustList l = channel.current(root).orElseThrow();
+        assertThat(l.distrustedEdges()).containsExactly(edge);
+        assertThat(l.edgeKeys()).allSatisfy(k -> assertThat(k.state()).isNotEqualTo(io.edgedistill.core.trust.TrustList.State.ACTIVE));
+        assertThat(keys("distrust", "--edge-id", edge, "--undo")).isZero();
+        assertThat(channel.current(root).orElseThrow().distrustedEdges()).isEmpty();
+        assertThat(channel.current(root).orElseThrow().sequence()).isEqualTo(9);
+    }
+
     /** Runs {@code ./edgedistill keys ARGS} against the shared stack with this test's root key. */
     private int keys(String... args) {
         String[] common = {"--bootstrap-server", stack.bootstrapServers(), "--registry-url", stack.registryUrl()};

@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
  * {@code edge.trust.root-keys}, the processor with {@code processor.trust.root-keys}; no restart is needed.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true,
-        description = "Rotate, retire and revoke the updater's and the edges' signing keys through the root-signed trust list.",
+        description = "Rotate, retire and revoke the updater's signing key and the edges' contribution and traffic keys, and "
+                + "distrust edges, through the root-signed trust list.",
         subcommands = {KeysMain.Root.class, KeysMain.Show.class, KeysMain.Trust.class, KeysMain.Rotate.class,
-                KeysMain.Retire.class, KeysMain.Revoke.class})
+                KeysMain.Retire.class, KeysMain.Revoke.class, KeysMain.Distrust.class})
 public final class KeysMain implements Callable<Integer> {
 
     @Override
@@ -84,8 +85,13 @@ public final class KeysMain implements Callable<Integer> {
         /** Publishes the list after {@code current} (the first when null) and prints it. */
         int publish(KeyPair root, TrustList current, String note, List<TrustList.UpdaterKey> updater,
                     List<TrustList.EdgeKey> edge) throws Exception {
-            TrustList next = current == null ? TrustList.first(Instant.now(), note, updater, edge)
-                    : current.next(Instant.now(), note, updater, edge);
+            return publish(root, current == null ? TrustList.first(Instant.now(), note, updater, edge)
+                    : current.next(Instant.now(), note, updater, edge));
+        }
+
+        /** Signs and publishes {@code next}. */
+        int publish(KeyPair root, TrustList next) throws Exception {
+            String note = next.note();
             channel().publish(next, root);
             System.out.println("published trust list " + next.sequence() + ": " + note);
             return 0;
@@ -110,6 +116,27 @@ public final class KeysMain implements Callable<Integer> {
         Secrets.writeOwnerOnly(priv, Ed25519Keys.encodePrivate(kp.getPrivate()) + "\n");
         Files.writeString(dir.resolve(name + ".pub"), Ed25519Keys.encodePublic(kp.getPublic()) + "\n");
         return kp;
+    }
+
+    /** The list after {@code cur} (the first when null) with the same keys. */
+    static TrustList successor(TrustList cur, String note) {
+        return cur == null ? TrustList.first(Instant.now(), note, List.of(), List.of())
+                : cur.next(Instant.now(), note, cur.updaterKeys(), cur.edgeKeys());
+    }
+
+    /** Moves an edge's traffic key to its next generation and writes the edge's new key; returns the new entry. */
+    static TrustList.TrafficKey nextTrafficKey(TrustList cur, String edgeId, Path masterKey, Path out, boolean overlap)
+            throws java.io.IOException {
+        int gen = (cur == null ? new TrustList.TrafficKey(edgeId, 0, false) : cur.trafficKey(edgeId)).generation() + 1;
+        byte[] master = io.edgedistill.core.signing.TrafficMac.decodeKey(
+                Files.readString(masterKey, StandardCharsets.UTF_8).trim(), masterKey.toString());
+        byte[] key = io.edgedistill.core.signing.TrafficMac.edgeKey(master, edgeId, gen);
+        Files.createDirectories(out);
+        Path file = out.resolve(edgeId + "-traffic-" + gen + ".key");
+        Secrets.writeOwnerOnly(file, java.util.Base64.getEncoder().encodeToString(key) + "\n");
+        System.out.printf("traffic key generation %d of %s in %s: give it to the edge (edge.signing.traffic-key)%n", gen, edgeId,
+                file);
+        return new TrustList.TrafficKey(edgeId, gen, overlap);
     }
 
     static List<TrustList.UpdaterKey> updaterKeys(TrustList l) {
@@ -191,10 +218,23 @@ public final class KeysMain implements Callable<Integer> {
         @Option(names = "--out", defaultValue = "keys", description = "Where the new key pair goes (default: ${DEFAULT-VALUE}).")
         Path out;
 
+        @Option(names = "--traffic", description = "With --edge-id: rotate the edge's traffic key (its next generation, the "
+                + "previous one accepted until `retire --traffic`).")
+        boolean traffic;
+
+        @Option(names = "--master-key", description = "With --traffic: the file holding the traffic master key (Base64).")
+        Path masterKey;
+
         @Override
         public Integer call() throws Exception {
             KeyPair root = conn.root();
             TrustList cur = conn.current(root);
+            if (traffic) {
+                requireTraffic(edgeId, masterKey);
+                TrustList.TrafficKey k = nextTrafficKey(cur, edgeId, masterKey, out, true);
+                return conn.publish(root, successor(cur, "traffic key of " + edgeId + " rotated to generation "
+                        + k.generation()).withTrafficKey(k));
+            }
             String name = (edgeId == null ? "updater-signing-" : edgeId + "-signing-") + Instant.now().getEpochSecond();
             KeyPair kp = writeKeyPair(out, name);
             String id = Ed25519Keys.keyId(kp.getPublic());
@@ -223,8 +263,12 @@ public final class KeysMain implements Callable<Integer> {
         @Mixin
         Connection conn;
 
-        @Option(names = "--key-id", required = true, description = "The key to retire (listed).")
+        @Option(names = "--key-id", description = "The key to retire (listed).")
         String keyId;
+
+        @Option(names = "--traffic", paramLabel = "EDGE_ID",
+                description = "End the overlap of this edge's traffic key rotation: only its newest generation is accepted.")
+        String trafficEdge;
 
         @Option(names = "--cut-over", split = ",", paramLabel = "MODEL_ID=VERSION",
                 description = "Cut-over versions instead of those read from models.updates (the first version the key no longer signs).")
@@ -236,6 +280,14 @@ public final class KeysMain implements Callable<Integer> {
             TrustList cur = conn.current(root);
             if (cur == null) {
                 throw new IllegalArgumentException("no trust list yet: list the key first (`keys trust`)");
+            }
+            if (trafficEdge != null) {
+                TrustList.TrafficKey k = cur.trafficKey(trafficEdge);
+                return conn.publish(root, successor(cur, "traffic key generation " + (k.generation() - 1) + " of "
+                        + trafficEdge + " retired").withTrafficKey(new TrustList.TrafficKey(trafficEdge, k.generation(), false)));
+            }
+            if (keyId == null) {
+                throw new IllegalArgumentException("give --key-id, or --traffic EDGE_ID");
             }
             var updater = cur.updaterKey(keyId);
             if (updater.isPresent()) {
@@ -267,13 +319,33 @@ public final class KeysMain implements Callable<Integer> {
         @Option(names = "--public-key", description = "A key that is not listed (configured only): its Base64 X.509 public key.")
         String publicKey;
 
-        @Option(names = "--edge-id", description = "With --public-key: the edge it signs for; absent = an updater key.")
+        @Option(names = "--edge-id", description = "With --public-key: the edge it signs for; absent = an updater key. "
+                + "With --traffic: the edge whose traffic key is revoked.")
         String edgeId;
+
+        @Option(names = "--traffic", description = "With --edge-id: revoke the edge's traffic key (a new generation, the "
+                + "revoked one refused at once; the new key is written for the edge).")
+        boolean traffic;
+
+        @Option(names = "--master-key", description = "With --traffic: the file holding the traffic master key (Base64).")
+        Path masterKey;
+
+        @Option(names = "--out", defaultValue = "keys", description = "With --traffic: where the edge's new key goes (default: ${DEFAULT-VALUE}).")
+        Path out;
 
         @Override
         public Integer call() throws Exception {
             KeyPair root = conn.root();
             TrustList cur = conn.current(root);
+            if (traffic) {
+                requireTraffic(edgeId, masterKey);
+                TrustList.TrafficKey k = nextTrafficKey(cur, edgeId, masterKey, out, false);
+                return conn.publish(root, successor(cur, "traffic key generation " + (k.generation() - 1) + " of " + edgeId
+                        + " revoked").withTrafficKey(k));
+            }
+            if (keyId == null && publicKey == null) {
+                throw new IllegalArgumentException("give --key-id, --public-key, or --edge-id with --traffic");
+            }
             String id = keyId != null ? keyId : Ed25519Keys.keyId(Ed25519Keys.decodePublic(publicKey));
             List<TrustList.UpdaterKey> updater = new ArrayList<>(updaterKeys(cur));
             List<TrustList.EdgeKey> edge = new ArrayList<>(edgeKeys(cur));
@@ -291,6 +363,40 @@ public final class KeysMain implements Callable<Integer> {
             String pub = listedEdge.map(TrustList.EdgeKey::publicKey).orElse(publicKey == null ? null : publicKey.trim());
             return conn.publish(root, cur, "key " + id + " of " + owner + " revoked", updater,
                     withEdge(edge, new TrustList.EdgeKey(owner, id, pub, TrustList.State.REVOKED)));
+        }
+    }
+
+    @Command(name = "distrust", mixinStandardHelpOptions = true,
+            description = "Decommission or distrust an edge without a restart: the processor refuses its contributions and "
+                    + "flows, and its past contributions leave the current round's targets (--undo trusts it again).")
+    static final class Distrust implements Callable<Integer> {
+        @Mixin
+        Connection conn;
+
+        @Option(names = "--edge-id", required = true, split = ",", description = "The edge(s).")
+        List<String> edges;
+
+        @Option(names = "--undo", description = "Trust the edge(s) again.")
+        boolean undo;
+
+        @Override
+        public Integer call() throws Exception {
+            KeyPair root = conn.root();
+            TrustList cur = conn.current(root);
+            java.util.Set<String> all = new java.util.TreeSet<>(cur == null ? List.of() : cur.distrustedEdges());
+            if (undo) {
+                edges.forEach(all::remove);
+            } else {
+                all.addAll(edges);
+            }
+            return conn.publish(root, successor(cur, (undo ? "trusted again: " : "distrusted: ") + String.join(",", edges))
+                    .withDistrustedEdges(List.copyOf(all)));
+        }
+    }
+
+    static void requireTraffic(String edgeId, Path masterKey) {
+        if (edgeId == null || masterKey == null) {
+            throw new IllegalArgumentException("--traffic needs --edge-id and --master-key");
         }
     }
 

@@ -32,17 +32,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The operator's side of {@code keys.trust}: reads the newest trust list that the root key verifies, publishes the
  * next one, and reads which versions each key signed on {@code models.updates} (for a retirement's cut-over).
  */
-final class TrustListChannel {
+public final class TrustListChannel {
     private static final Duration READ_LIMIT = Duration.ofSeconds(60);
 
     private final KafkaClientSettings kafka;
 
-    TrustListChannel(KafkaClientSettings kafka) {
+    public TrustListChannel(KafkaClientSettings kafka) {
         this.kafka = kafka;
     }
 
     /** The newest list on the topic that {@code root} signed; empty when there is none yet. */
-    Optional<TrustList> current(PublicKey root) {
+    public Optional<TrustList> current(PublicKey root) {
         Map<String, PublicKey> roots = Map.of(io.edgedistill.core.signing.Ed25519Keys.keyId(root), root);
         TrustList newest = null;
         for (Object o : readAllValues(Topics.TRUST)) {

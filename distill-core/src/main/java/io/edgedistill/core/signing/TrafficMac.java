@@ -51,12 +51,32 @@ public final class TrafficMac {
     private TrafficMac() {
     }
 
-    /** The key of {@code edgeId} under {@code masterKey} (32 bytes). */
+    /** The key of {@code edgeId} under {@code masterKey} (32 bytes): its first generation. */
     public static byte[] edgeKey(byte[] masterKey, String edgeId) {
+        return edgeKey(masterKey, edgeId, 0);
+    }
+
+    /**
+     * The key of generation {@code generation} of {@code edgeId}: generation 0 as above; a later one (after the
+     * operator rotated or revoked the edge's traffic key, {@code ./edgedistill keys}) over
+     * {@code "edgedistill-traffic-key-v1\n" + edgeId + "\n" + generation}.
+     */
+    public static byte[] edgeKey(byte[] masterKey, String edgeId, int generation) {
         Mac mac = mac(masterKey, "traffic master key");
         mac.update(KEY_DOMAIN);
         mac.update(edgeId.getBytes(StandardCharsets.UTF_8));
+        if (generation > 0) {
+            mac.update(("\n" + generation).getBytes(StandardCharsets.UTF_8));
+        }
         return mac.doFinal();
+    }
+
+    /**
+     * Which generations of an edge's traffic key are accepted: {@code current}, and {@code current - 1} too while
+     * {@code previousAccepted} (a rotation's overlap).
+     */
+    public record Generation(int current, boolean previousAccepted) {
+        public static final Generation FIRST = new Generation(0, false);
     }
 
     /** The {@link #SEQ_HEADER} value of (epoch, counter): both big-endian. */
@@ -116,8 +136,16 @@ public final class TrafficMac {
         private final byte[] masterKey;
         private final byte[] topicPart;
         private final Map<String, Mac> macs;
+        private final java.util.function.Function<String, Generation> generations;
 
+        /** Every edge on its first key generation. */
         public Verifier(byte[] masterKey, String topic, int maxEdges) {
+            this(masterKey, topic, maxEdges, edge -> Generation.FIRST);
+        }
+
+        /** @param generations the accepted key generations of an edge (they change as the operator rotates keys) */
+        public Verifier(byte[] masterKey, String topic, int maxEdges, java.util.function.Function<String, Generation> generations) {
+            this.generations = generations;
             mac(masterKey, "traffic master key"); // refuse a bad key at start-up, not at the first record
             this.masterKey = masterKey.clone();
             this.topicPart = topicPart(topic);
@@ -145,13 +173,21 @@ public final class TrafficMac {
                 return Optional.of("unnumbered: flows must carry the " + SEQ_BYTES + "-byte " + SEQ_HEADER + " header (edge "
                         + edgeId + ")");
             }
-            Mac mac = macs.computeIfAbsent(edgeId, id -> mac(edgeKey(masterKey, id), "edge traffic key"));
-            byte[] expected = TrafficMac.tag(mac, topicPart, recordKey, seq, value == null ? new byte[0] : value);
-            if (!MessageDigest.isEqual(expected, tag)) {
-                return Optional.of("the " + MAC_HEADER + " tag does not match edge " + edgeId
-                        + "'s key over the value (another edge's key, or altered in transit)");
+            Generation g = generations.apply(edgeId);
+            if (matches(edgeId, g.current(), recordKey, seq, value, tag)
+                    || g.previousAccepted() && g.current() > 0 && matches(edgeId, g.current() - 1, recordKey, seq, value, tag)) {
+                return Optional.empty();
             }
-            return Optional.empty();
+            return Optional.of("the " + MAC_HEADER + " tag does not match edge " + edgeId + "'s key (generation "
+                    + g.current() + (g.previousAccepted() ? " or " + (g.current() - 1) : "")
+                    + ") over the value (another edge's key, a rotated-out key, or altered in transit)");
+        }
+
+        private boolean matches(String edgeId, int generation, byte[] recordKey, byte[] seq, byte[] value, byte[] tag) {
+            Mac mac = macs.computeIfAbsent(edgeId + "\n" + generation,
+                    id -> mac(edgeKey(masterKey, edgeId, generation), "edge traffic key"));
+            byte[] expected = TrafficMac.tag(mac, topicPart, recordKey, seq, value == null ? new byte[0] : value);
+            return MessageDigest.isEqual(expected, tag);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.edgedistill.core.signing.ContributionSignature;
 import io.edgedistill.core.signing.Ed25519Keys;
+import io.edgedistill.core.signing.TrafficMac;
 
 /**
  * The keys a consumer trusts now: the ones its configuration gives (the bootstrap) overlaid with the newest
@@ -100,6 +101,24 @@ public final class KeyTrust {
     /** Edge keys trusted now, by key id. */
     public Map<String, ContributionSignature.EdgeKey> edgeKeys() {
         return current.edge();
+    }
+
+    /** The traffic key generation of an edge now (generation 0, no overlap, before any list names it). */
+    public TrustList.TrafficKey trafficKey(String edgeId) {
+        TrustList l = current.list();
+        return l == null ? new TrustList.TrafficKey(edgeId, 0, false) : l.trafficKey(edgeId);
+    }
+
+    /** The accepted traffic key generations of an edge now ({@link TrafficMac.Verifier}). */
+    public TrafficMac.Generation trafficGeneration(String edgeId) {
+        TrustList.TrafficKey k = trafficKey(edgeId);
+        return new TrafficMac.Generation(k.generation(), k.overlap());
+    }
+
+    /** The edges the applied list distrusts. */
+    public java.util.Set<String> distrustedEdges() {
+        TrustList l = current.list();
+        return l == null ? java.util.Set.of() : java.util.Set.copyOf(l.distrustedEdges());
     }
 
     /** Why {@code keyId} may not sign version {@code version} of {@code modelId}; empty when it may. */

@@ -34,10 +34,28 @@ import io.edgedistill.core.signing.Ed25519Keys;
  * @param note        why (shown in logs and the edges' status)
  * @param updaterKeys keys that sign model updates
  * @param edgeKeys    keys that sign the edges' contributions and statuses
+ * @param trafficKeys the generation of each edge's traffic key that is not the first (derived from the traffic master
+ *                    key, {@code TrafficMac#edgeKey(byte[], String, int)})
+ * @param distrustedEdges edges the operator no longer trusts (decommissioned or compromised): their contributions
+ *                    and flows are refused, and their past contributions leave the current targets
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrustList(long sequence, String issuedAt, String note, List<UpdaterKey> updaterKeys,
-                        List<EdgeKey> edgeKeys) {
+                        List<EdgeKey> edgeKeys, List<TrafficKey> trafficKeys, List<String> distrustedEdges) {
+
+    /**
+     * The traffic key an edge tags its flows with: generation 0 is the one derived from the edge id alone; a rotation
+     * moves to the next generation and, while {@code overlap}, still accepts the previous one (the edge is being
+     * given its new key); a revocation moves on without overlap.
+     */
+    public record TrafficKey(String edgeId, int generation, boolean overlap) {
+        public TrafficKey {
+            Objects.requireNonNull(edgeId, "edgeId");
+            if (generation < 0) {
+                throw new IllegalArgumentException("traffic key generation " + generation + " of " + edgeId);
+            }
+        }
+    }
 
     /** The state of a listed key. */
     public enum State {
@@ -98,6 +116,12 @@ public record TrustList(long sequence, String issuedAt, String note, List<Update
         note = note == null ? "" : note;
         updaterKeys = List.copyOf(updaterKeys == null ? List.of() : updaterKeys);
         edgeKeys = List.copyOf(edgeKeys == null ? List.of() : edgeKeys);
+        trafficKeys = List.copyOf(trafficKeys == null ? List.of() : trafficKeys);
+        distrustedEdges = distrustedEdges == null ? List.of()
+                : distrustedEdges.stream().map(String::strip).filter(e -> !e.isEmpty()).distinct().sorted().toList();
+        if (trafficKeys.stream().map(TrafficKey::edgeId).distinct().count() != trafficKeys.size()) {
+            throw new IllegalArgumentException("an edge's traffic key is listed twice");
+        }
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (UpdaterKey k : updaterKeys) {
             checkKey(k.keyId(), k.publicKey());
@@ -121,14 +145,31 @@ public record TrustList(long sequence, String issuedAt, String note, List<Update
         }
     }
 
-    /** The next list, one sequence later, with these keys. */
+    /** The next list, one sequence later, with these keys (traffic keys and distrusted edges carried over). */
     public TrustList next(Instant issuedAt, String note, List<UpdaterKey> updaterKeys, List<EdgeKey> edgeKeys) {
-        return new TrustList(sequence + 1, issuedAt.toString(), note, updaterKeys, edgeKeys);
+        return new TrustList(sequence + 1, issuedAt.toString(), note, updaterKeys, edgeKeys, trafficKeys, distrustedEdges);
     }
 
     /** The first list. */
     public static TrustList first(Instant issuedAt, String note, List<UpdaterKey> updaterKeys, List<EdgeKey> edgeKeys) {
-        return new TrustList(1, issuedAt.toString(), note, updaterKeys, edgeKeys);
+        return new TrustList(1, issuedAt.toString(), note, updaterKeys, edgeKeys, List.of(), List.of());
+    }
+
+    /** This list with another traffic key entry for its edge. */
+    public TrustList withTrafficKey(TrafficKey k) {
+        List<TrafficKey> out = new java.util.ArrayList<>(trafficKeys.stream().filter(e -> !e.edgeId().equals(k.edgeId())).toList());
+        out.add(k);
+        return new TrustList(sequence, issuedAt, note, updaterKeys, edgeKeys, out, distrustedEdges);
+    }
+
+    /** This list with these distrusted edges. */
+    public TrustList withDistrustedEdges(List<String> edges) {
+        return new TrustList(sequence, issuedAt, note, updaterKeys, edgeKeys, trafficKeys, edges);
+    }
+
+    /** The traffic key generation of an edge (generation 0, no overlap, when not listed). */
+    public TrafficKey trafficKey(String edgeId) {
+        return trafficKeys.stream().filter(k -> k.edgeId().equals(edgeId)).findFirst().orElse(new TrafficKey(edgeId, 0, false));
     }
 
     /** The updater key with this id, if listed. */

@@ -80,4 +80,24 @@ class TrafficMacTest {
         assertThatThrownBy(() -> TrafficMac.decodeKey("not base64!", "k")).hasMessageContaining("not Base64");
         assertThat(TrafficMac.decodeKey("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=\n", "k")).isEqualTo(MASTER);
     }
+
+    @Test
+    void aLaterGenerationIsTheDocumentedHmacAndTheVerifierAcceptsTheGenerationsItIsTold() {
+        // printf 'edgedistill-traffic-key-v1\nedge-07\n1' | openssl dgst -sha256 -mac HMAC -macopt hexkey:0102...1f20 -binary | base64
+        assertThat(Base64.getEncoder().encodeToString(TrafficMac.edgeKey(MASTER, "edge-07", 1)))
+                .isEqualTo("8kx5WYEUbvNFsf5qbwj05TdLlsBnKmc501VQJC+po74=");
+        assertThat(TrafficMac.edgeKey(MASTER, "edge-07", 0)).isEqualTo(TrafficMac.edgeKey(MASTER, "edge-07"));
+        byte[] value = "a flow".getBytes(StandardCharsets.UTF_8);
+        byte[] gen0 = new TrafficMac.Tagger(TrafficMac.edgeKey(MASTER, "edge-07", 0), TOPIC, "edge-07").tag(SEQ, value);
+        byte[] gen1 = new TrafficMac.Tagger(TrafficMac.edgeKey(MASTER, "edge-07", 1), TOPIC, "edge-07").tag(SEQ, value);
+        java.util.concurrent.atomic.AtomicReference<TrafficMac.Generation> g =
+                new java.util.concurrent.atomic.AtomicReference<>(new TrafficMac.Generation(1, true));
+        TrafficMac.Verifier v = new TrafficMac.Verifier(MASTER, TOPIC, 16, edge -> g.get());
+        byte[] key = "edge-07".getBytes(StandardCharsets.UTF_8);
+        assertThat(v.check(key, SEQ, value, gen0)).isEmpty();
+        assertThat(v.check(key, SEQ, value, gen1)).isEmpty();
+        g.set(new TrafficMac.Generation(1, false));
+        assertThat(v.check(key, SEQ, value, gen0)).get().asString().contains("generation 1");
+        assertThat(v.check(key, SEQ, value, gen1)).isEmpty();
+    }
 }

@@ -46,6 +46,7 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
     private final ProcessorMetrics metrics;
     private final PoisonDetector detector;
     private final Map<String, AggregationState> states = new HashMap<>();
+    private final java.util.function.Supplier<java.util.Set<String>> distrusted;
     private ProcessorContext<String, AttackAlert> context;
     private KeyValueStore<String, byte[]> rounds;
     private KeyValueStore<String, byte[]> submissions;
@@ -53,6 +54,17 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
 
     public AggregationProcessor(ProcessorConfig.Contributions config, Deserializer<RoundSpec> roundDeserializer, TargetsRegistry targets,
                          ProcessorMetrics metrics) {
+        this(config, roundDeserializer, targets, metrics, config::distrusted);
+    }
+
+    /**
+     * @param distrusted the edges distrusted now: the configured ones and those of the operator's trust list; when
+     *                   they change, every current round is screened again and its targets republished without them
+     *                   (checked every second)
+     */
+    public AggregationProcessor(ProcessorConfig.Contributions config, Deserializer<RoundSpec> roundDeserializer, TargetsRegistry targets,
+                         ProcessorMetrics metrics, java.util.function.Supplier<java.util.Set<String>> distrusted) {
+        this.distrusted = distrusted;
         this.config = config;
         this.roundDeserializer = roundDeserializer;
         this.targets = targets;
@@ -67,6 +79,25 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
         this.submissions = context.getStateStore(ProcessorTopology.SUBMISSIONS_STORE);
         this.quarantine = context.getStateStore(ProcessorTopology.QUARANTINE_STORE);
         rebuild();
+        context.schedule(java.time.Duration.ofSeconds(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                this::reviewDistrust);
+    }
+
+    /** Screens every current round again when the distrusted edges changed (an operator's trust list applied). */
+    private void reviewDistrust(long wallClock) {
+        for (AggregationState st : states.values()) {
+            if (st.distrustChanged()) {
+                RoundSpec round = currentRound(st.taskId());
+                if (round == null || round.getRoundId() != st.roundId()) {
+                    continue;
+                }
+                long now = System.currentTimeMillis();
+                LOG.info("task {} round {}: the distrusted edges changed, targets recomputed without them", st.taskId(),
+                        st.roundId());
+                record(st, st.recompute(now), null, now, wallClock);
+                publish(st, round);
+            }
+        }
     }
 
     private void rebuild() {
@@ -104,7 +135,7 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
 
     private AggregationState state(String taskId, SummaryStats s) {
         return states.computeIfAbsent(RoundSpecs.roundKey(taskId, s.roundId()), k -> new AggregationState(taskId,
-                s.roundId(), s.k(), s.numClasses(), s.embedDim(), s.dIn(), detector, config.knowledgeWeight(), config.distrusted()));
+                s.roundId(), s.k(), s.numClasses(), s.embedDim(), s.dIn(), detector, config.knowledgeWeight(), distrusted));
     }
 
     @Override
@@ -124,21 +155,27 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
         AggregationState.Change change = st.submit(s, now);
         String key = AggregationState.key(taskId, s.roundId(), s.kind(), s.edgeId());
         submissions.put(key, CoreSummaryCodec.encode(s));
-        boolean thisQuarantined = false;
-        for (QuarantineEntry q : change.newlyQuarantined()) {
-            quarantine.put(q.key(), q.encode());
-            thisQuarantined |= q.key().equals(key);
-            metrics.contributionsQuarantined.increment();
-            metrics.poisonAlerts.increment();
-            context.forward(new Record<>(q.edgeId(), alert(q, now), record.timestamp()));
-        }
-        for (QuarantineEntry q : change.released()) {
-            quarantine.delete(q.key());
-        }
+        boolean thisQuarantined = record(st, change, key, now, record.timestamp());
         if (!thisQuarantined && st.quarantined().stream().noneMatch(q -> q.key().equals(key))) {
             (s.kind() == SummaryKind.KNOWLEDGE ? metrics.knowledgeAccepted : metrics.summariesAccepted).increment();
         }
         publish(st, round);
+    }
+
+    /** Records a screening's quarantine decisions and alerts; whether {@code key} is newly quarantined. */
+    private boolean record(AggregationState st, AggregationState.Change change, String key, long now, long timestamp) {
+        boolean quarantinedNow = false;
+        for (QuarantineEntry q : change.newlyQuarantined()) {
+            quarantine.put(q.key(), q.encode());
+            quarantinedNow |= q.key().equals(key);
+            metrics.contributionsQuarantined.increment();
+            metrics.poisonAlerts.increment();
+            context.forward(new Record<>(q.edgeId(), alert(q, now), timestamp));
+        }
+        for (QuarantineEntry q : change.released()) {
+            quarantine.delete(q.key());
+        }
+        return quarantinedNow;
     }
 
     private void publish(AggregationState st, RoundSpec round) {

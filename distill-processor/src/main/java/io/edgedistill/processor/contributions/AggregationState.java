@@ -37,7 +37,9 @@ public final class AggregationState {
     private final int dIn;
     private final PoisonDetector detector;
     private final double knowledgeWeight;
-    private final java.util.Set<String> distrusted;
+    private final java.util.function.Supplier<java.util.Set<String>> distrustedNow;
+    /** The distrusted edges of the last screening. */
+    private java.util.Set<String> distrusted = java.util.Set.of();
     private final TreeMap<String, SummaryStats> submissions = new TreeMap<>();
     private final Map<String, QuarantineEntry> quarantined = new LinkedHashMap<>();
     private TargetSnapshot targets;
@@ -53,7 +55,17 @@ public final class AggregationState {
      */
     public AggregationState(String taskId, long roundId, int k, int numClasses, int embedDim, int dIn,
                             PoisonDetector detector, double knowledgeWeight, java.util.Set<String> distrusted) {
-        this.distrusted = java.util.Set.copyOf(distrusted);
+        this(taskId, roundId, k, numClasses, embedDim, dIn, detector, knowledgeWeight, () -> distrusted);
+    }
+
+    /**
+     * @param distrusted the edges distrusted now (they change as the operator's trust lists apply); read at every
+     *                   screening
+     */
+    public AggregationState(String taskId, long roundId, int k, int numClasses, int embedDim, int dIn,
+                            PoisonDetector detector, double knowledgeWeight,
+                            java.util.function.Supplier<java.util.Set<String>> distrusted) {
+        this.distrustedNow = distrusted;
         this.taskId = taskId;
         this.roundId = roundId;
         this.k = k;
@@ -97,6 +109,7 @@ public final class AggregationState {
 
     /** Screens every submission, updates the quarantine decisions and the targets. */
     public Change recompute(long now) {
+        distrusted = java.util.Set.copyOf(distrustedNow.get());
         List<SummaryStats> trusted = submissions.values().stream().filter(s -> !distrusted.contains(s.edgeId())).toList();
         PoisonDetector.Result r = detector.screen(trusted);
         Map<String, QuarantineEntry> next = new LinkedHashMap<>();
@@ -149,13 +162,18 @@ public final class AggregationState {
         return out;
     }
 
+    /** Whether the distrusted edges changed since the last screening (then {@link #recompute} again). */
+    public boolean distrustChanged() {
+        return !distrusted.equals(distrustedNow.get());
+    }
+
     /** The submissions of distrusted edges, left out of the targets, as exclusions (for the set's provenance). */
     public List<QuarantineEntry> distrustedEntries(long now) {
         List<QuarantineEntry> out = new ArrayList<>();
         for (SummaryStats s : submissions.values()) {
             if (distrusted.contains(s.edgeId())) {
                 out.add(new QuarantineEntry(taskId, roundId, s.edgeId(), s.kind(), -1, 0, 0, 0,
-                        "distrusted by the operator (processor.contributions.distrusted-edges): left out of the targets", now));
+                        "distrusted by the operator (processor.contributions.distrusted-edges or the trust list): left out of the targets", now));
             }
         }
         return out;

@@ -38,7 +38,7 @@ public final class ContributionIntakeProcessor<T>
     private final int maxValueBytes;
     private final Runnable onDeadLetter;
     private final java.util.function.Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys;
-    private final java.util.Set<String> distrusted;
+    private final java.util.function.Supplier<java.util.Set<String>> distrusted;
     private ProcessorContext<byte[], ContributionOrDeadLetter> context;
     private KeyValueStore<String, byte[]> rounds;
     private DeadLetteringDecoder<T> decoder;
@@ -52,14 +52,15 @@ public final class ContributionIntakeProcessor<T>
     /**
      * @param edgeKeys   the edge keys trusted at the time a record is processed (they change as trust lists apply);
      *                   while there are none, contributions need no signature
-     * @param distrusted edges whose contributions are refused ({@code processor.contributions.distrusted-edges})
+     * @param distrusted edges whose contributions are refused now ({@code processor.contributions.distrusted-edges}
+     *                   and the operator's trust list)
      */
     public ContributionIntakeProcessor(Deserializer<T> deserializer, Deserializer<RoundSpec> roundDeserializer,
                                        ContributionAdapter<T> adapter, String service, int maxValueBytes,
                                        java.util.function.Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys,
-                                       java.util.Set<String> distrusted,
+                                       java.util.function.Supplier<java.util.Set<String>> distrusted,
                                        Runnable onDeadLetter) {
-        this.distrusted = java.util.Set.copyOf(distrusted);
+        this.distrusted = distrusted;
         this.deserializer = deserializer;
         this.roundDeserializer = roundDeserializer;
         this.adapter = adapter;
@@ -92,10 +93,10 @@ public final class ContributionIntakeProcessor<T>
             return;
         }
         String claimed = adapter.edgeId(r.value());
-        if (distrusted.contains(claimed)) {
+        if (distrusted.get().contains(claimed)) {
             onDeadLetter.run();
             context.forward(record.withValue(new ContributionOrDeadLetter(null, null, decoder.refuse(context, record,
-                    DISTRUSTED_EDGE, "edge " + claimed + " is distrusted (processor.contributions.distrusted-edges)"))));
+                    DISTRUSTED_EDGE, "edge " + claimed + " is distrusted by the operator"))));
             return;
         }
         Map<String, ContributionSignature.EdgeKey> keys = edgeKeys.get();

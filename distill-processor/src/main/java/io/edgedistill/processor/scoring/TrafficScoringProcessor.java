@@ -72,7 +72,7 @@ public final class TrafficScoringProcessor
     private KeyValueStore<String, byte[]> sequences;
     private final java.util.Map<String, ReplayWindow> windows = new java.util.HashMap<>();
     private final int replayWindow;
-    private final java.util.Set<String> distrusted;
+    private final java.util.function.Supplier<java.util.Set<String>> distrusted;
     private DeadLetteringDecoder<TrafficFlow> decoder;
     private final FlowRowReader reader;
     // in-memory mirror of the pending slots (the store holds the bytes): a slot whose mirrorSeq is its
@@ -103,15 +103,15 @@ public final class TrafficScoringProcessor
                             LiveModels models, String modelId, double threshold, int batchSize, long batchMaxMs,
                             ProcessorMetrics metrics, TrafficMac.Verifier verifier, int replayWindow) {
         this(deserializer, modelDeserializer, models, modelId, threshold, batchSize, batchMaxMs, metrics, verifier, replayWindow,
-                java.util.Set.of());
+                java.util.Set::of);
     }
 
-    /** @param distrusted edges whose flows go to the dead-letter topic unscored ({@code ...distrusted-edges}) */
+    /** @param distrusted edges whose flows go to the dead-letter topic unscored, now (configured, and the trust list's) */
     public TrafficScoringProcessor(Deserializer<TrafficFlow> deserializer, Deserializer<ModelUpdate> modelDeserializer,
                             LiveModels models, String modelId, double threshold, int batchSize, long batchMaxMs,
                             ProcessorMetrics metrics, TrafficMac.Verifier verifier, int replayWindow,
-                            java.util.Set<String> distrusted) {
-        this.distrusted = java.util.Set.copyOf(distrusted);
+                            java.util.function.Supplier<java.util.Set<String>> distrusted) {
+        this.distrusted = distrusted;
         this.replayWindow = replayWindow;
         this.verifier = verifier;
         this.deserializer = deserializer;
@@ -184,11 +184,12 @@ public final class TrafficScoringProcessor
     public void process(Record<byte[], byte[]> record) {
         int slot = (int) (head % capacity);
         byte[] v = record.value();
-        if (!distrusted.isEmpty() && record.key() != null
-                && distrusted.contains(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+        java.util.Set<String> distrustedNow = distrusted.get();
+        if (!distrustedNow.isEmpty() && record.key() != null
+                && distrustedNow.contains(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))) {
             refuse(record, io.edgedistill.processor.contributions.ContributionIntakeProcessor.DISTRUSTED_EDGE,
                     "edge " + new String(record.key(), java.nio.charset.StandardCharsets.UTF_8)
-                            + " is distrusted (processor.contributions.distrusted-edges)");
+                            + " is distrusted by the operator");
             return;
         }
         if (verifier != null) {

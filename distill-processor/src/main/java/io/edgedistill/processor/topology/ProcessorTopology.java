@@ -21,6 +21,7 @@ import io.edgedistill.processor.scoring.LiveModels;
 import io.edgedistill.processor.scoring.ModelUpdateProcessor;
 import io.edgedistill.processor.scoring.TrafficScoringProcessor;
 import io.edgedistill.processor.scoring.TrafficScoringProcessor.AlertOrDeadLetter;
+import io.edgedistill.processor.trust.DistrustedEdges;
 import io.edgedistill.processor.trust.TrustListGlobalProcessor;
 import io.edgedistill.schemas.AttackAlert;
 import io.edgedistill.schemas.DeadLetter;
@@ -151,11 +152,12 @@ public final class ProcessorTopology {
 
         // --- contributions: summaries and knowledge (signed by the edge they claim, when edge keys are known)
         Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys = trust::edgeKeys;
+        Supplier<java.util.Set<String>> distrusted = new DistrustedEdges(cfg.contributions().distrusted(), trust);
         KStream<byte[], ContributionOrDeadLetter> summaries = contributionIntake(b, Topics.SUMMARIES,
-                "summaries", serdes.summaries(), ContributionAdapter.SUMMARIES, serdes, edgeKeys, cfg.contributions().distrusted(),
+                "summaries", serdes.summaries(), ContributionAdapter.SUMMARIES, serdes, edgeKeys, distrusted,
                 metrics.summariesDeadLettered::increment);
         KStream<byte[], ContributionOrDeadLetter> knowledge = contributionIntake(b, Topics.KNOWLEDGE,
-                "knowledge", serdes.knowledge(), ContributionAdapter.KNOWLEDGE, serdes, edgeKeys, cfg.contributions().distrusted(),
+                "knowledge", serdes.knowledge(), ContributionAdapter.KNOWLEDGE, serdes, edgeKeys, distrusted,
                 metrics.knowledgeDeadLettered::increment);
         KStream<byte[], ContributionOrDeadLetter> validSummaries = validOnly(summaries, Topics.SUMMARIES,
                 "summaries", serdes);
@@ -170,7 +172,8 @@ public final class ProcessorTopology {
                 .map((key, v) -> KeyValue.pair(v.taskId(), v.summary()), Named.as("contributions-by-task"))
                 .repartition(Repartitioned.with(Serdes.String(), CoreSummaryCodec.serde())
                         .withName("contributions").withNumberOfPartitions(1))
-                .process(() -> new AggregationProcessor(cfg.contributions(), serdes.rounds().deserializer(), services.targets(), metrics),
+                .process(() -> new AggregationProcessor(cfg.contributions(), serdes.rounds().deserializer(), services.targets(), metrics,
+                                distrusted),
                         Named.as("aggregation"), SUBMISSIONS_STORE, QUARANTINE_STORE)
                 .to(Topics.ALERTS, Produced.with(Serdes.String(), serdes.alerts()).withName("poison-alerts-sink"));
 
@@ -191,8 +194,9 @@ public final class ProcessorTopology {
                 .process(() -> new TrafficScoringProcessor(serdes.traffic().deserializer(), serdes.models().deserializer(),
                         services.models(), cfg.scoringModelId(), scoring.alertThreshold(),
                         scoring.batchSize(), scoring.batchMaxMs(), metrics,
-                        trafficMaster == null ? null : new TrafficMac.Verifier(trafficMaster, Topics.TRAFFIC, 100_000),
-                        scoring.replayWindow(), cfg.contributions().distrusted()),
+                        trafficMaster == null ? null : new TrafficMac.Verifier(trafficMaster, Topics.TRAFFIC, 100_000,
+                                trust::trafficGeneration),
+                        scoring.replayWindow(), distrusted),
                         Named.as("traffic-scoring"), TRAFFIC_BUFFER_STORE, TRAFFIC_SEQUENCES_STORE)
                 // one sink for both outputs (alerts and dead letters), so the hot path has no extra nodes
                 .to((key, out, ctx) -> out.alert() != null ? Topics.ALERTS : trafficDlq,
@@ -209,7 +213,7 @@ public final class ProcessorTopology {
      */
     private static <T> KStream<byte[], ContributionOrDeadLetter> contributionIntake(
             StreamsBuilder b, String topic, String name, Serde<T> serde, ContributionAdapter<T> adapter,
-            TopicSerdes serdes, Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys, java.util.Set<String> distrusted,
+            TopicSerdes serdes, Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys, Supplier<java.util.Set<String>> distrusted,
             Runnable onDeadLetter) {
         return b.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
                 .process(() -> new ContributionIntakeProcessor<>(serde.deserializer(), serdes.rounds().deserializer(),
