@@ -100,13 +100,16 @@ class KeyLifecycleSystemTest {
             assertThat(keys("trust", "--public-key", Ed25519Keys.encodePublic(k1.getPublic()))).isZero();
             assertThat(keys("rotate", "--out", dir.toString())).isZero();
             KeyPair k2 = newestKeyPair(dir, "updater-signing-");
-            awaitTrustList(edges, 2);
+            awaitTrustList(edges, sequence(root));
             ModelUpdate v2 = publish.send(2, k2, 2);
             awaitRunning(edges, v2);
 
             // retire the old key: the cut-over is read from models.updates (it signed v1 of this task)
             assertThat(keys("retire", "--key-id", k1Id)).isZero();
-            awaitTrustList(edges, 3);
+            awaitTrustList(edges, sequence(root));
+            assertThat(new io.edgedistill.deploy.TrustListChannel(KafkaClientSettings.of(stack.bootstrapServers(),
+                    stack.registryUrl())).current(root).orElseThrow().updaterKey(k1Id).orElseThrow().cutOver())
+                    .as("the cut-over read from models.updates").isEqualTo(Map.of(task, 2L));
             publish.send(3, k1, 3);                       // the old key, beyond its cut-over: refused
             ModelUpdate v4 = publish.send(4, k2, 4);
             awaitRunning(edges, v4);
@@ -154,6 +157,7 @@ class KeyLifecycleSystemTest {
 
         // the edge's contribution key: rotated (both trusted), the old one retired
         assertThat(keys("rotate", "--edge-id", edge, "--out", dir.toString())).isZero();
+        long firstSequence = sequence(root);
         KeyPair first = newestKeyPair(dir, edge + "-signing-");
         Thread.sleep(1100); // a new key file name (seconds)
         assertThat(keys("rotate", "--edge-id", edge, "--out", dir.toString())).isZero();
@@ -181,13 +185,16 @@ class KeyLifecycleSystemTest {
 
         // the contribution key revoked; the edge distrusted, then trusted again
         assertThat(keys("revoke", "--key-id", Ed25519Keys.keyId(second.getPublic()))).isZero();
+        assertThat(keys("trust", "--public-key", Ed25519Keys.encodePublic(second.getPublic()), "--edge-id", edge))
+                .as("a revoked key is never trusted again").isNotZero();
+        assertThat(keys("retire", "--key-id", Ed25519Keys.keyId(first.getPublic()))).as("retired already").isNotZero();
         assertThat(keys("distrust", "--edge-id", edge)).isZero();
         io.edgedistill.core.trust.TrustList l = channel.current(root).orElseThrow();
         assertThat(l.distrustedEdges()).containsExactly(edge);
         assertThat(l.edgeKeys()).allSatisfy(k -> assertThat(k.state()).isNotEqualTo(io.edgedistill.core.trust.TrustList.State.ACTIVE));
         assertThat(keys("distrust", "--edge-id", edge, "--undo")).isZero();
         assertThat(channel.current(root).orElseThrow().distrustedEdges()).isEmpty();
-        assertThat(channel.current(root).orElseThrow().sequence()).isEqualTo(9);
+        assertThat(channel.current(root).orElseThrow().sequence()).as("one list per command").isEqualTo(firstSequence + 8);
     }
 
     /** Runs {@code ./edgedistill keys ARGS} against the shared stack with this test's root key. */
@@ -218,6 +225,12 @@ class KeyLifecycleSystemTest {
         Path pub = priv.resolveSibling(priv.getFileName().toString().replace(".key", ".pub"));
         return new KeyPair(Ed25519Keys.decodePublic(Files.readString(pub, StandardCharsets.UTF_8).trim()),
                 Ed25519Keys.decodePrivate(Files.readString(priv, StandardCharsets.UTF_8).trim()));
+    }
+
+    /** The sequence of the newest list this test's root signed (lists are numbered above every list on the topic). */
+    private long sequence(PublicKey root) {
+        return new io.edgedistill.deploy.TrustListChannel(KafkaClientSettings.of(stack.bootstrapServers(), stack.registryUrl()))
+                .current(root).orElseThrow().sequence();
     }
 
     private static void awaitTrustList(List<EdgeRuntime> edges, long sequence) {

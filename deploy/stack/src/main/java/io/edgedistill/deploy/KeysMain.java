@@ -89,11 +89,10 @@ public final class KeysMain implements Callable<Integer> {
                     : current.next(Instant.now(), note, updater, edge));
         }
 
-        /** Signs and publishes {@code next}. */
+        /** Signs and publishes {@code next} (numbered above every list on the topic). */
         int publish(KeyPair root, TrustList next) throws Exception {
-            String note = next.note();
-            channel().publish(next, root);
-            System.out.println("published trust list " + next.sequence() + ": " + note);
+            TrustList published = channel().publish(next, root);
+            System.out.println("published trust list " + published.sequence() + ": " + published.note());
             return 0;
         }
     }
@@ -194,6 +193,11 @@ public final class KeysMain implements Callable<Integer> {
             TrustList cur = conn.current(root);
             PublicKey k = Ed25519Keys.decodePublic(publicKey);
             String id = Ed25519Keys.keyId(k);
+            boolean revoked = cur != null && (cur.updaterKey(id).map(e -> e.state() == TrustList.State.REVOKED).orElse(false)
+                    || cur.edgeKeys().stream().anyMatch(e -> e.keyId().equals(id) && e.state() == TrustList.State.REVOKED));
+            if (revoked) {
+                throw new IllegalArgumentException("key " + id + " is revoked: a revoked key is never trusted again");
+            }
             if (edgeId == null) {
                 List<TrustList.UpdaterKey> u = with(updaterKeys(cur), new TrustList.UpdaterKey(id, publicKey.trim(),
                         TrustList.State.ACTIVE, Map.of()));
@@ -291,7 +295,14 @@ public final class KeysMain implements Callable<Integer> {
             }
             var updater = cur.updaterKey(keyId);
             if (updater.isPresent()) {
-                Map<String, Long> cut = cutOver.isEmpty() ? conn.channel().cutOverOf(keyId) : cutOver;
+                if (updater.get().state() != TrustList.State.ACTIVE) {
+                    throw new IllegalArgumentException("updater key " + keyId + " is " + updater.get().state()
+                            + ": only an ACTIVE key is retired (its cut-over is set once)");
+                }
+                Map<String, java.security.PublicKey> listed = new LinkedHashMap<>();
+                cur.updaterKeys().stream().filter(k -> k.state() != TrustList.State.REVOKED)
+                        .forEach(k -> listed.put(k.keyId(), Ed25519Keys.decodePublic(k.publicKey())));
+                Map<String, Long> cut = cutOver.isEmpty() ? conn.channel().cutOverOf(keyId, listed) : cutOver;
                 if (cur.updaterKeys().stream().noneMatch(k -> !k.keyId().equals(keyId) && k.state() == TrustList.State.ACTIVE)) {
                     throw new IllegalArgumentException("no other ACTIVE updater key: rotate first (`keys rotate`)");
                 }
@@ -300,7 +311,11 @@ public final class KeysMain implements Callable<Integer> {
                         new TrustList.UpdaterKey(keyId, updater.get().publicKey(), TrustList.State.RETIRED, cut)), cur.edgeKeys());
             }
             TrustList.EdgeKey e = cur.edgeKeys().stream().filter(k -> k.keyId().equals(keyId)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("key " + keyId + " is not listed"));
+                    .orElseThrow(() -> new IllegalArgumentException("key " + keyId + " is not listed (a key only the "
+                            + "configuration holds: `keys trust` it first, or `keys revoke --public-key`)"));
+            if (e.state() != TrustList.State.ACTIVE) {
+                throw new IllegalArgumentException("key " + keyId + " of " + e.edgeId() + " is " + e.state() + " already");
+            }
             return conn.publish(root, cur, "key " + keyId + " of " + e.edgeId() + " retired", cur.updaterKeys(),
                     withEdge(cur.edgeKeys(), new TrustList.EdgeKey(e.edgeId(), keyId, e.publicKey(), TrustList.State.RETIRED)));
         }

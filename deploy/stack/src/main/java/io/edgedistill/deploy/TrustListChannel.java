@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.edgedistill.core.signing.SignedPayload;
 import io.edgedistill.core.trust.SignedTrustList;
 import io.edgedistill.core.trust.TrustList;
 import io.edgedistill.schemas.KeyTrustList;
@@ -63,8 +64,32 @@ public final class TrustListChannel {
         return Optional.ofNullable(newest);
     }
 
-    /** Signs {@code list} with the root key and publishes it (acknowledged by every in-sync replica). */
-    void publish(TrustList list, KeyPair root) throws Exception {
+    /**
+     * The highest sequence of any list on the topic, whichever root signed it (0 with none): a new list is numbered
+     * above it, so that it takes effect also after a switch to another root key.
+     */
+    public long highestSequence() {
+        long highest = 0;
+        for (Object o : readAllValues(Topics.TRUST)) {
+            if (o instanceof KeyTrustList t) {
+                try {
+                    highest = Math.max(highest, TrustList.fromJson(t.getPayload()).sequence());
+                } catch (IllegalArgumentException e) {
+                    // not a list: skipped
+                }
+            }
+        }
+        return highest;
+    }
+
+    /**
+     * Signs {@code list} with the root key, numbered above every list on the topic, publishes it (acknowledged by every
+     * in-sync replica) and reads it back: another list published at the same time fails this one.
+     *
+     * @return the list as published
+     */
+    TrustList publish(TrustList list, KeyPair root) throws Exception {
+        list = list.withSequence(Math.max(list.sequence(), highestSequence() + 1));
         SignedTrustList signed = SignedTrustList.sign(list, root);
         KeyTrustList record = KeyTrustList.newBuilder().setPayload(signed.payload()).setRootKeyId(signed.rootKeyId())
                 .setSignature(ByteBuffer.wrap(signed.signature())).build();
@@ -73,19 +98,49 @@ public final class TrustListChannel {
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(cfg)) {
             producer.send(new ProducerRecord<>(Topics.TRUST, Topics.TRUST_KEY, record)).get();
         }
+        if (highestSequence() != list.sequence() || !current(root.getPublic()).map(list::equals).orElse(false)) {
+            throw new IllegalStateException("trust list " + list.sequence() + " was published, but another list was published "
+                    + "at the same time: check `keys show` and publish again");
+        }
+        return list;
     }
 
     /**
-     * For each model id (canaries included), one above the highest version signed by {@code keyId} on
-     * {@code models.updates}: the cut-over that keeps every update the key signed valid and nothing newer.
+     * The cut-over of a retiring updater key, per model id (canaries included), from the updates on
+     * {@code models.updates} whose signature verifies (a forged record cannot widen it): one above the highest version
+     * the key signed; for a model id whose records by the key compaction has removed, the newest version another
+     * listed key signed (the key signed only versions below it). Every update the key signed stays valid; nothing
+     * newer does.
+     *
+     * @param keys the listed updater keys (the retiring one included), by id
      */
-    Map<String, Long> cutOverOf(String keyId) {
-        Map<String, Long> cut = new HashMap<>();
+    Map<String, Long> cutOverOf(String keyId, Map<String, PublicKey> keys) {
+        Map<String, Long> own = new HashMap<>();
+        Map<String, Long> others = new HashMap<>();
         for (Object o : readAllValues(Topics.MODEL_UPDATES)) {
-            if (o instanceof ModelUpdate u && keyId.equals(u.getSigningKeyId())) {
-                cut.merge(u.getModelId(), u.getVersion() + 1, Math::max);
+            if (!(o instanceof ModelUpdate u) || u.getSigningKeyId() == null || !keys.containsKey(u.getSigningKeyId())) {
+                continue;
+            }
+            byte[] sig = new byte[u.getSignature().remaining()];
+            u.getSignature().duplicate().get(sig);
+            boolean verified;
+            try {
+                verified = new SignedPayload(u.getModelId(), u.getVersion(), u.getFormat(), u.getSha256(),
+                        u.getSyntheticSetVersion(), u.getAudience()).verify(keys.get(u.getSigningKeyId()), sig);
+            } catch (IllegalArgumentException e) {
+                verified = false;
+            }
+            if (!verified) {
+                continue;
+            }
+            if (keyId.equals(u.getSigningKeyId())) {
+                own.merge(u.getModelId(), u.getVersion() + 1, Math::max);
+            } else {
+                others.merge(u.getModelId(), u.getVersion(), Math::max);
             }
         }
+        Map<String, Long> cut = new HashMap<>(others);
+        cut.putAll(own);
         return cut;
     }
 

@@ -31,7 +31,8 @@ public final class KeyTrust {
     public record Refused(Refusal refusal, String detail) {
     }
 
-    private record Snapshot(TrustList list, Map<String, PublicKey> updater, Map<String, ContributionSignature.EdgeKey> edge) {
+    private record Snapshot(TrustList list, Map<String, PublicKey> updater, Map<String, ContributionSignature.EdgeKey> edge,
+                            Map<String, TrafficMac.Generation> traffic, boolean edgeSignaturesRequired) {
     }
 
     private final Map<String, PublicKey> bootstrapUpdater;
@@ -41,7 +42,7 @@ public final class KeyTrust {
     private KeyTrust(Map<String, PublicKey> updater, Map<String, ContributionSignature.EdgeKey> edge) {
         this.bootstrapUpdater = Map.copyOf(updater);
         this.bootstrapEdge = Map.copyOf(edge);
-        this.current = new Snapshot(null, bootstrapUpdater, bootstrapEdge);
+        this.current = new Snapshot(null, bootstrapUpdater, bootstrapEdge, Map.of(), !bootstrapEdge.isEmpty());
     }
 
     /**
@@ -78,7 +79,13 @@ public final class KeyTrust {
                 edge.remove(k.keyId());
             }
         }
-        current = new Snapshot(list, Map.copyOf(updater), Map.copyOf(edge));
+        Map<String, TrafficMac.Generation> traffic = new java.util.HashMap<>();
+        for (TrustList.TrafficKey k : list.trafficKeys()) {
+            traffic.put(k.edgeId(), new TrafficMac.Generation(k.generation(), k.overlap()));
+        }
+        // once edge keys are known, contributions need a signature for good: revoking the last key must not end the checks
+        boolean required = current.edgeSignaturesRequired() || !list.edgeKeys().isEmpty();
+        current = new Snapshot(list, Map.copyOf(updater), Map.copyOf(edge), Map.copyOf(traffic), required);
         return true;
     }
 
@@ -109,10 +116,17 @@ public final class KeyTrust {
         return l == null ? new TrustList.TrafficKey(edgeId, 0, false) : l.trafficKey(edgeId);
     }
 
-    /** The accepted traffic key generations of an edge now ({@link TrafficMac.Verifier}). */
+    /** The accepted traffic key generations of an edge now ({@link TrafficMac.Verifier}; a map look-up per flow). */
     public TrafficMac.Generation trafficGeneration(String edgeId) {
-        TrustList.TrafficKey k = trafficKey(edgeId);
-        return new TrafficMac.Generation(k.generation(), k.overlap());
+        return current.traffic().getOrDefault(edgeId, TrafficMac.Generation.FIRST);
+    }
+
+    /**
+     * Whether contributions must be signed: edge keys were configured, or a trust list has ever named one (even if
+     * every listed key has since been revoked).
+     */
+    public boolean edgeSignaturesRequired() {
+        return current.edgeSignaturesRequired();
     }
 
     /** The edges the applied list distrusts. */

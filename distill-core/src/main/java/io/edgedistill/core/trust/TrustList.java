@@ -155,6 +155,11 @@ public record TrustList(long sequence, String issuedAt, String note, List<Update
         return new TrustList(1, issuedAt.toString(), note, updaterKeys, edgeKeys, List.of(), List.of());
     }
 
+    /** This list under another sequence number (the publisher numbers it above every list on the topic). */
+    public TrustList withSequence(long s) {
+        return new TrustList(s, issuedAt, note, updaterKeys, edgeKeys, trafficKeys, distrustedEdges);
+    }
+
     /** This list with another traffic key entry for its edge. */
     public TrustList withTrafficKey(TrafficKey k) {
         List<TrafficKey> out = new java.util.ArrayList<>(trafficKeys.stream().filter(e -> !e.edgeId().equals(k.edgeId())).toList());

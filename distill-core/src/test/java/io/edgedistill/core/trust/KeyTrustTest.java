@@ -95,5 +95,7 @@ class KeyTrustTest {
         trust.apply(trust.list().orElseThrow().next(Instant.now(), "", List.of(),
                 List.of(new TrustList.EdgeKey("edge-1", id(edgeKey), pub, TrustList.State.REVOKED))));
         assertThat(trust.edgeKeys()).isEmpty();
+        assertThat(trust.edgeSignaturesRequired()).as("revoking the last key does not end the signature checks").isTrue();
+        assertThat(KeyTrust.of(Map.of(), Map.of()).edgeSignaturesRequired()).isFalse();
     }
 }

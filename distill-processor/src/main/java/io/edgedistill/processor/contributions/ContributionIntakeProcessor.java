@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.edgedistill.core.signing.ContributionSignature;
+import io.edgedistill.core.trust.KeyTrust;
 import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.processor.topology.DeadLetteringDecoder;
 import io.edgedistill.processor.topology.ProcessorTopology;
@@ -37,7 +38,7 @@ public final class ContributionIntakeProcessor<T>
     private final String service;
     private final int maxValueBytes;
     private final Runnable onDeadLetter;
-    private final java.util.function.Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys;
+    private final KeyTrust edgeKeys;
     private final java.util.function.Supplier<java.util.Set<String>> distrusted;
     private ProcessorContext<byte[], ContributionOrDeadLetter> context;
     private KeyValueStore<String, byte[]> rounds;
@@ -51,13 +52,13 @@ public final class ContributionIntakeProcessor<T>
 
     /**
      * @param edgeKeys   the edge keys trusted at the time a record is processed (they change as trust lists apply);
-     *                   while there are none, contributions need no signature
+     *                   until any is configured or listed, contributions need no signature
      * @param distrusted edges whose contributions are refused now ({@code processor.contributions.distrusted-edges}
      *                   and the operator's trust list)
      */
     public ContributionIntakeProcessor(Deserializer<T> deserializer, Deserializer<RoundSpec> roundDeserializer,
                                        ContributionAdapter<T> adapter, String service, int maxValueBytes,
-                                       java.util.function.Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys,
+                                       KeyTrust edgeKeys,
                                        java.util.function.Supplier<java.util.Set<String>> distrusted,
                                        Runnable onDeadLetter) {
         this.distrusted = distrusted;
@@ -99,8 +100,8 @@ public final class ContributionIntakeProcessor<T>
                     DISTRUSTED_EDGE, "edge " + claimed + " is distrusted by the operator"))));
             return;
         }
-        Map<String, ContributionSignature.EdgeKey> keys = edgeKeys.get();
-        if (!keys.isEmpty()) {
+        if (edgeKeys.edgeSignaturesRequired()) {
+            Map<String, ContributionSignature.EdgeKey> keys = edgeKeys.edgeKeys();
             byte[] signer = header(record, ContributionSignature.SIGNER_HEADER);
             Optional<String> refused = ContributionSignature.check(keys,
                     context.recordMetadata().map(m -> m.topic()).orElse(""), record.value(),

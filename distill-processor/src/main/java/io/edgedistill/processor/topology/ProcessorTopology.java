@@ -130,6 +130,17 @@ public final class ProcessorTopology {
         StreamsBuilder b = new StreamsBuilder();
         ProcessorMetrics metrics = services.metrics();
 
+        KeyTrust trust = services.trust() != null ? services.trust() : keyTrust(cfg);
+        if (cfg.trust().followsTrustLists()) {
+            // registered first: global stores restore in this order, so the keys are known before the models are checked
+            Map<String, java.security.PublicKey> roots = Ed25519Keys.parseTrusted(cfg.trust().rootKeys());
+            b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TRUST_STORE), Serdes.String(),
+                            Serdes.ByteArray()).withLoggingDisabled(),
+                    Topics.TRUST, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("trust-source"),
+                    () -> new TrustListGlobalProcessor(serdes.trustLists().deserializer(), roots, trust, services.models(),
+                            services.globalDeadLetters()));
+        }
+
         b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ROUNDS_STORE), Serdes.String(),
                         Serdes.ByteArray()).withLoggingDisabled(),
                 Topics.ROUNDS, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("rounds-source"),
@@ -140,24 +151,13 @@ public final class ProcessorTopology {
                 () -> new ModelUpdateProcessor(serdes.models().deserializer(), services.models(),
                         services.globalDeadLetters(), metrics));
 
-        KeyTrust trust = services.trust() != null ? services.trust() : keyTrust(cfg);
-        if (cfg.trust().followsTrustLists()) {
-            Map<String, java.security.PublicKey> roots = Ed25519Keys.parseTrusted(cfg.trust().rootKeys());
-            b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TRUST_STORE), Serdes.String(),
-                            Serdes.ByteArray()).withLoggingDisabled(),
-                    Topics.TRUST, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("trust-source"),
-                    () -> new TrustListGlobalProcessor(serdes.trustLists().deserializer(), roots, trust, services.models(),
-                            services.globalDeadLetters()));
-        }
-
         // --- contributions: summaries and knowledge (signed by the edge they claim, when edge keys are known)
-        Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys = trust::edgeKeys;
         Supplier<java.util.Set<String>> distrusted = new DistrustedEdges(cfg.contributions().distrusted(), trust);
         KStream<byte[], ContributionOrDeadLetter> summaries = contributionIntake(b, Topics.SUMMARIES,
-                "summaries", serdes.summaries(), ContributionAdapter.SUMMARIES, serdes, edgeKeys, distrusted,
+                "summaries", serdes.summaries(), ContributionAdapter.SUMMARIES, serdes, trust, distrusted,
                 metrics.summariesDeadLettered::increment);
         KStream<byte[], ContributionOrDeadLetter> knowledge = contributionIntake(b, Topics.KNOWLEDGE,
-                "knowledge", serdes.knowledge(), ContributionAdapter.KNOWLEDGE, serdes, edgeKeys, distrusted,
+                "knowledge", serdes.knowledge(), ContributionAdapter.KNOWLEDGE, serdes, trust, distrusted,
                 metrics.knowledgeDeadLettered::increment);
         KStream<byte[], ContributionOrDeadLetter> validSummaries = validOnly(summaries, Topics.SUMMARIES,
                 "summaries", serdes);
@@ -213,7 +213,7 @@ public final class ProcessorTopology {
      */
     private static <T> KStream<byte[], ContributionOrDeadLetter> contributionIntake(
             StreamsBuilder b, String topic, String name, Serde<T> serde, ContributionAdapter<T> adapter,
-            TopicSerdes serdes, Supplier<Map<String, ContributionSignature.EdgeKey>> edgeKeys, Supplier<java.util.Set<String>> distrusted,
+            TopicSerdes serdes, KeyTrust edgeKeys, Supplier<java.util.Set<String>> distrusted,
             Runnable onDeadLetter) {
         return b.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
                 .process(() -> new ContributionIntakeProcessor<>(serde.deserializer(), serdes.rounds().deserializer(),

@@ -154,13 +154,17 @@ final class InputConsumer {
         return parts;
     }
 
-    /** Applies every trust list on {@code keys.trust} up to its current end (at most 60 s). */
+    /** Applies every trust list on {@code keys.trust} up to its current end; fails after 60 s (the consumer restarts). */
     private void readTrustToEnd(List<TopicPartition> trust) {
         consumer.assign(trust);
         consumer.seekToBeginning(trust);
         Map<TopicPartition, Long> end = consumer.endOffsets(trust);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (trust.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+        while (trust.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            if (System.nanoTime() > deadline) {
+                // judging updates with a trust list that may be stale is worse than waiting: the consumer starts over
+                throw new IllegalStateException("could not read " + Topics.TRUST + " to its end within 60 s");
+            }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 if (firstTime(r) && r.value() != null) {
                     applyTrustList(r);

@@ -215,6 +215,7 @@ public final class ModelSlot {
         }
         DeployedModel cur = live.getAndSet(prev);
         previous.set(null);
+        accepted.remove(cur); // a rolled-back model is no fallback after a revocation
         swaps.incrementAndGet();
         LOG.warn("[{}] rolled back from {} to {}", edgeId, cur, prev);
         return Optional.of(prev);

@@ -92,4 +92,19 @@ class KeyLifecycleEdgeTest {
         assertThat(n.slot().live()).isNull();
         assertThat(n.runningVersion()).isEqualTo("none");
     }
+
+    @Test
+    void aRolledBackModelIsNoFallback() throws Exception {
+        EdgeNode n = fx.node(EdgeSettings.defaults("edge-3", EdgeFixtures.TASK), new EdgeFixtures.Captured(), root);
+        String nextId = Ed25519Keys.keyId(next.getPublic());
+        TrustList l1 = TrustList.first(Instant.now(), "rotate", List.of(entry(next, TrustList.State.ACTIVE, null)), List.of());
+        n.onTrustList(SignedTrustList.sign(l1, root));
+        assertThat(n.onModelUpdate(fx.update(EdgeFixtures.TASK, 1, fx.randomModel(1), next, nextId)).swapped()).isTrue();
+        assertThat(n.onModelUpdate(fx.update(EdgeFixtures.TASK, 2, fx.randomModel(2))).swapped()).isTrue();
+        assertThat(n.slot().rollback()).get().extracting(DeployedModel::version).isEqualTo(1L);
+        // the key of v1 is revoked: v2 was rolled back by the operator, so it is not taken as the fallback
+        n.onTrustList(SignedTrustList.sign(l1.next(Instant.now(), "revoke", List.of(entry(next, TrustList.State.REVOKED, null)),
+                List.of()), root));
+        assertThat(n.slot().live()).isNull();
+    }
 }
