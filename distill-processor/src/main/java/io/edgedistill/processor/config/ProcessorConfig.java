@@ -63,6 +63,8 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
      *                         StatefulSet) lets a restarted instance take its tasks back without a rebalance; blank =
      *                         dynamic membership
      * @param sessionTimeoutMs how long a silent instance keeps its tasks
+     * @param standbyReplicas  warm copies of each task's state on other instances ({@code num.standby.replicas}): with
+     *                         one, an instance's tasks move to an instance that already holds their stores
      */
     @ConfigurationProperties("streams")
     public record Streams(
@@ -72,7 +74,8 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
             @Bindable(defaultValue = "100") long commitIntervalMs,
             @Bindable(defaultValue = "true") boolean start,
             @Bindable(defaultValue = "") String instanceId,
-            @Bindable(defaultValue = "15000") int sessionTimeoutMs) {
+            @Bindable(defaultValue = "15000") int sessionTimeoutMs,
+            @Bindable(defaultValue = "0") int standbyReplicas) {
         public Streams {
             stateDir = orBlank(stateDir);
             instanceId = orBlank(instanceId);

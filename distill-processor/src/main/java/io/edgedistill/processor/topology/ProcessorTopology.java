@@ -256,6 +256,7 @@ public final class ProcessorTopology {
         // a crashed instance is noticed after the session timeout; with a stable instance id (static membership)
         // the restarted instance rejoins under its old identity and resumes its tasks without a rebalance
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), cfg.sessionTimeoutMs());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, cfg.standbyReplicas());
         if (!cfg.instanceId().isBlank()) {
             p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), cfg.instanceId());
         }
