@@ -92,8 +92,9 @@ public class ProcessorBeans {
     @Singleton
     @Bean(preDestroy = "close")
     OptimiserRunner optimiser(ProcessorConfig.Synthesis synthesis, ProcessorConfig.Contributions contributions,
-                              KafkaPublisher publisher, SyntheticSetState state, ProcessorMetrics metrics) {
-        return new OptimiserRunner(synthesis, publisher, state, metrics, contributions.edgeKeys().size());
+                              KafkaPublisher publisher, SyntheticSetState state, ProcessorMetrics metrics,
+                              TargetsRegistry targets) {
+        return new OptimiserRunner(synthesis, publisher, state, metrics, contributions.edgeKeys().size(), targets::holds);
     }
 
     @Singleton
@@ -119,7 +120,8 @@ public class ProcessorBeans {
     @Bean(preDestroy = "close")
     StreamsRunner streamsRunner(ProcessorConfig cfg, KafkaClientSettings client, ProcessorTopology.TopicSerdes serdes,
                                 TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics,
-                                KafkaDeadLetterSink deadLetters, KeyTrust trust) {
-        return new StreamsRunner(cfg, client, serdes, new ProcessorTopology.Services(targets, models, metrics, deadLetters, trust));
+                                KafkaDeadLetterSink deadLetters, KeyTrust trust, SyntheticSetState sets) {
+        return new StreamsRunner(cfg, client, serdes, new ProcessorTopology.Services(targets, models, metrics, deadLetters, trust,
+                sets));
     }
 }

@@ -214,6 +214,15 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
         }
     }
 
+    /** The task is closed or moves to another instance: this one no longer publishes its sets. */
+    @Override
+    public void close() {
+        for (AggregationState st : states.values()) {
+            targets.withdraw(st.taskId());
+        }
+        states.clear();
+    }
+
     private static AttackAlert alert(QuarantineEntry q, long now) {
         return AttackAlert.newBuilder()
                 .setAlertId(UUID.randomUUID().toString())

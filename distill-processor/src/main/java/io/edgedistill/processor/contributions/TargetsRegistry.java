@@ -28,6 +28,19 @@ public final class TargetsRegistry {
         }
     }
 
+    /**
+     * Forgets a task's targets: its aggregation task was closed or moved to another processor instance, which now
+     * publishes its sets ({@link #holds}).
+     */
+    public void withdraw(String taskId) {
+        latest.remove(taskId);
+    }
+
+    /** Whether this instance aggregates the task now (it holds current targets of it). */
+    public boolean holds(String taskId) {
+        return latest.containsKey(taskId);
+    }
+
     public Optional<TargetUpdate> latest(String taskId) {
         return Optional.ofNullable(latest.get(taskId));
     }

@@ -54,16 +54,7 @@ public final class RoundService implements AutoCloseable {
         // fit the feature spec now (it reads or generates the configured data set): a bad data set fails the
         // start-up, and the first round opened on request does not wait for it
         factory.featureSpec();
-        List<RoundSpec> all = TopicReader.readAll(client, Topics.ROUNDS, deserializer,
-                Duration.ofSeconds(30));
-        synchronized (this) {
-            for (RoundSpec r : all) {
-                if (r.getTaskId().equals(config.taskId()) && ContractChecks.ROUND.violations(r).isEmpty()
-                        && (current == null || r.getRoundId() > current.getRoundId())) {
-                    current = r;
-                }
-            }
-        }
+        refreshFromTopic();
         if (current == null && config.openOnStart()) {
             openNext();
         } else if (current != null) {
@@ -84,8 +75,25 @@ public final class RoundService implements AutoCloseable {
         return Optional.ofNullable(current);
     }
 
-    /** Opens and publishes the next round (durably) and returns it. */
+    /**
+     * The task's newest valid round on {@code distill.rounds}, whoever opened it: with several processor instances,
+     * another may have opened rounds since this one last looked.
+     */
+    private void refreshFromTopic() throws Exception {
+        List<RoundSpec> all = TopicReader.readAll(client, Topics.ROUNDS, deserializer, Duration.ofSeconds(30));
+        synchronized (this) {
+            for (RoundSpec r : all) {
+                if (r.getTaskId().equals(config.taskId()) && ContractChecks.ROUND.violations(r).isEmpty()
+                        && (current == null || r.getRoundId() > current.getRoundId())) {
+                    current = r;
+                }
+            }
+        }
+    }
+
+    /** Opens and publishes the next round (durably) after the newest on the topic, and returns it. */
     public synchronized RoundSpec openNext() throws Exception {
+        refreshFromTopic();
         long id = current == null ? 1 : current.getRoundId() + 1;
         RoundSpec spec = factory.round(id);
         publisher.send(Topics.ROUNDS, spec.getTaskId(), spec);

@@ -60,6 +60,7 @@ public final class OptimiserRunner implements AutoCloseable {
     private final ProcessorConfig.Synthesis config;
     private final SyntheticSetSink sink;
     private final SyntheticSetState state;
+    private final java.util.function.Predicate<String> owns;
     private final ProcessorMetrics metrics;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "synthetic-set-optimiser");
@@ -85,6 +86,16 @@ public final class OptimiserRunner implements AutoCloseable {
     /** @param fleet the registered edges ({@code processor.contributions.edge-keys}); 0 = unknown */
     public OptimiserRunner(ProcessorConfig.Synthesis config, SyntheticSetSink sink, SyntheticSetState state,
                            ProcessorMetrics metrics, int fleet) {
+        this(config, sink, state, metrics, fleet, task -> true);
+    }
+
+    /**
+     * @param owns whether this instance still aggregates a task when a run ends (with several processor instances, the
+     *             task may have moved to another, which publishes from then on)
+     */
+    public OptimiserRunner(ProcessorConfig.Synthesis config, SyntheticSetSink sink, SyntheticSetState state,
+                           ProcessorMetrics metrics, int fleet, java.util.function.Predicate<String> owns) {
+        this.owns = owns;
         this.quorum = new RoundQuorum(config.quorum(), config.quorumWaitMs(), fleet);
         this.config = config;
         this.sink = sink;
@@ -197,7 +208,14 @@ public final class OptimiserRunner implements AutoCloseable {
                     candidate.loss(), previousLoss, steps, millis);
         }
         DistilledSet best = opt.withSoftLabels(t, accepted.get(), config.softLabelTemperature());
-        long version = cur.map(c -> c.version() + 1).orElse(1L);
+        if (!owns.test(u.taskId())) {
+            LOG.info("task {} round {}: its aggregation moved to another processor instance during the run; not publishing",
+                    u.taskId(), r.getRoundId());
+            return new RunResult(u.taskId(), r.getRoundId(), false, cur.map(SyntheticSetState.PublishedSet::version).orElse(0L),
+                    best.loss(), previousLoss, steps, millis);
+        }
+        // the newest version any instance published (the sets store follows the topic), not only the one the run began from
+        long version = state.current(u.taskId()).map(c -> c.version() + 1).orElse(1L);
         SyntheticSet avro = toAvro(u, best, version, previousLoss, steps);
         sink.publish(avro);
         state.update(avro);

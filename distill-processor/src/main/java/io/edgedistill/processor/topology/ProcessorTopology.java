@@ -21,6 +21,8 @@ import io.edgedistill.processor.scoring.LiveModels;
 import io.edgedistill.processor.scoring.ModelUpdateProcessor;
 import io.edgedistill.processor.scoring.TrafficScoringProcessor;
 import io.edgedistill.processor.scoring.TrafficScoringProcessor.AlertOrDeadLetter;
+import io.edgedistill.processor.synthesis.SyntheticSetState;
+import io.edgedistill.processor.synthesis.SyntheticSetsGlobalProcessor;
 import io.edgedistill.processor.trust.DistrustedEdges;
 import io.edgedistill.processor.trust.TrustListGlobalProcessor;
 import io.edgedistill.schemas.AttackAlert;
@@ -73,6 +75,8 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorTopology {
     public static final String ROUNDS_STORE = "rounds-store";
     public static final String MODELS_STORE = "models-store";
+    /** The newest synthetic-set version per task, of any instance ({@code SyntheticSetsGlobalProcessor}). */
+    public static final String SETS_STORE = "sets-store";
     /** The applied trust list (with {@code processor.trust.root-keys}). */
     public static final String TRUST_STORE = "trust-store";
     public static final String TRUST_KEY = Topics.TRUST_KEY;
@@ -100,14 +104,15 @@ public final class ProcessorTopology {
      * Shared in-process services the topology feeds; {@code globalDeadLetters} receives the dead letters of the
      * global topics (rounds, model updates, trust lists), which have no stream-task producer; {@code trust} holds the
      * signing keys (the configured ones, overlaid with the operator's trust lists), shared with the {@code models}'
-     * verifier; null = the configured keys ({@link #keyTrust}).
+     * verifier; null = the configured keys ({@link #keyTrust}); {@code sets} follows every set published on the topic
+     * (by any instance), for the optimiser.
      */
     public record Services(TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics,
-                           DeadLetterSink globalDeadLetters, KeyTrust trust) {
+                           DeadLetterSink globalDeadLetters, KeyTrust trust, SyntheticSetState sets) {
         /** Services with the configured keys. */
         public Services(TargetsRegistry targets, LiveModels models, ProcessorMetrics metrics,
                         DeadLetterSink globalDeadLetters) {
-            this(targets, models, metrics, globalDeadLetters, null);
+            this(targets, models, metrics, globalDeadLetters, null, new SyntheticSetState());
         }
 
         /** Services whose global dead letters are only logged (unit tests and benchmarks). */
@@ -150,6 +155,11 @@ public final class ProcessorTopology {
                 Topics.MODEL_UPDATES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("models-source"),
                 () -> new ModelUpdateProcessor(serdes.models().deserializer(), services.models(),
                         services.globalDeadLetters(), metrics));
+        b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SETS_STORE), Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
+                Topics.SYNTHETIC_SETS, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("sets-source"),
+                () -> new SyntheticSetsGlobalProcessor(serdes.syntheticSets().deserializer(), services.sets(),
+                        services.globalDeadLetters()));
 
         // --- contributions: summaries and knowledge (signed by the edge they claim, when edge keys are known)
         Supplier<java.util.Set<String>> distrusted = new DistrustedEdges(cfg.contributions().distrusted(), trust);
