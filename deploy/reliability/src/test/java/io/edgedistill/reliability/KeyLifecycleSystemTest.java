@@ -98,8 +98,7 @@ class KeyLifecycleSystemTest {
 
             // list the running key, then rotate: a new key pair for the updater, listed beside the old one
             assertThat(keys("trust", "--public-key", Ed25519Keys.encodePublic(k1.getPublic()))).isZero();
-            assertThat(keys("rotate", "--out", dir.toString())).isZero();
-            KeyPair k2 = newestKeyPair(dir, "updater-signing-");
+            KeyPair k2 = written(dir, "updater-signing-", () -> keys("rotate", "--out", dir.toString()));
             awaitTrustList(edges, sequence(root));
             ModelUpdate v2 = publish.send(2, k2, 2);
             awaitRunning(edges, v2);
@@ -156,12 +155,9 @@ class KeyLifecycleSystemTest {
                 KafkaClientSettings.of(stack.bootstrapServers(), stack.registryUrl()));
 
         // the edge's contribution key: rotated (both trusted), the old one retired
-        assertThat(keys("rotate", "--edge-id", edge, "--out", dir.toString())).isZero();
+        KeyPair first = written(dir, edge + "-signing-", () -> keys("rotate", "--edge-id", edge, "--out", dir.toString()));
         long firstSequence = sequence(root);
-        KeyPair first = newestKeyPair(dir, edge + "-signing-");
-        Thread.sleep(1100); // a new key file name (seconds)
-        assertThat(keys("rotate", "--edge-id", edge, "--out", dir.toString())).isZero();
-        KeyPair second = newestKeyPair(dir, edge + "-signing-");
+        KeyPair second = written(dir, edge + "-signing-", () -> keys("rotate", "--edge-id", edge, "--out", dir.toString()));
         assertThat(keys("retire", "--key-id", Ed25519Keys.keyId(first.getPublic()))).isZero();
         KeyTrust trust = KeyTrust.of(Map.of(), Map.of());
         trust.apply(channel.current(root).orElseThrow());
@@ -216,15 +212,24 @@ class KeyLifecycleSystemTest {
         ModelUpdate send(long version, KeyPair key, long seed) throws Exception;
     }
 
-    private static KeyPair newestKeyPair(Path dir, String prefix) throws Exception {
-        Path priv;
-        try (Stream<Path> files = Files.list(dir)) {
-            priv = files.filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(".key"))
-                    .max(java.util.Comparator.naturalOrder()).orElseThrow();
-        }
+    /** The one key pair {@code command} (exit code 0) writes in {@code dir} under {@code prefix}. */
+    private static KeyPair written(Path dir, String prefix, java.util.function.IntSupplier command) throws Exception {
+        java.util.Set<Path> before = keyFiles(dir, prefix);
+        assertThat(command.getAsInt()).isZero();
+        java.util.Set<Path> added = keyFiles(dir, prefix);
+        added.removeAll(before);
+        assertThat(added).hasSize(1);
+        Path priv = added.iterator().next();
         Path pub = priv.resolveSibling(priv.getFileName().toString().replace(".key", ".pub"));
         return new KeyPair(Ed25519Keys.decodePublic(Files.readString(pub, StandardCharsets.UTF_8).trim()),
                 Ed25519Keys.decodePrivate(Files.readString(priv, StandardCharsets.UTF_8).trim()));
+    }
+
+    private static java.util.Set<Path> keyFiles(Path dir, String prefix) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(".key"))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        }
     }
 
     /** The sequence of the newest list this test's root signed (lists are numbered above every list on the topic). */

@@ -103,18 +103,22 @@ public final class KeysMain implements Callable<Integer> {
         return dot > 0 ? n.substring(0, dot) : n;
     }
 
-    /** Writes a key pair as {@code <name>.key} (owner-only) and {@code <name>.pub}; returns the pair. */
-    static KeyPair writeKeyPair(Path dir, String name) throws java.io.IOException {
+    /** A new key pair's file name: {@code prefix} and the hex of its key id, so that no two pairs share one. */
+    static String keyFileName(String prefix, KeyPair kp) {
+        String id = Ed25519Keys.keyId(kp.getPublic());
+        return prefix + id.substring(id.indexOf(':') + 1);
+    }
+
+    /** Writes a key pair as {@code <name>.key} (owner-only) and {@code <name>.pub}. */
+    static void writeKeyPair(Path dir, String name, KeyPair kp) throws java.io.IOException {
         Files.createDirectories(dir);
         Secrets.ownerOnly(dir);
-        KeyPair kp = Ed25519Keys.generate();
         Path priv = dir.resolve(name + ".key");
         if (Files.exists(priv)) {
             throw new IllegalStateException(priv + " exists: refusing to overwrite a key");
         }
         Secrets.writeOwnerOnly(priv, Ed25519Keys.encodePrivate(kp.getPrivate()) + "\n");
         Files.writeString(dir.resolve(name + ".pub"), Ed25519Keys.encodePublic(kp.getPublic()) + "\n");
-        return kp;
     }
 
     /** The list after {@code cur} (the first when null) with the same keys. */
@@ -153,7 +157,8 @@ public final class KeysMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            KeyPair kp = writeKeyPair(dir, "root");
+            KeyPair kp = Ed25519Keys.generate();
+            writeKeyPair(dir, "root", kp);
             String entry = Ed25519Keys.keyId(kp.getPublic()) + "=" + Ed25519Keys.encodePublic(kp.getPublic());
             System.out.println("root key " + dir.resolve("root.key") + " (keep it offline); give every edge and the processor:");
             System.out.println("  edge.trust.root-keys=" + entry);
@@ -239,8 +244,9 @@ public final class KeysMain implements Callable<Integer> {
                 return conn.publish(root, successor(cur, "traffic key of " + edgeId + " rotated to generation "
                         + k.generation()).withTrafficKey(k));
             }
-            String name = (edgeId == null ? "updater-signing-" : edgeId + "-signing-") + Instant.now().getEpochSecond();
-            KeyPair kp = writeKeyPair(out, name);
+            KeyPair kp = Ed25519Keys.generate();
+            String name = keyFileName(edgeId == null ? "updater-signing-" : edgeId + "-signing-", kp);
+            writeKeyPair(out, name, kp);
             String id = Ed25519Keys.keyId(kp.getPublic());
             String pub = Ed25519Keys.encodePublic(kp.getPublic());
             int rc;

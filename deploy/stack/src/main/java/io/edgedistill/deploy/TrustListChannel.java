@@ -42,18 +42,29 @@ public final class TrustListChannel {
         this.kafka = kafka;
     }
 
-    /** The newest list on the topic that {@code root} signed; empty when there is none yet. */
-    public Optional<TrustList> current(PublicKey root) {
+    /**
+     * What the topic holds, in one read: the newest list {@code root} signed, and the highest sequence of any list on
+     * it, whichever root signed it (a new list is numbered above it, so that it takes effect also after a switch to
+     * another root key).
+     */
+    private record Lists(Optional<TrustList> newest, long highestSequence) {
+    }
+
+    private Lists read(PublicKey root) {
         Map<String, PublicKey> roots = Map.of(io.edgedistill.core.signing.Ed25519Keys.keyId(root), root);
         TrustList newest = null;
+        long highest = 0;
         for (Object o : readAllValues(Topics.TRUST)) {
             if (!(o instanceof KeyTrustList t)) {
                 continue;
             }
-            byte[] sig = new byte[t.getSignature().remaining()];
-            t.getSignature().duplicate().get(sig);
             try {
-                TrustList l = new SignedTrustList(t.getPayload(), t.getRootKeyId(), sig).verify(roots);
+                highest = Math.max(highest, TrustList.fromJson(t.getPayload()).sequence());
+            } catch (IllegalArgumentException e) {
+                continue; // not a list: skipped
+            }
+            try {
+                TrustList l = SignedTrustList.of(t.getPayload(), t.getRootKeyId(), t.getSignature()).verify(roots);
                 if (newest == null || l.sequence() > newest.sequence()) {
                     newest = l;
                 }
@@ -61,25 +72,12 @@ public final class TrustListChannel {
                 // not ours (another root, or forged): skipped, as edges skip it
             }
         }
-        return Optional.ofNullable(newest);
+        return new Lists(Optional.ofNullable(newest), highest);
     }
 
-    /**
-     * The highest sequence of any list on the topic, whichever root signed it (0 with none): a new list is numbered
-     * above it, so that it takes effect also after a switch to another root key.
-     */
-    public long highestSequence() {
-        long highest = 0;
-        for (Object o : readAllValues(Topics.TRUST)) {
-            if (o instanceof KeyTrustList t) {
-                try {
-                    highest = Math.max(highest, TrustList.fromJson(t.getPayload()).sequence());
-                } catch (IllegalArgumentException e) {
-                    // not a list: skipped
-                }
-            }
-        }
-        return highest;
+    /** The newest list on the topic that {@code root} signed; empty when there is none yet. */
+    public Optional<TrustList> current(PublicKey root) {
+        return read(root).newest();
     }
 
     /**
@@ -89,7 +87,7 @@ public final class TrustListChannel {
      * @return the list as published
      */
     TrustList publish(TrustList list, KeyPair root) throws Exception {
-        list = list.withSequence(Math.max(list.sequence(), highestSequence() + 1));
+        list = list.withSequence(Math.max(list.sequence(), read(root.getPublic()).highestSequence() + 1));
         SignedTrustList signed = SignedTrustList.sign(list, root);
         KeyTrustList record = KeyTrustList.newBuilder().setPayload(signed.payload()).setRootKeyId(signed.rootKeyId())
                 .setSignature(ByteBuffer.wrap(signed.signature())).build();
@@ -98,7 +96,8 @@ public final class TrustListChannel {
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(cfg)) {
             producer.send(new ProducerRecord<>(Topics.TRUST, Topics.TRUST_KEY, record)).get();
         }
-        if (highestSequence() != list.sequence() || !current(root.getPublic()).map(list::equals).orElse(false)) {
+        Lists after = read(root.getPublic());
+        if (after.highestSequence() != list.sequence() || !after.newest().map(list::equals).orElse(false)) {
             throw new IllegalStateException("trust list " + list.sequence() + " was published, but another list was published "
                     + "at the same time: check `keys show` and publish again");
         }

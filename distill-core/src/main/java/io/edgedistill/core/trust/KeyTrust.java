@@ -110,12 +110,6 @@ public final class KeyTrust {
         return current.edge();
     }
 
-    /** The traffic key generation of an edge now (generation 0, no overlap, before any list names it). */
-    public TrustList.TrafficKey trafficKey(String edgeId) {
-        TrustList l = current.list();
-        return l == null ? new TrustList.TrafficKey(edgeId, 0, false) : l.trafficKey(edgeId);
-    }
-
     /** The accepted traffic key generations of an edge now ({@link TrafficMac.Verifier}; a map look-up per flow). */
     public TrafficMac.Generation trafficGeneration(String edgeId) {
         return current.traffic().getOrDefault(edgeId, TrafficMac.Generation.FIRST);
@@ -127,12 +121,6 @@ public final class KeyTrust {
      */
     public boolean edgeSignaturesRequired() {
         return current.edgeSignaturesRequired();
-    }
-
-    /** The edges the applied list distrusts. */
-    public java.util.Set<String> distrustedEdges() {
-        TrustList l = current.list();
-        return l == null ? java.util.Set.of() : java.util.Set.copyOf(l.distrustedEdges());
     }
 
     /** Why {@code keyId} may not sign version {@code version} of {@code modelId}; empty when it may. */

@@ -25,6 +25,14 @@ public record SignedTrustList(String payload, String rootKeyId, byte[] signature
         }
     }
 
+    /** A list as a record carries it, the signature in a buffer (copied; the buffer's position is left as it is). */
+    public static SignedTrustList of(String payload, String rootKeyId, java.nio.ByteBuffer signature) {
+        java.nio.ByteBuffer d = signature.duplicate();
+        byte[] sig = new byte[d.remaining()];
+        d.get(sig);
+        return new SignedTrustList(payload, rootKeyId, sig);
+    }
+
     /** Signs {@code list} with the root key pair. */
     public static SignedTrustList sign(TrustList list, KeyPair root) {
         String json = list.toJson();

@@ -68,10 +68,8 @@ public final class TrustListGlobalProcessor implements Processor<byte[], byte[],
             return;
         }
         KeyTrustList t = r.value();
-        byte[] sig = new byte[t.getSignature().remaining()];
-        t.getSignature().duplicate().get(sig);
         try {
-            if (trust.apply(new SignedTrustList(t.getPayload(), t.getRootKeyId(), sig).verify(roots))) {
+            if (trust.apply(SignedTrustList.of(t.getPayload(), t.getRootKeyId(), t.getSignature()).verify(roots))) {
                 store.put(ProcessorTopology.TRUST_KEY, record.value());
                 LOG.info("trust list {} applied: {} edge keys, {} updater keys trusted", trust.sequence(),
                         trust.edgeKeys().size(), trust.updaterKeys().size());

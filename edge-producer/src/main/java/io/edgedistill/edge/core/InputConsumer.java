@@ -180,7 +180,7 @@ final class InputConsumer {
             return;
         }
         try {
-            node.onTrustList(new SignedTrustList(t.getPayload(), t.getRootKeyId(), ModelVerifier.bytes(t.getSignature())));
+            node.onTrustList(SignedTrustList.of(t.getPayload(), t.getRootKeyId(), t.getSignature()));
         } catch (SignedTrustList.Refused e) {
             trustLists.reject(r, EdgeRuntime.TRUST_LIST_REFUSED, e.getMessage());
         }
