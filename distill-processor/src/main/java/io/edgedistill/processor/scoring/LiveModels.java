@@ -30,8 +30,8 @@ public final class LiveModels {
     private final ProcessorMetrics metrics;
 
     private final UpdateVerifier verifier;
-    /** "modelId vN" of models taken out of service because their key lost the trust: not loaded again. */
-    private final java.util.Set<String> withdrawn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Model id → the version taken out of service because its key lost the trust: not loaded again. */
+    private final Map<String, Long> withdrawn = new java.util.concurrent.ConcurrentHashMap<>();
     /** Model id → the key that signed its live model. */
     private final Map<String, String> signers = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -64,7 +64,7 @@ public final class LiveModels {
      * model is not refused: it is simply not used).
      */
     public Optional<LiveModel> tryOffer(ModelUpdate update) throws LiveModel.Rejected {
-        if (withdrawn.contains(update.getModelId() + " v" + update.getVersion())) {
+        if (withdrawn.getOrDefault(update.getModelId(), -1L) == update.getVersion()) {
             return Optional.empty(); // taken out of service (its key was revoked): reported once, when it was
         }
         LiveModel current = live.get(update.getModelId());
@@ -100,13 +100,21 @@ public final class LiveModels {
         for (LiveModel m : List.copyOf(live.values())) {
             String key = signers.getOrDefault(m.modelId(), "");
             if (!key.isEmpty() && !verifier.trusts(key, m.modelId(), m.version()) && live.remove(m.modelId(), m)) {
-                withdrawn.add(m.modelId() + " v" + m.version());
+                withdrawn.put(m.modelId(), m.version());
                 reject(m.modelId(), m.version(), m.modelId() + " v" + m.version() + " no longer scores: its signing key "
                         + key + " lost the trust");
                 out.add(m.modelId());
             }
         }
         return out;
+    }
+
+    /**
+     * Whether the model id's newest version was taken out of service and nothing newer is live: the scoring path then
+     * need not read and decode the stored record again.
+     */
+    public boolean withdrawn(String modelId) {
+        return withdrawn.containsKey(modelId) && !live.containsKey(modelId);
     }
 
     public void reject(String modelId, long version, String reason) {

@@ -366,7 +366,7 @@ public final class TrafficScoringProcessor
 
     private Optional<LiveModel> liveModel() {
         Optional<LiveModel> live = models.get(modelId);
-        if (live.isPresent()) {
+        if (live.isPresent() || models.withdrawn(modelId)) {
             return live;
         }
         byte[] raw = modelStore.get(modelId);

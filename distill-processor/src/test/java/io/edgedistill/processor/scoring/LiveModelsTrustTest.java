@@ -45,6 +45,7 @@ class LiveModelsTrustTest {
                 Ed25519Keys.encodePublic(key.getPublic()), TrustList.State.REVOKED, null)), List.of()));
         assertThat(models.reviewTrust()).containsExactly(Fixtures.TASK);
         assertThat(models.get(Fixtures.TASK)).isEmpty();
+        assertThat(models.withdrawn(Fixtures.TASK)).as("the scoring path skips the stored record").isTrue();
         int rejections = models.rejections().size();
         // the scoring path reloads the stored record when no model is live: it stays out, and is not reported again
         for (int i = 0; i < 3; i++) {
