@@ -1,6 +1,8 @@
 package io.edgedistill.bench.eval;
 
+import io.edgedistill.core.aggregate.BackdoorScreen;
 import io.edgedistill.core.aggregate.PoisonDetector;
+import io.edgedistill.core.mixture.ColumnLayout;
 
 import io.edgedistill.core.data.ColumnMapping;
 import io.edgedistill.core.data.DataDescription;
@@ -153,6 +155,42 @@ public final class EvaluateMain implements Callable<Integer> {
     long minJudgedCount;
     @Option(names = "--min-class-count", defaultValue = "2", description = "detector: min rows of a judged class (default ${DEFAULT-VALUE})")
     long minClassCount;
+    @Option(names = "--backdoor", split = ",", description = "backdoor experiment variants: rare, optimised (issue 15; "
+            + "the product's sub-cluster path, one attacker among --edges)")
+    List<String> backdoor;
+    @Option(names = "--backdoor-p", split = ",", defaultValue = "0.01,0.05,0.1,0.2",
+            description = "backdoor: share of the attacker's attack rows it stamps and relabels (default ${DEFAULT-VALUE})")
+    List<Double> backdoorP;
+    @Option(names = "--backdoor-trials", defaultValue = "5", description = "backdoor: seeded trials per cell (default ${DEFAULT-VALUE})")
+    int backdoorTrials;
+    @Option(names = "--backdoor-honest", defaultValue = "0",
+            description = "backdoor screen on this many honest rounds per beta: honest edges flagged (default ${DEFAULT-VALUE})")
+    int backdoorHonest;
+    @Option(names = "--backdoor-margin", defaultValue = "" + BackdoorScreen.Config.DEFAULT_MARGIN,
+            description = "backdoor screen: nats per column by which the look-alike class must win (default ${DEFAULT-VALUE})")
+    double backdoorMargin;
+    @Option(names = "--backdoor-typical", defaultValue = "" + BackdoorScreen.Config.DEFAULT_TYPICAL_QUANTILE,
+            description = "backdoor screen: quantile of the look-alike class's own scores to reach (default ${DEFAULT-VALUE})")
+    double backdoorTypical;
+    @Option(names = "--backdoor-trigger-columns", defaultValue = "" + BackdoorScreen.Config.DEFAULT_TRIGGER_COLUMNS,
+            description = "backdoor screen: stamped columns the typical score allows for (default ${DEFAULT-VALUE})")
+    int backdoorTriggerColumns;
+    @Option(names = "--backdoor-inflate", split = ",", description = "count inflation on the shipped path: the "
+            + "strongest attacker's counts × each factor, content honest and with a backdoor on --backdoor-inflate-p")
+    List<Double> backdoorInflate;
+    @Option(names = "--backdoor-inflate-p", defaultValue = "0.1", description = "backdoor share of the inflating attacker (default ${DEFAULT-VALUE})")
+    double backdoorInflateP;
+    @Option(names = "--backdoor-min-peers", defaultValue = "" + BackdoorScreen.Config.DEFAULT_MIN_PEERS,
+            description = "backdoor screen: other edges with moments of the judged class at least (default ${DEFAULT-VALUE})")
+    int backdoorMinPeers;
+    @Option(names = "--backdoor-min-lookalike-peers", defaultValue = "" + BackdoorScreen.Config.DEFAULT_MIN_LOOKALIKE_PEERS,
+            description = "backdoor screen: other edges with moments of the look-alike class at least (default ${DEFAULT-VALUE})")
+    int backdoorMinLookalikePeers;
+    @Option(names = "--backdoor-quarantine-margin", defaultValue = "" + BackdoorScreen.Config.DEFAULT_QUARANTINE_MARGIN,
+            description = "backdoor screen: a flag of this margin quarantines the edge; weaker ones leave out the sub-cluster (default ${DEFAULT-VALUE})")
+    double backdoorQuarantineMargin;
+    @Option(names = "--backdoor-all-classes", description = "backdoor screen: judge every class's components (default: the benign class's)")
+    boolean backdoorAllClasses;
     @Option(names = "--skip-quality", description = "only the poisoning experiment")
     boolean skipQuality;
 
@@ -281,6 +319,9 @@ public final class EvaluateMain implements Callable<Integer> {
         if (!"none".equals(poison)) {
             md.append(poisonSection(h, base));
         }
+        if (backdoor != null || backdoorHonest > 0 || backdoorInflate != null) {
+            md.append(backdoorSection(prep, base));
+        }
         md.append(String.format(Locale.ROOT, "%nTotal wall time %.1f s.%n", (System.nanoTime() - t0) / 1e9));
         lastReport = md.toString();
         System.out.println(lastReport);
@@ -303,6 +344,121 @@ public final class EvaluateMain implements Callable<Integer> {
         sb.append("| setting | generated → real: median | 5th pct | exact copies | real → other real: median | 5th pct | exact duplicates |\n");
         sb.append("|---|---|---|---|---|---|---|\n");
         h.privacyRows().forEach(r -> sb.append(r).append('\n'));
+        return sb.toString();
+    }
+
+    private String backdoorSection(DataLoading.Prepared prep, Harness.Settings base) {
+        BackdoorScreen.Config sc = new BackdoorScreen.Config(backdoorMargin, BackdoorScreen.Config.DEFAULT_DIMENSION_CAP,
+                BackdoorScreen.Config.DEFAULT_VARIANCE_FLOOR, backdoorTypical, backdoorMinPeers,
+                backdoorMinLookalikePeers, backdoorTriggerColumns, backdoorQuarantineMargin, backdoorAllClasses ? -1 : prep.spec().benignIndex());
+        BackdoorExperiment x = new BackdoorExperiment(prep.train(), prep.test(), ColumnLayout.of(prep.spec()),
+                prep.spec().benignIndex(), new SubclusterSettings(subclusters, kMin, generatedPerClass, teacherPerClass,
+                false, float16, shipped()), sc, countCap);
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n#### Backdoor: 1 of %d edges (the one with "
+                + "the most attack rows) stamps a trigger on a share p of its attack rows and relabels them %s; "
+                + "screen margin %s nats/column, typical quantile %s, trigger columns %d%n%n", edges,
+                prep.train().classNames().get(prep.spec().benignIndex()),
+                trim(backdoorMargin), trim(backdoorTypical), backdoorTriggerColumns));
+        if (backdoor != null) {
+            sb.append("| variant | beta | p | trials | rows stamped (mean) | attacker flagged (quarantined) | honest edges "
+                    + "quarantined (sub-clusters left out) | success, no defence | success, defended | clean F1: honest "
+                    + "only / defended / undefended |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            for (String v : backdoor) {
+                BackdoorExperiment.Variant variant = BackdoorExperiment.Variant.valueOf(v.toUpperCase(Locale.ROOT));
+                for (double b : betas) {
+                    Harness.Settings s = base.with(edges, b, base.ipc());
+                    for (double p : backdoorP) {
+                        int caught = 0;
+                        int quarantined = 0;
+                        int fp = 0;
+                        int fpc = 0;
+                        double stamped = 0;
+                        double[] sum = new double[5];
+                        for (int t = 0; t < backdoorTrials; t++) {
+                            BackdoorExperiment.Trial r = x.trial(s, 3000 + t, p, variant);
+                            caught += r.caught() ? 1 : 0;
+                            quarantined += r.quarantined() ? 1 : 0;
+                            fp += r.falseFlags();
+                            fpc += r.falseComponents();
+                            stamped += r.stamped();
+                            sum[0] += r.successUndefended();
+                            sum[1] += r.successDefended();
+                            sum[2] += r.cleanF1();
+                            sum[3] += r.defendedF1();
+                            sum[4] += r.undefendedF1();
+                            log(String.format(Locale.ROOT, "backdoor %s beta %s p %s trial %d: %s, %d stamped (%s), "
+                                    + "caught %s, false %d, success %.3f -> %.3f, F1 %.4f / %.4f / %.4f %s", v, trim(b),
+                                    trim(p), t, r.attacker(), r.stamped(), r.trigger(), r.caught(), r.falseFlags(),
+                                    r.successUndefended(), r.successDefended(), r.cleanF1(), r.defendedF1(),
+                                    r.undefendedF1(), r.reason()));
+                        }
+                        int n = backdoorTrials;
+                        sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.1f | %d (%d) / %d | %d (%d) | "
+                                        + "%.1f %% | %.1f %% | %.4f / %.4f / %.4f |%n", v, trim(b), trim(p), n, stamped / n,
+                                caught, quarantined, n, fp, fpc, 100 * sum[0] / n, 100 * sum[1] / n, sum[2] / n, sum[3] / n, sum[4] / n));
+                    }
+                }
+            }
+            sb.append("\nSuccess: share of the triggered test attack rows the shipped student calls benign, minus the "
+                    + "share for the student of the honest edges alone (mean over trials).\n");
+        }
+        if (backdoorInflate != null) {
+            sb.append(String.format(Locale.ROOT, "%n| content | beta | factor | trials | attacker flagged | F1 honest only "
+                    + "| F1 with the count bound (cap %s) | F1 without | benign rate on triggered rows: honest only / "
+                    + "bound / none |%n|---|---|---|---|---|---|---|---|---|%n", trim(countCap)));
+            for (double pc : new double[] {0, backdoorInflateP}) {
+                for (double b : betas) {
+                    Harness.Settings s = base.with(edges, b, base.ipc());
+                    for (double f : backdoorInflate) {
+                        double[] sum = new double[6];
+                        int caught = 0;
+                        String content = "";
+                        for (int t = 0; t < backdoorTrials; t++) {
+                            BackdoorExperiment.Inflation r = x.inflation(s, 3000 + t, f, pc);
+                            content = r.content();
+                            caught += r.caught() ? 1 : 0;
+                            sum[0] += r.cleanF1();
+                            sum[1] += r.boundedF1();
+                            sum[2] += r.unboundedF1();
+                            sum[3] += r.cleanRate();
+                            sum[4] += r.boundedRate();
+                            sum[5] += r.unboundedRate();
+                            log(String.format(Locale.ROOT, "inflate %s x%s beta %s trial %d: %s caught %s, F1 %.4f / "
+                                    + "%.4f / %.4f, rate %.3f / %.3f / %.3f", r.content(), trim(f), trim(b), t,
+                                    r.attacker(), r.caught(), r.cleanF1(), r.boundedF1(), r.unboundedF1(),
+                                    r.cleanRate(), r.boundedRate(), r.unboundedRate()));
+                        }
+                        int n = backdoorTrials;
+                        sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d / %d | %.4f | %.4f (%+.2f) | "
+                                        + "%.4f (%+.2f) | %.3f / %.3f / %.3f |%n", content, trim(b), trim(f), n, caught,
+                                n, sum[0] / n, sum[1] / n, 100 * (sum[1] - sum[0]) / n, sum[2] / n,
+                                100 * (sum[2] - sum[0]) / n, sum[3] / n, sum[4] / n, sum[5] / n));
+                    }
+                }
+            }
+        }
+        if (backdoorHonest > 0) {
+            sb.append("\n| beta | honest edge-rounds | edges quarantined | per 100 edge-rounds | edges with a sub-cluster "
+                    + "left out | sub-clusters left out |\n");
+            sb.append("|---|---|---|---|---|---|\n");
+            for (double b : betas) {
+                Harness.Settings s = base.with(edges, b, base.ipc());
+                int flagged = 0;
+                int quarantinedEdges = 0;
+                int comps = 0;
+                for (int rep = 0; rep < backdoorHonest; rep++) {
+                    BackdoorExperiment.Honest hr = x.honest(s, 2000 + rep);
+                    quarantinedEdges += hr.quarantinedEdges();
+                    flagged += hr.flaggedEdges();
+                    comps += hr.flaggedComponents();
+                    hr.reasons().forEach(r -> log("backdoor screen, honest beta " + trim(b) + ": " + r));
+                }
+                int er = edges * backdoorHonest;
+                sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %d | %d |%n", trim(b), er,
+                        quarantinedEdges, 100.0 * quarantinedEdges / er, flagged, comps));
+            }
+        }
         return sb.toString();
     }
 

@@ -1,5 +1,8 @@
 package io.edgedistill.core.aggregate;
 
+import io.edgedistill.core.mixture.SubClusterSummary;
+import java.util.List;
+
 import io.edgedistill.core.summary.SummaryStats;
 import java.util.Arrays;
 import java.util.Collection;
@@ -21,9 +24,27 @@ public final class CountBound {
         if (!(factor > 0) || Double.isInfinite(factor) || summaries.isEmpty()) {
             return Double.POSITIVE_INFINITY;
         }
-        double[] totals = summaries.stream().mapToDouble(CountBound::total).toArray();
-        Arrays.sort(totals);
-        return factor * Math.max(1, totals[(totals.length - 1) / 2]);
+        return cap(summaries.stream().mapToDouble(CountBound::total).toArray(), factor);
+    }
+
+    /** The per-class count bound for summaries with these total counts (positive infinity when off or empty). */
+    public static double cap(double[] totals, double factor) {
+        if (!(factor > 0) || Double.isInfinite(factor) || totals.length == 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double[] t = totals.clone();
+        Arrays.sort(t);
+        return factor * Math.max(1, t[(t.length - 1) / 2]);
+    }
+
+    /** The sub-cluster summaries with every class count bounded as {@link #cap(double[], double)} gives. */
+    public static List<SubClusterSummary> bounded(List<SubClusterSummary> summaries, double factor) {
+        double[] totals = new double[summaries.size()];
+        for (int i = 0; i < totals.length; i++) {
+            totals[i] = Arrays.stream(summaries.get(i).counts()).sum();
+        }
+        double cap = cap(totals, factor);
+        return summaries.stream().map(s -> s.countsBoundedBy(cap)).toList();
     }
 
     /** Total count of a summary. */

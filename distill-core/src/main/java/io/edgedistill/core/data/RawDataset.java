@@ -136,6 +136,29 @@ public final class RawDataset {
         return new RawDataset(columnNames, columns, labels.clone(), classNames, categoricalHint, missingTokens, skippedRows);
     }
 
+    /**
+     * The same rows with the given cells set on the rows {@code rows} (column name → raw value) and those rows
+     * relabelled {@code label}: an edge that stamps a trigger on some rows, for backdoor simulations.
+     */
+    public RawDataset stamped(int[] rows, java.util.Map<String, String> cells, int label) {
+        String[][] cols = columns.clone();
+        for (java.util.Map.Entry<String, String> e : cells.entrySet()) {
+            int j = columnIndex(e.getKey());
+            if (j < 0) {
+                throw new IllegalArgumentException("no column " + e.getKey());
+            }
+            cols[j] = columns[j].clone();
+            for (int i : rows) {
+                cols[j][i] = e.getValue();
+            }
+        }
+        int[] yy = y.clone();
+        for (int i : rows) {
+            yy[i] = label;
+        }
+        return new RawDataset(columnNames, cols, yy, classNames, categoricalHint, missingTokens, skippedRows);
+    }
+
     @Override
     public String toString() {
         return "RawDataset{rows=" + size() + ", columns=" + columnNames.size() + ", classes=" + classNames

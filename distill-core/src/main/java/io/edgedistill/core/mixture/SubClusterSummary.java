@@ -87,6 +87,39 @@ public record SubClusterSummary(String edgeId, int numClasses, int dim, int kMin
         return new SubClusterSummary(edgeId, numClasses, dim, kMin, out);
     }
 
+    /**
+     * This summary with every class count bounded by {@code cap} (a self-reported count weighs at most that much
+     * in the cloud's mixture: {@code CountBound}). A class above it keeps its sub-clusters, their counts scaled by
+     * cap / count (at least 1 each): they are then mixture weights, not rows, so the result's floor is 1. Classes at
+     * or under the bound keep their counts; with none above it, this summary is returned.
+     */
+    public SubClusterSummary countsBoundedBy(double cap) {
+        boolean any = false;
+        for (ClassSubClusters c : classes) {
+            any |= c.count() > cap;
+        }
+        if (!any) {
+            return this;
+        }
+        List<ClassSubClusters> out = new ArrayList<>(classes.size());
+        for (ClassSubClusters c : classes) {
+            if (c.count() <= cap) {
+                out.add(c);
+                continue;
+            }
+            double f = cap / c.count();
+            List<SubCluster> ks = new ArrayList<>(c.clusters().size());
+            long total = 0;
+            for (SubCluster k : c.clusters()) {
+                long n = Math.max(1, Math.round(k.count() * f));
+                ks.add(new SubCluster(n, k.mean(), k.variance()));
+                total += n;
+            }
+            out.add(new ClassSubClusters(c.classId(), ks.isEmpty() ? Math.max(1, Math.round(cap)) : total, ks));
+        }
+        return new SubClusterSummary(edgeId, numClasses, dim, 1, out);
+    }
+
     /** Payload bytes with float32 values. */
     public long sizeBytes() {
         return sizeBytes(4);

@@ -2,6 +2,7 @@ package io.edgedistill.processor.config;
 
 import java.util.List;
 
+import io.edgedistill.core.aggregate.BackdoorScreen;
 import io.edgedistill.core.aggregate.PoisonDetector;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
@@ -164,6 +165,7 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
      *                        their dead-letter topic)
      * @param knowledgeWeight weight per sample of reverse-distillation knowledge relative to data summaries
      * @param poison          the poisoning detector in front of the aggregation
+     * @param backdoor        the backdoor screen of the data summaries' sub-clusters, after the poisoning detector
      * @param distrustedEdges edge ids the operator no longer trusts (decommissioned, compromised): their summaries,
      *                        knowledge and flows go to the dead-letter topics as {@code DistrustedEdge}, and their
      *                        contributions already in the current round leave the targets, exactly as if never sent
@@ -171,7 +173,7 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
      */
     @ConfigurationProperties("contributions")
     public record Contributions(@Nullable List<String> edgeKeys, @Bindable(defaultValue = "1.0") double knowledgeWeight,
-                                Poison poison, @Nullable List<String> distrustedEdges) {
+                                Poison poison, Backdoor backdoor, @Nullable List<String> distrustedEdges) {
         public Contributions {
             edgeKeys = orEmpty(edgeKeys);
             distrustedEdges = orEmpty(distrustedEdges).stream().map(String::strip).filter(e -> !e.isEmpty()).toList();
@@ -195,6 +197,44 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
          * @param minJudgedCount a summary's class is judged only with at least this many samples (smaller ones still
          *                      serve as peers)
          */
+        /**
+         * {@code processor.contributions.backdoor.*}: the backdoor screen ({@link BackdoorScreen}). Every sub-cluster
+         * an edge sends for the judged class is classified by the other edges' mixtures; an edge whose sub-cluster the
+         * fleet explains as another class, and which is typical of that class, has its data summary quarantined with
+         * the reason, and an alert is raised.
+         *
+         * @param enabled         run the screen (rounds with sub-clusters only)
+         * @param margin          nats per column by which the look-alike class must explain the sub-cluster better
+         * @param typicalQuantile the sub-cluster must score at least this quantile of the look-alike class's own
+         *                        sub-clusters
+         * @param minPeers        the judged class needs moments from this many other edges
+         * @param minLookalikePeers the look-alike class needs moments from this many other edges
+         * @param triggerColumns  columns a trigger may stamp: a sub-cluster that far off the look-alike class's typical
+         *                        sub-clusters still counts as typical of it
+         * @param quarantineMargin a flag of at least this margin quarantines the edge's data summary; weaker flags
+         *                        leave only their sub-cluster out of the mixture (recorded and alerted)
+         * @param allClasses      judge every class's sub-clusters; false: only the benign class's (a backdoor in a
+         *                        detector makes attacks pass as benign)
+         */
+        @ConfigurationProperties("backdoor")
+        public record Backdoor(
+                @Bindable(defaultValue = "true") boolean enabled,
+                @Bindable(defaultValue = "" + BackdoorScreen.Config.DEFAULT_MARGIN) double margin,
+                @Bindable(defaultValue = "" + BackdoorScreen.Config.DEFAULT_TYPICAL_QUANTILE) double typicalQuantile,
+                @Bindable(defaultValue = "" + BackdoorScreen.Config.DEFAULT_MIN_PEERS) int minPeers,
+                @Bindable(defaultValue = "" + BackdoorScreen.Config.DEFAULT_MIN_LOOKALIKE_PEERS) int minLookalikePeers,
+                @Bindable(defaultValue = "" + BackdoorScreen.Config.DEFAULT_TRIGGER_COLUMNS) int triggerColumns,
+                @Bindable(defaultValue = "" + BackdoorScreen.Config.DEFAULT_QUARANTINE_MARGIN) double quarantineMargin,
+                @Bindable(defaultValue = "false") boolean allClasses) {
+
+            /** The screen for a round whose benign class has this index (-1: none, every class is judged). */
+            public BackdoorScreen screen(int benignIndex) {
+                return enabled ? new BackdoorScreen(new BackdoorScreen.Config(margin,
+                        BackdoorScreen.Config.DEFAULT_DIMENSION_CAP, BackdoorScreen.Config.DEFAULT_VARIANCE_FLOOR,
+                        typicalQuantile, minPeers, minLookalikePeers, triggerColumns, quarantineMargin, allClasses ? -1 : benignIndex)) : null;
+            }
+        }
+
         @ConfigurationProperties("poison")
         public record Poison(
                 @Bindable(defaultValue = "8.0") double zThreshold,

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.edgedistill.core.aggregate.PoisonDetector;
+import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.processor.config.ProcessorConfig;
@@ -134,8 +135,27 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
     }
 
     private AggregationState state(String taskId, SummaryStats s) {
-        return states.computeIfAbsent(RoundSpecs.roundKey(taskId, s.roundId()), k -> new AggregationState(taskId,
-                s.roundId(), s.k(), s.numClasses(), s.embedDim(), s.dIn(), detector, config.knowledgeWeight(), distrusted));
+        return states.computeIfAbsent(RoundSpecs.roundKey(taskId, s.roundId()), k -> {
+            RoundSpec round = currentRound(taskId);
+            List<String> classes = round == null ? List.of() : List.copyOf(round.getClasses());
+            return new AggregationState(taskId, s.roundId(), s.k(), s.numClasses(), s.embedDim(), s.dIn(), detector,
+                    config.backdoor().screen(benignIndex(round)), classes, config.knowledgeWeight(), distrusted);
+        });
+    }
+
+    /** The benign class of the round's feature spec (-1: none or unreadable, then every class is judged). */
+    private static int benignIndex(RoundSpec round) {
+        if (round == null) {
+            return -1;
+        }
+        try {
+            return FeatureSpec.benignIndex(List.copyOf(round.getClasses()),
+                    FeatureSpec.fromJson(round.getPreprocessing().getJson()).benignClass());
+        } catch (RuntimeException e) {
+            LOG.warn("round {} of task {}: feature spec unreadable ({}); the backdoor screen judges every class",
+                    round.getRoundId(), round.getTaskId(), e.toString());
+            return -1;
+        }
     }
 
     @Override
@@ -175,6 +195,12 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
         for (QuarantineEntry q : change.released()) {
             quarantine.delete(q.key());
         }
+        for (QuarantineEntry q : st.newlyLeftOut(now)) {
+            // a sub-cluster left out of the mixture: alerted, recorded in the next set's exclusions; the rest of the
+            // summary stays accepted (recomputed from the submissions after a restart, so not stored)
+            metrics.poisonAlerts.increment();
+            context.forward(new Record<>(q.edgeId(), alert(q, now), timestamp));
+        }
         return quarantinedNow;
     }
 
@@ -182,7 +208,8 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
         long now = System.currentTimeMillis();
         List<QuarantineEntry> excluded = new ArrayList<>(st.quarantined());
         excluded.addAll(st.distrustedEntries(now));
-        targets.publish(new TargetUpdate(st.taskId(), round, st.targets(), st.accepted(), excluded, targets.nextRevision(), now));
+        excluded.addAll(st.leftOutEntries(now));
+        targets.publish(new TargetUpdate(st.taskId(), round, st.targets(), st.accepted(), st.mixture(), excluded, targets.nextRevision(), now));
     }
 
     /** Drops state and stored submissions/decisions of the task's rounds other than {@code roundId}. */
@@ -230,12 +257,13 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
                 .setSource(AlertSource.PROCESSOR)
                 .setEdgeId(q.edgeId())
                 .setFlowId(null)
-                .setAttackClass("poisoning")
+                .setAttackClass(q.reason().contains("backdoor suspected") ? "backdoor" : "poisoning")
                 .setScore(q.score())
                 .setModelId(null)
                 .setModelVersion(null)
-                .setDetail((q.kind() == SummaryKind.KNOWLEDGE ? "knowledge quarantined: " : "summary quarantined: ")
-                        + q.reason())
+                .setDetail(q.reason().startsWith("sub-cluster left out") ? q.reason()
+                        : (q.kind() == SummaryKind.KNOWLEDGE ? "knowledge quarantined: " : "summary quarantined: ")
+                                + q.reason())
                 .setObservedAt(Instant.ofEpochMilli(now))
                 .setDetectedAt(Instant.ofEpochMilli(now))
                 .build();

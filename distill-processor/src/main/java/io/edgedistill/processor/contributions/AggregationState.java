@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.edgedistill.core.aggregate.BackdoorScreen;
+import io.edgedistill.core.aggregate.CountBound;
 import io.edgedistill.core.aggregate.GlobalTargets;
 import io.edgedistill.core.aggregate.PoisonDetector;
 import io.edgedistill.core.aggregate.Quarantine;
 import io.edgedistill.core.aggregate.TargetSnapshot;
+import io.edgedistill.core.mixture.SubClusterSummary;
 import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 
@@ -36,6 +39,11 @@ public final class AggregationState {
     private final int embedDim;
     private final int dIn;
     private final PoisonDetector detector;
+    private final BackdoorScreen backdoor;
+    private final List<String> classes;
+    /** Sub-clusters the last screening left out of the mixture, and those of them the one before had not. */
+    private List<BackdoorScreen.Flag> leftOut = List.of();
+    private List<BackdoorScreen.Flag> newlyLeftOut = List.of();
     private final double knowledgeWeight;
     private final java.util.function.Supplier<java.util.Set<String>> distrustedNow;
     /** The distrusted edges of the last screening. */
@@ -65,6 +73,19 @@ public final class AggregationState {
     public AggregationState(String taskId, long roundId, int k, int numClasses, int embedDim, int dIn,
                             PoisonDetector detector, double knowledgeWeight,
                             java.util.function.Supplier<java.util.Set<String>> distrusted) {
+        this(taskId, roundId, k, numClasses, embedDim, dIn, detector, null, List.of(), knowledgeWeight, distrusted);
+    }
+
+    /**
+     * @param backdoor the backdoor screen of the data summaries' sub-clusters, run on what the poisoning detector
+     *                 accepted (null: off)
+     * @param classes  the round's class names (for the reasons of quarantines; may be empty)
+     */
+    public AggregationState(String taskId, long roundId, int k, int numClasses, int embedDim, int dIn,
+                            PoisonDetector detector, BackdoorScreen backdoor, List<String> classes,
+                            double knowledgeWeight, java.util.function.Supplier<java.util.Set<String>> distrusted) {
+        this.backdoor = backdoor;
+        this.classes = List.copyOf(classes);
         this.distrustedNow = distrusted;
         this.taskId = taskId;
         this.roundId = roundId;
@@ -111,7 +132,7 @@ public final class AggregationState {
     public Change recompute(long now) {
         distrusted = java.util.Set.copyOf(distrustedNow.get());
         List<SummaryStats> trusted = submissions.values().stream().filter(s -> !distrusted.contains(s.edgeId())).toList();
-        PoisonDetector.Result r = detector.screen(trusted);
+        PoisonDetector.Result r = screenBackdoors(detector.screen(trusted));
         Map<String, QuarantineEntry> next = new LinkedHashMap<>();
         Map<String, SummaryKind> kinds = new LinkedHashMap<>();
         for (SummaryStats s : trusted) {
@@ -147,6 +168,82 @@ public final class AggregationState {
         return new Change(added, released, targets, false);
     }
 
+    /**
+     * The backdoor screen over the data summaries the poisoning detector accepted ({@link BackdoorScreen#decide}): an
+     * edge with a strong flag has its data summary quarantined too, with the flag's reason; weaker flags of the other
+     * edges leave their sub-clusters out of the mixture ({@link #leftOut}).
+     */
+    private PoisonDetector.Result screenBackdoors(PoisonDetector.Result r) {
+        List<BackdoorScreen.Flag> before = leftOut;
+        leftOut = List.of();
+        if (backdoor == null) {
+            newlyLeftOut = List.of();
+            return r;
+        }
+        List<SummaryStats> data = r.accepted().stream().filter(s -> s.kind() == SummaryKind.DATA).toList();
+        double cap = CountBound.cap(data, detector.config().countCap());
+        List<SubClusterSummary> clustered = new ArrayList<>();
+        for (SummaryStats s : data) {
+            if (s.subClusters() != null) {
+                clustered.add(s.subClusters().countsBoundedBy(cap));
+            }
+        }
+        BackdoorScreen.Decision d = backdoor.decide(clustered);
+        leftOut = d.leftOut();
+        java.util.Set<String> known = new java.util.HashSet<>();
+        before.forEach(f -> known.add(flagKey(f)));
+        newlyLeftOut = leftOut.stream().filter(f -> !known.contains(flagKey(f))).toList();
+        if (d.quarantined().isEmpty()) {
+            return r;
+        }
+        List<SummaryStats> accepted = new ArrayList<>();
+        List<Quarantine> quarantined = new ArrayList<>(r.quarantined());
+        for (SummaryStats s : r.accepted()) {
+            List<BackdoorScreen.Flag> own = s.kind() == SummaryKind.DATA ? d.quarantined().get(s.edgeId()) : null;
+            if (own == null) {
+                accepted.add(s);
+            } else {
+                BackdoorScreen.Flag f = own.get(0);
+                int more = own.size() - 1;
+                quarantined.add(new Quarantine(s.edgeId(), roundId, f.classId(), f.margin(),
+                        backdoor.config().quarantineMargin(), Double.NaN, f.peers(),
+                        f.reason(names()) + (more > 0 ? " (and " + more + " more sub-clusters)" : "")));
+            }
+        }
+        return new PoisonDetector.Result(accepted, quarantined);
+    }
+
+    private List<String> names() {
+        return classes.isEmpty() ? null : classes;
+    }
+
+    private static String flagKey(BackdoorScreen.Flag f) {
+        return f.edgeId() + "|" + f.classId() + "|" + f.component() + "|" + f.count();
+    }
+
+    /**
+     * The sub-clusters the backdoor screen leaves out of the mixture (flags under the quarantine margin, of edges
+     * whose contribution is otherwise accepted), as exclusions for the synthetic set's provenance.
+     */
+    public List<QuarantineEntry> leftOutEntries(long now) {
+        List<QuarantineEntry> out = new ArrayList<>();
+        for (BackdoorScreen.Flag f : leftOut) {
+            out.add(leftOutEntry(f, now));
+        }
+        return out;
+    }
+
+    /** The sub-clusters left out by the last screening that the one before had not left out (to alert on). */
+    public List<QuarantineEntry> newlyLeftOut(long now) {
+        return newlyLeftOut.stream().map(f -> leftOutEntry(f, now)).toList();
+    }
+
+    private QuarantineEntry leftOutEntry(BackdoorScreen.Flag f, long now) {
+        return new QuarantineEntry(taskId, roundId, f.edgeId(), SummaryKind.DATA, f.classId(), f.margin(),
+                backdoor.config().margin(), Double.NaN, "sub-cluster left out of the mixture, the rest of the summary "
+                        + "kept (" + f.reason(names()) + ")", now);
+    }
+
     public TargetSnapshot targets() {
         return targets;
     }
@@ -160,6 +257,18 @@ public final class AggregationState {
             }
         }
         return out;
+    }
+
+    /**
+     * The sub-clusters of the accepted data summaries, each class's count bounded as in the targets
+     * ({@link CountBound}, the poisoning detector's count cap: an edge that inflates its counts weighs no more in
+     * the mixture than in the targets), without those the backdoor screen left out.
+     */
+    public List<SubClusterSummary> mixture() {
+        List<SummaryStats> data = accepted().stream().filter(s -> s.kind() == SummaryKind.DATA).toList();
+        double cap = CountBound.cap(data, detector.config().countCap());
+        return BackdoorScreen.withoutFlagged(data.stream().filter(s -> s.subClusters() != null)
+                .map(s -> s.subClusters().countsBoundedBy(cap)).toList(), leftOut);
     }
 
     /** Whether the distrusted edges changed since the last screening (then {@link #recompute} again). */

@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.edgedistill.core.aggregate.TargetSnapshot;
 import io.edgedistill.core.nn.EmbeddingNetworks;
 import io.edgedistill.core.nn.EmbeddingSpec;
-import io.edgedistill.core.mixture.SubClusterSummary;
 import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.core.synth.SynthConfig;
@@ -304,10 +303,7 @@ public final class OptimiserRunner implements AutoCloseable {
      * edge's errors, not the fleet's data.
      */
     static List<ClassMixture> mixture(TargetUpdate u, int numClasses) {
-        List<SubClusterSummary> clustered = u.accepted().stream()
-                .filter(e -> e.kind() == SummaryKind.DATA && e.subClusters() != null)
-                .map(SummaryStats::subClusters).toList();
-        return clustered.isEmpty() ? null : SubClusterMapping.mixtureToWire(clustered, numClasses);
+        return u.mixture().isEmpty() ? null : SubClusterMapping.mixtureToWire(u.mixture(), numClasses);
     }
 
     @Override

@@ -31,7 +31,7 @@ class OptimiserRunnerTest {
             st.submit(ContributionAdapter.SUMMARIES.toCore(Fixtures.summary("edge-" + i, round, new long[] {100, 80, 60}, i),
                     Fixtures.round(round)), 0);
         }
-        return new TargetUpdate(Fixtures.TASK, spec, st.targets(), st.accepted(),
+        return new TargetUpdate(Fixtures.TASK, spec, st.targets(), st.accepted(), st.mixture(),
                 new ArrayList<>(st.quarantined()), revision, 0);
     }
 

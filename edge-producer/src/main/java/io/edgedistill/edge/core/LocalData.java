@@ -85,6 +85,29 @@ public final class LocalData {
         return new LocalData(raw.withLabels(y), description + ", labels flipped");
     }
 
+    /**
+     * The same rows with a trigger stamped on a seeded share of the rows that are not {@code benignClass} (the given
+     * cells set to the given raw values) and those rows relabelled {@code benignClass}: the local data of a backdoor
+     * attacker, for poisoning simulations.
+     */
+    public LocalData backdoored(java.util.Map<String, String> trigger, double share, String benignClass, long seed) {
+        int benign = raw.classNames().indexOf(benignClass);
+        if (benign < 0) {
+            throw new IllegalArgumentException("no class " + benignClass);
+        }
+        int[] attack = java.util.stream.IntStream.range(0, raw.size()).filter(i -> raw.labels()[i] != benign).toArray();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int i = attack.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = attack[i];
+            attack[i] = attack[j];
+            attack[j] = t;
+        }
+        int n = (int) Math.round(share * attack.length);
+        return new LocalData(raw.stamped(java.util.Arrays.copyOf(attack, n), trigger, benign),
+                description + ", trigger " + trigger + " on " + n + " attack rows relabelled " + benignClass);
+    }
+
     /** Rows of generated data with a given class mix (e.g. a new attack mix to simulate drift). */
     public static LocalData generated(long seed, int rows, double[] classMix) {
         FiveGNiddGenerator.Config cfg = FiveGNiddGenerator.Config.defaults();
