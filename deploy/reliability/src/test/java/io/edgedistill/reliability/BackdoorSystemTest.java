@@ -134,7 +134,7 @@ class BackdoorSystemTest {
             // more precise than they are); if it does not, its counts are bounded in the mixture
             SyntheticSet big = lastSet(stack, inflated);
             boolean inflatedQuarantined = big.getProvenance().getExclusions().stream()
-                    .anyMatch(e -> e.getEdgeId().equals(attackerId) && !e.getReason().startsWith("sub-cluster left out"));
+                    .anyMatch(e -> e.getEdgeId().equals(attackerId) && !e.getReason().startsWith("class left out"));
             assertThat(big.getProvenance().getExclusions()).allSatisfy(e -> assertThat(e.getEdgeId()).isEqualTo(attackerId));
             double[] totals = new double[EDGES];
             for (int i = 0; i < EDGES; i++) {

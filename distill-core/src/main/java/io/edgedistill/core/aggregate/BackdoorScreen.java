@@ -38,8 +38,8 @@ import java.util.Set;
  *       columns). A component far from every class, e.g. an honest edge's mode that no other edge saw, is not flagged
  *       however the far classes rank.</li>
  * </ul>
- * What a flag costs the edge is graded ({@link #quarantinedEdges}): a flagged sub-cluster is always left out of the
- * mixture ({@link #withoutFlagged}), and the edge's whole contribution is quarantined only when one of its flags
+ * What a flag costs the edge is graded ({@link #quarantinedEdges}): the flagged class of that edge is always left out
+ * of the mixture ({@link #withoutFlagged}), and the edge's whole contribution is quarantined only when one of its flags
  * reaches {@link Config#quarantineMargin()}. Honest edges whose benign traffic overlaps an attack class score just
  * above the margin in the harness (up to 0.6 nats per column on generated data), and losing one sub-cluster costs them
  * little; a planted trigger scores 0.5–1.3.
@@ -59,7 +59,7 @@ public final class BackdoorScreen {
      * @param triggerColumns  columns a trigger may stamp: the typical score is lowered by what that many columns at
      *                        the cap cost
      * @param quarantineMargin an edge with a flag of at least this margin is quarantined as a whole; flags under it
-     *                        only leave their sub-cluster out of the mixture
+     *                        only leave that edge's flagged class out of the mixture
      * @param judgedClass     the class whose components are judged (the benign class: a backdoor in a detector makes
      *                        attacks pass as benign), or -1 for every class
      */
@@ -135,7 +135,10 @@ public final class BackdoorScreen {
     public record Scores(List<Component> components, double[] typical) {
     }
 
-    /** One component and its leave-own-edge-out scores per class (NaN: the class is not judged). */
+    /**
+     * One component and its leave-own-edge-out scores per class (NaN: no other edge holds the class, or the component
+     * is not of the judged class and was scored under its own class only).
+     */
     public record Component(String edgeId, int classId, int index, long count, double[] score, int[] peers) {
     }
 
@@ -188,10 +191,10 @@ public final class BackdoorScreen {
      * What the screen decides for a round.
      *
      * @param quarantined edges to quarantine as a whole, each with its flags (the strongest first)
-     * @param leftOut     flagged sub-clusters of the other edges, to leave out of the mixture
+     * @param leftOut     flags of the other edges: their flagged classes are left out of the mixture
      */
     public record Decision(Map<String, List<Flag>> quarantined, List<Flag> leftOut) {
-        /** The summaries the cloud keeps: quarantined edges out, the others without their flagged sub-clusters. */
+        /** The summaries the cloud keeps: quarantined edges out, the others without their flagged classes. */
         public List<SubClusterSummary> kept(List<SubClusterSummary> summaries) {
             return withoutFlagged(summaries.stream().filter(s -> !quarantined.containsKey(s.edgeId())).toList(), leftOut);
         }
@@ -200,7 +203,7 @@ public final class BackdoorScreen {
     /**
      * Screens, quarantines every edge with a flag of at least {@link Config#quarantineMargin()}, and screens the rest
      * again without them (a quarantined edge no longer shapes what the others are compared with) until no such flag
-     * remains; the flags of that last screen leave their sub-clusters out.
+     * remains; the flags of that last screen leave their classes out.
      */
     public Decision decide(List<SubClusterSummary> summaries) {
         Map<String, List<Flag>> quarantined = new java.util.LinkedHashMap<>();
@@ -231,17 +234,22 @@ public final class BackdoorScreen {
         return out;
     }
 
-    /** The summaries without their flagged sub-clusters (each class's count reduced by what it lost). */
+    /**
+     * The summaries without the classes their flags are in: an edge with a flagged sub-cluster of class c sends no
+     * sub-clusters of c to the mixture (count 0), its other classes stay. The whole class, not only the flagged
+     * sub-cluster: stamped rows that k-means put beside benign rows in the edge's other sub-clusters of c would stay
+     * behind otherwise.
+     */
     public static List<SubClusterSummary> withoutFlagged(List<SubClusterSummary> summaries, List<Flag> flags) {
         if (flags.isEmpty()) {
             return summaries;
         }
         List<SubClusterSummary> out = new ArrayList<>(summaries.size());
         for (SubClusterSummary s : summaries) {
-            Set<String> drop = new HashSet<>();
+            Set<Integer> drop = new HashSet<>();
             for (Flag f : flags) {
                 if (f.edgeId().equals(s.edgeId())) {
-                    drop.add(f.classId() + "/" + f.component());
+                    drop.add(f.classId());
                 }
             }
             if (drop.isEmpty()) {
@@ -250,22 +258,17 @@ public final class BackdoorScreen {
             }
             List<ClassSubClusters> classes = new ArrayList<>();
             for (ClassSubClusters c : s.classes()) {
-                List<SubCluster> keep = new ArrayList<>();
-                for (int i = 0; i < c.clusters().size(); i++) {
-                    if (!drop.contains(c.classId() + "/" + i)) {
-                        keep.add(c.clusters().get(i));
-                    }
-                }
-                long n = keep.size() == c.clusters().size() ? c.count()
-                        : keep.stream().mapToLong(SubCluster::count).sum();
-                classes.add(new ClassSubClusters(c.classId(), n, keep));
+                classes.add(drop.contains(c.classId()) ? new ClassSubClusters(c.classId(), 0, List.of()) : c);
             }
             out.add(new SubClusterSummary(s.edgeId(), s.numClasses(), s.dim(), s.kMin(), classes));
         }
         return out;
     }
 
-    /** Every component's leave-own-edge-out scores, and each class's typical score. */
+    /**
+     * Every judged component's leave-own-edge-out scores, and each class's typical score (the quantile of its own
+     * components' scores less the trigger allowance).
+     */
     public Scores score(List<SubClusterSummary> summaries) {
         List<SubClusterSummary> with = summaries.stream().filter(s -> s.subClusterCount() > 0).toList();
         if (with.isEmpty()) {
@@ -323,9 +326,12 @@ public final class BackdoorScreen {
             for (double[] b : bucket) {
                 java.util.Arrays.fill(b, Double.NEGATIVE_INFINITY);
             }
+            // a component of a class that is not judged is scored under its own class only (for that class's typical
+            // score); a judged one under every class
+            boolean judged = config.judgedClass() < 0 || classOf.get(i) == config.judgedClass();
             for (int j = 0; j < n; j++) {
                 int ey = edgeOf.get(j);
-                if (ey == ex) {
+                if (ey == ex || (!judged && !classOf.get(j).equals(classOf.get(i)))) {
                     continue;
                 }
                 SubCluster y = comps.get(j);
@@ -351,7 +357,7 @@ public final class BackdoorScreen {
                         peers[k]++;
                     }
                 }
-                score[k] = total > 0 ? (acc - Math.log(total)) / d : Double.NaN;
+                score[k] = total > 0 && (judged || k == classOf.get(i)) ? (acc - Math.log(total)) / d : Double.NaN;
             }
             out.add(new Component(edgeIds[ex], classOf.get(i), indexOf.get(i), x.count(), score, peers));
         }

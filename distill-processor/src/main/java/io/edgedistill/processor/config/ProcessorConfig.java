@@ -212,7 +212,7 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
          * @param triggerColumns  columns a trigger may stamp: a sub-cluster that far off the look-alike class's typical
          *                        sub-clusters still counts as typical of it
          * @param quarantineMargin a flag of at least this margin quarantines the edge's data summary; weaker flags
-         *                        leave only their sub-cluster out of the mixture (recorded and alerted)
+         *                        leave only that edge's flagged class out of the mixture (recorded and alerted)
          * @param allClasses      judge every class's sub-clusters; false: only the benign class's (a backdoor in a
          *                        detector makes attacks pass as benign)
          */

@@ -196,7 +196,7 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
             quarantine.delete(q.key());
         }
         for (QuarantineEntry q : st.newlyLeftOut(now)) {
-            // a sub-cluster left out of the mixture: alerted, recorded in the next set's exclusions; the rest of the
+            // a class of an edge left out of the mixture: alerted, recorded in the next set's exclusions; the rest of the
             // summary stays accepted (recomputed from the submissions after a restart, so not stored)
             metrics.poisonAlerts.increment();
             context.forward(new Record<>(q.edgeId(), alert(q, now), timestamp));
@@ -261,7 +261,7 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
                 .setScore(q.score())
                 .setModelId(null)
                 .setModelVersion(null)
-                .setDetail(q.reason().startsWith("sub-cluster left out") ? q.reason()
+                .setDetail(q.reason().startsWith("class left out") ? q.reason()
                         : (q.kind() == SummaryKind.KNOWLEDGE ? "knowledge quarantined: " : "summary quarantined: ")
                                 + q.reason())
                 .setObservedAt(Instant.ofEpochMilli(now))

@@ -171,7 +171,7 @@ public final class AggregationState {
     /**
      * The backdoor screen over the data summaries the poisoning detector accepted ({@link BackdoorScreen#decide}): an
      * edge with a strong flag has its data summary quarantined too, with the flag's reason; weaker flags of the other
-     * edges leave their sub-clusters out of the mixture ({@link #leftOut}).
+     * edges leave the flagged class of that edge out of the mixture ({@link #leftOut}).
      */
     private PoisonDetector.Result screenBackdoors(PoisonDetector.Result r) {
         List<BackdoorScreen.Flag> before = leftOut;
@@ -222,8 +222,8 @@ public final class AggregationState {
     }
 
     /**
-     * The sub-clusters the backdoor screen leaves out of the mixture (flags under the quarantine margin, of edges
-     * whose contribution is otherwise accepted), as exclusions for the synthetic set's provenance.
+     * What the backdoor screen leaves out of the mixture (flags under the quarantine margin: the flagged class of an
+     * edge whose contribution is otherwise accepted), as exclusions for the synthetic set's provenance.
      */
     public List<QuarantineEntry> leftOutEntries(long now) {
         List<QuarantineEntry> out = new ArrayList<>();
@@ -233,15 +233,15 @@ public final class AggregationState {
         return out;
     }
 
-    /** The sub-clusters left out by the last screening that the one before had not left out (to alert on). */
+    /** The flags of the last screening under the quarantine margin that the one before had not (to alert on). */
     public List<QuarantineEntry> newlyLeftOut(long now) {
         return newlyLeftOut.stream().map(f -> leftOutEntry(f, now)).toList();
     }
 
     private QuarantineEntry leftOutEntry(BackdoorScreen.Flag f, long now) {
         return new QuarantineEntry(taskId, roundId, f.edgeId(), SummaryKind.DATA, f.classId(), f.margin(),
-                backdoor.config().margin(), Double.NaN, "sub-cluster left out of the mixture, the rest of the summary "
-                        + "kept (" + f.reason(names()) + ")", now);
+                backdoor.config().margin(), Double.NaN, "class left out of the mixture, the rest of the summary kept ("
+                        + f.reason(names()) + ")", now);
     }
 
     public TargetSnapshot targets() {

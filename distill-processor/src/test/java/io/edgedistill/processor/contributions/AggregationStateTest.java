@@ -197,7 +197,7 @@ class AggregationStateTest {
     }
 
     @Test
-    void aFlagUnderTheQuarantineMarginLeavesOutOnlyItsSubCluster() {
+    void aFlagUnderTheQuarantineMarginLeavesOutOnlyTheFlaggedClassOfThatEdge() {
         AggregationState st = screened(1000);
         int alerts = 0;
         for (int i = 0; i < 6; i++) {
@@ -209,11 +209,11 @@ class AggregationStateTest {
         assertThat(st.accepted()).extracting(SummaryStats::edgeId).contains("edge-5");
         assertThat(st.leftOutEntries(0)).singleElement().satisfies(q -> {
             assertThat(q.edgeId()).isEqualTo("edge-5");
-            assertThat(q.reason()).startsWith("sub-cluster left out of the mixture").contains("backdoor suspected");
+            assertThat(q.reason()).startsWith("class left out of the mixture").contains("backdoor suspected");
         });
         SubClusterSummary five = st.mixture().stream().filter(m -> m.edgeId().equals("edge-5")).findFirst().orElseThrow();
-        assertThat(five.classes().get(0).clusters()).hasSize(2);
-        assertThat(five.classes().get(0).count()).isEqualTo(280);
+        assertThat(five.classes().get(0).clusters()).isEmpty();
+        assertThat(five.classes().get(0).count()).isZero();
         assertThat(five.classes().get(1).count()).isEqualTo(100);
     }
 
