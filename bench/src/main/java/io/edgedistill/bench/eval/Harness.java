@@ -148,6 +148,7 @@ public final class Harness {
     /** Settings of the poisoning screen and the count bound of {@code ours} and the poisoning trials. */
     public void detector(PoisonDetector.Config config) {
         this.detectorConfig = config;
+        subclusters.countCap(config.countCap());
     }
 
     /**

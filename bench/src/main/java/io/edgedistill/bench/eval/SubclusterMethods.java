@@ -29,6 +29,8 @@ import java.util.Locale;
  *       a recipe made for small sets) on a class-balanced draw of {@code teacherPerClass} rows per class (IPC
  *       by default, the budget of {@code ours-core-teacher}), with the same log-prior correction.</li>
  * </ul>
+ * The mixture is what the processor publishes: counts bounded ({@code CountBound}, the detector's count cap) and
+ * the backdoor screen's decision applied ({@code BackdoorScreen}, its defaults).
  * Bytes per edge: {@link SubClusterSummary#sizeBytes(int)} (float32 values, or float16 with the option, 8
  * bytes per count), mean over edges.
  * The layout of 0/1 columns comes from the feature spec when the harness has it, else from the statistics.
@@ -42,12 +44,31 @@ final class SubclusterMethods {
     private final ColumnLayout layout;
     private final SubclusterSettings settings;
     private final List<String> privacyRows = new ArrayList<>();
+    private final int benign;
+    private double countCap = io.edgedistill.core.aggregate.PoisonDetector.DEFAULT_COUNT_CAP;
 
     SubclusterMethods(Dataset train, Dataset test, FeatureSpec spec, SubclusterSettings settings) {
         this.train = train;
         this.test = test;
         this.layout = spec == null ? null : ColumnLayout.of(spec);
         this.settings = settings;
+        this.benign = spec == null ? -1 : spec.benignIndex();
+    }
+
+    /** The count bound's factor the processor applies to the mixture ({@code CountBound}; 0 = none). */
+    void countCap(double factor) {
+        this.countCap = factor;
+    }
+
+    /**
+     * What the processor pools into the synthetic set's mixture: counts bounded, then the backdoor screen's decision
+     * with its defaults (quarantined edges out, flagged classes out).
+     */
+    private List<SubClusterSummary> kept(List<SubClusterSummary> summaries) {
+        List<SubClusterSummary> bounded = io.edgedistill.core.aggregate.CountBound.bounded(summaries, countCap);
+        io.edgedistill.core.aggregate.BackdoorScreen screen = new io.edgedistill.core.aggregate.BackdoorScreen(
+                io.edgedistill.core.aggregate.BackdoorScreen.Config.defaults(benign));
+        return screen.decide(bounded).kept(bounded);
     }
 
     /** Markdown rows of the privacy check (one per configuration, repetition 0), in run order. */
@@ -74,7 +95,8 @@ final class SubclusterMethods {
         double bytes16 = summaries.stream().mapToLong(x -> x.sizeBytes(2)).sum() / (double) edgeData.length;
         double bytes = settings.float16() ? bytes16 : bytes32;
         double subs = summaries.stream().mapToInt(SubClusterSummary::subClusterCount).sum() / (double) edgeData.length;
-        MixturePrior prior = MixturePrior.pool(summaries,
+        List<SubClusterSummary> kept = kept(summaries);
+        MixturePrior prior = MixturePrior.pool(kept,
                 layout != null ? layout : ColumnLayout.inferred(summaries), MixtureOptions.defaults());
         long[] counts = prior.counts();
         String common = String.format(Locale.ROOT, "%.1f sub-clusters per edge, float32 %.0f / float16 %.0f B/edge%s, "
