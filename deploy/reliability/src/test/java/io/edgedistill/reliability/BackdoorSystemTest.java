@@ -110,7 +110,11 @@ class BackdoorSystemTest {
             assertThat(q.path("reason").asText()).startsWith("backdoor suspected: sub-cluster")
                     .contains("of class Benign");
             for (JsonNode any : SystemFixture.getJson(processor, "/quarantine").path("quarantined")) {
-                // the inflated task's attacker may be quarantined too (see below); nobody else anywhere
+                // the shared stack's topics hold other tests' tasks too: judge this test's three
+                if (!List.of(backdoor, without, inflated).contains(any.path("taskId").asText())) {
+                    continue;
+                }
+                // the inflated task's attacker may be quarantined too (see below); nobody else
                 assertThat(any.path("taskId").asText()).as("only the attacker: %s", any).isIn(backdoor, inflated);
                 assertThat(any.path("edgeId").asText()).as("only the attacker: %s", any).isEqualTo(attackerId);
             }

@@ -29,7 +29,8 @@ import java.util.Set;
  * <p>A component is flagged when, leaving its own edge out,
  * <ul>
  *   <li>its own class has moments from at least {@link Config#minPeers()} other edges (what that class looks like
- *       must come from more than one other edge), and the look-alike class from at least
+ *       must come from several other edges: in a fleet of three, an honest edge's benign mode that the two others lack
+ *       was quarantined), and the look-alike class from at least
  *       {@link Config#minLookalikePeers()} (a class nobody else holds is novelty, not evidence);</li>
  *   <li>the look-alike class explains it better than its own class by at least {@link Config#margin()} nats;</li>
  *   <li>and it is <i>typical</i> of the look-alike class: its score there is at least the
@@ -70,7 +71,7 @@ public final class BackdoorScreen {
         public static final double DEFAULT_DIMENSION_CAP = 16;
         public static final double DEFAULT_VARIANCE_FLOOR = 0.01;
         public static final double DEFAULT_TYPICAL_QUANTILE = 0.05;
-        public static final int DEFAULT_MIN_PEERS = 2;
+        public static final int DEFAULT_MIN_PEERS = 3;
         public static final int DEFAULT_MIN_LOOKALIKE_PEERS = 1;
         public static final int DEFAULT_TRIGGER_COLUMNS = 4;
         public static final double DEFAULT_QUARANTINE_MARGIN = 0.75;
