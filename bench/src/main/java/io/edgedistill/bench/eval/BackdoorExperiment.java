@@ -88,6 +88,11 @@ final class BackdoorExperiment {
     private final SubclusterSettings settings;
     private final BackdoorScreen screen;
     private final double countCap;
+    /** Properties of the training rows the triggers are chosen from, computed once. */
+    private final double[] std;
+    private final int[] numeric;
+    private final double[] benignFreq;
+    private final java.util.Map<Integer, float[]> sortedBenign = new java.util.HashMap<>();
 
     /**
      * @param countCap the count bound's factor ({@code CountBound}), applied before the screen and the pooling as the
@@ -102,6 +107,9 @@ final class BackdoorExperiment {
         this.benign = benign;
         this.settings = settings;
         this.screen = new BackdoorScreen(screen);
+        this.std = columnStd();
+        this.numeric = numericColumns();
+        this.benignFreq = benignFrequencies();
     }
 
     private Dataset[] partition(Harness.Settings s, long rs) {
@@ -466,14 +474,13 @@ final class BackdoorExperiment {
     private Trigger rareTrigger(long rs) {
         int[] group = layout.groups().stream().max((a, b) -> Integer.compare(a.length, b.length))
                 .orElseThrow(() -> new IllegalArgumentException("the data has no one-hot group to hide a trigger in"));
-        double[] freq = benignFrequencies();
+        double[] freq = benignFreq;
         int category = -1;
         for (int j : group) {
             if (freq[j] > 0 && (category < 0 || freq[j] < freq[category])) {
                 category = j;
             }
         }
-        int[] numeric = numericColumns();
         int column = numeric[new SplittableRandom(rs + 37).nextInt(numeric.length)];
         float value = benignQuantile(column, 0.9);
         return new Trigger(group, category, column, value, describe(category, column, value, "rare"));
@@ -481,7 +488,6 @@ final class BackdoorExperiment {
 
     private Trigger optimisedTrigger(Dataset attacker) {
         int d = train.dim();
-        double[] std = columnStd();
         double[] benignMean = new double[d];
         int nb = 0;
         for (int i = 0; i < attacker.size(); i++) {
@@ -505,7 +511,7 @@ final class BackdoorExperiment {
         for (int j = 0; j < d; j++) {
             attackMean[j] /= Math.max(attackIdx.length, 1);
         }
-        double[] freq = benignFrequencies();
+        double[] freq = benignFreq;
         Trigger best = null;
         double bestMove = Double.POSITIVE_INFINITY;
         for (int[] group : layout.groups()) {
@@ -513,7 +519,7 @@ final class BackdoorExperiment {
                 if (freq[category] <= 0 || attackMean[category] > 0.05) {
                     continue;
                 }
-                for (int column : numericColumns()) {
+                for (int column : numeric) {
                     for (double q : new double[] {0.1, 0.5, 0.9}) {
                         float value = benignQuantile(column, q);
                         // mean of the stamped rows: the attack mean with the stamped columns replaced
@@ -571,7 +577,6 @@ final class BackdoorExperiment {
 
     private int[] numericColumns() {
         List<Integer> out = new ArrayList<>();
-        double[] std = columnStd();
         for (int j = 0; j < train.dim(); j++) {
             if (!layout.binary()[j] && std[j] > 1e-3) {
                 out.add(j);
@@ -600,16 +605,19 @@ final class BackdoorExperiment {
     }
 
     private float benignQuantile(int column, double q) {
-        float[] v = new float[train.size()];
-        int n = 0;
-        for (int i = 0; i < train.size(); i++) {
-            if (train.y()[i] == benign) {
-                v[n++] = train.get(i, column);
+        float[] w = sortedBenign.computeIfAbsent(column, c -> {
+            float[] v = new float[train.size()];
+            int n = 0;
+            for (int i = 0; i < train.size(); i++) {
+                if (train.y()[i] == benign) {
+                    v[n++] = train.get(i, c);
+                }
             }
-        }
-        float[] w = Arrays.copyOf(v, n);
-        Arrays.sort(w);
-        return w[(int) Math.floor(q * (n - 1))];
+            float[] sorted = Arrays.copyOf(v, n);
+            Arrays.sort(sorted);
+            return sorted;
+        });
+        return w[(int) Math.floor(q * (w.length - 1))];
     }
 
     private static boolean contains(int[] a, int v) {
