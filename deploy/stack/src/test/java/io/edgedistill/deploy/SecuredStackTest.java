@@ -420,6 +420,9 @@ class SecuredStackTest {
         try (Admin admin = stack.admin()) {
             assertThat(plan.apply(admin, stack.edges()).changed()).as("second application").isFalse();
             admin.createAcls(List.of(drift, foreign)).all().get();
+            // ACLs reach the broker's authorizer through the metadata log: the plan must see the drift before it can remove it
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+                    () -> admin.describeAcls(AclBindingFilter.ANY).values().get().containsAll(List.of(drift, foreign)));
             AclPlan.Result r = plan.apply(admin, stack.edges());
             assertThat(r.deleted()).containsExactly(drift);
             assertThat(r.created()).isEmpty();
