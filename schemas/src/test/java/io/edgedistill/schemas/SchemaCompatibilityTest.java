@@ -64,6 +64,59 @@ class SchemaCompatibilityTest {
                 .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
 
+    /**
+     * Knowledge v2 (hard samples' sub-clusters, confusion matrix) both ways against every committed earlier version of
+     * edge-knowledge: an old reader reads a v2 record (the new fields dropped), and a record an old edge writes reads
+     * under the new schema with the defaults (no sub-clusters, an empty confusion matrix).
+     */
+    @Test
+    void knowledgeV2AndEarlierKnowledgeReadEachOther() throws Exception {
+        Path gitRoot = gitRoot();
+        Path file = Path.of("src/main/avro/edge-knowledge.avsc").toAbsolutePath().normalize();
+        String current = Files.readString(file, StandardCharsets.UTF_8);
+        Schema now = new Schema.Parser().parse(current);
+        EdgeKnowledge v2 = EdgeKnowledge.newBuilder().setEdgeId("edge-1").setTaskId("t").setRoundId(3).setModelId("t")
+                .setModelVersion(2).setWindowStart(java.time.Instant.EPOCH).setWindowEnd(java.time.Instant.EPOCH)
+                .setNumNetworks(1).setEmbedDim(1).setLocalAccuracy(0.5).setLocalMacroF1(0.4)
+                .setProducedAt(java.time.Instant.EPOCH).setConfusion(List.of(List.of(3L, 1L), List.of(0L, 4L)))
+                .setClasses(List.of(KnowledgeClass.newBuilder().setClassIndex(0).setCount(12).setTotal(20)
+                        .setMeans(List.of(0.5f)).setSubClusters(List.of(HardSubCluster.newBuilder().setCount(12)
+                                .setMean(List.of(1f, 2f)).setVariance(List.of(0.1f, 0.2f)).build())).build()))
+                .build();
+        byte[] written = write(now, v2);
+        int compared = 0;
+        for (String previous : committedVersions(gitRoot, gitRoot.relativize(file).toString())) {
+            Schema old = new Schema.Parser().parse(previous);
+            if (old.getField("confusion") != null) {
+                continue; // a v2 version
+            }
+            compared++;
+            org.apache.avro.generic.GenericRecord asOld = read(now, old, written);
+            assertThat(asOld.get("edgeId").toString()).isEqualTo("edge-1");
+            assertThat(((List<?>) asOld.get("classes"))).hasSize(1);
+            org.apache.avro.generic.GenericRecord back = read(old, now, write(old, asOld));
+            assertThat((List<?>) back.get("confusion")).isEmpty();
+            org.apache.avro.generic.GenericRecord cls = (org.apache.avro.generic.GenericRecord) ((List<?>) back.get("classes")).get(0);
+            assertThat(cls.get("subClusters")).isNull();
+            assertThat(cls.get("count")).isEqualTo(12L);
+        }
+        assertThat(compared).as("earlier versions of edge-knowledge in git").isPositive();
+    }
+
+    private static byte[] write(Schema schema, Object record) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.generic.GenericDatumWriter<Object>(schema, org.apache.avro.specific.SpecificData.get())
+                .write(record, enc);
+        enc.flush();
+        return out.toByteArray();
+    }
+
+    private static org.apache.avro.generic.GenericRecord read(Schema writer, Schema reader, byte[] bytes) throws IOException {
+        return new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(writer, reader)
+                .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes, null));
+    }
+
     private static Path gitRoot() throws Exception {
         String out = git(Path.of("."), "rev-parse", "--show-toplevel");
         Assumptions.assumeTrue(out != null && !out.isBlank(), "not inside a git work tree: no committed history to compare with");

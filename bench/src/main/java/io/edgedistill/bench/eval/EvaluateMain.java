@@ -1,6 +1,7 @@
 package io.edgedistill.bench.eval;
 
 import io.edgedistill.core.aggregate.BackdoorScreen;
+import io.edgedistill.core.personal.CohortTraining;
 import io.edgedistill.core.aggregate.PoisonDetector;
 import io.edgedistill.core.mixture.ColumnLayout;
 
@@ -189,6 +190,29 @@ public final class EvaluateMain implements Callable<Integer> {
     @Option(names = "--backdoor-quarantine-margin", defaultValue = "" + BackdoorScreen.Config.DEFAULT_QUARANTINE_MARGIN,
             description = "backdoor screen: a flag of this margin quarantines the edge; weaker ones leave out the sub-cluster (default ${DEFAULT-VALUE})")
     double backdoorQuarantineMargin;
+    @Option(names = "--drift", split = ",", description = "reverse-distillation experiment scenarios: mix, feature, novel "
+            + "(issue 14; one drifted edge beside the fleet, docs/results.md)")
+    List<String> drift;
+    @Option(names = "--drift-trials", defaultValue = "5", description = "reverse distillation: seeded trials per scenario (default ${DEFAULT-VALUE})")
+    int driftTrials;
+    @Option(names = "--cohort-rows-per-class", defaultValue = "" + CohortTraining.Settings.DEFAULT_ROWS_PER_CLASS,
+            description = "cohort fine-tune: generated rows per class the edge reports (default ${DEFAULT-VALUE})")
+    int cohortRowsPerClass;
+    @Option(names = "--cohort-epochs", defaultValue = "" + CohortTraining.Settings.DEFAULT_EPOCHS,
+            description = "cohort fine-tune: epochs (default ${DEFAULT-VALUE})")
+    int cohortEpochs;
+    @Option(names = "--cohort-tolerance", defaultValue = "0.05", description = "reverse distillation: the updater's "
+            + "personalised-tolerance, macro-F1 a personalised model may lose on the validation rows (default ${DEFAULT-VALUE})")
+    double cohortTolerance;
+    @Option(names = "--cohort-min-gain", defaultValue = "0.01", description = "reverse distillation: the edge's "
+            + "personalised-min-gain on its hold-out (default ${DEFAULT-VALUE})")
+    double cohortMinGain;
+    @Option(names = "--cohort-keep-per-class", defaultValue = "" + CohortTraining.Settings.DEFAULT_KEEP_PER_CLASS,
+            description = "cohort fine-tune: fleet rows of each class the edge does not report (default ${DEFAULT-VALUE})")
+    int cohortKeepPerClass;
+    @Option(names = "--cohort-lr", defaultValue = "" + CohortTraining.Settings.DEFAULT_LEARNING_RATE,
+            description = "cohort fine-tune: learning rate (default ${DEFAULT-VALUE})")
+    float cohortLr;
     @Option(names = "--backdoor-all-classes", description = "backdoor screen: judge every class's components (default: the benign class's)")
     boolean backdoorAllClasses;
     @Option(names = "--skip-quality", description = "only the poisoning experiment")
@@ -322,6 +346,9 @@ public final class EvaluateMain implements Callable<Integer> {
         if (backdoor != null || backdoorHonest > 0 || backdoorInflate != null) {
             md.append(backdoorSection(prep, base));
         }
+        if (drift != null) {
+            md.append(driftSection(prep, base));
+        }
         md.append(String.format(Locale.ROOT, "%nTotal wall time %.1f s.%n", (System.nanoTime() - t0) / 1e9));
         lastReport = md.toString();
         System.out.println(lastReport);
@@ -344,6 +371,72 @@ public final class EvaluateMain implements Callable<Integer> {
         sb.append("| setting | generated → real: median | 5th pct | exact copies | real → other real: median | 5th pct | exact duplicates |\n");
         sb.append("|---|---|---|---|---|---|---|\n");
         h.privacyRows().forEach(r -> sb.append(r).append('\n'));
+        return sb.toString();
+    }
+
+    private String driftSection(DataLoading.Prepared prep, Harness.Settings base) {
+        CohortTraining.Settings cs = new CohortTraining.Settings(cohortRowsPerClass, CohortTraining.Settings.DEFAULT_MIN_PER_CLASS,
+                cohortKeepPerClass, cohortEpochs, CohortTraining.Settings.DEFAULT_BATCH_SIZE,
+                cohortLr, CohortTraining.Settings.DEFAULT_WEIGHT_DECAY);
+        DriftExperiment x = new DriftExperiment(prep.train(), prep.test(), ColumnLayout.of(prep.spec()),
+                prep.spec().benignIndex(), new SubclusterSettings(subclusters, kMin, generatedPerClass, teacherPerClass,
+                false, float16, shipped()), cs, countCap, cohortTolerance, cohortMinGain);
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n#### Reverse distillation: %d fleet edges, one "
+                + "drifted edge (%d rows from the %.0f %% reserve, %.0f %% held out); cohort fine-tune %d rows/class, keep %d, %d "
+                + "epochs, lr %s; gates: tolerance %s on the validation rows, edge min gain %s%n%n", edges,
+                DriftExperiment.DRIFTED_ROWS, 100 * DriftExperiment.RESERVE, 100 * DriftExperiment.HOLD_OUT,
+                cohortRowsPerClass, cohortKeepPerClass, cohortEpochs, trim(cohortLr), trim(cohortTolerance),
+                trim(cohortMinGain)));
+        sb.append("| scenario | beta | trials | hold-out F1: global | personalised | gain | offered / taken | the edge runs | "
+                + "gain | fleet mixture in the edge's mix only | local fine-tune | local gain | share of the local gain | "
+                + "knowledge bytes (max) | hard rows of labelled | cloud fine-tune s | validation F1: global / personalised |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String v : drift) {
+            DriftExperiment.Scenario sc = DriftExperiment.Scenario.valueOf(v.toUpperCase(Locale.ROOT));
+            for (double b : betas) {
+                Harness.Settings s = base.with(edges, b, base.ipc());
+                double[] sum = new double[10];
+                int offered = 0;
+                int taken = 0;
+                long maxBytes = 0;
+                for (int t = 0; t < driftTrials; t++) {
+                    DriftExperiment.Trial r = x.trial(s, 4000 + t, sc);
+                    sum[0] += r.globalF1();
+                    sum[1] += r.personalisedF1();
+                    sum[2] += r.mixOnlyF1();
+                    sum[3] += r.localF1();
+                    sum[4] += r.fleetF1();
+                    sum[5] += r.hardRows();
+                    sum[6] += r.labelledRows();
+                    sum[7] += r.cloudSeconds();
+                    sum[8] += r.runsF1();
+                    sum[9] += r.personalisedFleetF1();
+                    offered += r.offered() ? 1 : 0;
+                    taken += r.accepted() ? 1 : 0;
+                    maxBytes = Math.max(maxBytes, r.knowledgeBytes());
+                    log(String.format(Locale.ROOT, "drift %s beta %s trial %d (%s): global %.4f, personalised %.4f, "
+                                    + "mix only %.4f, local %.4f; validation %.4f / %.4f, offered %s, taken %s; %d B, %d/%d hard, "
+                                    + "%d knowledge rows, %.1f s", v, trim(b), t,
+                            r.what(), r.globalF1(), r.personalisedF1(), r.mixOnlyF1(), r.localF1(), r.fleetF1(),
+                            r.personalisedFleetF1(), r.offered(), r.accepted(), r.knowledgeBytes(),
+                            r.hardRows(), r.labelledRows(), r.knowledgeRows(), r.cloudSeconds()));
+                }
+                int n = driftTrials;
+                double gain = (sum[1] - sum[0]) / n;
+                double localGain = (sum[3] - sum[0]) / n;
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %+.2f | %d / %d | %.4f | %+.2f | %.4f | "
+                                + "%.4f | %+.2f | %s | %d | %.0f / %.0f | %.1f | %.4f / %.4f |%n", v, trim(b), n, sum[0] / n,
+                        sum[1] / n, 100 * gain, offered, taken, sum[8] / n, 100 * (sum[8] - sum[0]) / n, sum[2] / n,
+                        sum[3] / n, 100 * localGain,
+                        localGain > 0 ? String.format(Locale.ROOT, "%.0f %%", 100 * gain / localGain) : "-", maxBytes,
+                        sum[5] / n, sum[6] / n, sum[7] / n, sum[4] / n, sum[9] / n));
+            }
+        }
+        sb.append("\nMeans over trials; gains in macro-F1 points on the drifted edge's hold-out (macro over the classes it "
+                + "holds, as the edge's gate computes it). 'Offered': the personalised model is within the tolerance of the "
+                + "global model on the validation (test) rows; 'taken': the edge's gate accepts it on its hold-out; 'the edge "
+                + "runs': the personalised model where taken, else the global one. The fleet's edges keep the global model: "
+                + "a single edge's knowledge does not change it.\n");
         return sb.toString();
     }
 

@@ -65,6 +65,11 @@ final class SubclusterMethods {
      * with its defaults (quarantined edges out, flagged classes out).
      */
     private List<SubClusterSummary> kept(List<SubClusterSummary> summaries) {
+        return processorMixture(summaries, countCap, benign);
+    }
+
+    /** The summaries the processor pools: counts bounded by {@code countCap}, the backdoor screen's defaults applied. */
+    static List<SubClusterSummary> processorMixture(List<SubClusterSummary> summaries, double countCap, int benign) {
         List<SubClusterSummary> bounded = io.edgedistill.core.aggregate.CountBound.bounded(summaries, countCap);
         io.edgedistill.core.aggregate.BackdoorScreen screen = new io.edgedistill.core.aggregate.BackdoorScreen(
                 io.edgedistill.core.aggregate.BackdoorScreen.Config.defaults(benign));

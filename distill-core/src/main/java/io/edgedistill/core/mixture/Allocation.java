@@ -3,11 +3,11 @@ package io.edgedistill.core.mixture;
 import java.util.function.IntPredicate;
 
 /** Splits a row budget over classes in proportion to weights (largest remainder, ties to the lower class). */
-final class Allocation {
+public final class Allocation {
     private Allocation() {
     }
 
-    static int[] proportional(long[] weights, IntPredicate eligible, int total, int minPerClass) {
+    public static int[] proportional(long[] weights, IntPredicate eligible, int total, int minPerClass) {
         if (total < 0 || minPerClass < 0) {
             throw new IllegalArgumentException("negative budget");
         }

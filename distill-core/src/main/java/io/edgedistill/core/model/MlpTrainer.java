@@ -45,6 +45,28 @@ public final class MlpTrainer {
         sizes[0] = d;
         System.arraycopy(hidden, 0, sizes, 1, hidden.length);
         sizes[sizes.length - 1] = numClasses;
+        return fit(sizes, null, x, n, labels, softTargets, alpha, cfg);
+    }
+
+    /**
+     * Fine-tunes {@code start} (its architecture and weights as the starting point; the model itself is not changed)
+     * on hard labels, e.g. a cohort's model from the global one. Shuffling by the config's seed.
+     *
+     * @param x      row-major inputs (n × d), d the model's input width
+     * @param labels hard labels (n)
+     */
+    public static MlpModel fineTune(MlpModel start, float[] x, int n, int[] labels, TrainConfig cfg) {
+        if (n <= 0 || x.length != n * start.inputDim() || labels.length != n) {
+            throw new IllegalArgumentException("x must hold n rows of the model's input width, with n labels");
+        }
+        return fit(start.layerSizes(), start, x, n, labels, null, 0f, cfg);
+    }
+
+    /** Adam(W) over minibatches; the weights start from {@code from} when given, else from the seeded initialiser. */
+    private static MlpModel fit(int[] sizes, MlpModel from, float[] x, int n, int[] labels, float[] softTargets,
+                                float alpha, TrainConfig cfg) {
+        int d = sizes[0];
+        int numClasses = sizes[sizes.length - 1];
         int layers = sizes.length - 1;
 
         Autograd.LOCK.lock();
@@ -53,9 +75,10 @@ public final class MlpTrainer {
             NDArray[] b = new NDArray[layers];
             List<AdamState> adams = new ArrayList<>();
             for (int i = 0; i < layers; i++) {
-                w[i] = base.create(PortableWeights.matrix(cfg.seed(), 1000, i, sizes[i], sizes[i + 1],
-                        WeightInit.HE_UNIFORM), new Shape(sizes[i], sizes[i + 1]));
-                b[i] = base.zeros(new Shape(sizes[i + 1]));
+                float[] w0 = from != null ? from.weights(i) : PortableWeights.matrix(cfg.seed(), 1000, i, sizes[i],
+                        sizes[i + 1], WeightInit.HE_UNIFORM);
+                w[i] = base.create(w0, new Shape(sizes[i], sizes[i + 1]));
+                b[i] = from != null ? base.create(from.biases(i), new Shape(sizes[i + 1])) : base.zeros(new Shape(sizes[i + 1]));
                 w[i].setRequiresGradient(true);
                 b[i].setRequiresGradient(true);
                 adams.add(new AdamState(w[i]));

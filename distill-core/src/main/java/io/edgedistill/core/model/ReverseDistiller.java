@@ -34,7 +34,7 @@ public final class ReverseDistiller {
                     arg = j;
                 }
             }
-            if (arg != labels[i] || p[i * c + arg] < confidenceThreshold) {
+            if (io.edgedistill.core.personal.HardSampleKnowledge.isHard(arg, labels[i], p[i * c + arg], confidenceThreshold)) {
                 tmp[m++] = i;
             }
         }

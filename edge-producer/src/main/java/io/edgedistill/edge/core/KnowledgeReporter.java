@@ -1,6 +1,7 @@
 package io.edgedistill.edge.core;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -10,12 +11,15 @@ import java.util.function.Supplier;
 
 import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.model.ClassificationMetrics;
-import io.edgedistill.core.model.ReverseDistiller;
+import io.edgedistill.core.personal.HardSampleKnowledge;
 import io.edgedistill.core.summary.EdgeSummarizer;
 import io.edgedistill.core.summary.SummaryKind;
 import io.edgedistill.core.summary.SummaryStats;
 import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.RoundSpec;
+import io.edgedistill.schemas.mapping.RoundSpecs;
+import io.edgedistill.schemas.mapping.SubClusterMapping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,48 +112,87 @@ final class KnowledgeReporter {
     }
 
     /**
-     * The samples worth sending, under the round's preprocessing with labels in the round's class indexing, and per
-     * round class how many labelled rows there are and how many of the summarised ones the model got wrong.
+     * What the knowledge is made of, under the round's preprocessing with labels in the round's class indexing: the
+     * hard samples (for the embedding statistics of knowledge v1), knowledge v2 ({@link HardSampleKnowledge}: the
+     * confusion matrix, class totals and the hard samples' sub-clusters) over the labelled rows outside the hold-out,
+     * and the class totals over all labelled rows (the edge's traffic mix).
      */
-    private record HardSamples(EdgeSummarizer summarizer, float[] x, int[] y, int n, long[] totals, long[] wrong) {
+    private record HardSamples(EdgeSummarizer summarizer, float[] x, int[] y, int n, long[] totals,
+                               HardSampleKnowledge v2) {
     }
 
     private HardSamples hardSamples(DeployedModel m, RoundSpec round, LocalData d, LabelledRows l, int[] pred) {
         EdgeSummarizer summarizer = SummaryAnswerer.summarizer(round);
-        int[] hard = new ReverseDistiller(summarizer, settings.confidenceThreshold()).select(m.model(), l.x(), l.n(), l.y());
         List<String> roundClasses = round.getClasses();
         int[] modelToRound = new int[m.classes().size()];
         for (int j = 0; j < modelToRound.length; j++) {
             modelToRound[j] = roundClasses.indexOf(m.classes().get(j));
         }
         long[] totals = new long[roundClasses.size()];
-        long[] wrong = new long[roundClasses.size()];
         for (int i = 0; i < l.n(); i++) {
-            int rc = modelToRound[l.y()[i]];
-            if (rc >= 0) {
-                totals[rc]++;
-                if (pred[i] != l.y()[i] && !LabelledRows.heldOut(l.rows()[i])) { // "of which misclassified": summarised rows only
-                    wrong[rc]++;
-                }
+            if (modelToRound[l.y()[i]] >= 0) {
+                totals[modelToRound[l.y()[i]]]++;
             }
         }
-        int[] keep = Arrays.stream(hard)
-                .filter(h -> modelToRound[l.y()[h]] >= 0 && !LabelledRows.heldOut(l.rows()[h])) // held-out rows judge personalised models
+        float[] proba = m.model().predictProba(l.x(), l.n());
+        int mc = m.classes().size();
+        // the rows knowledge is computed on: labelled, outside the hold-out (it judges personalised models), of a class
+        // and with a prediction the round knows
+        int[] keep = java.util.stream.IntStream.range(0, l.n())
+                .filter(i -> modelToRound[l.y()[i]] >= 0 && modelToRound[pred[i]] >= 0 && !LabelledRows.heldOut(l.rows()[i]))
                 .toArray();
         Dataset roundView = d.preprocessed(round.getPreprocessing().getJson());
         int dim = roundView.dim();
         float[] xs = new float[keep.length * dim];
         int[] ys = new int[keep.length];
+        int[] ps = new int[keep.length];
+        float[] conf = new float[keep.length];
         for (int r = 0; r < keep.length; r++) {
-            System.arraycopy(roundView.x(), l.rows()[keep[r]] * dim, xs, r * dim, dim);
-            ys[r] = modelToRound[l.y()[keep[r]]];
+            int i = keep[r];
+            System.arraycopy(roundView.x(), l.rows()[i] * dim, xs, r * dim, dim);
+            ys[r] = modelToRound[l.y()[i]];
+            ps[r] = modelToRound[pred[i]];
+            conf[r] = proba[i * mc + pred[i]];
         }
-        return new HardSamples(summarizer, xs, ys, keep.length, totals, wrong);
+        HardSampleKnowledge v2 = keep.length == 0 ? null : HardSampleKnowledge.of(settings.edgeId(), xs, ys, ps, conf,
+                roundClasses.size(), settings.confidenceThreshold(), RoundSpecs.subClusterOptions(round).orElse(null));
+        int hard = 0;
+        for (int r = 0; r < keep.length; r++) {
+            hard += HardSampleKnowledge.isHard(ps[r], ys[r], conf[r], settings.confidenceThreshold()) ? 1 : 0;
+        }
+        float[] hx = new float[hard * dim];
+        int[] hy = new int[hard];
+        int h = 0;
+        for (int r = 0; r < keep.length; r++) {
+            if (HardSampleKnowledge.isHard(ps[r], ys[r], conf[r], settings.confidenceThreshold())) {
+                System.arraycopy(xs, r * dim, hx, h * dim, dim);
+                hy[h++] = ys[r];
+            }
+        }
+        return new HardSamples(summarizer, hx, hy, hard, totals, v2);
     }
 
     private EdgeKnowledge knowledge(DeployedModel m, RoundSpec round, LocalData d, HardSamples hard, ClassificationMetrics cm) {
+        int c = hard.totals().length;
         SummaryStats ks = hard.summarizer().summarize(settings.edgeId(), round.getRoundId(),
-                SummaryKind.KNOWLEDGE, hard.x(), hard.n(), hard.y(), hard.totals().length);
+                SummaryKind.KNOWLEDGE, hard.x(), hard.n(), hard.y(), c);
+        HardSampleKnowledge v2 = hard.v2();
+        long[] wrong = new long[c];
+        long[] summarised = new long[c];
+        List<List<Long>> confusion = new ArrayList<>();
+        if (v2 != null) {
+            for (int t = 0; t < c; t++) {
+                summarised[t] = v2.classTotals()[t];
+                wrong[t] = summarised[t] - v2.confusion()[t][t];
+                confusion.add(Arrays.stream(v2.confusion()[t]).boxed().toList());
+            }
+        }
+        List<KnowledgeClass> classes = SummaryAnswerer.knowledgeClasses(ks, wrong, summarised);
+        if (v2 != null) {
+            for (KnowledgeClass kc : classes) {
+                kc.setSubClusters(SubClusterMapping.hardToWire(v2.hard().classes().get(kc.getClassIndex())));
+            }
+        }
         return EdgeKnowledge.newBuilder()
                 .setEdgeId(settings.edgeId())
                 .setTaskId(settings.taskId())
@@ -161,10 +204,11 @@ final class KnowledgeReporter {
                 .setNumNetworks(ks.k())
                 .setEmbedDim(ks.embedDim())
                 .setConfidenceThreshold(settings.confidenceThreshold())
-                .setClasses(SummaryAnswerer.knowledgeClasses(ks, hard.wrong(), hard.totals()))
+                .setClasses(classes)
                 .setLocalAccuracy(cm.accuracy())
                 .setLocalMacroF1(cm.macroF1())
                 .setProducedAt(Instant.now())
+                .setConfusion(confusion)
                 .setClassTotals(Arrays.stream(hard.totals()).boxed().toList())
                 .build();
     }

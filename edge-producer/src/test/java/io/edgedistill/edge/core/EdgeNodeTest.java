@@ -230,6 +230,45 @@ class EdgeNodeTest {
     }
 
     @Test
+    void knowledgeV2CarriesTheHardSamplesSubClustersAndTheConfusionMatrixWhenTheRoundAsksForSubClusters() {
+        EdgeNode n = node();
+        io.edgedistill.schemas.RoundSpec round = fx.round(EdgeFixtures.TASK, 1, true, false);
+        round.setSubClusters(io.edgedistill.schemas.SubClusterSettings.newBuilder().setPerClass(8).setMinRows(10)
+                .setSeed(5).build());
+        n.onRound(round);
+        n.onModelUpdate(fx.update(EdgeFixtures.TASK, 1, fx.randomModel(7)));
+
+        EdgeKnowledge k = n.maybeSendKnowledge().orElseThrow();
+
+        int c = round.getClasses().size();
+        assertThat(k.getConfusion()).hasSize(c).allSatisfy(row -> assertThat(row).hasSize(c));
+        long withSubClusters = 0;
+        for (KnowledgeClass kc : k.getClasses()) {
+            int t = kc.getClassIndex();
+            List<Long> row = k.getConfusion().get(t);
+            // the matrix covers the rows knowledge is selected from: its row sums to the class's total there
+            assertThat(row.stream().mapToLong(Long::longValue).sum()).isEqualTo(kc.getTotal());
+            assertThat(kc.getMisclassified()).isEqualTo(kc.getTotal() - row.get(t));
+            if (kc.getSubClusters() != null) {
+                withSubClusters++;
+                assertThat(kc.getSubClusters().stream().mapToLong(h -> h.getCount()).sum()).isEqualTo(kc.getCount());
+                assertThat(kc.getSubClusters()).allSatisfy(h -> {
+                    assertThat(h.getCount()).isGreaterThanOrEqualTo(10);
+                    assertThat(h.getMean()).hasSize(fx.spec.dim());
+                });
+            } else {
+                assertThat(kc.getCount()).as("a class under the floor sends no sub-clusters").isLessThan(10);
+            }
+        }
+        assertThat(withSubClusters).isPositive();
+        // a round without sub-clusters (e.g. under differential privacy) gets knowledge v1 only
+        EdgeNode v1 = node();
+        v1.onRound(fx.round(EdgeFixtures.TASK, 1, true, false));
+        v1.onModelUpdate(fx.update(EdgeFixtures.TASK, 1, fx.randomModel(7)));
+        assertThat(v1.maybeSendKnowledge().orElseThrow().getClasses()).allSatisfy(kc -> assertThat(kc.getSubClusters()).isNull());
+    }
+
+    @Test
     void trustedKeysAreReadFromConfiguration() {
         String pub = Ed25519Keys.encodePublic(fx.key.getPublic());
         assertThat(ModelVerifier.fromConfig(java.util.List.of(pub)).trustedKeyIds()).containsExactly(fx.keyId);

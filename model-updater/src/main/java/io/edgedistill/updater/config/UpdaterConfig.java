@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.edgedistill.core.mixture.GeneratedTraining;
+import io.edgedistill.core.personal.CohortTraining;
 import io.edgedistill.core.model.TrainConfig;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
@@ -156,6 +157,8 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
      *                                  on the validation rows by this much (a set built from too little is not sent
      *                                  to every edge)
      * @param generated                 training on rows generated from the set's sub-cluster mixture (summary v2)
+     * @param cohort                    a cohort's model from knowledge v2: the global model fine-tuned on rows drawn
+     *                                  like the cohort's traffic
      */
     @ConfigurationProperties("training")
     public record Training(@Bindable(defaultValue = "128,64") int[] teacherHidden,
@@ -172,7 +175,8 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
                            @Bindable(defaultValue = "0.05") double personalisedTolerance,
                            @Bindable(defaultValue = "3") int maxPersonalisationsPerSet,
                            @Bindable(defaultValue = "0.1") double firstModelMargin,
-                           Generated generated) {
+                           Generated generated,
+                           Cohort cohort) {
 
         /**
          * {@code updater.training.generated.*}: when a synthetic set carries the fleet's sub-cluster mixture, the
@@ -203,6 +207,39 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
             /** Whether a refined model follows the first one. */
             public boolean refines() {
                 return refinedRowsPerClass > 0;
+            }
+        }
+
+        /**
+         * {@code updater.training.cohort.*}: a cohort whose knowledge carries sub-clusters of its hard samples
+         * (knowledge v2) and whose set carries the fleet's mixture gets the global model fine-tuned on rows drawn like
+         * its traffic (distill-core {@code CohortTraining}): per class in the cohort's class totals, the share its model
+         * gets wrong from the knowledge's sub-clusters, the rest from the fleet's mixture.
+         *
+         * @param rowsPerClass  generated rows per class the cohort reports, on average
+         * @param minPerClass   at least this many rows of each class the cohort reports
+         * @param keepPerClass  fleet rows of each class the cohort does not report, so that its model still knows them
+         * @param epochs        fine-tune epochs
+         * @param learningRate  fine-tune learning rate (Adam)
+         */
+        @ConfigurationProperties("cohort")
+        public record Cohort(
+                @Bindable(defaultValue = "" + CohortTraining.Settings.DEFAULT_ROWS_PER_CLASS) int rowsPerClass,
+                @Bindable(defaultValue = "" + CohortTraining.Settings.DEFAULT_MIN_PER_CLASS) int minPerClass,
+                @Bindable(defaultValue = "" + CohortTraining.Settings.DEFAULT_KEEP_PER_CLASS) int keepPerClass,
+                @Bindable(defaultValue = "" + CohortTraining.Settings.DEFAULT_EPOCHS) int epochs,
+                @Bindable(defaultValue = "" + CohortTraining.Settings.DEFAULT_LEARNING_RATE) float learningRate) {
+
+            /** The defaults (distill-core's). */
+            public static Cohort defaults() {
+                CohortTraining.Settings d = CohortTraining.Settings.defaults();
+                return new Cohort(d.rowsPerClass(), d.minPerClass(), d.keepPerClass(), d.epochs(), d.learningRate());
+            }
+
+            /** distill-core's settings with these values (batch size and weight decay: its defaults). */
+            public CohortTraining.Settings settings() {
+                return new CohortTraining.Settings(rowsPerClass, minPerClass, keepPerClass, epochs,
+                        CohortTraining.Settings.DEFAULT_BATCH_SIZE, learningRate, CohortTraining.Settings.DEFAULT_WEIGHT_DECAY);
             }
         }
 

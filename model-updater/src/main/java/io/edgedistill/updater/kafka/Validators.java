@@ -22,7 +22,8 @@ public final class Validators {
     /**
      * Knowledge the updater can use without knowing the round: an edge id, classes with non-negative distinct
      * indices and counts ≥ 1, vectors of K·e (means, second moments) or equal (input moments) length with finite
-     * values. The processor checks the rest against the current round and dead-letters what fails there.
+     * values; knowledge v2's sub-clusters consistent with their class and its confusion matrix square. The processor
+     * checks the rest against the current round and dead-letters what fails there.
      */
     public static final RecordValidator<EdgeKnowledge> KNOWLEDGE = k -> {
         List<String> v = new ArrayList<>();
@@ -50,12 +51,49 @@ public final class Validators {
             int dIn = kc.getInputMean() == null ? -1 : kc.getInputMean().size();
             finite(v, "class " + c + " inputMean", kc.getInputMean(), dIn);
             finite(v, "class " + c + " inputVar", kc.getInputVar(), dIn);
+            subClusters(v, c, kc);
             if (v.size() > 5) {
+                break;
+            }
+        }
+        List<List<Long>> confusion = k.getConfusion();
+        for (List<Long> row : confusion) {
+            if (row.size() != confusion.size() || row.stream().anyMatch(x -> x == null || x < 0)) {
+                v.add("confusion is not a square matrix of counts (" + confusion.size() + " rows)");
                 break;
             }
         }
         return v;
     };
+
+    /**
+     * Knowledge v2's sub-clusters of a class: counts ≥ 1 summing to the class's count, means and variances of one
+     * width with finite values, variances ≥ 0.
+     */
+    private static void subClusters(List<String> v, int c, KnowledgeClass kc) {
+        List<io.edgedistill.schemas.HardSubCluster> subs = kc.getSubClusters();
+        if (subs == null || subs.isEmpty()) {
+            return;
+        }
+        int d = subs.get(0).getMean().size();
+        long sum = 0;
+        for (io.edgedistill.schemas.HardSubCluster h : subs) {
+            sum += h.getCount();
+            if (h.getCount() < 1 || d == 0 || h.getMean().size() != d || h.getVariance().size() != d) {
+                v.add("class " + c + ": a sub-cluster with count " + h.getCount() + " or width other than " + d);
+                return;
+            }
+            finite(v, "class " + c + " sub-cluster mean", h.getMean(), d);
+            finite(v, "class " + c + " sub-cluster variance", h.getVariance(), d);
+            if (h.getVariance().stream().anyMatch(x -> x != null && x < 0)) {
+                v.add("class " + c + ": a sub-cluster with a negative variance");
+                return;
+            }
+        }
+        if (sum != kc.getCount()) {
+            v.add("class " + c + ": sub-cluster counts sum to " + sum + ", class count " + kc.getCount());
+        }
+    }
 
     private static void finite(List<String> v, String what, List<Float> values, int expected) {
         if (values == null) {

@@ -61,6 +61,15 @@ final class CandidateDecider {
     }
 
     /**
+     * As {@link #decide}, for a cohort's candidate that {@code training} trains (knowledge v2's fine-tune), judged on
+     * the cohort's class mix when it reported one.
+     */
+    HistoryEntry decideCohort(String taskId, String cohort, SyntheticSet set, FeatureSpec spec, String trigger,
+                              double[] cohortMix, Supplier<CandidateTrainer.Trained> training) {
+        return decide(taskId, cohort, set, spec, trigger, cohortMix, training);
+    }
+
+    /**
      * Judges and publishes (or refuses) a candidate trained elsewhere (the refined model, trained off the service's
      * lock), exactly as {@link #decide} does with one it trains itself.
      */

@@ -11,6 +11,7 @@ import io.edgedistill.core.mixture.MixtureOptions;
 import io.edgedistill.core.mixture.MixturePrior;
 import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.MlpTrainer;
+import io.edgedistill.core.personal.CohortTraining;
 import io.edgedistill.schemas.SyntheticSample;
 import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.schemas.mapping.SubClusterMapping;
@@ -19,7 +20,8 @@ import io.edgedistill.updater.config.UpdaterConfig.Training;
 /**
  * Trains a candidate edge model. When the synthetic set carries the fleet's sub-cluster mixture (summary v2), the
  * teacher trains on thousands of rows drawn from it plus the set's samples (and a cohort's extra samples), and the
- * student is distilled on the same rows (distill-core {@link GeneratedTraining}). Without a mixture: the teacher
+ * student is distilled on the same rows (distill-core {@link GeneratedTraining}); a cohort with knowledge v2 gets the
+ * global student fine-tuned for it ({@link #trainCohort}). Without a mixture: the teacher
  * on the set's samples (plus extra), then the student distilled from it (soft-label KL at temperature T plus hard
  * labels) on a transfer set of those samples and jittered copies. Deterministic: the randomness depends on what
  * is trained on only ({@link #trainingSeed}).
@@ -86,6 +88,26 @@ final class CandidateTrainer {
      */
     Trained trainRefined(SyntheticSet set, FeatureSpec spec) {
         return onGenerated(set, spec, List.of(), "refined", settings.refinedSettings());
+    }
+
+    /**
+     * A cohort's model from knowledge v2 (distill-core {@link CohortTraining}): {@code global} (the global student of
+     * this set) fine-tuned on rows drawn like the cohort's traffic, from the set's mixture and the knowledge's
+     * sub-clusters. The labels returned are those rows', whose class mix is already the cohort's.
+     */
+    Trained trainCohort(SyntheticSet set, FeatureSpec spec, MlpModel global, CohortPersonalisation.CohortKnowledge k,
+                        String cohort) {
+        int c = set.getClasses().size();
+        MixturePrior fleet = SubClusterMapping.mixtureFromWire(set.getMixture(), c, set.getFeatureDim(),
+                ColumnLayout.of(spec), MixtureOptions.defaults());
+        CohortTraining.Result r = CohortTraining.train(global, fleet, k.hard(), k.classTotals(), k.hardShares(),
+                settings.cohort().settings(), trainingSeed(set, cohort));
+        return new Trained(r.model(), r.rows().set().y(), r.rows().set().size());
+    }
+
+    /** The global student of a set with a mixture, as {@link #train} trains it (deterministic: the same model). */
+    MlpModel globalStudent(SyntheticSet set, FeatureSpec spec) {
+        return onGenerated(set, spec, List.of(), null, settings.generatedSettings()).student();
     }
 
     private Trained onGenerated(SyntheticSet set, FeatureSpec spec, List<Sample> extra, String cohort,

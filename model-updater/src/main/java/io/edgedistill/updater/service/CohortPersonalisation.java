@@ -7,6 +7,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import io.edgedistill.core.data.Sampling;
+import io.edgedistill.core.mixture.ClassSubClusters;
+import io.edgedistill.core.mixture.ColumnLayout;
+import io.edgedistill.core.mixture.MixtureOptions;
+import io.edgedistill.core.mixture.MixturePrior;
+import io.edgedistill.core.mixture.SubClusterSummary;
+import io.edgedistill.core.personal.CohortTraining;
+import io.edgedistill.schemas.mapping.SubClusterMapping;
 import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.KnowledgeClass;
@@ -14,9 +21,11 @@ import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.updater.config.UpdaterConfig.Training;
 
 /**
- * What a cohort's knowledge (reverse distillation) adds to its model: samples drawn around the input moments of
- * the classes its edges get wrong, the cohort's class mix, and a model's output shifted to that mix. Pure: the
- * updater's bookkeeping of which knowledge was used is in {@link CohortLedger}.
+ * What a cohort's knowledge (reverse distillation) adds to its model. Knowledge v2 (sub-clusters of the hard
+ * samples, class totals): the rows {@link CohortTraining} fine-tunes the global model on ({@link #v2}). Knowledge v1
+ * (input moments only): samples drawn around the input moments of the classes its edges get wrong. Both: the
+ * cohort's class mix, and a model's output shifted to that mix. Pure: the updater's bookkeeping of which knowledge
+ * was used is in {@link CohortLedger}.
  */
 final class CohortPersonalisation {
     private final Training settings;
@@ -55,6 +64,53 @@ final class CohortPersonalisation {
             }
         }
         return out;
+    }
+
+    /**
+     * Knowledge v2 as {@link CohortTraining} takes it: the hard samples' mixture, the cohort's class totals and, per
+     * class, the share of hard samples.
+     */
+    record CohortKnowledge(MixturePrior hard, long[] classTotals, double[] hardShares) {
+    }
+
+    /**
+     * The knowledge's v2 content under the set's classes and width; empty when it carries no sub-clusters of that
+     * width (an edge of knowledge v1, a round without sub-clusters, too few hard samples of every class) or no class
+     * totals.
+     */
+    static java.util.Optional<CohortKnowledge> v2(EdgeKnowledge k, SyntheticSet set, ColumnLayout layout) {
+        int c = set.getClasses().size();
+        int d = set.getFeatureDim();
+        if (k.getClassTotals().size() != c) {
+            return java.util.Optional.empty();
+        }
+        List<ClassSubClusters> classes = new ArrayList<>();
+        double[] shares = new double[c];
+        boolean any = false;
+        for (int i = 0; i < c; i++) {
+            classes.add(new ClassSubClusters(i, 0, List.of()));
+        }
+        for (KnowledgeClass kc : k.getClasses()) {
+            int i = kc.getClassIndex();
+            if (i < 0 || i >= c) {
+                continue;
+            }
+            shares[i] = kc.getTotal() > 0 ? Math.min(1.0, (double) kc.getCount() / kc.getTotal()) : 0;
+            List<io.edgedistill.schemas.HardSubCluster> wire = kc.getSubClusters();
+            boolean fits = wire != null && !wire.isEmpty()
+                    && wire.stream().allMatch(h -> h.getMean().size() == d && h.getVariance().size() == d);
+            ClassSubClusters cc = SubClusterMapping.hardFromWire(i, fits ? wire.stream().mapToLong(
+                    io.edgedistill.schemas.HardSubCluster::getCount).sum() : kc.getCount(), fits ? wire : null);
+            classes.set(i, cc);
+            any |= fits;
+        }
+        if (!any) {
+            return java.util.Optional.empty();
+        }
+        SubClusterSummary summary = new SubClusterSummary(k.getEdgeId(), c, d, 1, classes);
+        long[] totals = k.getClassTotals().stream().mapToLong(Long::longValue).toArray();
+        return java.util.Optional.of(new CohortKnowledge(MixturePrior.pool(List.of(summary), layout, MixtureOptions.defaults()),
+                totals, shares));
     }
 
     /** The cohort's class mix from its knowledge (null when the edge did not report its class totals). */

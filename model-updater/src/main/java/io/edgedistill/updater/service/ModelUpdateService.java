@@ -423,6 +423,14 @@ public final class ModelUpdateService implements AutoCloseable {
      */
     private HistoryEntry personalise(EdgeKnowledge k, SyntheticSet set, FeatureSpec spec, String trigger) {
         String cohort = cohortOf(k.getEdgeId());
+        var v2 = CandidateTrainer.hasMixture(set) && spec.dim() == set.getFeatureDim()
+                ? CohortPersonalisation.v2(k, set, io.edgedistill.core.mixture.ColumnLayout.of(spec))
+                : java.util.Optional.<CohortPersonalisation.CohortKnowledge>empty();
+        if (v2.isPresent()) {
+            return history.record(decider.decideCohort(set.getTaskId(), cohort, set, spec, trigger + ", knowledge v2",
+                    CohortPersonalisation.trafficMix(k, set),
+                    () -> trainer.trainCohort(set, spec, globalStudent(set, spec), v2.get(), cohort)));
+        }
         List<CandidateTrainer.Sample> extra = personalisation.samplesAround(k, set);
         if (extra.isEmpty()) {
             return history.record(HistoryEntry.skipped(modelId(set.getTaskId(), cohort), cohort, trigger,
@@ -431,6 +439,19 @@ public final class ModelUpdateService implements AutoCloseable {
         }
         return history.record(decider.decide(set.getTaskId(), cohort, set, spec, extra, trigger,
                 CohortPersonalisation.trafficMix(k, set)));
+    }
+
+    /**
+     * The global student a cohort's model starts from: the live global model when it was trained under this set's
+     * preprocessing, else the one this set gives (trained here; the same model the set's own candidate was).
+     */
+    private MlpModel globalStudent(SyntheticSet set, FeatureSpec spec) {
+        LiveModel g = live.get(set.getTaskId());
+        if (g != null && g.spec() != null && g.specSha() != null && g.specSha().equals(specs.shaOf(set, spec))
+                && g.model().inputDim() == set.getFeatureDim() && g.model().numClasses() == set.getClasses().size()) {
+            return g.model();
+        }
+        return trainer.globalStudent(set, spec);
     }
 
     static byte[] bytes(ByteBuffer buffer) {

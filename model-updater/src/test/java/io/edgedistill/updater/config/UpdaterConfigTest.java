@@ -32,6 +32,7 @@ class UpdaterConfigTest {
             assertThat(c.training().transferNoise()).isEqualTo(0.2f);
             assertThat(c.training().personalisedTolerance()).isEqualTo(0.05);
             assertThat(c.training().maxPersonalisationsPerSet()).isEqualTo(3);
+            assertThat(c.training().cohort()).isEqualTo(UpdaterConfig.Training.Cohort.defaults());
             assertThat(c.cohorts()).isEmpty();
         }
     }
@@ -42,7 +43,8 @@ class UpdaterConfigTest {
                 "updater.kafka.group-id", "model-updater-test",
                 "updater.validation.rows", "2000",
                 "updater.training.student-hidden", "64,32",
-                "updater.training.personalised-tolerance", "1.0"))) {
+                "updater.training.personalised-tolerance", "1.0",
+                "updater.training.cohort.epochs", "4"))) {
             UpdaterConfig c = ctx.getBean(UpdaterConfig.class);
 
             assertThat(c.kafka().groupId()).isEqualTo("model-updater-test");
@@ -52,6 +54,8 @@ class UpdaterConfigTest {
             assertThat(c.training().studentHidden()).containsExactly(64, 32);
             assertThat(c.training().teacherHidden()).containsExactly(128, 64);
             assertThat(c.training().personalisedTolerance()).isEqualTo(1.0);
+            assertThat(c.training().cohort().epochs()).isEqualTo(4);
+            assertThat(c.training().cohort().rowsPerClass()).isEqualTo(UpdaterConfig.Training.Cohort.defaults().rowsPerClass());
         }
     }
 

@@ -17,6 +17,7 @@ import io.edgedistill.core.signing.SignedPayload;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.ModelUpdate;
+import io.edgedistill.schemas.SyntheticSet;
 import io.edgedistill.updater.service.HistoryEntry.Status;
 import io.edgedistill.updater.config.UpdaterConfig.Training;
 import io.edgedistill.updater.signing.UpdateSigner;
@@ -37,7 +38,7 @@ class ModelUpdateServiceTest {
 
     static Training fast() {
         return new Training(new int[] {64}, new int[] {32}, 100, 30, 4f, 0.7f, 4, 0.2f, 0, 0.5f, 0.0, 0.02, 1, 0.1,
-                new Training.Generated(200, 20, 5, 5, 0, 0, 0));
+                new Training.Generated(200, 20, 5, 5, 0, 0, 0), Training.Cohort.defaults());
     }
 
     private ModelUpdateService service(Map<String, String> cohorts) {
@@ -64,7 +65,7 @@ class ModelUpdateServiceTest {
         Training refining = new Training(t.teacherHidden(), t.studentHidden(), t.teacherEpochs(), t.studentEpochs(),
                 t.temperature(), t.alpha(), t.transferCopies(), t.transferNoise(), t.knowledgeSamplesPerClass(),
                 t.knowledgeSpread(), -1.0, t.personalisedTolerance(), t.maxPersonalisationsPerSet(), t.firstModelMargin(),
-                new Training.Generated(100, 20, 3, 3, 400, 6, 6));
+                new Training.Generated(100, 20, 3, 3, 400, 6, 6), t.cohort());
         try (ModelUpdateService s = new ModelUpdateService(ValidationSource.generated(9001, 3000, 80), signer,
                 published::add, refining, Map.of())) {
             s.registerPreprocessing(fx.specJson, fx.specSha);
@@ -223,6 +224,61 @@ class ModelUpdateServiceTest {
         }
         assertThat(CohortPersonalisation.merge(k, knowledge("edge-9", new int[] {4})).getClassTotals())
                 .as("a report without totals keeps the earlier ones").isEqualTo(totals);
+    }
+
+    @Test
+    void knowledgeV2TeachesTheCohortsModelAClassTheFleetNeverSentAndLeavesTheGlobalModelAlone() {
+        int novel = 6;
+        ModelUpdateService s = service(Map.of());
+        SyntheticSet set = withoutClass(fx.withMixture(fx.set(1, 10, false), 8), novel);
+        s.onSyntheticSet(set);
+        MlpModel global = liveModel(s, Fixtures.TASK);
+        // the drifted edge: its class-6 rows are all hard (the global model never learnt the class), the others easy
+        int[] idx = fx.train.indicesOf(novel);
+        int d = fx.train.dim();
+        float[] x = new float[idx.length * d];
+        for (int r = 0; r < idx.length; r++) {
+            System.arraycopy(fx.train.x(), idx[r] * d, x, r * d, d);
+        }
+        int[] y = new int[idx.length];
+        java.util.Arrays.fill(y, novel);
+        int c = set.getClasses().size();
+        var hard = new io.edgedistill.core.mixture.SubClusterer(new io.edgedistill.core.mixture.SubClusterOptions(8, 10, 3, 25))
+                .summarize("edge-7", x, y, c).classes().get(novel);
+        EdgeKnowledge k = knowledge("edge-7", new int[] {novel});
+        k.getClasses().get(0).setMisclassified(idx.length);
+        k.getClasses().get(0).setSubClusters(io.edgedistill.schemas.mapping.SubClusterMapping.hardToWire(hard));
+        List<Long> totals = new ArrayList<>();
+        for (int i = 0; i < c; i++) {
+            totals.add((long) fx.train.indicesOf(i).length); // it sees every class, as the fleet does
+        }
+        k.setClassTotals(totals);
+
+        HistoryEntry h = s.onKnowledge(k).orElseThrow();
+
+        assertThat(h.trigger()).contains("knowledge v2");
+        assertThat(h.status()).as(h.reason()).isEqualTo(Status.PUBLISHED);
+        MlpModel cohort = liveModel(s, Fixtures.TASK + "/edge-7");
+        assertThat(cohort.layerSizes()).containsExactly(global.layerSizes());
+        assertThat(recall(cohort, x, idx.length, novel)).isGreaterThan(0.5);
+        assertThat(recall(global, x, idx.length, novel)).isLessThan(0.2);
+        assertThat(liveModel(s, Fixtures.TASK)).as("the global model is not changed by one edge's knowledge").isSameAs(global);
+    }
+
+    private static MlpModel liveModel(ModelUpdateService s, String modelId) {
+        return s.liveModels().stream().filter(l -> l.update().getModelId().equals(modelId)).findFirst().orElseThrow().model();
+    }
+
+    private static double recall(MlpModel m, float[] x, int n, int c) {
+        return java.util.Arrays.stream(m.predict(x, n)).filter(p -> p == c).count() / (double) n;
+    }
+
+    /** The set as a fleet without class c would send it: no samples and no mixture of it. */
+    private static SyntheticSet withoutClass(SyntheticSet set, int c) {
+        return SyntheticSet.newBuilder(set)
+                .setSamples(set.getSamples().stream().filter(x -> x.getLabel() != c).toList())
+                .setMixture(set.getMixture().stream().filter(m -> m.getClassIndex() != c).toList())
+                .build();
     }
 
     /** Knowledge as an edge would send it: input moments of its rows of the given classes. */

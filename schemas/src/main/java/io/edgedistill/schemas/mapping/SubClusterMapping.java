@@ -10,6 +10,7 @@ import io.edgedistill.core.mixture.MixturePrior;
 import io.edgedistill.core.mixture.SubCluster;
 import io.edgedistill.core.mixture.SubClusterSummary;
 import io.edgedistill.schemas.ClassMixture;
+import io.edgedistill.schemas.HardSubCluster;
 import io.edgedistill.schemas.MixtureComponent;
 import io.edgedistill.schemas.SubClusterMoments;
 
@@ -38,6 +39,30 @@ public final class SubClusterMapping {
         List<SubCluster> clusters = new ArrayList<>();
         if (wire != null) {
             for (SubClusterMoments m : wire) {
+                clusters.add(new SubCluster(m.getCount(), FloatLists.toArray(m.getMean()), FloatLists.toArray(m.getVariance())));
+            }
+        }
+        return new ClassSubClusters(classIndex, count, clusters);
+    }
+
+    /** A class's hard-sample sub-clusters, as they go into its {@code KnowledgeClass} (knowledge v2); null for none. */
+    public static List<HardSubCluster> hardToWire(ClassSubClusters classClusters) {
+        if (classClusters.clusters().isEmpty()) {
+            return null;
+        }
+        List<HardSubCluster> out = new ArrayList<>(classClusters.clusters().size());
+        for (SubCluster s : classClusters.clusters()) {
+            out.add(HardSubCluster.newBuilder().setCount(s.count()).setMean(FloatLists.of(s.mean()))
+                    .setVariance(FloatLists.of(s.variance())).build());
+        }
+        return out;
+    }
+
+    /** One class of received knowledge v2: its hard samples' sub-clusters ({@code wire} null or empty: count only). */
+    public static ClassSubClusters hardFromWire(int classIndex, long count, List<HardSubCluster> wire) {
+        List<SubCluster> clusters = new ArrayList<>();
+        if (wire != null) {
+            for (HardSubCluster m : wire) {
                 clusters.add(new SubCluster(m.getCount(), FloatLists.toArray(m.getMean()), FloatLists.toArray(m.getVariance())));
             }
         }
