@@ -12,13 +12,16 @@ import io.edgedistill.edge.core.LocalData;
 import io.edgedistill.edge.core.ModelSlot;
 
 /**
- * Edge 0's site starts seeing a new attack mix (every attack type, less benign traffic; on generated data also a
- * capture point that often misses handshakes) and now reports reverse-distillation knowledge whenever its live
- * model's local macro-F1 is below 0.95. The rows come from {@link DemoData}.
+ * Edge 0's site starts seeing a new attack mix (every attack type, less benign traffic; on generated data also new
+ * tools for two attack types) and now reports reverse-distillation knowledge whenever its live model's local macro-F1
+ * is below 0.95. The rows come from {@link DemoData}.
  */
 final class DriftPhase {
 
-    static final String GENERATED_SHIFT = ", new attack mix, 60 % partial captures";
+    /** The attack classes whose tool changes at the drifted site (generated data). */
+    static final java.util.Set<String> VARIANTS = java.util.Set.of("UDPFlood", "HTTPFlood");
+    static final String GENERATED_SHIFT = ", new attack mix, new tool variants of HTTPFlood and UDPFlood (4x longer "
+            + "flows, 3x the payload)";
     private static final double KNOWLEDGE_BELOW = 0.95;
     /** After knowledge or a declined offer, how long without new knowledge or a decline ends the wait. */
     private static final Duration QUIET = Duration.ofSeconds(20);
@@ -45,13 +48,15 @@ final class DriftPhase {
         return mix;
     }
 
-    /** Every attack type, half as much benign traffic, and a capture point that often misses TCP handshakes. */
+    /**
+     * Every attack type, half as much benign traffic, and new tools for two attack types (a drift within known classes:
+     * their flows last longer and carry more payload, so the fleet's model takes many of them for other classes).
+     */
     static FiveGNiddGenerator.Config shiftedConfig() {
         double[] mix = shiftedMix(FiveGNiddSchema.CLASSES.size(), FiveGNiddSchema.CLASSES.indexOf("Benign"));
         FiveGNiddGenerator.Config cfg = FiveGNiddGenerator.Config.defaults();
         cfg.classMix = mix;
-        cfg.partialCapture = 0.6;
-        cfg.ambiguity = 0.1;
+        cfg.variants = VARIANTS;
         return cfg;
     }
 

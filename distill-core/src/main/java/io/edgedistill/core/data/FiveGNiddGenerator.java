@@ -76,6 +76,13 @@ public final class FiveGNiddGenerator {
         public double ambiguity = 0.04;
         /** Probability that a TCP flow is captured without its handshake. */
         public double partialCapture = 0.15;
+        /**
+         * Attack classes whose flows come from a new tool variant (a drift within known classes): {@link #variantSlower}
+         * times longer flows, {@link #variantLarger} times the source payload bytes. Empty by default.
+         */
+        public java.util.Set<String> variants = java.util.Set.of();
+        public double variantSlower = 4.0;
+        public double variantLarger = 3.0;
 
         public static Config defaults() {
             return new Config();
@@ -212,6 +219,9 @@ public final class FiveGNiddGenerator {
         FlowRecord f = new FlowRecord();
         f.toolHint = type;
         p.draw(f, r);
+        if (config.variants.contains(type)) {
+            f.variant(config.variantSlower, config.variantLarger);
+        }
         if ("tcp".equals(f.proto) && f.hasHandshake && r.nextDouble() < config.partialCapture) {
             f.partial(r);
         }

@@ -73,6 +73,18 @@ final class FlowRecord {
         ackDat = 0.0;
     }
 
+    /**
+     * The same attack from another tool: flows {@code slower} times longer (a lower packet rate) whose source packets
+     * carry {@code larger} times the payload bytes, and a TTL one hop further (another launch host).
+     */
+    void variant(double slower, double larger) {
+        dur *= slower;
+        srcBytes = Math.round(srcBytes * larger);
+        if (sTtl != null) {
+            sTtl = Math.max(1, sTtl - 1);
+        }
+    }
+
     void partial(SplittableRandom r) {
         noHandshakeFields();
         // mid-stream packets are plain ACK-sized segments

@@ -41,6 +41,33 @@ class FiveGNiddGeneratorTest {
     }
 
     @Test
+    void aToolVariantChangesOnlyItsClassesFlowsLongerAndWithMorePayload() {
+        FiveGNiddGenerator.Config variant = FiveGNiddGenerator.Config.defaults();
+        variant.variants = java.util.Set.of("UDPFlood");
+        List<String[]> plain = new FiveGNiddGenerator(5).generate(3000);
+        List<String[]> changed = new FiveGNiddGenerator(5, variant).generate(3000);
+        int label = FiveGNiddSchema.ALL_COLUMNS.indexOf("Attack Type");
+        int dur = FiveGNiddSchema.ALL_COLUMNS.indexOf("Dur");
+        int size = FiveGNiddSchema.ALL_COLUMNS.indexOf("sMeanPktSz");
+        double[] ratio = new double[2];
+        int n = 0;
+        for (int i = 0; i < plain.size(); i++) {
+            String type = plain.get(i)[label];
+            assertThat(changed.get(i)[label]).isEqualTo(type);
+            if (!type.equals("UDPFlood")) {
+                assertThat(changed.get(i)).containsExactly(plain.get(i));
+                continue;
+            }
+            ratio[0] += Double.parseDouble(changed.get(i)[dur]) / Math.max(1e-9, Double.parseDouble(plain.get(i)[dur]));
+            ratio[1] += Double.parseDouble(changed.get(i)[size]) / Math.max(1e-9, Double.parseDouble(plain.get(i)[size]));
+            n++;
+        }
+        assertThat(n).isPositive();
+        assertThat(ratio[0] / n).isGreaterThan(2.0);
+        assertThat(ratio[1] / n).isGreaterThan(2.0);
+    }
+
+    @Test
     void classMixFollowsThePublishedProportionsAndMinimum() {
         FiveGNiddGenerator.Config cfg = FiveGNiddGenerator.Config.defaults();
         int[] y = new FiveGNiddGenerator(1, cfg).drawLabels(100_000);
