@@ -57,7 +57,8 @@ final class DriftExperiment {
     /** One trial's figures. */
     record Trial(Scenario scenario, int trial, String what, double globalF1, double personalisedF1, double mixOnlyF1,
                  double localF1, double fleetF1, double personalisedFleetF1, boolean offered, boolean accepted,
-                 long knowledgeBytes, int hardRows, int labelledRows, int knowledgeRows, double cloudSeconds) {
+                 long knowledgeBytes, int hardRows, int labelledRows, int knowledgeRows, double cloudSeconds,
+                 Adoption adoption) {
         /** What the edge runs after the round: the personalised model if the cloud offered it and the edge took it. */
         double runsF1() {
             return accepted ? personalisedF1 : globalF1;
@@ -70,6 +71,14 @@ final class DriftExperiment {
         double localGain() {
             return localF1 - globalF1;
         }
+    }
+
+    /**
+     * The global model adopting the drifted edge's novel class (as an operator's approval or corroborating edges would
+     * make the updater do): macro-F1 on the test rows of the other classes (what the fleet's edges see) and on all test
+     * rows, before and after; the drifted edge's hold-out under the adopted global model.
+     */
+    record Adoption(double othersBefore, double othersAfter, double allBefore, double allAfter, double driftedHoldOut) {
     }
 
     private final Dataset train;
@@ -123,8 +132,8 @@ final class DriftExperiment {
                 summaries.add(new SubClusterer(options(rs + 200 + e)).summarize("edge-" + e, d.x(), d.y(), d.numClasses()));
             }
         }
-        MixturePrior fleet = MixturePrior.pool(SubclusterMethods.processorMixture(summaries, countCap, benign), layout,
-                MixtureOptions.defaults());
+        List<SubClusterSummary> kept = SubclusterMethods.processorMixture(summaries, countCap, benign);
+        MixturePrior fleet = MixturePrior.pool(kept, layout, MixtureOptions.defaults());
         MlpModel global = GeneratedTraining.train(fleet, fleet.counts(), SubclusterMethods.TEACHER_HIDDEN,
                 new int[] {s.mlpHidden()}, settings.shipped(), rs + 9).student();
         // the drifted edge's rows
@@ -167,9 +176,29 @@ final class DriftExperiment {
         double fleetPersonal = tableF1(personalised.model(), test);
         boolean offered = fleetPersonal >= fleetGlobal - tolerance;
         boolean accepted = offered && personalHold >= globalHold + minGain;
+        Adoption adoption = novel < 0 ? null : adopt(s, rs, kept, k.hard(), novel, global, holdOut);
         return new Trial(scenario, trial, dr.what(), globalHold, personalHold, f1(mixOnly.model(), holdOut),
                 f1(localModel, holdOut), fleetGlobal, fleetPersonal, offered, accepted, k.sizeBytes(), (int) hard,
-                local.size(), personalised.rows().fromKnowledge(), cloudSeconds);
+                local.size(), personalised.rows().fromKnowledge(), cloudSeconds, adoption);
+    }
+
+    /** The global model retrained with the knowledge's sub-clusters of the novel class added to the fleet's mixture. */
+    private Adoption adopt(Harness.Settings s, long rs, List<SubClusterSummary> kept, SubClusterSummary hard, int novel,
+                           MlpModel global, Dataset holdOut) {
+        List<io.edgedistill.core.mixture.ClassSubClusters> only = new ArrayList<>();
+        for (io.edgedistill.core.mixture.ClassSubClusters cc : hard.classes()) {
+            only.add(cc.classId() == novel ? cc : new io.edgedistill.core.mixture.ClassSubClusters(cc.classId(), 0, List.of()));
+        }
+        List<SubClusterSummary> withNovelty = new ArrayList<>(kept);
+        withNovelty.add(new SubClusterSummary("drifted", hard.numClasses(), hard.dim(), hard.kMin(), only));
+        MixturePrior prior = MixturePrior.pool(withNovelty, layout, MixtureOptions.defaults());
+        MlpModel adopted = GeneratedTraining.train(prior, prior.counts(), SubclusterMethods.TEACHER_HIDDEN,
+                new int[] {s.mlpHidden()}, settings.shipped(), rs + 9).student();
+        Dataset others = without(test, novel);
+        // the other edges hold no row of the novel class: scored as their gate scores, over the classes they hold (a row
+        // called the novel class is a miss of its own class)
+        return new Adoption(f1(global, others), f1(adopted, others), tableF1(global, test), tableF1(adopted, test),
+                f1(adopted, holdOut));
     }
 
     /** Epoch counts the local fine-tune chooses among (on a validation fifth of the edge's labelled rows). */

@@ -391,6 +391,7 @@ public final class EvaluateMain implements Callable<Integer> {
                 + "gain | fleet mixture in the edge's mix only | local fine-tune | local gain | share of the local gain | "
                 + "knowledge bytes (max) | hard rows of labelled | cloud fine-tune s | validation F1: global / personalised |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        java.util.Map<Double, double[]> adoptions = new java.util.HashMap<>();
         for (String v : drift) {
             DriftExperiment.Scenario sc = DriftExperiment.Scenario.valueOf(v.toUpperCase(Locale.ROOT));
             for (double b : betas) {
@@ -414,6 +415,14 @@ public final class EvaluateMain implements Callable<Integer> {
                     offered += r.offered() ? 1 : 0;
                     taken += r.accepted() ? 1 : 0;
                     maxBytes = Math.max(maxBytes, r.knowledgeBytes());
+                    if (r.adoption() != null) {
+                        double[] a = adoptions.computeIfAbsent(b, x0 -> new double[5]);
+                        a[0] += r.adoption().othersBefore();
+                        a[1] += r.adoption().othersAfter();
+                        a[2] += r.adoption().allBefore();
+                        a[3] += r.adoption().allAfter();
+                        a[4] += r.adoption().driftedHoldOut();
+                    }
                     log(String.format(Locale.ROOT, "drift %s beta %s trial %d (%s): global %.4f, personalised %.4f, "
                                     + "mix only %.4f, local %.4f; validation %.4f / %.4f, offered %s, taken %s; %d B, %d/%d hard, "
                                     + "%d knowledge rows, %.1f s", v, trim(b), t,
@@ -430,6 +439,17 @@ public final class EvaluateMain implements Callable<Integer> {
                         sum[3] / n, 100 * localGain,
                         localGain > 0 ? String.format(Locale.ROOT, "%.0f %%", 100 * gain / localGain) : "-", maxBytes,
                         sum[5] / n, sum[6] / n, sum[7] / n, sum[4] / n, sum[9] / n));
+            }
+        }
+        if (drift.stream().anyMatch(v -> v.equalsIgnoreCase("novel"))) {
+            sb.append("\n| novel class adopted by the global model | beta | trials | other classes' test F1: before | after "
+                    + "| change | all test rows: before | after | drifted edge's hold-out under the adopted global model |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|\n");
+            for (double b : betas) {
+                double[] a = adoptions.get(b);
+                int n = driftTrials;
+                sb.append(String.format(Locale.ROOT, "| novel | %s | %d | %.4f | %.4f | %+.2f | %.4f | %.4f | %.4f |%n",
+                        trim(b), n, a[0] / n, a[1] / n, 100 * (a[1] - a[0]) / n, a[2] / n, a[3] / n, a[4] / n));
             }
         }
         sb.append("\nMeans over trials; gains in macro-F1 points on the drifted edge's hold-out (macro over the classes it "

@@ -52,8 +52,9 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
      * @param tolerance     the largest drop of the canaries' mean hold-out macro-F1 that is still promoted
      * @param waitMs        how long the canaries have to report; then decided on the reports in (none: rolled back)
      * @param edgeKeys      {@code <edge id>=<base64 X.509 Ed25519 public key>} per edge, as the processor's
-     *                      {@code processor.contributions.edge-keys}: when set, only statuses signed by the edge they
-     *                      name count (others go to {@code edge.status.dlq} as {@code StatusSignature})
+     *                      {@code processor.contributions.edge-keys}: when set, only statuses and knowledge signed by
+     *                      the edge they name count (others go to {@code edge.status.dlq} as {@code StatusSignature},
+     *                      {@code edge.knowledge.dlq} as {@code KnowledgeSignature})
      */
     @ConfigurationProperties("rollout")
     public record Rollout(@Bindable(defaultValue = "") List<String> canaryEdges,
@@ -159,6 +160,8 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
      * @param generated                 training on rows generated from the set's sub-cluster mixture (summary v2)
      * @param cohort                    a cohort's model from knowledge v2: the global model fine-tuned on rows drawn
      *                                  like the cohort's traffic
+     * @param novelty                   when the global model adopts knowledge v2 (a class several edges report, or
+     *                                  one an operator approved)
      */
     @ConfigurationProperties("training")
     public record Training(@Bindable(defaultValue = "128,64") int[] teacherHidden,
@@ -176,7 +179,8 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
                            @Bindable(defaultValue = "3") int maxPersonalisationsPerSet,
                            @Bindable(defaultValue = "0.1") double firstModelMargin,
                            Generated generated,
-                           Cohort cohort) {
+                           Cohort cohort,
+                           Novelty novelty) {
 
         /**
          * {@code updater.training.generated.*}: when a synthetic set carries the fleet's sub-cluster mixture, the
@@ -240,6 +244,36 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
             public CohortTraining.Settings settings() {
                 return new CohortTraining.Settings(rowsPerClass, minPerClass, keepPerClass, epochs,
                         CohortTraining.Settings.DEFAULT_BATCH_SIZE, learningRate, CohortTraining.Settings.DEFAULT_WEIGHT_DECAY);
+            }
+        }
+
+        /**
+         * {@code updater.training.novelty.*}: the global model adopts the knowledge v2 sub-clusters of a class once
+         * {@code corroborating-edges} distinct edges have sent them, or when the class is in {@code approved-classes};
+         * the benign class only by approval. Adopted sub-clusters join the set's mixture for the global model's rows;
+         * the publication gate judges the result on the validation rows as always.
+         *
+         * @param corroboratingEdges distinct edges that must report a class (0 = by approval only)
+         * @param approvedClasses    comma-separated class names an operator approved (empty = none)
+         */
+        @ConfigurationProperties("novelty")
+        public record Novelty(@Bindable(defaultValue = "3") int corroboratingEdges,
+                              @Bindable(defaultValue = "") String approvedClasses) {
+
+            /** 3 edges, nothing approved. */
+            public static Novelty defaults() {
+                return new Novelty(3, "");
+            }
+
+            /** The approved class names. */
+            public java.util.Set<String> approved() {
+                java.util.Set<String> out = new java.util.LinkedHashSet<>();
+                for (String c : approvedClasses == null ? new String[0] : approvedClasses.split(",")) {
+                    if (!c.isBlank()) {
+                        out.add(c.strip());
+                    }
+                }
+                return out;
             }
         }
 

@@ -56,7 +56,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private final ModelUpdateService service;
     private final KafkaClientSettings client;
     private final String groupId;
-    private final Map<String, ContributionSignature.EdgeKey> statusKeys;
+    private final Map<String, ContributionSignature.EdgeKey> edgeKeys;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch restored = new CountDownLatch(1);
@@ -77,36 +77,50 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     }
 
     /**
-     * @param statusKeys the edges' keys ({@code updater.rollout.edge-keys}): when any is set, an edge status counts only
-     *                   when signed by the edge it names; others are dead-lettered as {@value #BAD_STATUS_SIGNATURE}
+     * @param edgeKeys the edges' keys ({@code updater.rollout.edge-keys}): when any is set, an edge status or knowledge
+     *                 record counts only when signed by the edge it names; others are dead-lettered as
+     *                 {@value #BAD_STATUS_SIGNATURE} or {@value #BAD_KNOWLEDGE_SIGNATURE}
      */
     public UpdaterKafkaLoop(ModelUpdateService service, KafkaClientSettings client, String groupId,
-                            Map<String, ContributionSignature.EdgeKey> statusKeys) {
+                            Map<String, ContributionSignature.EdgeKey> edgeKeys) {
         this.service = service;
         this.client = client;
         this.groupId = groupId;
-        this.statusKeys = Map.copyOf(statusKeys);
+        this.edgeKeys = Map.copyOf(edgeKeys);
     }
 
     /** Dead-letter error class of an edge status not signed by the edge it names (with edge keys configured). */
     public static final String BAD_STATUS_SIGNATURE = "StatusSignature";
 
+    /** Dead-letter error class of knowledge not signed by the edge it names (with edge keys configured). */
+    public static final String BAD_KNOWLEDGE_SIGNATURE = "KnowledgeSignature";
+
     /** An edge status for the staged rollout, once its signature is checked (with edge keys configured). */
     private void takeStatus(ConsumerRecord<byte[], byte[]> r, SafeDecoder<EdgeStatus> decoder) {
         decoder.decode(r).ifPresent(status -> {
-            if (!statusKeys.isEmpty()) {
-                Header signer = r.headers().lastHeader(ContributionSignature.SIGNER_HEADER);
-                Header signature = r.headers().lastHeader(ContributionSignature.SIGNATURE_HEADER);
-                Optional<String> refused = ContributionSignature.check(statusKeys, r.topic(), r.value(),
-                        signer == null ? null : new String(signer.value(), java.nio.charset.StandardCharsets.UTF_8),
-                        signature == null ? null : signature.value(), status.getEdgeId());
-                if (refused.isPresent()) {
-                    decoder.reject(r, BAD_STATUS_SIGNATURE, refused.get());
-                    return;
-                }
+            if (signedByItsEdge(r, status.getEdgeId(), decoder, BAD_STATUS_SIGNATURE)) {
+                service.onStatus(status);
             }
-            service.onStatus(status);
         });
+    }
+
+    /**
+     * Whether the record is signed by the edge it names; always true without edge keys. A record that is not goes to the
+     * dead-letter topic under {@code errorClass}. Knowledge is checked too: it trains a cohort's model, and a class that
+     * enough distinct edges report enters the global model, so an edge must not speak for others.
+     */
+    private boolean signedByItsEdge(ConsumerRecord<byte[], byte[]> r, String edgeId, SafeDecoder<?> decoder,
+                                    String errorClass) {
+        if (edgeKeys.isEmpty()) {
+            return true;
+        }
+        Header signer = r.headers().lastHeader(ContributionSignature.SIGNER_HEADER);
+        Header signature = r.headers().lastHeader(ContributionSignature.SIGNATURE_HEADER);
+        Optional<String> refused = ContributionSignature.check(edgeKeys, r.topic(), r.value(),
+                signer == null ? null : new String(signer.value(), java.nio.charset.StandardCharsets.UTF_8),
+                signature == null ? null : signature.value(), edgeId);
+        refused.ifPresent(why -> decoder.reject(r, errorClass, why));
+        return refused.isEmpty();
     }
 
     /** Starts the consumer thread. */
@@ -201,7 +215,8 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
                         sets.decode(r).ifPresent(s -> newest.merge(s.getTaskId(), s,
                                 (a, b) -> b.getVersion() > a.getVersion() ? b : a));
                     } else {
-                        knowledge.decode(r).ifPresent(k -> know.put(k.getEdgeId(), k));
+                        knowledge.decode(r).filter(k -> signedByItsEdge(r, k.getEdgeId(), knowledge, BAD_KNOWLEDGE_SIGNATURE))
+                                .ifPresent(k -> know.put(k.getEdgeId(), k));
                     }
                 }
                 // make sure the specs the sets refer to are in (a round is published before its set)

@@ -60,6 +60,7 @@ public final class ModelUpdateService implements AutoCloseable {
     private final CandidateDecider decider;
     private final CohortPersonalisation personalisation;
     private final CohortLedger cohorts = new CohortLedger();
+    private final NoveltyLedger novelty;
     private final DecisionHistory history = new DecisionHistory();
     private final Map<String, SyntheticSet> latestSets = new ConcurrentHashMap<>();
     private final Map<String, SyntheticSet> pendingSets = new LinkedHashMap<>();
@@ -94,6 +95,7 @@ public final class ModelUpdateService implements AutoCloseable {
         this.cohortOfEdge = Map.copyOf(cohortOfEdge);
         this.validation = new ValidationRows(validationSource);
         this.trainer = new CandidateTrainer(settings);
+        this.novelty = new NoveltyLedger(settings.novelty().corroboratingEdges(), settings.novelty().approved());
         this.personalisation = new CohortPersonalisation(settings);
         this.publication = new SignedPublication(signer, publisher);
         this.rollout = new StagedRollout(rolloutSettings);
@@ -150,10 +152,12 @@ public final class ModelUpdateService implements AutoCloseable {
         }
         latestSets.put(task, set);
         List<HistoryEntry> out = new ArrayList<>();
-        out.add(history.record(decider.decide(task, null, set, spec, List.of(), "synthetic-set v" + set.getVersion(),
-                null)));
+        SyntheticSet trainOn = novelty.withAdopted(set);
+        String adopted = trainOn == set ? "" : ", with adopted novelty: " + novelty.describe(task);
+        out.add(history.record(decider.decide(task, null, trainOn, spec, List.of(), "synthetic-set v" + set.getVersion()
+                + adopted, null)));
         if (settings.generated().refines() && CandidateTrainer.hasMixture(set)) {
-            refiner.request(set, spec);
+            refiner.request(trainOn, spec);
         }
         for (EdgeKnowledge k : cohorts.knowledgeOfTask(task)) {
             out.add(personalise(k, set, spec, "refresh on synthetic-set v" + set.getVersion()));
@@ -197,6 +201,7 @@ public final class ModelUpdateService implements AutoCloseable {
             return Optional.of(history.record(HistoryEntry.skipped(modelId, cohort, trigger, -1,
                     "no synthetic set of task " + task + " yet")));
         }
+        adoptNovelty(knowledge, set);
         if (!cohorts.firstTime(modelId, knowledge, set)) {
             LOG.debug("Knowledge from {} about {} already handled", knowledge.getEdgeId(),
                     CohortLedger.key(knowledge, set));
@@ -217,6 +222,23 @@ public final class ModelUpdateService implements AutoCloseable {
             cohorts.remember(modelId, merged); // re-personalised on every new synthetic set
         }
         return Optional.of(e);
+    }
+
+    /**
+     * Records the knowledge's sub-clusters in the {@link NoveltyLedger}; when that adopts a class, a new global candidate
+     * is trained on the newest set with the adopted sub-clusters and judged as any global candidate.
+     */
+    private void adoptNovelty(EdgeKnowledge knowledge, SyntheticSet set) {
+        FeatureSpec spec = specs.forAcceptedSet(set);
+        List<String> newly = novelty.record(knowledge, set, spec == null ? -1 : spec.benignIndex());
+        if (newly.isEmpty() || spec == null || !CandidateTrainer.hasMixture(set)) {
+            return;
+        }
+        String task = set.getTaskId();
+        LOG.info("Novelty adopted for {}: {}", task, novelty.describe(task));
+        history.record(decider.decide(task, null, novelty.withAdopted(set), spec, List.of(), "novelty adopted: "
+                + String.join(", ", newly) + " (knowledge from " + knowledge.getEdgeId() + "), synthetic-set v"
+                + set.getVersion() + " with " + novelty.describe(task), null));
     }
 
     /**

@@ -26,6 +26,8 @@ import io.edgedistill.core.signing.SignedPayload;
 import io.edgedistill.deploy.LocalStack;
 import io.edgedistill.deploy.LocalStackExtension;
 import io.edgedistill.schemas.DeadLetter;
+import io.edgedistill.schemas.EdgeKnowledge;
+import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.NetworkSpec;
 import io.edgedistill.schemas.PreprocessingSpec;
@@ -68,6 +70,8 @@ class ModelUpdaterIntegrationTest {
         props.put("updater.training.teacher-epochs", 80);
         props.put("updater.training.student-epochs", 20);
         props.put("updater.training.transfer-copies", 3);
+        // the edges' keys: knowledge (and statuses) count only when signed by the edge they name
+        props.put("updater.rollout.edge-keys", "edge-x=" + Ed25519Keys.encodePublic(Ed25519Keys.generate().getPublic()));
 
         try (ApplicationContext ctx = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
              KafkaProducer<String, SpecificRecord> producer = avroProducer(stack,
@@ -113,6 +117,29 @@ class ModelUpdaterIntegrationTest {
                 });
                 assertThat(letters.get(0).getService()).isEqualTo("model-updater");
                 assertThat(letters.get(0).getErrorClass()).isEqualTo("NotWireFormat");
+            }
+
+            // knowledge that edge-x did not sign (anyone could have written it under its id) is dead-lettered
+            EdgeKnowledge forged = EdgeKnowledge.newBuilder().setEdgeId("edge-x").setTaskId(task).setRoundId(1)
+                    .setModelId(task).setModelVersion(1).setWindowStart(Instant.EPOCH).setWindowEnd(Instant.EPOCH)
+                    .setNumNetworks(1).setEmbedDim(1).setLocalAccuracy(0.5).setLocalMacroF1(0.4)
+                    .setProducedAt(Instant.now()).setClasses(List.of(KnowledgeClass.newBuilder().setClassIndex(1)
+                            .setCount(20).setTotal(40).setMeans(List.of(0f)).build()))
+                    .build();
+            producer.send(new ProducerRecord<>(Topics.KNOWLEDGE, "edge-x", forged)).get();
+            try (KafkaConsumer<String, DeadLetter> dlq = avroConsumer(stack, "it-kdlq-" + task)) {
+                dlq.subscribe(List.of(Topics.deadLetterTopic(Topics.KNOWLEDGE)));
+                List<DeadLetter> letters = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    for (ConsumerRecord<String, DeadLetter> r : dlq.poll(Duration.ofMillis(200))) {
+                        if ("edge-x".equals(r.key()) && r.value().getErrorClass().equals("KnowledgeSignature")) {
+                            letters.add(r.value());
+                        }
+                    }
+                    return !letters.isEmpty();
+                });
+                assertThat(letters.get(0).getService()).isEqualTo("model-updater");
+                assertThat(letters.get(0).getErrorMessage()).startsWith("unsigned");
             }
 
             HttpClient http = HttpClient.newHttpClient();

@@ -38,7 +38,8 @@ class ModelUpdateServiceTest {
 
     static Training fast() {
         return new Training(new int[] {64}, new int[] {32}, 100, 30, 4f, 0.7f, 4, 0.2f, 0, 0.5f, 0.0, 0.02, 1, 0.1,
-                new Training.Generated(200, 20, 5, 5, 0, 0, 0), Training.Cohort.defaults());
+                new Training.Generated(200, 20, 5, 5, 0, 0, 0), Training.Cohort.defaults(),
+                Training.Novelty.defaults());
     }
 
     private ModelUpdateService service(Map<String, String> cohorts) {
@@ -65,7 +66,7 @@ class ModelUpdateServiceTest {
         Training refining = new Training(t.teacherHidden(), t.studentHidden(), t.teacherEpochs(), t.studentEpochs(),
                 t.temperature(), t.alpha(), t.transferCopies(), t.transferNoise(), t.knowledgeSamplesPerClass(),
                 t.knowledgeSpread(), -1.0, t.personalisedTolerance(), t.maxPersonalisationsPerSet(), t.firstModelMargin(),
-                new Training.Generated(100, 20, 3, 3, 400, 6, 6), t.cohort());
+                new Training.Generated(100, 20, 3, 3, 400, 6, 6), t.cohort(), t.novelty());
         try (ModelUpdateService s = new ModelUpdateService(ValidationSource.generated(9001, 3000, 80), signer,
                 published::add, refining, Map.of())) {
             s.registerPreprocessing(fx.specJson, fx.specSha);
@@ -233,36 +234,77 @@ class ModelUpdateServiceTest {
         SyntheticSet set = withoutClass(fx.withMixture(fx.set(1, 10, false), 8), novel);
         s.onSyntheticSet(set);
         MlpModel global = liveModel(s, Fixtures.TASK);
-        // the drifted edge: its class-6 rows are all hard (the global model never learnt the class), the others easy
-        int[] idx = fx.train.indicesOf(novel);
-        int d = fx.train.dim();
-        float[] x = new float[idx.length * d];
-        for (int r = 0; r < idx.length; r++) {
-            System.arraycopy(fx.train.x(), idx[r] * d, x, r * d, d);
-        }
-        int[] y = new int[idx.length];
-        java.util.Arrays.fill(y, novel);
-        int c = set.getClasses().size();
-        var hard = new io.edgedistill.core.mixture.SubClusterer(new io.edgedistill.core.mixture.SubClusterOptions(8, 10, 3, 25))
-                .summarize("edge-7", x, y, c).classes().get(novel);
-        EdgeKnowledge k = knowledge("edge-7", new int[] {novel});
-        k.getClasses().get(0).setMisclassified(idx.length);
-        k.getClasses().get(0).setSubClusters(io.edgedistill.schemas.mapping.SubClusterMapping.hardToWire(hard));
-        List<Long> totals = new ArrayList<>();
-        for (int i = 0; i < c; i++) {
-            totals.add((long) fx.train.indicesOf(i).length); // it sees every class, as the fleet does
-        }
-        k.setClassTotals(totals);
+        float[] x = rowsOf(novel);
+        int n = x.length / fx.train.dim();
 
-        HistoryEntry h = s.onKnowledge(k).orElseThrow();
+        HistoryEntry h = s.onKnowledge(novelKnowledge("edge-7", novel, set)).orElseThrow();
 
         assertThat(h.trigger()).contains("knowledge v2");
         assertThat(h.status()).as(h.reason()).isEqualTo(Status.PUBLISHED);
         MlpModel cohort = liveModel(s, Fixtures.TASK + "/edge-7");
         assertThat(cohort.layerSizes()).containsExactly(global.layerSizes());
-        assertThat(recall(cohort, x, idx.length, novel)).isGreaterThan(0.5);
-        assertThat(recall(global, x, idx.length, novel)).isLessThan(0.2);
+        assertThat(recall(cohort, x, n, novel)).isGreaterThan(0.5);
+        assertThat(recall(global, x, n, novel)).isLessThan(0.2);
         assertThat(liveModel(s, Fixtures.TASK)).as("the global model is not changed by one edge's knowledge").isSameAs(global);
+    }
+
+    @Test
+    void theGlobalModelAdoptsANoveltyOnceThreeEdgesReportIt() {
+        int novel = 6;
+        ModelUpdateService s = service(Map.of());
+        SyntheticSet set = withoutClass(fx.withMixture(fx.set(1, 10, false), 8), novel);
+        s.onSyntheticSet(set);
+        MlpModel before = liveModel(s, Fixtures.TASK);
+        s.onKnowledge(novelKnowledge("edge-7", novel, set));
+        s.onKnowledge(novelKnowledge("edge-8", novel, set));
+        assertThat(liveModel(s, Fixtures.TASK)).as("two edges are not enough").isSameAs(before);
+
+        s.onKnowledge(novelKnowledge("edge-9", novel, set));
+
+        HistoryEntry adopted = s.history().stream().filter(e -> e.trigger().startsWith("novelty adopted")).findFirst()
+                .orElseThrow();
+        assertThat(adopted.trigger()).contains(set.getClasses().get(novel)).contains("edge-7, edge-8, edge-9");
+        assertThat(adopted.status()).as(adopted.reason()).isEqualTo(Status.PUBLISHED);
+        MlpModel after = liveModel(s, Fixtures.TASK);
+        float[] x = rowsOf(novel);
+        int n = x.length / fx.train.dim();
+        assertThat(recall(after, x, n, novel)).isGreaterThan(recall(before, x, n, novel) + 0.3);
+        // the next set keeps it
+        List<HistoryEntry> next = s.onSyntheticSet(withoutClass(fx.withMixture(fx.set(2, 10, false), 8), novel));
+        assertThat(next.get(0).trigger()).contains("with adopted novelty");
+    }
+
+    private static float[] rowsOf(int c) {
+        int[] idx = fx.train.indicesOf(c);
+        int d = fx.train.dim();
+        float[] x = new float[idx.length * d];
+        for (int r = 0; r < idx.length; r++) {
+            System.arraycopy(fx.train.x(), idx[r] * d, x, r * d, d);
+        }
+        return x;
+    }
+
+    /**
+     * Knowledge v2 of an edge that sees every class as the fleet does, plus class {@code novel}, which the set's model
+     * never learnt: all its rows are hard, summarised as sub-clusters.
+     */
+    private static EdgeKnowledge novelKnowledge(String edge, int novel, SyntheticSet set) {
+        float[] x = rowsOf(novel);
+        int n = x.length / fx.train.dim();
+        int[] y = new int[n];
+        java.util.Arrays.fill(y, novel);
+        int c = set.getClasses().size();
+        var hard = new io.edgedistill.core.mixture.SubClusterer(new io.edgedistill.core.mixture.SubClusterOptions(8, 10,
+                edge.hashCode(), 25)).summarize(edge, x, y, c).classes().get(novel);
+        EdgeKnowledge k = knowledge(edge, new int[] {novel});
+        k.getClasses().get(0).setMisclassified(n);
+        k.getClasses().get(0).setSubClusters(io.edgedistill.schemas.mapping.SubClusterMapping.hardToWire(hard));
+        List<Long> totals = new ArrayList<>();
+        for (int i = 0; i < c; i++) {
+            totals.add((long) fx.train.indicesOf(i).length);
+        }
+        k.setClassTotals(totals);
+        return k;
     }
 
     private static MlpModel liveModel(ModelUpdateService s, String modelId) {

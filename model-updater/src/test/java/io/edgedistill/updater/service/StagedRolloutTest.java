@@ -43,7 +43,7 @@ class StagedRolloutTest {
         Training t = ModelUpdateServiceTest.fast();
         Training any = new Training(t.teacherHidden(), t.studentHidden(), t.teacherEpochs(), t.studentEpochs(),
                 t.temperature(), t.alpha(), t.transferCopies(), t.transferNoise(), t.knowledgeSamplesPerClass(),
-                t.knowledgeSpread(), -1.0, t.personalisedTolerance(), t.maxPersonalisationsPerSet(), -1.0, t.generated(), t.cohort());
+                t.knowledgeSpread(), -1.0, t.personalisedTolerance(), t.maxPersonalisationsPerSet(), -1.0, t.generated(), t.cohort(), t.novelty());
         ModelUpdateService s = new ModelUpdateService(ValidationSource.generated(9001, 3000, 80), signer, published::add, any,
                 Map.of(), new StagedRollout.Settings(canaries, percent, 0.02, Duration.ofSeconds(60)), alerts::add);
         s.registerPreprocessing(fx.specJson, fx.specSha);
