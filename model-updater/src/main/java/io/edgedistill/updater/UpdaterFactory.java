@@ -113,7 +113,14 @@ public class UpdaterFactory {
     @Bean(preDestroy = "close")
     ModelUpdateService service(ValidationSource validation, UpdateSigner signer, ModelPublisher publisher,
                                AlertPublisher alerts, UpdaterConfig config, MeterRegistry meters) {
-        ModelUpdateService s = new ModelUpdateService(validation, signer, publisher, config.training(),
+        UpdaterConfig.Training training = config.training();
+        if (training.novelty().corroboratingEdges() > 0 && config.rollout().edgeKeys().isEmpty()) {
+            LOG.warn("updater.training.novelty.corroborating-edges is {} but updater.rollout.edge-keys is empty: knowledge "
+                    + "is not authenticated, so one writer could pose as several edges; novelty is adopted only by "
+                    + "approval (updater.training.novelty.approved-classes)", training.novelty().corroboratingEdges());
+            training = training.withoutCorroboration();
+        }
+        ModelUpdateService s = new ModelUpdateService(validation, signer, publisher, training,
                 config.cohorts(), config.rollout().settings(), alerts);
         String specPath = config.preprocessing().specPath();
         if (!specPath.isBlank()) {

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -59,20 +60,20 @@ class DashboardBrowserTest {
             LoopDemo.RoundOutcome round = running.outcome().rounds().get(0);
             try (DashboardPage page = DashboardPage.open(browser, running.dashboardUrl())) {
                 // the rounds chart: the round's model, its validation figure, and the held-out figure the demo wrote
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(page.script(
+                await().ignoreExceptionsInstanceOf(StaleElementReferenceException.class).atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(page.script(
                         "const c = window.consoleCharts['rounds-chart']; return c ? c.data.labels : []"))
                         .asInstanceOf(InstanceOfAssertFactories.LIST).contains(round.model()));
                 int i = ((Number) page.script("return window.consoleCharts['rounds-chart'].data.labels.indexOf('" + round.model()
                         + "')")).intValue();
                 assertThat(((Number) page.script("return window.consoleCharts['rounds-chart'].data.datasets[0].data[" + i + "]"))
                         .doubleValue()).as("validation macro-F1").isEqualTo(round.validationF1());
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(page.script(
+                await().ignoreExceptionsInstanceOf(StaleElementReferenceException.class).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(page.script(
                         "return window.consoleCharts['rounds-chart'].data.datasets[1].data[" + i + "]")).isNotNull());
                 assertThat(((Number) page.script("return window.consoleCharts['rounds-chart'].data.datasets[1].data[" + i + "]"))
                         .doubleValue()).as("held-out macro-F1, from the demo's reference file").isEqualTo(round.heldOutAfter());
 
                 // the fleet table: every edge, on the model it reports on edge.status
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                await().ignoreExceptionsInstanceOf(StaleElementReferenceException.class).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                     Map<String, String> rows = new HashMap<>();
                     for (WebElement tr : page.all("#fleet tbody tr")) {
                         rows.put(tr.getDomAttribute("data-edge"), tr.getDomAttribute("data-model"));
@@ -84,14 +85,14 @@ class DashboardBrowserTest {
 
                 // the alert count against the topic: between what the topic held before and after the page was read
                 long before = alertsOnTopic(stack, running.outcome().rounds().get(0).model().split(" ")[0]);
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                await().ignoreExceptionsInstanceOf(StaleElementReferenceException.class).atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                         assertThat(Long.parseLong(page.attribute("#alert-total", "data-count"))).isGreaterThanOrEqualTo(before));
                 long shown = Long.parseLong(page.attribute("#alert-total", "data-count"));
                 long after = alertsOnTopic(stack, running.outcome().rounds().get(0).model().split(" ")[0]);
                 assertThat(shown).as("alerts of this task on alerts.attacks").isBetween(before, after).isPositive();
 
                 // the synthetic set's picture: the compact set and rows drawn from the mixture
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(page.script(
+                await().ignoreExceptionsInstanceOf(StaleElementReferenceException.class).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(page.script(
                         "const c = window.consoleCharts['set-chart']; return c ? c.data.datasets.map(d => d.label) : []"))
                         .asInstanceOf(InstanceOfAssertFactories.LIST).as("the set's picture: compact rows and rows drawn from its mixture")
                         .anyMatch(l -> !String.valueOf(l).endsWith("(generated)")).anyMatch(l -> String.valueOf(l).endsWith("(generated)")));

@@ -29,7 +29,7 @@ public final class Allocation {
         int given = 0;
         for (int k = 0; k < c; k++) {
             if (eligible.test(k) && weights[k] > 0) {
-                double share = total * weights[k] / sum;
+                double share = (double) total * weights[k] / sum;
                 out[k] = (int) Math.floor(share);
                 rem[k] = share - out[k];
                 given += out[k];

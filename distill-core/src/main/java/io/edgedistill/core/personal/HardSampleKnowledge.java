@@ -38,7 +38,8 @@ public record HardSampleKnowledge(long[] classTotals, long[] hardCounts, long[][
      *
      * @param x                   the rows in the cloud's feature space (n × d, row-major)
      * @param labels              true classes
-     * @param predicted           the deployed model's predictions
+     * @param predicted           the deployed model's predictions (-1: a class outside these classes, hence wrong;
+     *                            such rows count in no column of the confusion matrix)
      * @param confidence          the deployed model's top probability per row
      * @param confidenceThreshold a correct prediction below this counts as unsure, hence hard
      * @param options             the sub-cluster fit (the round's); null = counts only (a round that asks for no
@@ -58,7 +59,9 @@ public record HardSampleKnowledge(long[] classTotals, long[] hardCounts, long[][
         boolean[] isHard = new boolean[n];
         for (int i = 0; i < n; i++) {
             totals[labels[i]]++;
-            confusion[labels[i]][predicted[i]]++;
+            if (predicted[i] >= 0) {
+                confusion[labels[i]][predicted[i]]++;
+            }
             isHard[i] = isHard(predicted[i], labels[i], confidence[i], confidenceThreshold);
             if (isHard[i]) {
                 hardCounts[labels[i]]++;

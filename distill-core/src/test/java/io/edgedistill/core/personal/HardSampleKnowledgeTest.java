@@ -54,6 +54,14 @@ class HardSampleKnowledgeTest {
     }
 
     @Test
+    void aPredictionOutsideTheClassesIsAMistakeInNoColumn() {
+        HardSampleKnowledge k = HardSampleKnowledge.of("e", new float[] {0f, 1f, 2f}, new int[] {0, 0, 1},
+                new int[] {-1, 0, 1}, new float[] {0.9f, 0.9f, 0.9f}, 2, 0.6f, null);
+        assertThat(k.hardCounts()).containsExactly(1, 0);
+        assertThat(k.confusion()[0]).containsExactly(1, 0);
+    }
+
+    @Test
     void inconsistentShapesAreRefused() {
         assertThatThrownBy(() -> HardSampleKnowledge.of("e", new float[4], new int[] {0, 1}, new int[] {0}, new float[2],
                 2, 0.6f, OPTIONS)).isInstanceOf(IllegalArgumentException.class);

@@ -137,9 +137,9 @@ final class KnowledgeReporter {
         float[] proba = m.model().predictProba(l.x(), l.n());
         int mc = m.classes().size();
         // the rows knowledge is computed on: labelled, outside the hold-out (it judges personalised models), of a class
-        // and with a prediction the round knows
+        // the round knows (a prediction the round does not know is a mistake: -1)
         int[] keep = java.util.stream.IntStream.range(0, l.n())
-                .filter(i -> modelToRound[l.y()[i]] >= 0 && modelToRound[pred[i]] >= 0 && !LabelledRows.heldOut(l.rows()[i]))
+                .filter(i -> modelToRound[l.y()[i]] >= 0 && !LabelledRows.heldOut(l.rows()[i]))
                 .toArray();
         Dataset roundView = d.preprocessed(round.getPreprocessing().getJson());
         int dim = roundView.dim();
@@ -180,11 +180,14 @@ final class KnowledgeReporter {
         long[] wrong = new long[c];
         long[] summarised = new long[c];
         List<List<Long>> confusion = new ArrayList<>();
+        boolean dp = round.getPrivacy() != null && round.getPrivacy().getEnabled();
         if (v2 != null) {
             for (int t = 0; t < c; t++) {
                 summarised[t] = v2.classTotals()[t];
                 wrong[t] = summarised[t] - v2.confusion()[t][t];
-                confusion.add(Arrays.stream(v2.confusion()[t]).boxed().toList());
+                if (!dp) { // under differential privacy only the (noised) statistics leave the edge, not exact counts
+                    confusion.add(Arrays.stream(v2.confusion()[t]).boxed().toList());
+                }
             }
         }
         List<KnowledgeClass> classes = SummaryAnswerer.knowledgeClasses(ks, wrong, summarised);

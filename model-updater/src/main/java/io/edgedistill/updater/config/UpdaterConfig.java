@@ -250,7 +250,8 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
         /**
          * {@code updater.training.novelty.*}: the global model adopts the knowledge v2 sub-clusters of a class once
          * {@code corroborating-edges} distinct edges have sent them, or when the class is in {@code approved-classes};
-         * the benign class only by approval. Adopted sub-clusters join the set's mixture for the global model's rows;
+         * the benign class only by approval. Corroboration counts only when the updater authenticates knowledge
+         * ({@code updater.rollout.edge-keys} set): without the edges' keys one writer could pose as several edges. Adopted sub-clusters join the set's mixture for the global model's rows;
          * the publication gate judges the result on the validation rows as always.
          *
          * @param corroboratingEdges distinct edges that must report a class (0 = by approval only)
@@ -265,6 +266,11 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
                 return new Novelty(3, "");
             }
 
+            /** The same approvals, corroboration switched off (knowledge that is not authenticated cannot corroborate). */
+            public Novelty approvalOnly() {
+                return new Novelty(0, approvedClasses);
+            }
+
             /** The approved class names. */
             public java.util.Set<String> approved() {
                 java.util.Set<String> out = new java.util.LinkedHashSet<>();
@@ -275,6 +281,14 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
                 }
                 return out;
             }
+        }
+
+        /** These settings with novelty corroboration off (approvals kept). */
+        public Training withoutCorroboration() {
+            return new Training(teacherHidden, studentHidden, teacherEpochs, studentEpochs, temperature, alpha,
+                    transferCopies, transferNoise, knowledgeSamplesPerClass, knowledgeSpread, minImprovement,
+                    personalisedTolerance, maxPersonalisationsPerSet, firstModelMargin, generated, cohort,
+                    novelty.approvalOnly());
         }
 
         /** The first model's generated-rows recipe with this group's T and α. */

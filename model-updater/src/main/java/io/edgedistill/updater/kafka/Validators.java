@@ -25,6 +25,9 @@ public final class Validators {
      * values; knowledge v2's sub-clusters consistent with their class and its confusion matrix square. The processor
      * checks the rest against the current round and dead-letters what fails there.
      */
+    /** The largest row count a knowledge record may claim (an edge's window holds far fewer). */
+    public static final long MAX_COUNT = 1L << 40;
+
     public static final RecordValidator<EdgeKnowledge> KNOWLEDGE = k -> {
         List<String> v = new ArrayList<>();
         if (k.getEdgeId().isBlank()) {
@@ -46,6 +49,11 @@ public final class Validators {
             if (kc.getCount() < 1) {
                 v.add("class " + c + ": count " + kc.getCount() + " < 1");
             }
+            if (kc.getTotal() < 0 || kc.getMisclassified() < 0 || kc.getMisclassified() > kc.getCount()
+                    || kc.getTotal() > MAX_COUNT) {
+                v.add("class " + c + ": total " + kc.getTotal() + " or misclassified " + kc.getMisclassified()
+                        + " out of range (0 to " + MAX_COUNT + ", misclassified at most the count)");
+            }
             finite(v, "class " + c + " means", kc.getMeans(), len);
             finite(v, "class " + c + " secondMoments", kc.getSecondMoments(), len);
             int dIn = kc.getInputMean() == null ? -1 : kc.getInputMean().size();
@@ -55,6 +63,9 @@ public final class Validators {
             if (v.size() > 5) {
                 break;
             }
+        }
+        if (k.getClassTotals().stream().anyMatch(t -> t == null || t < 0 || t > MAX_COUNT)) {
+            v.add("classTotals holds a count out of range (0 to " + MAX_COUNT + ")");
         }
         List<List<Long>> confusion = k.getConfusion();
         for (List<Long> row : confusion) {
@@ -79,7 +90,7 @@ public final class Validators {
         long sum = 0;
         for (io.edgedistill.schemas.HardSubCluster h : subs) {
             sum += h.getCount();
-            if (h.getCount() < 1 || d == 0 || h.getMean().size() != d || h.getVariance().size() != d) {
+            if (h.getCount() < 1 || h.getCount() > MAX_COUNT || d == 0 || h.getMean().size() != d || h.getVariance().size() != d) {
                 v.add("class " + c + ": a sub-cluster with count " + h.getCount() + " or width other than " + d);
                 return;
             }

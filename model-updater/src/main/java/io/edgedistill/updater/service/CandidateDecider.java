@@ -147,9 +147,11 @@ final class CandidateDecider {
     }
 
     /**
-     * A cohort's candidates: the student re-distilled with the samples around the edge's hard examples, and the
-     * model the cohort runs only shifted to the cohort's class mix (when it fits the set); the one that does better
-     * on the validation rows reweighted to the cohort's mix is offered to the gate. The validation rows cannot
+     * A cohort's candidates: the trained one (knowledge v2: the fine-tuned model; v1: the student re-distilled with
+     * the samples around the edge's hard examples), shifted to the cohort's class mix from the rows it was trained on,
+     * and, while the cohort runs the global model, that model shifted from the fleet's class counts to the cohort's
+     * mix (when it fits the set); the one that does better on the validation rows reweighted to the cohort's mix is
+     * offered to the gate. The validation rows cannot
      * show what the edge saw, so the edge judges the offer on its own labelled hold-out (the edge's ModelSlot).
      */
     private Judged judgeOnCohortMix(String taskId, String modelId, CandidateTrainer.Trained trained, SyntheticSet set,
@@ -164,9 +166,11 @@ final class CandidateDecider {
         List<String> variants = new ArrayList<>();
         models.add(CohortPersonalisation.withClassPrior(trained.student(), trained.labels(), trained.samples(), cohortMix));
         variants.add("");
-        if (runs != null && runs.spec() != null && runs.spec().dim() == set.getFeatureDim()
+        // the global model shifted from the fleet's class counts to the cohort's mix (a cohort's own model already
+        // follows its mix: offering it again would only repeat it)
+        if (current == null && runs != null && runs.spec() != null && runs.spec().dim() == set.getFeatureDim()
                 && runs.model().numClasses() == c) {
-            models.add(CohortPersonalisation.withClassPrior(runs.model(), trained.labels(), set.getSamples().size(),
+            models.add(CohortPersonalisation.withClassPrior(runs.model(), CohortPersonalisation.trainingCounts(set),
                     cohortMix));
             variants.add(" (" + runs.update().getModelId() + " v" + runs.update().getVersion()
                     + " adapted to the cohort's class mix)");

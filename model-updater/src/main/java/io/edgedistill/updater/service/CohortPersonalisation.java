@@ -131,10 +131,41 @@ final class CohortPersonalisation {
      * @param trainLabels labels the model was trained on; the first {@code n} count
      */
     static MlpModel withClassPrior(MlpModel model, int[] trainLabels, int n, double[] cohortMix) {
-        int c = model.numClasses();
-        double[] train = new double[c];
+        double[] train = new double[model.numClasses()];
         for (int i = 0; i < n; i++) {
             train[trainLabels[i]]++;
+        }
+        return withClassPrior(model, train, cohortMix);
+    }
+
+    /**
+     * The rows per class a set's global model was trained on: the mixture's class counts (the generated rows follow
+     * them) plus the set's samples; the samples alone without a mixture.
+     */
+    static double[] trainingCounts(SyntheticSet set) {
+        int c = set.getClasses().size();
+        double[] train = new double[c];
+        if (CandidateTrainer.hasMixture(set)) {
+            long[] counts = SubClusterMapping.classCounts(set.getMixture(), c);
+            for (int k = 0; k < c; k++) {
+                train[k] = counts[k];
+            }
+        }
+        for (io.edgedistill.schemas.SyntheticSample x : set.getSamples()) {
+            if (x.getLabel() >= 0 && x.getLabel() < c) {
+                train[x.getLabel()]++;
+            }
+        }
+        return train;
+    }
+
+    /** As above, from the rows per class the model was trained on. */
+    static MlpModel withClassPrior(MlpModel model, double[] trainCounts, double[] cohortMix) {
+        int c = model.numClasses();
+        double[] train = trainCounts;
+        double n = 0;
+        for (double t : train) {
+            n += t;
         }
         float[][] w = new float[model.numLayers()][];
         float[][] b = new float[model.numLayers()][];

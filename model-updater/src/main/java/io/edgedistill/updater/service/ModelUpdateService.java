@@ -218,7 +218,7 @@ public final class ModelUpdateService implements AutoCloseable {
         HistoryEntry e = personalise(merged, set, specs.forAcceptedSet(set), trigger + " (model "
                 + knowledge.getModelId() + " v" + knowledge.getModelVersion() + ", local macro-F1 "
                 + String.format("%.3f", knowledge.getLocalMacroF1()) + ")");
-        if (e.status() != HistoryEntry.Status.SKIPPED) {
+        if (e.status() != HistoryEntry.Status.SKIPPED && e.status() != HistoryEntry.Status.FAILED) {
             cohorts.remember(modelId, merged); // re-personalised on every new synthetic set
         }
         return Optional.of(e);
@@ -400,6 +400,11 @@ public final class ModelUpdateService implements AutoCloseable {
         history.onRecord(listener);
     }
 
+    /** Distinct edges whose knowledge makes the global model adopt a class (0 = by approval only). */
+    public int noveltyCorroboratingEdges() {
+        return settings.novelty().corroboratingEdges();
+    }
+
     public List<HistoryEntry> history() {
         return history.entries();
     }
@@ -451,7 +456,7 @@ public final class ModelUpdateService implements AutoCloseable {
         if (v2.isPresent()) {
             return history.record(decider.decideCohort(set.getTaskId(), cohort, set, spec, trigger + ", knowledge v2",
                     CohortPersonalisation.trafficMix(k, set),
-                    () -> trainer.trainCohort(set, spec, globalStudent(set, spec), v2.get(), cohort)));
+                    () -> trainer.trainCohort(set, spec, startingModel(k, set, spec), v2.get(), cohort)));
         }
         List<CandidateTrainer.Sample> extra = personalisation.samplesAround(k, set);
         if (extra.isEmpty()) {
@@ -464,16 +469,27 @@ public final class ModelUpdateService implements AutoCloseable {
     }
 
     /**
-     * The global student a cohort's model starts from: the live global model when it was trained under this set's
-     * preprocessing, else the one this set gives (trained here; the same model the set's own candidate was).
+     * The model a cohort's fine-tune starts from: the one the knowledge was measured on when that is the cohort's live
+     * model (its hard shares are relative to it), else the live global model, each only when trained under this set's
+     * preprocessing; else the global student this set gives without adopted novelty (trained here).
      */
-    private MlpModel globalStudent(SyntheticSet set, FeatureSpec spec) {
+    private MlpModel startingModel(EdgeKnowledge k, SyntheticSet set, FeatureSpec spec) {
+        String sha = specs.shaOf(set, spec);
+        LiveModel cohortModel = live.get(modelId(set.getTaskId(), cohortOf(k.getEdgeId())));
+        if (cohortModel != null && cohortModel.update().getModelId().equals(k.getModelId())
+                && cohortModel.update().getVersion() == k.getModelVersion() && fits(cohortModel, set, sha)) {
+            return cohortModel.model();
+        }
         LiveModel g = live.get(set.getTaskId());
-        if (g != null && g.spec() != null && g.specSha() != null && g.specSha().equals(specs.shaOf(set, spec))
-                && g.model().inputDim() == set.getFeatureDim() && g.model().numClasses() == set.getClasses().size()) {
+        if (g != null && fits(g, set, sha)) {
             return g.model();
         }
         return trainer.globalStudent(set, spec);
+    }
+
+    private static boolean fits(LiveModel m, SyntheticSet set, String sha) {
+        return m.spec() != null && sha.equals(m.specSha()) && m.model().inputDim() == set.getFeatureDim()
+                && m.model().numClasses() == set.getClasses().size();
     }
 
     static byte[] bytes(ByteBuffer buffer) {

@@ -21,7 +21,9 @@ import io.edgedistill.schemas.SyntheticSet;
  * the fleet sees attacks are what a backdoor needs, and the backdoor screen judges data summaries, not knowledge). An
  * adopted class's sub-clusters from every edge that sent them join the set's mixture for the global model's training
  * rows; the publication gate still judges that model on the validation rows, so a novelty that does not help the fleet
- * there is not published. Until then a novelty reaches only the sender's cohort model.
+ * there is not published. Until then a novelty reaches only the sender's cohort model. The ledger lives in memory: after
+ * a restart a class is adopted again once edges report it again (an edge that still underperforms reports on every new
+ * model version and round).
  *
  * <p>Not thread-safe: the service serialises its use.
  */
@@ -95,7 +97,7 @@ final class NoveltyLedger {
             if (c < 0) {
                 continue;
             }
-            for (Report r : reports.get(set.getTaskId()).get(cls).values()) {
+            for (Report r : new java.util.TreeMap<>(reports.get(set.getTaskId()).get(cls)).values()) { // by edge id
                 if (!r.specSha().equals(set.getPreprocessingSha256())
                         || r.subClusters().stream().anyMatch(h -> h.getMean().size() != set.getFeatureDim())) {
                     continue;

@@ -75,6 +75,21 @@ class UpdaterConfigTest {
     }
 
     @Test
+    void withoutTheEdgesKeysKnowledgeCannotCorroborateANovelty() {
+        try (ApplicationContext ctx = ApplicationContext.run(Map.of(KAFKA_ENABLED, "false"))) {
+            assertThat(ctx.getBean(io.edgedistill.updater.service.ModelUpdateService.class).noveltyCorroboratingEdges())
+                    .as("knowledge is not authenticated: approval only").isZero();
+        }
+        String key = io.edgedistill.core.signing.Ed25519Keys.encodePublic(
+                io.edgedistill.core.signing.Ed25519Keys.generate().getPublic());
+        try (ApplicationContext ctx = ApplicationContext.run(Map.of(KAFKA_ENABLED, "false",
+                "updater.rollout.edge-keys", "edge-1=" + key))) {
+            assertThat(ctx.getBean(io.edgedistill.updater.service.ModelUpdateService.class).noveltyCorroboratingEdges())
+                    .isEqualTo(3);
+        }
+    }
+
+    @Test
     void cohortsMapEdgeIdsToTheirCohort() {
         try (ApplicationContext ctx = ApplicationContext.run(Map.of(KAFKA_ENABLED, "false",
                 "updater.cohorts.edge-1", "north",
