@@ -1,6 +1,7 @@
 package io.edgedistill.core.model;
 
 import ai.djl.ndarray.NDArray;
+import io.edgedistill.core.util.Autograd;
 
 /**
  * Knowledge-distillation loss (Hinton et al. 2015): α·T²·KL(p_t^T ‖ softmax(z_s/T)) + (1 − α)·CE(y,
@@ -23,14 +24,14 @@ public final class DistillationLoss {
         long n = studentLogits.getShape().get(0);
         NDArray total = null;
         if (alpha > 0) {
-            NDArray logQ = studentLogits.div(temperature).logSoftmax(1);
+            NDArray logQ = studentLogits.div(Autograd.scalar(studentLogits, temperature)).logSoftmax(1);
             NDArray logP = softTargets.maximum(1e-12f).log();
-            NDArray kl = softTargets.mul(logP.sub(logQ)).sum().div(n);
-            total = kl.mul(alpha * temperature * temperature);
+            NDArray kl = softTargets.mul(logP.sub(logQ)).sum().div(Autograd.scalar(studentLogits, n));
+            total = kl.mul(Autograd.scalar(studentLogits, alpha * temperature * temperature));
         }
         if (alpha < 1) {
-            NDArray ce = oneHot.mul(studentLogits.logSoftmax(1)).sum().neg().div(n);
-            ce = ce.mul(1 - alpha);
+            NDArray ce = oneHot.mul(studentLogits.logSoftmax(1)).sum().neg().div(Autograd.scalar(studentLogits, n));
+            ce = ce.mul(Autograd.scalar(studentLogits, 1 - alpha));
             total = total == null ? ce : total.add(ce);
         }
         return total;

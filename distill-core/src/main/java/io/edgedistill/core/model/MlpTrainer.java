@@ -124,6 +124,9 @@ public final class MlpTrainer {
                         for (AdamState a : adams) {
                             a.step(cfg.learningRate(), cfg.weightDecay(), scratch);
                         }
+                        java.lang.ref.Reference.reachabilityFence(xa);
+                        java.lang.ref.Reference.reachabilityFence(ya);
+                        java.lang.ref.Reference.reachabilityFence(sa);
                     }
                 }
             }
@@ -134,6 +137,9 @@ public final class MlpTrainer {
                 bf[i] = b[i].toFloatArray();
             }
             adams.forEach(AdamState::close);
+            java.lang.ref.Reference.reachabilityFence(w);
+            java.lang.ref.Reference.reachabilityFence(b);
+            java.lang.ref.Reference.reachabilityFence(all);
             return new MlpModel(sizes, wf, bf);
         } finally {
             Autograd.LOCK.unlock();

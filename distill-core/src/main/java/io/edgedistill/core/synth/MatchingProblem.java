@@ -1,6 +1,7 @@
 package io.edgedistill.core.synth;
 
 import ai.djl.ndarray.NDArray;
+import io.edgedistill.core.util.Autograd;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.edgedistill.core.aggregate.TargetSnapshot;
@@ -174,7 +175,7 @@ final class MatchingProblem {
             NDArray l = emb.reshape(blocks).mean(new int[] {3}).sub(target1).square().sum();
             if (useSecond) {
                 NDArray q = emb.square().reshape(blocks).mean(new int[] {3}).sub(target2).square().sum();
-                l = l.add(q.mul(rootLambda * rootLambda));
+                l = l.add(q.mul(Autograd.scalar(q, rootLambda * rootLambda)));
             }
             if (inputMean != null) { // class means of x and x² over the blocks: (p, dIn)
                 NDArray xb = x.reshape(new Shape(p, m / p, x.getShape().get(1)));
@@ -182,7 +183,7 @@ final class MatchingProblem {
             }
             return l;
         }
-        NDArray feats = useSecond ? emb.concat(emb.square().mul(rootLambda), 1) : emb; // (K, width, m)
+        NDArray feats = useSecond ? emb.concat(emb.square().mul(Autograd.scalar(emb, rootLambda)), 1) : emb; // (K, width, m)
         NDArray l = feats.matMul(avg).sub(target).square().sum(); // (K, width, C)
         if (inputMean != null) { // (C, dIn) class means through the averaging matrix
             NDArray avgT = avg.transpose();
@@ -196,6 +197,6 @@ final class MatchingProblem {
         NDArray a = mean.sub(inputMean).square().sum();
         NDArray b = second.sub(inputSecond).square().sum();
         float lambda = useSecond ? rootLambda * rootLambda : 0f;
-        return a.add(b.mul(lambda)).mul(inputWeight);
+        return a.add(b.mul(Autograd.scalar(b, lambda))).mul(Autograd.scalar(a, inputWeight));
     }
 }

@@ -65,6 +65,38 @@ class ModelTest {
         }
     }
 
+    /**
+     * Garbage collection during training must not change the model: the loss's scalar operands live until the backward
+     * pass (with DJL's mul(Number)/div(Number) their memory could be freed by a collection between the forward and the
+     * backward pass, and the student then trained on garbage gradients).
+     */
+    @Test
+    void aStudentDistilledWhileTheGarbageCollectorRunsIsTheSameStudent() throws Exception {
+        GaussianMixture.Data train = GM.balanced(600, 1L);
+        MlpModel teacher = MlpTrainer.train(new int[] {32}, train.x(), train.n(), train.y(), null, 3,
+                new TrainConfig(10, 128, 5e-3f, 1e-4f, 1f, 0f, 1L));
+        TrainConfig cfg = new TrainConfig(20, 64, 5e-3f, 1e-4f, 4f, 0.7f, 2L);
+        float[] quiet = MlpTrainer.distill(teacher, new int[] {16}, train.x(), train.n(), train.y(), cfg).weights(0);
+        java.util.concurrent.atomic.AtomicBoolean run = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread collector = new Thread(() -> {
+            while (run.get()) {
+                System.gc();
+                Thread.onSpinWait();
+            }
+        });
+        collector.setDaemon(true);
+        collector.start();
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertThat(MlpTrainer.distill(teacher, new int[] {16}, train.x(), train.n(), train.y(), cfg).weights(0))
+                        .containsExactly(quiet);
+            }
+        } finally {
+            run.set(false);
+            collector.join();
+        }
+    }
+
     @Test
     void validationMetricsAndPublicationGate() {
         Validation v = Validation.of(new int[] {0, 0, 1, 2, 2, 1}, new int[] {0, 1, 1, 2, 2, 2}, 3);
