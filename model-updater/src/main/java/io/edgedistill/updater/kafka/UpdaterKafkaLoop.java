@@ -92,6 +92,30 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     /** Dead-letter error class of an edge status not signed by the edge it names (with edge keys configured). */
     public static final String BAD_STATUS_SIGNATURE = "StatusSignature";
 
+    /** Dead-letter error class of knowledge whose sub-clusters break its round's privacy floor. */
+    public static final String KNOWLEDGE_BELOW_FLOOR = "PrivacyFloor";
+
+    /** Privacy floor (minimum rows per sub-cluster) of each round that asked for sub-clusters: task → round → k_min. */
+    private final Map<String, Map<Long, Integer>> floors = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void takeRound(RoundSpec spec) {
+        service.registerPreprocessing(spec.getPreprocessing().getJson(), spec.getPreprocessing().getSha256());
+        if (spec.getSubClusters() != null) {
+            floors.computeIfAbsent(spec.getTaskId(), t -> new java.util.concurrent.ConcurrentHashMap<>())
+                    .put(spec.getRoundId(), spec.getSubClusters().getMinRows());
+        }
+    }
+
+    /** Whether knowledge respects its round's floor (when the round is known); a record that does not is dead-lettered. */
+    private boolean withinFloor(ConsumerRecord<byte[], byte[]> r, EdgeKnowledge k, SafeDecoder<?> decoder) {
+        Integer floor = floors.getOrDefault(k.getTaskId(), Map.of()).get(k.getRoundId());
+        List<String> broken = floor == null ? List.of() : Validators.privacyFloor(k, floor);
+        if (!broken.isEmpty()) {
+            decoder.reject(r, KNOWLEDGE_BELOW_FLOOR, String.join("; ", broken));
+        }
+        return broken.isEmpty();
+    }
+
     /** Dead-letter error class of knowledge not signed by the edge it names (with edge keys configured). */
     public static final String BAD_KNOWLEDGE_SIGNATURE = "KnowledgeSignature";
 
@@ -197,8 +221,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
                     Topics.KNOWLEDGE, groupId, client.bootstrapServers());
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : rounds.poll(Duration.ofMillis(20))) {
-                    roundDecoder.decode(r).ifPresent(spec -> service.registerPreprocessing(
-                            spec.getPreprocessing().getJson(), spec.getPreprocessing().getSha256()));
+                    roundDecoder.decode(r).ifPresent(this::takeRound);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : statuses.poll(Duration.ZERO)) {
                     takeStatus(r, statusDecoder);
@@ -216,13 +239,13 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
                                 (a, b) -> b.getVersion() > a.getVersion() ? b : a));
                     } else {
                         knowledge.decode(r).filter(k -> signedByItsEdge(r, k.getEdgeId(), knowledge, BAD_KNOWLEDGE_SIGNATURE))
+                                .filter(k -> withinFloor(r, k, knowledge))
                                 .ifPresent(k -> know.put(k.getEdgeId(), k));
                     }
                 }
                 // make sure the specs the sets refer to are in (a round is published before its set)
                 for (ConsumerRecord<byte[], byte[]> r : rounds.poll(Duration.ZERO)) {
-                    roundDecoder.decode(r).ifPresent(spec -> service.registerPreprocessing(
-                            spec.getPreprocessing().getJson(), spec.getPreprocessing().getSha256()));
+                    roundDecoder.decode(r).ifPresent(this::takeRound);
                 }
                 for (SyntheticSet s : newest.values()) {
                     service.onSyntheticSet(s);

@@ -78,6 +78,22 @@ public final class Validators {
     };
 
     /**
+     * Knowledge v2 against its round's privacy floor k_min ({@code RoundSpec.subClusters.minRows}): every sub-cluster
+     * holds at least k_min hard samples, as the edge's fit guarantees; one that holds fewer describes too few rows.
+     */
+    public static List<String> privacyFloor(EdgeKnowledge k, int minRows) {
+        List<String> v = new ArrayList<>();
+        for (KnowledgeClass kc : k.getClasses()) {
+            List<io.edgedistill.schemas.HardSubCluster> subs = kc.getSubClusters();
+            if (subs != null && subs.stream().anyMatch(h -> h.getCount() < minRows)) {
+                v.add("class " + kc.getClassIndex() + ": a sub-cluster of fewer than the round's " + minRows
+                        + " rows (privacy floor)");
+            }
+        }
+        return v;
+    }
+
+    /**
      * Knowledge v2's sub-clusters of a class: counts ≥ 1 summing to the class's count, means and variances of one
      * width with finite values, variances ≥ 0.
      */

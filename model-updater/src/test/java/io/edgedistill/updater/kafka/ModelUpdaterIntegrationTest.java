@@ -71,7 +71,8 @@ class ModelUpdaterIntegrationTest {
         props.put("updater.training.student-epochs", 20);
         props.put("updater.training.transfer-copies", 3);
         // the edges' keys: knowledge (and statuses) count only when signed by the edge they name
-        props.put("updater.rollout.edge-keys", "edge-x=" + Ed25519Keys.encodePublic(Ed25519Keys.generate().getPublic()));
+        java.security.KeyPair edgeX = Ed25519Keys.generate();
+        props.put("updater.rollout.edge-keys", "edge-x=" + Ed25519Keys.encodePublic(edgeX.getPublic()));
 
         try (ApplicationContext ctx = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
              KafkaProducer<String, SpecificRecord> producer = avroProducer(stack,
@@ -84,7 +85,10 @@ class ModelUpdaterIntegrationTest {
             try (KafkaProducer<String, byte[]> raw = rawProducer(stack)) {
                 raw.send(new ProducerRecord<>(Topics.SYNTHETIC_SETS, task, "not avro".getBytes())).get();
             }
-            producer.send(new ProducerRecord<>(Topics.ROUNDS, task, round(task, fx))).get();
+            RoundSpec roundSpec = round(task, fx);
+            roundSpec.setSubClusters(io.edgedistill.schemas.SubClusterSettings.newBuilder().setPerClass(8).setMinRows(10)
+                    .setSeed(1).build());
+            producer.send(new ProducerRecord<>(Topics.ROUNDS, task, roundSpec)).get();
             SyntheticSet set = fx.set(1, 8, false);
             set.setTaskId(task);
             producer.send(new ProducerRecord<>(Topics.SYNTHETIC_SETS, task, set)).get();
@@ -127,19 +131,35 @@ class ModelUpdaterIntegrationTest {
                             .setCount(20).setTotal(40).setMeans(List.of(0f)).build()))
                     .build();
             producer.send(new ProducerRecord<>(Topics.KNOWLEDGE, "edge-x", forged)).get();
+            // knowledge edge-x did sign, but with a sub-cluster of 4 rows in a round whose floor is 10
+            EdgeKnowledge underFloor = EdgeKnowledge.newBuilder(forged).setClasses(List.of(KnowledgeClass.newBuilder()
+                    .setClassIndex(1).setCount(4).setTotal(40).setMeans(List.of(0f))
+                    .setSubClusters(List.of(io.edgedistill.schemas.HardSubCluster.newBuilder().setCount(4)
+                            .setMean(List.of(0f)).setVariance(List.of(1f)).build())).build())).build();
+            try (org.apache.kafka.common.serialization.Serializer<EdgeKnowledge> ser =
+                         io.edgedistill.schemas.serde.AvroSerdes.serializer(stack.registryUrl(), false);
+                 KafkaProducer<String, byte[]> raw = rawProducer(stack)) {
+                byte[] value = ser.serialize(Topics.KNOWLEDGE, underFloor);
+                ProducerRecord<String, byte[]> signed = new ProducerRecord<>(Topics.KNOWLEDGE, "edge-x", value);
+                signed.headers().add(io.edgedistill.core.signing.ContributionSignature.SIGNER_HEADER,
+                        Ed25519Keys.keyId(edgeX.getPublic()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                signed.headers().add(io.edgedistill.core.signing.ContributionSignature.SIGNATURE_HEADER,
+                        io.edgedistill.core.signing.ContributionSignature.sign(edgeX.getPrivate(), Topics.KNOWLEDGE, value));
+                raw.send(signed).get();
+            }
             try (KafkaConsumer<String, DeadLetter> dlq = avroConsumer(stack, "it-kdlq-" + task)) {
                 dlq.subscribe(List.of(Topics.deadLetterTopic(Topics.KNOWLEDGE)));
-                List<DeadLetter> letters = new ArrayList<>();
+                Map<String, DeadLetter> letters = new HashMap<>();
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     for (ConsumerRecord<String, DeadLetter> r : dlq.poll(Duration.ofMillis(200))) {
-                        if ("edge-x".equals(r.key()) && r.value().getErrorClass().equals("KnowledgeSignature")) {
-                            letters.add(r.value());
+                        if ("edge-x".equals(r.key()) && r.value().getService().equals("model-updater")) {
+                            letters.put(r.value().getErrorClass(), r.value());
                         }
                     }
-                    return !letters.isEmpty();
+                    return letters.containsKey("KnowledgeSignature") && letters.containsKey("PrivacyFloor");
                 });
-                assertThat(letters.get(0).getService()).isEqualTo("model-updater");
-                assertThat(letters.get(0).getErrorMessage()).startsWith("unsigned");
+                assertThat(letters.get("KnowledgeSignature").getErrorMessage()).startsWith("unsigned");
+                assertThat(letters.get("PrivacyFloor").getErrorMessage()).contains("10 rows");
             }
 
             HttpClient http = HttpClient.newHttpClient();

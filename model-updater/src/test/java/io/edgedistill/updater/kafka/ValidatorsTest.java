@@ -33,6 +33,14 @@ class ValidatorsTest {
     }
 
     @Test
+    void subClustersUnderTheRoundsPrivacyFloorAreNamed() {
+        EdgeKnowledge k = knowledge(List.of(sub(10, 1f), sub(20, 1f)), List.of());
+        assertThat(Validators.privacyFloor(k, 10)).isEmpty();
+        assertThat(Validators.privacyFloor(k, 12)).singleElement().asString().contains("class 1").contains("12 rows");
+        assertThat(Validators.privacyFloor(knowledge(null, List.of()), 50)).as("knowledge v1").isEmpty();
+    }
+
+    @Test
     void inconsistentKnowledgeV2IsRefusedWithTheReason() {
         assertThat(Validators.KNOWLEDGE.violations(knowledge(List.of(sub(10, 1f)), List.of())))
                 .anyMatch(v -> v.contains("sum to 10, class count 30"));
@@ -44,5 +52,8 @@ class ValidatorsTest {
                 .anyMatch(v -> v.contains("confusion is not a square matrix"));
         assertThat(Validators.KNOWLEDGE.violations(knowledge(null, List.of(List.of(-1L)))))
                 .anyMatch(v -> v.contains("confusion"));
+        EdgeKnowledge negative = knowledge(null, List.of());
+        negative.setClassTotals(List.of(5L, -3L));
+        assertThat(Validators.KNOWLEDGE.violations(negative)).anyMatch(v -> v.contains("classTotals"));
     }
 }
