@@ -55,27 +55,20 @@ public record HardSampleKnowledge(long[] classTotals, long[] hardCounts, long[][
         long[] totals = new long[numClasses];
         long[] hardCounts = new long[numClasses];
         long[][] confusion = new long[numClasses][numClasses];
-        int m = 0;
-        boolean[] isHard = new boolean[n];
         for (int i = 0; i < n; i++) {
             totals[labels[i]]++;
             if (predicted[i] >= 0) {
                 confusion[labels[i]][predicted[i]]++;
             }
-            isHard[i] = isHard(predicted[i], labels[i], confidence[i], confidenceThreshold);
-            if (isHard[i]) {
-                hardCounts[labels[i]]++;
-                m++;
-            }
         }
+        int[] hardRows = hardRows(labels, predicted, confidence, confidenceThreshold);
+        int m = hardRows.length;
         float[] hx = new float[m * d];
         int[] hy = new int[m];
-        int r = 0;
-        for (int i = 0; i < n; i++) {
-            if (isHard[i]) {
-                System.arraycopy(x, i * d, hx, r * d, d);
-                hy[r++] = labels[i];
-            }
+        for (int r = 0; r < m; r++) {
+            System.arraycopy(x, hardRows[r] * d, hx, r * d, d);
+            hy[r] = labels[hardRows[r]];
+            hardCounts[hy[r]]++;
         }
         SubClusterSummary hard = m == 0 || options == null ? countsOnly(edgeId, hardCounts, d, options == null ? 1 : options.kMin())
                 : new SubClusterer(options).summarize(edgeId, hx, hy, numClasses);
@@ -93,6 +86,12 @@ public record HardSampleKnowledge(long[] classTotals, long[] hardCounts, long[][
     /** The rule of reverse distillation: a row is hard when the model gets it wrong or is unsure of it. */
     public static boolean isHard(int predicted, int label, float confidence, float confidenceThreshold) {
         return predicted != label || confidence < confidenceThreshold;
+    }
+
+    /** Indices, in order, of the rows {@link #isHard} selects. */
+    public static int[] hardRows(int[] labels, int[] predicted, float[] confidence, float confidenceThreshold) {
+        return java.util.stream.IntStream.range(0, labels.length)
+                .filter(i -> isHard(predicted[i], labels[i], confidence[i], confidenceThreshold)).toArray();
     }
 
     /** Per class, the share of its labelled rows that are hard (0 for a class without rows). */

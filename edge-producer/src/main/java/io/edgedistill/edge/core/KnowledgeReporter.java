@@ -156,20 +156,14 @@ final class KnowledgeReporter {
         }
         HardSampleKnowledge v2 = keep.length == 0 ? null : HardSampleKnowledge.of(settings.edgeId(), xs, ys, ps, conf,
                 roundClasses.size(), settings.confidenceThreshold(), RoundSpecs.subClusterOptions(round).orElse(null));
-        int hard = 0;
-        for (int r = 0; r < keep.length; r++) {
-            hard += HardSampleKnowledge.isHard(ps[r], ys[r], conf[r], settings.confidenceThreshold()) ? 1 : 0;
+        int[] hard = HardSampleKnowledge.hardRows(ys, ps, conf, settings.confidenceThreshold());
+        float[] hx = new float[hard.length * dim];
+        int[] hy = new int[hard.length];
+        for (int h = 0; h < hard.length; h++) {
+            System.arraycopy(xs, hard[h] * dim, hx, h * dim, dim);
+            hy[h] = ys[hard[h]];
         }
-        float[] hx = new float[hard * dim];
-        int[] hy = new int[hard];
-        int h = 0;
-        for (int r = 0; r < keep.length; r++) {
-            if (HardSampleKnowledge.isHard(ps[r], ys[r], conf[r], settings.confidenceThreshold())) {
-                System.arraycopy(xs, r * dim, hx, h * dim, dim);
-                hy[h++] = ys[r];
-            }
-        }
-        return new HardSamples(summarizer, hx, hy, hard, totals, v2);
+        return new HardSamples(summarizer, hx, hy, hard.length, totals, v2);
     }
 
     private EdgeKnowledge knowledge(DeployedModel m, RoundSpec round, LocalData d, HardSamples hard, ClassificationMetrics cm) {
