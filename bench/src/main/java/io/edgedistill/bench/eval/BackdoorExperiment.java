@@ -5,7 +5,6 @@ import io.edgedistill.core.aggregate.CountBound;
 import io.edgedistill.core.mixture.ClassSubClusters;
 import io.edgedistill.core.mixture.SubCluster;
 import io.edgedistill.core.data.Dataset;
-import io.edgedistill.core.data.DirichletPartitioner;
 import io.edgedistill.core.mixture.ColumnLayout;
 import io.edgedistill.core.mixture.GeneratedTraining;
 import io.edgedistill.core.mixture.MixtureOptions;
@@ -113,25 +112,11 @@ final class BackdoorExperiment {
     }
 
     private Dataset[] partition(Harness.Settings s, long rs) {
-        int[][] parts = new DirichletPartitioner(s.edges(), s.beta(), rs).partition(train.y(), train.numClasses());
-        Dataset[] out = new Dataset[parts.length];
-        for (int e = 0; e < parts.length; e++) {
-            out[e] = train.subset(parts[e]);
-        }
-        return out;
+        return SubclusterMethods.partition(train, s, rs);
     }
 
     private List<SubClusterSummary> summaries(Dataset[] edges, long rs) {
-        List<SubClusterSummary> out = new ArrayList<>();
-        for (int e = 0; e < edges.length; e++) {
-            if (edges[e].size() == 0) {
-                continue;
-            }
-            SubClusterOptions o = new SubClusterOptions(settings.maxClusters(), settings.kMin(), rs + 200 + e,
-                    SubClusterOptions.DEFAULT_MAX_ITERATIONS);
-            out.add(new SubClusterer(o).summarize("edge-" + e, edges[e].x(), edges[e].y(), edges[e].numClasses()));
-        }
-        return out;
+        return SubclusterMethods.summaries(edges, settings, rs);
     }
 
     /** The backdoor screen on an honest fleet: how many honest edges it flags. */

@@ -1,14 +1,12 @@
 package io.edgedistill.bench.eval;
 
 import io.edgedistill.core.data.Dataset;
-import io.edgedistill.core.data.DirichletPartitioner;
 import io.edgedistill.core.mixture.ColumnLayout;
 import io.edgedistill.core.mixture.GeneratedTraining;
 import io.edgedistill.core.mixture.MixtureOptions;
 import io.edgedistill.core.mixture.MixturePrior;
 import io.edgedistill.core.mixture.SubClusterOptions;
 import io.edgedistill.core.mixture.SubClusterSummary;
-import io.edgedistill.core.mixture.SubClusterer;
 import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.MlpTrainer;
 import io.edgedistill.core.personal.CohortTraining;
@@ -124,14 +122,8 @@ final class DriftExperiment {
             fleetRows = without(fleetRows, novel);
         }
         // the fleet and its global model, as the processor and the updater build them
-        List<SubClusterSummary> summaries = new ArrayList<>();
-        int[][] parts = new DirichletPartitioner(s.edges(), s.beta(), rs).partition(fleetRows.y(), fleetRows.numClasses());
-        for (int e = 0; e < parts.length; e++) {
-            Dataset d = fleetRows.subset(parts[e]);
-            if (d.size() > 0) {
-                summaries.add(new SubClusterer(options(rs + 200 + e)).summarize("edge-" + e, d.x(), d.y(), d.numClasses()));
-            }
-        }
+        List<SubClusterSummary> summaries = SubclusterMethods.summaries(SubclusterMethods.partition(fleetRows, s, rs),
+                settings, rs);
         List<SubClusterSummary> kept = SubclusterMethods.processorMixture(summaries, countCap, benign);
         MixturePrior fleet = MixturePrior.pool(kept, layout, MixtureOptions.defaults());
         MlpModel global = GeneratedTraining.train(fleet, fleet.counts(), SubclusterMethods.TEACHER_HIDDEN,

@@ -1,6 +1,7 @@
 package io.edgedistill.bench.eval;
 
 import io.edgedistill.core.data.Dataset;
+import io.edgedistill.core.data.DirichletPartitioner;
 import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.mixture.ColumnLayout;
 import io.edgedistill.core.mixture.GeneratedSet;
@@ -68,6 +69,34 @@ final class SubclusterMethods {
         return processorMixture(summaries, countCap, benign);
     }
 
+    /**
+     * Every non-empty edge's sub-cluster summary (M and k_min of {@code settings}; edge e's k-means seeded with rs + 200
+     * + e, its id {@code edge-e}), as the edges of one repetition send them.
+     */
+    static List<SubClusterSummary> summaries(Dataset[] edges, SubclusterSettings settings, long rs) {
+        List<SubClusterSummary> out = new ArrayList<>();
+        for (int e = 0; e < edges.length; e++) {
+            if (edges[e].size() == 0) {
+                continue;
+            }
+            SubClusterOptions o = new SubClusterOptions(settings.maxClusters(), settings.kMin(), rs + 200 + e,
+                    SubClusterOptions.DEFAULT_MAX_ITERATIONS);
+            out.add(new SubClusterer(o).summarize("edge-" + e, edges[e].x(), edges[e].y(), edges[e].numClasses()));
+        }
+        return out;
+    }
+
+    /** The rows split over {@code s.edges()} edges by the seeded Dirichlet(β) partition of a repetition. */
+    static Dataset[] partition(Dataset rows, Harness.Settings s, long rs) {
+        int[][] parts = new DirichletPartitioner(s.edges(), s.beta(), rs)
+                .partition(rows.y(), rows.numClasses());
+        Dataset[] out = new Dataset[parts.length];
+        for (int e = 0; e < parts.length; e++) {
+            out[e] = rows.subset(parts[e]);
+        }
+        return out;
+    }
+
     /** The summaries the processor pools: counts bounded by {@code countCap}, the backdoor screen's defaults applied. */
     static List<SubClusterSummary> processorMixture(List<SubClusterSummary> summaries, double countCap, int benign) {
         List<SubClusterSummary> bounded = io.edgedistill.core.aggregate.CountBound.bounded(summaries, countCap);
@@ -84,17 +113,8 @@ final class SubclusterMethods {
     /** Runs the requested sub-cluster methods for one repetition. */
     List<Harness.Run> run(Dataset[] edgeData, long rs, long clfSeed, Harness.Settings s, int rep, List<String> methods) {
         long t0 = System.nanoTime();
-        List<SubClusterSummary> summaries = new ArrayList<>();
-        for (int e = 0; e < edgeData.length; e++) {
-            Dataset d = edgeData[e];
-            if (d.size() == 0) {
-                continue;
-            }
-            SubClusterOptions o = new SubClusterOptions(settings.maxClusters(), settings.kMin(), rs + 200 + e,
-                    SubClusterOptions.DEFAULT_MAX_ITERATIONS);
-            SubClusterSummary sum = new SubClusterer(o).summarize("edge-" + e, d.x(), d.y(), d.numClasses());
-            summaries.add(settings.float16() ? sum.roundedToFloat16() : sum);
-        }
+        List<SubClusterSummary> summaries = summaries(edgeData, settings, rs).stream()
+                .map(sum -> settings.float16() ? sum.roundedToFloat16() : sum).toList();
         double edgeSeconds = secs(t0) / edgeData.length;
         double bytes32 = summaries.stream().mapToLong(SubClusterSummary::sizeBytes).sum() / (double) edgeData.length;
         double bytes16 = summaries.stream().mapToLong(x -> x.sizeBytes(2)).sum() / (double) edgeData.length;
