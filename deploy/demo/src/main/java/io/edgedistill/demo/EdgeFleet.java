@@ -64,8 +64,7 @@ final class EdgeFleet implements AutoCloseable {
                 System.out.printf("  %s is a poisoning edge: it summarises its rows with every label moved to the next class%n", id);
             }
             rawBytes += (long) data.size() * data.raw().columnNames().size() * 4L;
-            // during the rounds no edge reports knowledge (threshold 0): the drift phase shows it on one edge
-            edges.add(startEdge(id, data, 0.0));
+            edges.add(startEdge(id, data));
         }
     }
 
@@ -78,19 +77,10 @@ final class EdgeFleet implements AutoCloseable {
                 edges.stream().filter(EdgeRuntime::ready).count(), edges.size());
     }
 
-    /** Edge {@code i} restarted on new rows, reporting knowledge below {@code knowledgeThreshold}. */
-    EdgeRuntime replace(int i, LocalData data, double knowledgeThreshold) {
-        EdgeRuntime old = edges.get(i);
-        String id = old.node().settings().edgeId();
-        old.close();
-        EdgeRuntime edge = startEdge(id, data, knowledgeThreshold);
-        edges.set(i, edge);
-        return edge;
-    }
-
-    private EdgeRuntime startEdge(String id, LocalData data, double knowledgeThreshold) {
-        EdgeSettings settings = new EdgeSettings(id, o.task(), "", true, knowledgeThreshold, 0.6f, 0.5, 50, true,
-                o.personalisedMinGain());
+    private EdgeRuntime startEdge(String id, LocalData data) {
+        // no absolute floor: an edge sends knowledge only when it sees drift (the drift phase shows it on one edge)
+        EdgeSettings settings = new EdgeSettings(id, o.task(), "", true, 0.0, 0.6f, 0.5, 50, true,
+                o.personalisedMinGain(), EdgeSettings.DriftTrigger.DEFAULT);
         EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
                 new EdgeRuntime.Settings(stack.clientSettings(id), TRAFFIC, true, 512, Duration.ofSeconds(3), keys.edgeKeys.get(id),
                         TrafficMac.edgeKey(keys.trafficMaster, id)));

@@ -7,14 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.edgedistill.core.nn.Activation;
-import io.edgedistill.core.nn.EmbeddingNetworks;
-import io.edgedistill.core.nn.EmbeddingSpec;
-import io.edgedistill.core.nn.WeightInit;
-import io.edgedistill.core.summary.EdgeSummarizer;
-import io.edgedistill.core.summary.SummaryStats;
-import io.edgedistill.core.summary.SummaryKind;
-import io.edgedistill.core.summary.SummaryOptions;
 import io.edgedistill.core.util.GaussianMixture;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -149,30 +141,5 @@ class ModelTest {
         byte[] all = Arrays.copyOf(body, body.length + 32);
         System.arraycopy(h, 0, all, body.length, 32);
         return all;
-    }
-
-    @Test
-    void reverseDistillerSummarisesOnlyMistakesAndUnsureSamples() {
-        GaussianMixture.Data train = GM.balanced(300, 1L);
-        GaussianMixture.Data local = GM.balanced(300, 5L);
-        MlpModel weak = MlpTrainer.train(new int[] {8}, train.x(), train.n(), train.y(), null, 3,
-                new TrainConfig(3, 64, 1e-3f, 0f, 1f, 0f, 1L));
-        EmbeddingNetworks nets = new EmbeddingNetworks(
-                new EmbeddingSpec(1L, 2, 6, 8, 4, Activation.RELU, WeightInit.HE_UNIFORM));
-        ReverseDistiller rd = new ReverseDistiller(new EdgeSummarizer(nets, SummaryOptions.defaults()), 0.6f);
-        int[] idx = rd.select(weak, local.x(), local.n(), local.y());
-        float[] p = weak.predictProba(local.x(), local.n());
-        int[] pred = weak.predict(local.x(), local.n());
-        long[] expected = new long[3];
-        for (int i = 0; i < local.n(); i++) {
-            float top = Math.max(p[3 * i], Math.max(p[3 * i + 1], p[3 * i + 2]));
-            if (pred[i] != local.y()[i] || top < 0.6f) {
-                expected[local.y()[i]]++;
-            }
-        }
-        assertThat((long) idx.length).isEqualTo(Arrays.stream(expected).sum()).isGreaterThan(0);
-        SummaryStats k = rd.extract("edge-1", 3, weak, local.x(), local.n(), local.y(), 3);
-        assertThat(k.kind()).isEqualTo(SummaryKind.KNOWLEDGE);
-        assertThat(k.counts()).containsExactly(expected);
     }
 }

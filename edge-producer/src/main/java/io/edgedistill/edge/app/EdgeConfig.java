@@ -63,7 +63,7 @@ public record EdgeConfig(
     /** The edge's behaviour, for {@link io.edgedistill.edge.core.EdgeRuntime#create}. */
     public EdgeSettings edgeSettings() {
         return new EdgeSettings(id, taskId, cohort, preferPersonalised, knowledge.threshold(), knowledge.confidence(),
-                alerts.threshold(), alerts.maxPerSecond(), traffic.labelled(), personalised.minGain());
+                alerts.threshold(), alerts.maxPerSecond(), traffic.labelled(), personalised.minGain(), knowledge.drift());
     }
 
     /**
@@ -186,15 +186,31 @@ public record EdgeConfig(
     /**
      * Reverse-distillation knowledge, {@code edge.knowledge.*}.
      *
-     * @param threshold  send knowledge when the running model's local macro-F1 is below this
-     * @param confidence predictions with a lower top probability count as unsure
-     * @param interval   how often knowledge is evaluated, besides after each swap and each round
+     * @param threshold      send knowledge when the running model's local macro-F1 is below this (an absolute
+     *                       floor; 0 = none)
+     * @param f1Drop         send knowledge when the running model's local macro-F1 falls by this much below its first
+     *                       reading on the edge (drift; 0 = not watched)
+     * @param confidenceDrop send knowledge when its mean top-class probability over the local rows falls by this much
+     *                       below its first reading (drift that needs no labels; 0 = not watched)
+     * @param classRecallDrop send knowledge when one class's recall falls by this much below the model's first
+     *                       reading (0 = not watched)
+     * @param minClassRows   labelled rows a class needs for its recall to count
+     * @param confidence     predictions with a lower top probability count as unsure
+     * @param interval       how often knowledge is evaluated, besides after each swap and each round
      */
     @ConfigurationProperties("knowledge")
     public record Knowledge(
             @Bindable(defaultValue = "0.85") double threshold,
+            @Bindable(defaultValue = "0.05") double f1Drop,
+            @Bindable(defaultValue = "0.05") double confidenceDrop,
+            @Bindable(defaultValue = "0.2") double classRecallDrop,
+            @Bindable(defaultValue = "50") int minClassRows,
             @Bindable(defaultValue = "0.6") float confidence,
             @Bindable(defaultValue = "30s") Duration interval) {
+
+        EdgeSettings.DriftTrigger drift() {
+            return new EdgeSettings.DriftTrigger(f1Drop, confidenceDrop, classRecallDrop, minClassRows);
+        }
     }
 
     /**

@@ -262,6 +262,16 @@ public final class EdgeNode {
         return knowledge.sent();
     }
 
+    /** The live model's drift reference on this edge: its first local reading ({@link DriftWatch}). */
+    public Optional<DriftWatch.Reading> driftReference() {
+        return knowledge.driftReference();
+    }
+
+    /** The drift that last made the edge send knowledge: why, and the reading that showed it. */
+    public Optional<DriftWatch.Detected> lastDrift() {
+        return knowledge.lastDrift();
+    }
+
     public long alertsSent() {
         return scorer.alertsSent();
     }

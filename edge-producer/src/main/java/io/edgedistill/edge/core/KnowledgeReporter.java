@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reverse distillation (docs/design.md §3.5), the edge's way of telling the cloud where the global model fails on its
- * traffic: when the live model's macro-F1 on the local labelled window is below {@code knowledgeThreshold}, it
- * sends per true class the embedding statistics (under the latest round's networks) of only the samples the model
- * misclassifies or is unsure of. Raw rows never leave the edge, and hold-out rows ({@link LabelledRows#heldOut})
+ * traffic: when its {@link DriftWatch} sees drift (the live model's local macro-F1 or mean confidence fell below its
+ * reference by a set amount, or the macro-F1 is under the absolute floor {@code knowledgeThreshold}), it sends
+ * knowledge on only the samples the model misclassifies or is unsure of. Raw rows never leave the edge, and hold-out rows ({@link LabelledRows#heldOut})
  * are never part of it, so that the edge can still judge a personalised model trained on this knowledge.
  *
  * <p>Evaluated once per (model version, data window, round): re-evaluating the same triple would only repeat
@@ -42,9 +42,11 @@ final class KnowledgeReporter {
     private final LongSupplier dataGeneration;
     private final Supplier<RoundSpec> latestRound;
     private final EdgeOutput out;
+    private final DriftWatch drift;
     private final AtomicLong sent = new AtomicLong();
     private volatile String lastKnowledgeKey = "";
     private volatile ClassificationMetrics lastEvaluation;
+    private volatile DriftWatch.Detected lastDrift;
 
     KnowledgeReporter(EdgeSettings settings, ModelSlot slot, Supplier<LocalData> data, LongSupplier dataGeneration,
                       Supplier<RoundSpec> latestRound, EdgeOutput out) {
@@ -54,6 +56,7 @@ final class KnowledgeReporter {
         this.dataGeneration = dataGeneration;
         this.latestRound = latestRound;
         this.out = out;
+        this.drift = new DriftWatch(settings);
     }
 
     /** The live model's accuracy and macro-F1 on the local labelled window (empty without a model). */
@@ -87,18 +90,35 @@ final class KnowledgeReporter {
         ClassificationMetrics cm = ClassificationMetrics.of(l.y(), pred, m.classes().size());
         lastEvaluation = cm;
         lastKnowledgeKey = key;
-        if (cm.macroF1() >= settings.knowledgeThreshold()) {
-            LOG.info("[{}] {} performs well locally (macro-F1 {}, accuracy {}): no knowledge sent", settings.edgeId(),
-                    m, fmt(cm.macroF1()), fmt(cm.accuracy()));
+        DriftWatch.Reading reading = DriftWatch.Reading.of(cm.macroF1(), meanConfidence(m, d), l.y(), pred,
+                m.classes().size());
+        Optional<String> drifted = drift.drift(m.modelId() + "@" + m.version(), reading, m.classes()::get);
+        if (drifted.isEmpty()) {
+            LOG.info("[{}] {} holds locally (macro-F1 {}, accuracy {}, mean confidence {}): no knowledge sent",
+                    settings.edgeId(), m, fmt(cm.macroF1()), fmt(cm.accuracy()), fmt(reading.confidence()));
             return Optional.empty();
         }
         HardSamples hard = hardSamples(m, round, d, l, pred);
         EdgeKnowledge k = knowledge(m, round, d, hard, cm);
         out.knowledge(k);
         sent.incrementAndGet();
-        LOG.info("[{}] {} underperforms locally (macro-F1 {} < {}): sent knowledge on {} hard samples in {} classes",
-                settings.edgeId(), m, fmt(cm.macroF1()), settings.knowledgeThreshold(), hard.n(), k.getClasses().size());
+        lastDrift = new DriftWatch.Detected(drifted.get(), reading);
+        LOG.info("[{}] drift under {} ({}): sent knowledge on {} hard samples in {} classes", settings.edgeId(), m,
+                drifted.get(), hard.n(), k.getClasses().size());
         return Optional.of(k);
+    }
+
+    /** The live model's mean top-class probability over every local row, labelled or not (no labels needed). */
+    private static double meanConfidence(DeployedModel m, LocalData d) {
+        Dataset all = d.preprocessed(m.specJson());
+        int c = m.classes().size();
+        return DriftWatch.meanConfidence(m.model().predictProba(all.x(), all.size()), all.size(), c);
+    }
+
+    /** The live model's drift reference on this edge, once it has one ({@link DriftWatch}). */
+    Optional<DriftWatch.Reading> driftReference() {
+        DeployedModel m = slot.live();
+        return m == null ? Optional.empty() : drift.reference(m.modelId() + "@" + m.version());
     }
 
     private static int[] predict(DeployedModel m, LabelledRows l) {
@@ -216,6 +236,11 @@ final class KnowledgeReporter {
 
     Optional<ClassificationMetrics> lastEvaluation() {
         return Optional.ofNullable(lastEvaluation);
+    }
+
+    /** The drift that last sent knowledge, if any did. */
+    Optional<DriftWatch.Detected> lastDrift() {
+        return Optional.ofNullable(lastDrift);
     }
 
     long sent() {

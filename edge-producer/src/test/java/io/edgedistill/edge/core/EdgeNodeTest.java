@@ -9,7 +9,7 @@ import java.util.List;
 import io.edgedistill.core.data.FiveGNiddSchema;
 import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.ModelFormat;
-import io.edgedistill.core.model.ReverseDistiller;
+import io.edgedistill.core.personal.HardSampleKnowledge;
 import io.edgedistill.core.signing.Ed25519Keys;
 import io.edgedistill.schemas.ClassSummary;
 import io.edgedistill.schemas.EdgeKnowledge;
@@ -223,7 +223,15 @@ class EdgeNodeTest {
         long hard = k.getClasses().stream().mapToLong(KnowledgeClass::getCount).sum();
         // what the edge would select from every row, and how many of those rows are held out
         LabelledRows all = LabelledRows.of(n.slot().live(), fx.data);
-        int[] selected = new ReverseDistiller(null, 0.6f).select(m, all.x(), all.n(), all.y());
+        float[] proba = m.predictProba(all.x(), all.n());
+        int c = m.numClasses();
+        int[] pred = new int[all.n()];
+        float[] conf = new float[all.n()];
+        for (int i = 0; i < all.n(); i++) {
+            pred[i] = ClassProbabilities.argmax(proba, i, c);
+            conf[i] = proba[i * c + pred[i]];
+        }
+        int[] selected = HardSampleKnowledge.hardRows(all.y(), pred, conf, 0.6f);
         long heldOut = java.util.Arrays.stream(selected).filter(i -> LabelledRows.heldOut(all.rows()[i])).count();
         assertThat(heldOut).isPositive();
         assertThat(hard).isEqualTo(selected.length - heldOut);
@@ -320,6 +328,32 @@ class EdgeNodeTest {
             assertThat(a.getModelVersion()).isEqualTo(1L);
             assertThat(a.getSource().name()).isEqualTo("EDGE");
         });
+    }
+
+    @Test
+    void theEdgeSendsKnowledgeWhenItsTrafficDriftsUnderTheSameModel() {
+        // no absolute floor: only a fall from the model's first reading on this edge sends knowledge
+        EdgeNode n = node(new EdgeSettings("edge-1", EdgeFixtures.TASK, "", true, 0.0, 0.6f, 0.5, 10, true, 0.01,
+                EdgeSettings.DriftTrigger.DEFAULT));
+        n.onRound(fx.round(EdgeFixtures.TASK, 1, false, false));
+        n.onModelUpdate(fx.update(EdgeFixtures.TASK, 1, fx.trainedModel(3, 20)));
+        assertThat(n.maybeSendKnowledge()).as("the model's first reading is its reference").isEmpty();
+        DriftWatch.Reading ref = n.driftReference().orElseThrow();
+        n.onRound(fx.round(EdgeFixtures.TASK, 2, false, false));
+        assertThat(n.maybeSendKnowledge()).as("the same traffic in a later round").isEmpty();
+
+        // new tools for two attack types (longer flows, more payload): the model that fitted the old traffic falls
+        io.edgedistill.core.data.FiveGNiddGenerator.Config shifted = io.edgedistill.core.data.FiveGNiddGenerator.Config.defaults();
+        shifted.variants = java.util.Set.of("UDPFlood", "HTTPFlood");
+        shifted.classMix = new double[FiveGNiddSchema.CLASSES.size()];
+        java.util.Arrays.fill(shifted.classMix, 1.0);
+        n.replaceData(LocalData.generated(11, 3000, shifted, "shifted"));
+        EdgeKnowledge k = n.maybeSendKnowledge().orElseThrow();
+        assertThat(n.lastDrift().orElseThrow().reason()).contains("fell from");
+        assertThat(n.lastDrift().orElseThrow().reading().macroF1()).isEqualTo(k.getLocalMacroF1());
+        assertThat(n.driftReference()).as("the reference stays the first reading").contains(ref);
+        assertThat(k.getLocalMacroF1()).isLessThan(ref.macroF1());
+        assertThat(out.knowledge).containsExactly(k);
     }
 
     @Test
