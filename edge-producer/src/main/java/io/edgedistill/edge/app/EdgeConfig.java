@@ -34,8 +34,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param alerts             attack alerts
  * @param scoreBatch         flows scored per batch
  * @param statusInterval     how often the edge sends its {@code edge.status}, besides after each model swap
- * @param stateDir           where the edge keeps what must outlive a restart (the epoch of its flow numbers), in a
- *                           folder named by its id below this one
+ * @param stateDir           where the edge keeps what must outlive a restart (the epoch of its flow numbers, its drift
+ *                           reference), in a folder named by its id below this one
  */
 @ConfigurationProperties("edge")
 public record EdgeConfig(

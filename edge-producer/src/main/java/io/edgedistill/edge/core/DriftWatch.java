@@ -1,7 +1,20 @@
 package io.edgedistill.edge.core;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The edge's own drift detection, the trigger of reverse-distillation knowledge. A model's reference is its first
@@ -19,9 +32,12 @@ import java.util.Optional;
  * </ul>
  * or when its macro-F1 is below the absolute floor {@link EdgeSettings#knowledgeThreshold()} (a model that was never
  * good here). The reference belongs to one model: a new model starts a new one, measured on the traffic it meets.
- * Thread-safe.
+ * With a state file the reference outlives a restart (an edge that restarts on drifted traffic under the same model
+ * still sees the fall); a state file that cannot be read is ignored with a warning (the next reading is the
+ * reference). Thread-safe.
  */
 public final class DriftWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(DriftWatch.class);
 
     /**
      * One evaluation of a model on the local window.
@@ -93,10 +109,18 @@ public final class DriftWatch {
     }
 
     private final EdgeSettings settings;
+    private final Path stateFile;
     private volatile Reference reference;
 
     DriftWatch(EdgeSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param stateFile where the reference is kept across restarts; null = in memory only */
+    DriftWatch(EdgeSettings settings, Path stateFile) {
         this.settings = settings;
+        this.stateFile = stateFile;
+        this.reference = stateFile == null ? null : read(stateFile);
     }
 
     /**
@@ -113,6 +137,7 @@ public final class DriftWatch {
         if (ref == null || !ref.modelKey().equals(modelKey)) {
             ref = new Reference(modelKey, now);
             reference = ref;
+            write(ref);
         }
         Reading was = ref.reading();
         EdgeSettings.DriftTrigger t = settings.drift();
@@ -153,6 +178,60 @@ public final class DriftWatch {
     Optional<Reading> reference(String modelKey) {
         Reference ref = reference;
         return ref != null && ref.modelKey().equals(modelKey) ? Optional.of(ref.reading()) : Optional.empty();
+    }
+
+    private static Reference read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Properties p = new Properties();
+            p.load(r);
+            long[] n = Arrays.stream(list(p, "classRows")).mapToLong(Long::parseLong).toArray();
+            double[] rec = Arrays.stream(list(p, "classRecall")).mapToDouble(Double::parseDouble).toArray();
+            if (n.length != rec.length) {
+                throw new IllegalArgumentException("classRows and classRecall differ in length");
+            }
+            String model = p.getProperty("model");
+            if (model == null || model.isBlank()) {
+                throw new IllegalArgumentException("no model");
+            }
+            return new Reference(model, new Reading(Double.parseDouble(p.getProperty("macroF1")),
+                    Double.parseDouble(p.getProperty("confidence")), n, rec));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Ignoring the drift reference in {} (the next reading becomes the reference): {}", file, e.toString());
+            return null;
+        }
+    }
+
+    private static String[] list(Properties p, String key) {
+        String v = p.getProperty(key, "");
+        return v.isEmpty() ? new String[0] : v.split(",", -1);
+    }
+
+    private void write(Reference ref) {
+        if (stateFile == null) {
+            return;
+        }
+        Properties p = new Properties();
+        p.setProperty("model", ref.modelKey());
+        p.setProperty("macroF1", Double.toString(ref.reading().macroF1()));
+        p.setProperty("confidence", Double.toString(ref.reading().confidence()));
+        p.setProperty("classRows", String.join(",", Arrays.stream(ref.reading().classRows()).mapToObj(Long::toString)
+                .toList()));
+        p.setProperty("classRecall", String.join(",", Arrays.stream(ref.reading().classRecall())
+                .mapToObj(Double::toString).toList()));
+        try {
+            Files.createDirectories(stateFile.toAbsolutePath().getParent());
+            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                p.store(w, "the edge's drift reference: its live model's first reading");
+            }
+            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // the reference still holds in memory; only a restart would lose it
+            LOG.warn("Cannot keep the drift reference in {}: {}", stateFile, new UncheckedIOException(e).getMessage());
+        }
     }
 
     /** Mean top-class probability of {@code n} rows of class probabilities ({@code n × classes}); NaN for none. */

@@ -38,6 +38,11 @@ public final class EdgeNode {
     private final EdgeOutput out;
 
     public EdgeNode(EdgeSettings settings, LocalData data, ModelSlot slot, EdgeOutput out) {
+        this(settings, data, slot, out, null);
+    }
+
+    /** @param stateDir where the edge keeps what must outlive a restart (its drift reference); null = nothing kept */
+    public EdgeNode(EdgeSettings settings, LocalData data, ModelSlot slot, EdgeOutput out, java.nio.file.Path stateDir) {
         this.settings = settings;
         this.out = out;
         this.slot = slot;
@@ -46,7 +51,7 @@ public final class EdgeNode {
                 this.data::get, out);
         this.scorer = new FlowScorer(settings, slot, this.data::get, out);
         this.knowledge = new KnowledgeReporter(settings, slot, this.data::get, dataGeneration::get, rounds::latestRound,
-                out);
+                out, stateDir == null ? null : stateDir.resolve("drift-reference.properties"));
         slot.acceptLocally(new HoldOutCheck(settings, this.data::get));
     }
 

@@ -45,7 +45,8 @@ public final class EdgeRuntime implements AutoCloseable {
      *                   every flow carries its tag, which a processor with {@code processor.scoring.traffic-master-key}
      *                   requires; null = untagged
      * @param statusInterval how often the edge sends its {@code edge.status} besides after each model swap
-     * @param stateDir       where the edge keeps what must outlive it (the epoch of its flow numbers); null = nothing kept
+     * @param stateDir       where the edge keeps what must outlive it (the epoch of its flow numbers, its drift
+     *                       reference); null = nothing kept
      */
     public record Settings(KafkaClientSettings kafka, TrafficStreamer.Settings traffic, boolean streamTraffic,
                            int scoreBatch, Duration knowledgeInterval, java.security.KeyPair signing, byte[] trafficKey,
@@ -117,7 +118,7 @@ public final class EdgeRuntime implements AutoCloseable {
         ControlChannel control = new ControlChannel(edge.edgeId());
         ModelSlot slot = new ModelSlot(edge.edgeId(), edge.taskId(), edge.cohortOrEdge(), edge.preferPersonalised(),
                 verifier);
-        return new EdgeRuntime(new EdgeNode(edge, data, slot, control), control, settings);
+        return new EdgeRuntime(new EdgeNode(edge, data, slot, control, settings.stateDir()), control, settings);
     }
 
     public synchronized void start() {

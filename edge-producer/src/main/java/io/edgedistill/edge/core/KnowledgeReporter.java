@@ -48,15 +48,16 @@ final class KnowledgeReporter {
     private volatile ClassificationMetrics lastEvaluation;
     private volatile DriftWatch.Detected lastDrift;
 
+    /** @param driftReference where the drift reference is kept across restarts ({@link DriftWatch}); null = memory */
     KnowledgeReporter(EdgeSettings settings, ModelSlot slot, Supplier<LocalData> data, LongSupplier dataGeneration,
-                      Supplier<RoundSpec> latestRound, EdgeOutput out) {
+                      Supplier<RoundSpec> latestRound, EdgeOutput out, java.nio.file.Path driftReference) {
         this.settings = settings;
         this.slot = slot;
         this.data = data;
         this.dataGeneration = dataGeneration;
         this.latestRound = latestRound;
         this.out = out;
-        this.drift = new DriftWatch(settings);
+        this.drift = new DriftWatch(settings, driftReference);
     }
 
     /** The live model's accuracy and macro-F1 on the local labelled window (empty without a model). */

@@ -85,6 +85,26 @@ class DriftWatchTest {
     }
 
     @Test
+    void theReferenceOutlivesARestartAndABrokenStateFileIsIgnored(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("edge-1").resolve("drift-reference.properties");
+        EdgeSettings s = settings(0.0, EdgeSettings.DriftTrigger.DEFAULT);
+        DriftWatch.Reading first = DriftWatch.Reading.of(0.95, 0.97, new int[] {0, 0, 1}, new int[] {0, 1, 1}, 3);
+        new DriftWatch(s, file).drift("m@1", first);
+
+        DriftWatch restarted = new DriftWatch(s, file);
+        assertThat(restarted.reference("m@1")).contains(first);
+        assertThat(restarted.drift("m@1", r(0.80, 0.97))).as("the fall from before the restart").isPresent();
+        assertThat(restarted.drift("m@2", r(0.80, 0.97))).as("another model: a new reference").isEmpty();
+        assertThat(new DriftWatch(s, file).reference("m@2")).contains(r(0.80, 0.97));
+
+        java.nio.file.Files.writeString(file, "model=m@2\nmacroF1=not-a-number\n");
+        DriftWatch broken = new DriftWatch(s, file);
+        assertThat(broken.reference("m@2")).isEmpty();
+        assertThat(broken.drift("m@2", r(0.70, 0.9))).as("the next reading is the reference").isEmpty();
+    }
+
+    @Test
     void meanConfidenceIsTheMeanTopProbability() {
         float[] proba = {0.7f, 0.2f, 0.1f, 0.1f, 0.3f, 0.6f};
         assertThat(DriftWatch.meanConfidence(proba, 2, 3)).isCloseTo(0.65, org.assertj.core.data.Offset.offset(1e-6));
