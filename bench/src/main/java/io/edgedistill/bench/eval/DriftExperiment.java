@@ -9,6 +9,7 @@ import io.edgedistill.core.mixture.SubClusterOptions;
 import io.edgedistill.core.mixture.SubClusterSummary;
 import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.MlpTrainer;
+import io.edgedistill.core.personal.CohortOffer;
 import io.edgedistill.core.personal.CohortTraining;
 import io.edgedistill.core.personal.HardSampleKnowledge;
 import java.util.ArrayList;
@@ -38,9 +39,11 @@ import java.util.SplittableRandom;
  * model, the personalised one, the personalised one without the knowledge's sub-clusters (the fleet's mixture in the
  * edge's class mix only), and the reference that needs no cloud: the global student fine-tuned on the edge's own
  * labelled rows with the same optimiser, its epochs ({@link #LOCAL_EPOCHS}) chosen on a fifth of those rows. The
- * gates of the product decide what the edge runs: the updater offers the personalised model only within its tolerance
- * of the global model on the cloud's validation rows (the test rows here), and the edge takes it only if it gains on its
- * hold-out.
+ * personalised model and the ablation are adapted to the edge's class mix as the updater adapts them. The gates of the
+ * product decide what the edge runs ({@link CohortOffer}, the updater's code): the updater offers the better of the
+ * personalised model and the global one adapted to the edge's mix on the cloud's validation rows (the test rows here)
+ * reweighted to that mix, within its tolerance of the global model there and on the rows as they are, and the edge
+ * takes the offer only if it gains on its hold-out.
  */
 final class DriftExperiment {
     enum Scenario { MIX, FEATURE, NOVEL }
@@ -56,10 +59,10 @@ final class DriftExperiment {
     record Trial(Scenario scenario, int trial, String what, double globalF1, double personalisedF1, double mixOnlyF1,
                  double localF1, double fleetF1, double personalisedFleetF1, boolean offered, boolean accepted,
                  long knowledgeBytes, int hardRows, int labelledRows, int knowledgeRows, double cloudSeconds,
-                 Adoption adoption) {
-        /** What the edge runs after the round: the personalised model if the cloud offered it and the edge took it. */
+                 Adoption adoption, double offerF1, boolean offerIsGlobalOnMix) {
+        /** What the edge runs after the round: the updater's offer if it passed the updater's gate and the edge's. */
         double runsF1() {
-            return accepted ? personalisedF1 : globalF1;
+            return accepted ? offerF1 : globalF1;
         }
 
         double gain() {
@@ -162,16 +165,37 @@ final class DriftExperiment {
         // fifth of them
         MlpModel localModel = localFineTune(global, local, rs + 503);
         long hard = Arrays.stream(k.hardCounts()).sum();
+        // what the updater offers (CandidateDecider, through CohortOffer): the candidate and the global model, each
+        // adapted to the edge's class mix, the better on the validation rows (the test rows) reweighted to that mix,
+        // if it passes the personalisation rule; the edge then takes it only if it gains on its hold-out
+        double[] mix = CohortOffer.mix(k.classTotals());
+        CohortOffer.Candidate candidate = candidate(personalised);
+        double fleetGlobal = f1(global, test);
+        double globalOnMixRef = CohortOffer.onMix(global, test, mix).macroF1();
+        CohortOffer.Offer<java.util.Optional<String>> offer = CohortOffer.firstOffered(List.of(candidate,
+                        new CohortOffer.Candidate(global, Arrays.stream(fleet.counts()).asDoubleStream().toArray())),
+                test, mix, (onMix, whole) -> CohortOffer.refusal(onMix.macroF1(), whole.macroF1(), globalOnMixRef,
+                        "global", fleetGlobal, "global", tolerance), java.util.Optional::isEmpty);
         double globalHold = f1(global, holdOut);
-        double personalHold = f1(personalised.model(), holdOut);
-        double fleetGlobal = tableF1(global, test);
-        double fleetPersonal = tableF1(personalised.model(), test);
-        boolean offered = fleetPersonal >= fleetGlobal - tolerance;
-        boolean accepted = offered && personalHold >= globalHold + minGain;
+        double offerHold = f1(offer.model(), holdOut);
+        double fleetOffer = offer.whole().macroF1();
+        boolean offered = offer.verdict().isEmpty();
+        boolean accepted = offered && offerHold >= globalHold + minGain;
         Adoption adoption = novel < 0 ? null : adopt(s, rs, kept, k.hard(), novel, global, holdOut);
-        return new Trial(scenario, trial, dr.what(), globalHold, personalHold, f1(mixOnly.model(), holdOut),
-                f1(localModel, holdOut), fleetGlobal, fleetPersonal, offered, accepted, k.sizeBytes(), (int) hard,
-                local.size(), personalised.rows().fromKnowledge(), cloudSeconds, adoption);
+        return new Trial(scenario, trial, dr.what(), globalHold, f1(adapted(candidate, mix), holdOut),
+                f1(adapted(candidate(mixOnly), mix), holdOut), f1(localModel, holdOut), fleetGlobal, fleetOffer, offered, accepted,
+                k.sizeBytes(), (int) hard, local.size(), personalised.rows().fromKnowledge(), cloudSeconds, adoption,
+                offerHold, offer.index() == 1);
+    }
+
+    /** A cohort fine-tune and the rows per class it was trained on, as the updater offers it. */
+    private static CohortOffer.Candidate candidate(CohortTraining.Result r) {
+        return new CohortOffer.Candidate(r.model(), CohortOffer.classCounts(r.rows().set().y(), r.rows().set().size(),
+                r.model().numClasses()));
+    }
+
+    private static MlpModel adapted(CohortOffer.Candidate c, double[] mix) {
+        return CohortOffer.withClassPrior(c.network(), c.trainCounts(), mix);
     }
 
     /** The global model retrained with the knowledge's sub-clusters of the novel class added to the fleet's mixture. */

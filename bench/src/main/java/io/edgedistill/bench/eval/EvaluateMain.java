@@ -387,10 +387,11 @@ public final class EvaluateMain implements Callable<Integer> {
                 DriftExperiment.DRIFTED_ROWS, 100 * DriftExperiment.RESERVE, 100 * DriftExperiment.HOLD_OUT,
                 cohortRowsPerClass, cohortKeepPerClass, cohortEpochs, trim(cohortLr), trim(cohortTolerance),
                 trim(cohortMinGain)));
-        sb.append("| scenario | beta | trials | hold-out F1: global | personalised | gain | offered / taken | the edge runs | "
-                + "gain | fleet mixture in the edge's mix only | local fine-tune | local gain | share of the local gain | "
-                + "knowledge bytes (max) | hard rows of labelled | cloud fine-tune s | validation F1: global / personalised |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| scenario | beta | trials | hold-out F1: global | personalised | gain | offered / taken | of which the "
+                + "global model on the edge's mix | the edge runs | gain | fleet mixture in the edge's mix only | local "
+                + "fine-tune | local gain | share of the local gain | knowledge bytes (max) | hard rows of labelled | cloud "
+                + "fine-tune s | validation F1: global / offer |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         java.util.Map<Double, double[]> adoptions = new java.util.HashMap<>();
         for (String v : drift) {
             DriftExperiment.Scenario sc = DriftExperiment.Scenario.valueOf(v.toUpperCase(Locale.ROOT));
@@ -399,6 +400,7 @@ public final class EvaluateMain implements Callable<Integer> {
                 double[] sum = new double[10];
                 int offered = 0;
                 int taken = 0;
+                int globalOnMix = 0;
                 long maxBytes = 0;
                 for (int t = 0; t < driftTrials; t++) {
                     DriftExperiment.Trial r = x.trial(s, 4000 + t, sc);
@@ -414,6 +416,7 @@ public final class EvaluateMain implements Callable<Integer> {
                     sum[9] += r.personalisedFleetF1();
                     offered += r.offered() ? 1 : 0;
                     taken += r.accepted() ? 1 : 0;
+                    globalOnMix += r.offered() && r.offerIsGlobalOnMix() ? 1 : 0;
                     maxBytes = Math.max(maxBytes, r.knowledgeBytes());
                     if (r.adoption() != null) {
                         double[] a = adoptions.computeIfAbsent(b, x0 -> new double[5]);
@@ -424,18 +427,19 @@ public final class EvaluateMain implements Callable<Integer> {
                         a[4] += r.adoption().driftedHoldOut();
                     }
                     log(String.format(Locale.ROOT, "drift %s beta %s trial %d (%s): global %.4f, personalised %.4f, "
-                                    + "mix only %.4f, local %.4f; validation %.4f / %.4f, offered %s, taken %s; %d B, %d/%d hard, "
-                                    + "%d knowledge rows, %.1f s", v, trim(b), t,
-                            r.what(), r.globalF1(), r.personalisedF1(), r.mixOnlyF1(), r.localF1(), r.fleetF1(),
-                            r.personalisedFleetF1(), r.offered(), r.accepted(), r.knowledgeBytes(),
+                                    + "offer %.4f (%s), mix only %.4f, local %.4f; validation %.4f / %.4f, offered %s, taken %s; "
+                                    + "%d B, %d/%d hard, %d knowledge rows, %.1f s", v, trim(b), t,
+                            r.what(), r.globalF1(), r.personalisedF1(), r.offerF1(),
+                            r.offerIsGlobalOnMix() ? "global on the mix" : "personalised", r.mixOnlyF1(), r.localF1(),
+                            r.fleetF1(), r.personalisedFleetF1(), r.offered(), r.accepted(), r.knowledgeBytes(),
                             r.hardRows(), r.labelledRows(), r.knowledgeRows(), r.cloudSeconds()));
                 }
                 int n = driftTrials;
                 double gain = (sum[1] - sum[0]) / n;
                 double localGain = (sum[3] - sum[0]) / n;
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %+.2f | %d / %d | %.4f | %+.2f | %.4f | "
-                                + "%.4f | %+.2f | %s | %d | %.0f / %.0f | %.1f | %.4f / %.4f |%n", v, trim(b), n, sum[0] / n,
-                        sum[1] / n, 100 * gain, offered, taken, sum[8] / n, 100 * (sum[8] - sum[0]) / n, sum[2] / n,
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %+.2f | %d / %d | %d | %.4f | %+.2f | "
+                                + "%.4f | %.4f | %+.2f | %s | %d | %.0f / %.0f | %.1f | %.4f / %.4f |%n", v, trim(b), n,
+                        sum[0] / n, sum[1] / n, 100 * gain, offered, taken, globalOnMix, sum[8] / n, 100 * (sum[8] - sum[0]) / n, sum[2] / n,
                         sum[3] / n, 100 * localGain,
                         localGain > 0 ? String.format(Locale.ROOT, "%.0f %%", 100 * gain / localGain) : "-", maxBytes,
                         sum[5] / n, sum[6] / n, sum[7] / n, sum[4] / n, sum[9] / n));
@@ -453,10 +457,13 @@ public final class EvaluateMain implements Callable<Integer> {
             }
         }
         sb.append("\nMeans over trials; gains in macro-F1 points on the drifted edge's hold-out (macro over the classes it "
-                + "holds, as the edge's gate computes it). 'Offered': the personalised model is within the tolerance of the "
-                + "global model on the validation (test) rows; 'taken': the edge's gate accepts it on its hold-out; 'the edge "
-                + "runs': the personalised model where taken, else the global one. The fleet's edges keep the global model: "
-                + "a single edge's knowledge does not change it.\n");
+                + "holds, as the edge's gate computes it). 'Personalised': the cohort fine-tune adapted to the edge's class "
+                + "mix, as the updater offers it. 'Offered': the updater's rule (CohortOffer, within the tolerance of the "
+                + "global model on the validation (test) rows reweighted to the edge's mix, and, before the adaptation, on "
+                + "the rows as they are) lets the personalised model through, or else the global model adapted to the "
+                + "edge's mix; 'taken': the edge's gate accepts the offer on its hold-out; 'the edge runs': the offer where "
+                + "taken, else the global model. The fleet's edges keep the global model: a single edge's knowledge does not "
+                + "change it.\n");
         return sb.toString();
     }
 

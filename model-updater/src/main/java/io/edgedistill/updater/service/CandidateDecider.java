@@ -10,6 +10,7 @@ import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.model.ClassificationMetrics;
 import io.edgedistill.core.model.MlpModel;
+import io.edgedistill.core.personal.CohortOffer;
 import io.edgedistill.schemas.SyntheticSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,9 +151,9 @@ final class CandidateDecider {
      * A cohort's candidates: the trained one (knowledge v2: the fine-tuned model; v1: the student re-distilled with
      * the samples around the edge's hard examples), shifted to the cohort's class mix from the rows it was trained on,
      * and, while the cohort runs the global model, that model shifted from the fleet's class counts to the cohort's
-     * mix (when it fits the set); the one that does better on the validation rows reweighted to the cohort's mix is
-     * offered to the gate. The validation rows cannot
-     * show what the edge saw, so the edge judges the offer on its own labelled hold-out (the edge's ModelSlot).
+     * mix (when it fits the set), in that order of preference: the first the gate lets through is offered
+     * ({@link CohortOffer#firstOffered}). The validation rows cannot show what the edge saw, so the edge judges the
+     * offer on its own labelled hold-out (the edge's ModelSlot).
      */
     private Judged judgeOnCohortMix(String taskId, String modelId, CandidateTrainer.Trained trained, SyntheticSet set,
                                     Dataset val, double[] cohortMix) {
@@ -162,31 +163,24 @@ final class CandidateDecider {
         PublicationGate.Reference runsOnMix = runs == null ? null
                 : runs.reference(validation.scoreLive(runs, set.getClasses(), cohortMix).macroF1());
         PublicationGate.Reference global = scoredAsIs(live.get(taskId), set);
-        List<MlpModel> models = new ArrayList<>();
+        List<CohortOffer.Candidate> candidates = new ArrayList<>();
         List<String> variants = new ArrayList<>();
-        models.add(CohortPersonalisation.withClassPrior(trained.student(), trained.labels(), trained.samples(), cohortMix));
+        candidates.add(new CohortOffer.Candidate(trained.student(),
+                CohortOffer.classCounts(trained.labels(), trained.samples(), c)));
         variants.add("");
         // the global model shifted from the fleet's class counts to the cohort's mix (a cohort's own model already
         // follows its mix: offering it again would only repeat it)
         if (current == null && runs != null && runs.spec() != null && runs.spec().dim() == set.getFeatureDim()
                 && runs.model().numClasses() == c) {
-            models.add(CohortPersonalisation.withClassPrior(runs.model(), CohortPersonalisation.trainingCounts(set),
-                    cohortMix));
+            candidates.add(new CohortOffer.Candidate(runs.model(), CohortPersonalisation.trainingCounts(set)));
             variants.add(" (" + runs.update().getModelId() + " v" + runs.update().getVersion()
                     + " adapted to the cohort's class mix)");
         }
-        double[] w = ValidationRows.rowWeights(val, cohortMix, c);
-        int best = 0;
-        ClassificationMetrics[] onMix = new ClassificationMetrics[models.size()];
-        for (int k = 0; k < models.size(); k++) {
-            onMix[k] = ClassificationMetrics.weighted(val.y(), models.get(k).predict(val.x(), val.size()), c, w);
-            if (onMix[k].macroF1() > onMix[best].macroF1()) {
-                best = k;
-            }
-        }
-        MlpModel chosen = models.get(best);
-        ClassificationMetrics whole = ValidationRows.score(chosen, val, c);
-        return new Judged(chosen, variants.get(best), gate.judgeOnCohortMix(onMix[best], whole, runsOnMix, global));
+        // the rule sees the network before its adaptation to the mix on the rows as they are (has the fine-tune
+        // unlearnt a class?) and the adapted model on the mix
+        CohortOffer.Offer<PublicationGate.Verdict> offer = CohortOffer.firstOffered(candidates, val, cohortMix,
+                (onMix, whole) -> gate.judgeOnCohortMix(onMix, whole, runsOnMix, global), PublicationGate.Verdict::publishes);
+        return new Judged(offer.model(), variants.get(offer.index()), offer.verdict());
     }
 
     /** A live model's reference score on the rows of the set's classes as they are; null for no model. */

@@ -14,7 +14,6 @@ import io.edgedistill.core.mixture.MixturePrior;
 import io.edgedistill.core.mixture.SubClusterSummary;
 import io.edgedistill.core.personal.CohortTraining;
 import io.edgedistill.schemas.mapping.SubClusterMapping;
-import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.KnowledgeClass;
 import io.edgedistill.schemas.SyntheticSet;
@@ -116,26 +115,10 @@ final class CohortPersonalisation {
     /** The cohort's class mix from its knowledge (null when the edge did not report its class totals). */
     static double[] trafficMix(EdgeKnowledge k, SyntheticSet set) {
         List<Long> totals = k.getClassTotals();
-        if (totals.size() != set.getClasses().size() || totals.stream().mapToLong(Long::longValue).sum() <= 0) {
+        if (totals.size() != set.getClasses().size()) {
             return null;
         }
-        double sum = totals.stream().mapToLong(Long::longValue).sum();
-        return totals.stream().mapToDouble(t -> t / sum).toArray();
-    }
-
-    /**
-     * Adapts a model to a cohort's class mix (logit adjustment): the output biases move by
-     * log(π_cohort(c) / π_train(c)), so that the model's posteriors follow the cohort's traffic instead of the
-     * class-balanced training set. Classes the cohort never reported keep a small floor so they stay reachable.
-     *
-     * @param trainLabels labels the model was trained on; the first {@code n} count
-     */
-    static MlpModel withClassPrior(MlpModel model, int[] trainLabels, int n, double[] cohortMix) {
-        double[] train = new double[model.numClasses()];
-        for (int i = 0; i < n; i++) {
-            train[trainLabels[i]]++;
-        }
-        return withClassPrior(model, train, cohortMix);
+        return io.edgedistill.core.personal.CohortOffer.mix(totals.stream().mapToLong(Long::longValue).toArray());
     }
 
     /**
@@ -157,30 +140,6 @@ final class CohortPersonalisation {
             }
         }
         return train;
-    }
-
-    /** As above, from the rows per class the model was trained on. */
-    static MlpModel withClassPrior(MlpModel model, double[] trainCounts, double[] cohortMix) {
-        int c = model.numClasses();
-        double[] train = trainCounts;
-        double n = 0;
-        for (double t : train) {
-            n += t;
-        }
-        float[][] w = new float[model.numLayers()][];
-        float[][] b = new float[model.numLayers()][];
-        for (int l = 0; l < model.numLayers(); l++) {
-            w[l] = model.weights(l);
-            b[l] = model.biases(l);
-        }
-        float[] out = b[b.length - 1];
-        double floor = 1e-3;
-        for (int k = 0; k < c; k++) {
-            double pi = (cohortMix[k] + floor) / (1 + c * floor);
-            double pt = (train[k] + 1) / (n + c);
-            out[k] += (float) Math.log(pi / pt);
-        }
-        return new MlpModel(model.layerSizes(), w, b);
     }
 
     /**

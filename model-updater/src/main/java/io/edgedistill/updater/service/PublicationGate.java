@@ -105,7 +105,7 @@ public final class PublicationGate {
      * with its scores on the mix; a refused one with those on the rows as they are.
      *
      * @param onMix  the candidate's scores on the cohort's mix
-     * @param whole  the candidate's scores on the rows as they are
+     * @param whole  the candidate's network's scores (before its adaptation to the mix) on the rows as they are
      * @param runs   what the cohort runs (its previous model, else the global one), scored on the mix; or null
      * @param global the live global model scored on the rows as they are, or null
      * @throws IllegalStateException when the candidate's score on the mix is not a number and there is nothing to
@@ -113,21 +113,14 @@ public final class PublicationGate {
      */
     public Verdict judgeOnCohortMix(ClassificationMetrics onMix, ClassificationMetrics whole, Reference runs,
                                     Reference global) {
-        String refusal = null;
-        if (Double.isNaN(onMix.macroF1()) || runs != null && onMix.macroF1() < runs.macroF1() - personalisedTolerance) {
-            if (runs == null) {
-                throw new IllegalStateException("macro-F1 on the cohort's traffic mix is not a number and the cohort "
-                        + "runs no model to compare with");
-            }
-            refusal = String.format("macro-F1 on the cohort's traffic mix %.4f is more than the tolerance %.2f "
-                    + "below %s v%d's %.4f", onMix.macroF1(), personalisedTolerance, runs.modelId(), runs.version(),
-                    runs.macroF1());
-        } else if (global != null && !Double.isNaN(global.macroF1())
-                && whole.macroF1() < global.macroF1() - personalisedTolerance) {
-            refusal = String.format("macro-F1 %.4f on the whole validation set is more than the tolerance %.2f "
-                    + "below the global %s v%d's %.4f", whole.macroF1(), personalisedTolerance, global.modelId(),
-                    global.version(), global.macroF1());
+        if (Double.isNaN(onMix.macroF1()) && runs == null) {
+            throw new IllegalStateException("macro-F1 on the cohort's traffic mix is not a number and the cohort "
+                    + "runs no model to compare with");
         }
+        String refusal = io.edgedistill.core.personal.CohortOffer.refusal(onMix.macroF1(), whole.macroF1(),
+                runs == null ? Double.NaN : runs.macroF1(), runs == null ? "-" : runs.modelId() + " v" + runs.version(),
+                global == null ? Double.NaN : global.macroF1(),
+                global == null ? "-" : global.modelId() + " v" + global.version(), personalisedTolerance).orElse(null);
         Double previous = runs == null ? null : runs.macroF1();
         ClassificationMetrics recorded = refusal == null
                 ? new ClassificationMetrics(onMix.accuracy(), onMix.macroF1(), whole.samples(), onMix.perClassF1())

@@ -96,7 +96,7 @@ final class ValidationRows {
         }
         Dataset val = under(spec, live.specSha(), classes);
         return ClassificationMetrics.weighted(val.y(), live.model().predict(val.x(), val.size()), classes.size(),
-                mix == null ? null : rowWeights(val, mix, classes.size()));
+                mix == null ? null : io.edgedistill.core.personal.CohortOffer.rowWeights(val.y(), mix, classes.size()));
     }
 
     /** A model on rows as they are. */
@@ -120,21 +120,5 @@ final class ValidationRows {
     static ClassificationMetrics score(MlpModel model, Dataset val, int numClasses) {
         int[] pred = model.predict(val.x(), val.size());
         return ClassificationMetrics.of(val.y(), pred, numClasses);
-    }
-
-    /**
-     * Per-class weights that turn the rows' class mix into {@code mix} (each class's rows together weigh its share
-     * of the mix); classes without rows get none.
-     */
-    static double[] rowWeights(Dataset val, double[] mix, int numClasses) {
-        long[] n = new long[numClasses];
-        for (int y : val.y()) {
-            n[y]++;
-        }
-        double[] w = new double[numClasses];
-        for (int c = 0; c < numClasses; c++) {
-            w[c] = n[c] == 0 ? 0 : mix[c] / n[c];
-        }
-        return w;
     }
 }
