@@ -10,6 +10,7 @@ import io.edgedistill.core.mixture.SubClusterSummary;
 import io.edgedistill.core.model.MlpModel;
 import io.edgedistill.core.model.MlpTrainer;
 import io.edgedistill.core.personal.CohortOffer;
+import io.edgedistill.core.personal.DriftRule;
 import io.edgedistill.core.personal.CohortTraining;
 import io.edgedistill.core.personal.HardSampleKnowledge;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ final class DriftExperiment {
     record Trial(Scenario scenario, int trial, String what, double globalF1, double personalisedF1, double mixOnlyF1,
                  double localF1, double fleetF1, double personalisedFleetF1, boolean offered, boolean accepted,
                  long knowledgeBytes, int hardRows, int labelledRows, int knowledgeRows, double cloudSeconds,
-                 Adoption adoption, double offerF1, boolean offerIsGlobalOnMix) {
+                 Adoption adoption, double offerF1, boolean offerIsGlobalOnMix, Detection detection) {
         /** What the edge runs after the round: the updater's offer if it passed the updater's gate and the edge's. */
         double runsF1() {
             return accepted ? offerF1 : globalF1;
@@ -71,6 +72,27 @@ final class DriftExperiment {
 
         double localGain() {
             return localF1 - globalF1;
+        }
+    }
+
+    /**
+     * Whether the edge would notice ({@link DriftRule} with the edge's default trigger, no floor): the global model's
+     * reading on the drifted edge's rows against its reading on the edge's traffic before the drift (as many reserve
+     * rows in the data's own mix, without the novel class); and, as a false-alarm count, the same rule between two
+     * halves of every fleet edge's rows (no drift).
+     *
+     * @param reason       why the rule fired on the drifted edge; null when it did not
+     * @param falseAlarms  fleet edges on which the rule fired between the two halves of their rows
+     * @param honestChecks fleet edges checked
+     */
+    record Detection(String reason, int falseAlarms, int honestChecks) {
+        /** Which reading showed the drift: "macro-F1", "confidence", "class recall", or "-". */
+        String by() {
+            if (reason == null) {
+                return "-";
+            }
+            return reason.startsWith("macro-F1") ? "macro-F1" : reason.startsWith("mean confidence") ? "confidence"
+                    : "class recall";
         }
     }
 
@@ -125,8 +147,8 @@ final class DriftExperiment {
             fleetRows = without(fleetRows, novel);
         }
         // the fleet and its global model, as the processor and the updater build them
-        List<SubClusterSummary> summaries = SubclusterMethods.summaries(SubclusterMethods.partition(fleetRows, s, rs),
-                settings, rs);
+        Dataset[] fleetEdges = SubclusterMethods.partition(fleetRows, s, rs);
+        List<SubClusterSummary> summaries = SubclusterMethods.summaries(fleetEdges, settings, rs);
         List<SubClusterSummary> kept = SubclusterMethods.processorMixture(summaries, countCap, benign);
         MixturePrior fleet = MixturePrior.pool(kept, layout, MixtureOptions.defaults());
         MlpModel global = GeneratedTraining.train(fleet, fleet.counts(), SubclusterMethods.TEACHER_HIDDEN,
@@ -185,7 +207,43 @@ final class DriftExperiment {
         return new Trial(scenario, trial, dr.what(), globalHold, f1(adapted(candidate, mix), holdOut),
                 f1(adapted(candidate(mixOnly), mix), holdOut), f1(localModel, holdOut), fleetGlobal, fleetOffer, offered, accepted,
                 k.sizeBytes(), (int) hard, local.size(), personalised.rows().fromKnowledge(), cloudSeconds, adoption,
-                offerHold, offer.index() == 1);
+                offerHold, offer.index() == 1, detection(global, reserve, novel, dr.rows(), fleetEdges, rs));
+    }
+
+    private static Detection detection(MlpModel global, Dataset reserve, int novel, Dataset drifted, Dataset[] fleetEdges,
+                                       long rs) {
+        Dataset before = reserve.subset(Arrays.copyOf(shuffled(reserve.size(), new SplittableRandom(rs + 700)),
+                Math.min(DRIFTED_ROWS, reserve.size())));
+        if (novel >= 0) {
+            before = without(before, novel);
+        }
+        String reason = DriftRule.drift(reading(global, before), reading(global, drifted), 0, DriftRule.Trigger.DEFAULT,
+                drifted.classNames()::get).orElse(null);
+        int alarms = 0;
+        int checks = 0;
+        for (int e = 0; e < fleetEdges.length; e++) {
+            Dataset rows = fleetEdges[e];
+            if (rows.size() < 2) {
+                continue;
+            }
+            int[] perm = shuffled(rows.size(), new SplittableRandom(rs + 710 + e));
+            int half = rows.size() / 2;
+            Dataset a = rows.subset(Arrays.copyOfRange(perm, 0, half));
+            Dataset b = rows.subset(Arrays.copyOfRange(perm, half, rows.size()));
+            checks++;
+            alarms += DriftRule.drift(reading(global, a), reading(global, b), 0, DriftRule.Trigger.DEFAULT,
+                    c -> "").isPresent() ? 1 : 0;
+        }
+        return new Detection(reason, alarms, checks);
+    }
+
+    /** The reading an edge takes of its model on its window ({@link DriftRule.Reading}). */
+    private static DriftRule.Reading reading(MlpModel m, Dataset d) {
+        int c = m.numClasses();
+        float[] proba = m.predictProba(d.x(), d.size());
+        int[] pred = m.predict(d.x(), d.size());
+        return DriftRule.Reading.of(io.edgedistill.core.model.ClassificationMetrics.of(d.y(), pred, c).macroF1(),
+                DriftRule.meanConfidence(proba, d.size(), c), d.y(), pred, c);
     }
 
     /** A cohort fine-tune and the rows per class it was trained on, as the updater offers it. */

@@ -393,6 +393,7 @@ public final class EvaluateMain implements Callable<Integer> {
                 + "fine-tune s | validation F1: global / offer |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         java.util.Map<Double, double[]> adoptions = new java.util.HashMap<>();
+        StringBuilder detections = new StringBuilder();
         for (String v : drift) {
             DriftExperiment.Scenario sc = DriftExperiment.Scenario.valueOf(v.toUpperCase(Locale.ROOT));
             for (double b : betas) {
@@ -401,6 +402,9 @@ public final class EvaluateMain implements Callable<Integer> {
                 int offered = 0;
                 int taken = 0;
                 int globalOnMix = 0;
+                java.util.Map<String, Integer> detectedBy = new java.util.TreeMap<>();
+                int falseAlarms = 0;
+                int honestChecks = 0;
                 long maxBytes = 0;
                 for (int t = 0; t < driftTrials; t++) {
                     DriftExperiment.Trial r = x.trial(s, 4000 + t, sc);
@@ -417,6 +421,9 @@ public final class EvaluateMain implements Callable<Integer> {
                     offered += r.offered() ? 1 : 0;
                     taken += r.accepted() ? 1 : 0;
                     globalOnMix += r.offered() && r.offerIsGlobalOnMix() ? 1 : 0;
+                    detectedBy.merge(r.detection().by(), 1, Integer::sum);
+                    falseAlarms += r.detection().falseAlarms();
+                    honestChecks += r.detection().honestChecks();
                     maxBytes = Math.max(maxBytes, r.knowledgeBytes());
                     if (r.adoption() != null) {
                         double[] a = adoptions.computeIfAbsent(b, x0 -> new double[5]);
@@ -435,6 +442,10 @@ public final class EvaluateMain implements Callable<Integer> {
                             r.hardRows(), r.labelledRows(), r.knowledgeRows(), r.cloudSeconds()));
                 }
                 int n = driftTrials;
+                int missed = detectedBy.getOrDefault("-", 0);
+                detections.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d / %d / %d | %d of %d |%n", v, trim(b), n,
+                        n - missed, detectedBy.getOrDefault("macro-F1", 0), detectedBy.getOrDefault("confidence", 0),
+                        detectedBy.getOrDefault("class recall", 0), falseAlarms, honestChecks));
                 double gain = (sum[1] - sum[0]) / n;
                 double localGain = (sum[3] - sum[0]) / n;
                 sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %+.2f | %d / %d | %d | %.4f | %+.2f | "
@@ -445,6 +456,9 @@ public final class EvaluateMain implements Callable<Integer> {
                         sum[5] / n, sum[6] / n, sum[7] / n, sum[4] / n, sum[9] / n));
             }
         }
+        sb.append("\n| does the edge notice? | beta | trials | drift detected | by macro-F1 / confidence / class recall | "
+                + "honest fleet edges flagged between two halves of their rows |\n|---|---|---|---|---|---|\n");
+        sb.append(detections);
         if (drift.stream().anyMatch(v -> v.equalsIgnoreCase("novel"))) {
             sb.append("\n| novel class adopted by the global model | beta | trials | other classes' test F1: before | after "
                     + "| change | all test rows: before | after | drifted edge's hold-out under the adopted global model |\n");
@@ -463,7 +477,9 @@ public final class EvaluateMain implements Callable<Integer> {
                 + "the rows as they are) lets the personalised model through, or else the global model adapted to the "
                 + "edge's mix; 'taken': the edge's gate accepts the offer on its hold-out; 'the edge runs': the offer where "
                 + "taken, else the global model. The fleet's edges keep the global model: a single edge's knowledge does not "
-                + "change it.\n");
+                + "change it. 'Does the edge notice?': the edge's drift rule (DriftRule, default trigger, no floor) between "
+                + "the global model's reading on the edge's traffic before the drift (reserve rows in the data's own mix) and "
+                + "after it; 'honest fleet edges flagged': the same rule between two halves of each fleet edge's rows.\n");
         return sb.toString();
     }
 

@@ -129,7 +129,7 @@ final class DriftPhase {
     }
 
     /** Recall per class of {@code m} (classes without rows: "-"). */
-    private static String recalls(io.edgedistill.edge.core.DriftWatch.Reading r, DeployedModel m) {
+    private static String recalls(io.edgedistill.core.personal.DriftRule.Reading r, DeployedModel m) {
         StringBuilder b = new StringBuilder();
         for (int c = 0; c < r.classRecall().length; c++) {
             b.append(c == 0 ? "" : ", ").append(m == null ? "class " + c : m.classes().get(c)).append(' ')

@@ -80,7 +80,7 @@ final class EdgeFleet implements AutoCloseable {
     private EdgeRuntime startEdge(String id, LocalData data) {
         // no absolute floor: an edge sends knowledge only when it sees drift (the drift phase shows it on one edge)
         EdgeSettings settings = new EdgeSettings(id, o.task(), "", true, 0.0, 0.6f, 0.5, 50, true,
-                o.personalisedMinGain(), EdgeSettings.DriftTrigger.DEFAULT);
+                o.personalisedMinGain(), io.edgedistill.core.personal.DriftRule.Trigger.DEFAULT);
         EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
                 new EdgeRuntime.Settings(stack.clientSettings(id), TRAFFIC, true, 512, Duration.ofSeconds(3), keys.edgeKeys.get(id),
                         TrafficMac.edgeKey(keys.trafficMaster, id)));

@@ -188,13 +188,14 @@ public record EdgeConfig(
      *
      * @param threshold      send knowledge when the running model's local macro-F1 is below this (an absolute
      *                       floor; 0 = none)
-     * @param f1Drop         send knowledge when the running model's local macro-F1 falls by this much below its first
-     *                       reading on the edge (drift; 0 = not watched)
+     * @param f1Drop         send knowledge when the running model's local macro-F1 (over the classes with
+     *                       {@code minClassRows} rows in both readings) falls by this much below its first reading on
+     *                       the edge (drift; 0 = not watched)
      * @param confidenceDrop send knowledge when its mean top-class probability over the local rows falls by this much
      *                       below its first reading (drift that needs no labels; 0 = not watched)
      * @param classRecallDrop send knowledge when one class's recall falls by this much below the model's first
      *                       reading (0 = not watched)
-     * @param minClassRows   labelled rows a class needs for its recall to count
+     * @param minClassRows   labelled rows a class needs for its recall, and its F1 in the macro-F1 rule, to count
      * @param confidence     predictions with a lower top probability count as unsure
      * @param interval       how often knowledge is evaluated, besides after each swap and each round
      */
@@ -208,8 +209,8 @@ public record EdgeConfig(
             @Bindable(defaultValue = "0.6") float confidence,
             @Bindable(defaultValue = "30s") Duration interval) {
 
-        EdgeSettings.DriftTrigger drift() {
-            return new EdgeSettings.DriftTrigger(f1Drop, confidenceDrop, classRecallDrop, minClassRows);
+        io.edgedistill.core.personal.DriftRule.Trigger drift() {
+            return new io.edgedistill.core.personal.DriftRule.Trigger(f1Drop, confidenceDrop, classRecallDrop, minClassRows);
         }
     }
 

@@ -268,7 +268,7 @@ public final class EdgeNode {
     }
 
     /** The live model's drift reference on this edge: its first local reading ({@link DriftWatch}). */
-    public Optional<DriftWatch.Reading> driftReference() {
+    public Optional<io.edgedistill.core.personal.DriftRule.Reading> driftReference() {
         return knowledge.driftReference();
     }
 

@@ -1,5 +1,7 @@
 package io.edgedistill.edge.core;
 
+import io.edgedistill.core.personal.DriftRule;
+
 /**
  * Behaviour of one edge.
  *
@@ -15,54 +17,26 @@ package io.edgedistill.edge.core;
  * @param labelledTraffic     include the ground-truth label in traffic records (labelled replay)
  * @param personalisedMinGain a personalised model replaces the running one only if its macro-F1 on the edge's
  *                            labelled hold-out is at least this much higher
- * @param drift               when a fall of the live model's local scores is drift that sends knowledge
- *                            ({@link DriftWatch})
+ * @param drift               when a fall of the live model's local scores below its first reading is drift that
+ *                            sends knowledge ({@link DriftRule}, {@link DriftWatch})
  */
 public record EdgeSettings(String edgeId, String taskId, String cohort, boolean preferPersonalised,
                            double knowledgeThreshold, float confidenceThreshold, double alertThreshold,
                            int maxAlertsPerSecond, boolean labelledTraffic, double personalisedMinGain,
-                           DriftTrigger drift) {
+                           DriftRule.Trigger drift) {
 
     /** Default {@link #personalisedMinGain}: one macro-F1 point. */
     public static final double DEFAULT_PERSONALISED_MIN_GAIN = 0.01;
 
-    /**
-     * Drift, measured against the live model's first reading on this edge ({@link DriftWatch}).
-     *
-     * @param f1Drop         a fall of the local macro-F1 by at least this much is drift; 0 = not watched
-     * @param confidenceDrop  a fall of the mean top-class probability over the local rows by at least this much is
-     *                        drift; 0 = not watched
-     * @param classRecallDrop a fall of one class's recall by at least this much is drift; 0 = not watched
-     * @param minClassRows    labelled rows a class needs for its recall to count
-     */
-    public record DriftTrigger(double f1Drop, double confidenceDrop, double classRecallDrop, int minClassRows) {
-        /** Five points of macro-F1 or of mean confidence, or 20 points of one class's recall on 50 rows or more. */
-        public static final DriftTrigger DEFAULT = new DriftTrigger(0.05, 0.05, 0.2, 50);
-        /** Only the absolute floor sends knowledge. */
-        public static final DriftTrigger OFF = new DriftTrigger(0, 0, 0, 50);
-
-        public DriftTrigger {
-            for (double d : new double[] {f1Drop, confidenceDrop, classRecallDrop}) {
-                if (!(d >= 0 && d <= 1)) {
-                    throw new IllegalArgumentException("drift drops must lie in [0, 1]: " + f1Drop + ", "
-                            + confidenceDrop + ", " + classRecallDrop);
-                }
-            }
-            if (minClassRows < 1) {
-                throw new IllegalArgumentException("minClassRows must be positive: " + minClassRows);
-            }
-        }
-    }
-
     public EdgeSettings {
-        drift = drift == null ? DriftTrigger.DEFAULT : drift;
+        drift = drift == null ? DriftRule.Trigger.DEFAULT : drift;
     }
 
     public EdgeSettings(String edgeId, String taskId, String cohort, boolean preferPersonalised, double knowledgeThreshold,
                         float confidenceThreshold, double alertThreshold, int maxAlertsPerSecond, boolean labelledTraffic,
                         double personalisedMinGain) {
         this(edgeId, taskId, cohort, preferPersonalised, knowledgeThreshold, confidenceThreshold, alertThreshold,
-                maxAlertsPerSecond, labelledTraffic, personalisedMinGain, DriftTrigger.DEFAULT);
+                maxAlertsPerSecond, labelledTraffic, personalisedMinGain, DriftRule.Trigger.DEFAULT);
     }
 
     public EdgeSettings(String edgeId, String taskId, String cohort, boolean preferPersonalised, double knowledgeThreshold,

@@ -91,7 +91,7 @@ final class KnowledgeReporter {
         ClassificationMetrics cm = ClassificationMetrics.of(l.y(), pred, m.classes().size());
         lastEvaluation = cm;
         lastKnowledgeKey = key;
-        DriftWatch.Reading reading = DriftWatch.Reading.of(cm.macroF1(), meanConfidence(m, d), l.y(), pred,
+        io.edgedistill.core.personal.DriftRule.Reading reading = io.edgedistill.core.personal.DriftRule.Reading.of(cm.macroF1(), meanConfidence(m, d), l.y(), pred,
                 m.classes().size());
         Optional<String> drifted = drift.drift(m.modelId() + "@" + m.version(), reading, m.classes()::get);
         if (drifted.isEmpty()) {
@@ -113,11 +113,11 @@ final class KnowledgeReporter {
     private static double meanConfidence(DeployedModel m, LocalData d) {
         Dataset all = d.preprocessed(m.specJson());
         int c = m.classes().size();
-        return DriftWatch.meanConfidence(m.model().predictProba(all.x(), all.size()), all.size(), c);
+        return io.edgedistill.core.personal.DriftRule.meanConfidence(m.model().predictProba(all.x(), all.size()), all.size(), c);
     }
 
     /** The live model's drift reference on this edge, once it has one ({@link DriftWatch}). */
-    Optional<DriftWatch.Reading> driftReference() {
+    Optional<io.edgedistill.core.personal.DriftRule.Reading> driftReference() {
         DeployedModel m = slot.live();
         return m == null ? Optional.empty() : drift.reference(m.modelId() + "@" + m.version());
     }

@@ -334,11 +334,11 @@ class EdgeNodeTest {
     void theEdgeSendsKnowledgeWhenItsTrafficDriftsUnderTheSameModel() {
         // no absolute floor: only a fall from the model's first reading on this edge sends knowledge
         EdgeNode n = node(new EdgeSettings("edge-1", EdgeFixtures.TASK, "", true, 0.0, 0.6f, 0.5, 10, true, 0.01,
-                EdgeSettings.DriftTrigger.DEFAULT));
+                io.edgedistill.core.personal.DriftRule.Trigger.DEFAULT));
         n.onRound(fx.round(EdgeFixtures.TASK, 1, false, false));
         n.onModelUpdate(fx.update(EdgeFixtures.TASK, 1, fx.trainedModel(3, 20)));
         assertThat(n.maybeSendKnowledge()).as("the model's first reading is its reference").isEmpty();
-        DriftWatch.Reading ref = n.driftReference().orElseThrow();
+        io.edgedistill.core.personal.DriftRule.Reading ref = n.driftReference().orElseThrow();
         n.onRound(fx.round(EdgeFixtures.TASK, 2, false, false));
         assertThat(n.maybeSendKnowledge()).as("the same traffic in a later round").isEmpty();
 
