@@ -41,10 +41,10 @@ import java.util.SplittableRandom;
  * edge's class mix only), and the reference that needs no cloud: the global student fine-tuned on the edge's own
  * labelled rows with the same optimiser, its epochs ({@link #LOCAL_EPOCHS}) chosen on a fifth of those rows. The
  * personalised model and the ablation are adapted to the edge's class mix as the updater adapts them. The gates of the
- * product decide what the edge runs ({@link CohortOffer}, the updater's code): the updater offers the better of the
- * personalised model and the global one adapted to the edge's mix on the cloud's validation rows (the test rows here)
- * reweighted to that mix, within its tolerance of the global model there and on the rows as they are, and the edge
- * takes the offer only if it gains on its hold-out.
+ * product decide what the edge runs ({@link CohortOffer}, the updater's code): the updater offers the personalised
+ * model if it is within its tolerance of the global model on the cloud's validation rows (the test rows here)
+ * reweighted to the edge's mix and, before the adaptation, on the rows as they are, else the global model adapted to
+ * the edge's mix under the same rule; the edge takes the offer only if it gains on its hold-out.
  */
 final class DriftExperiment {
     enum Scenario { MIX, FEATURE, NOVEL }
@@ -187,9 +187,9 @@ final class DriftExperiment {
         // fifth of them
         MlpModel localModel = localFineTune(global, local, rs + 503);
         long hard = Arrays.stream(k.hardCounts()).sum();
-        // what the updater offers (CandidateDecider, through CohortOffer): the candidate and the global model, each
-        // adapted to the edge's class mix, the better on the validation rows (the test rows) reweighted to that mix,
-        // if it passes the personalisation rule; the edge then takes it only if it gains on its hold-out
+        // what the updater offers (CandidateDecider, through CohortOffer): the candidate adapted to the edge's class mix
+        // if the personalisation rule lets it through, else the global model adapted to it; the edge then takes the
+        // offer only if it gains on its hold-out
         double[] mix = CohortOffer.mix(k.classTotals());
         CohortOffer.Candidate candidate = candidate(personalised);
         double fleetGlobal = f1(global, test);

@@ -390,7 +390,7 @@ public final class EvaluateMain implements Callable<Integer> {
         sb.append("| scenario | beta | trials | hold-out F1: global | personalised | gain | offered / taken | of which the "
                 + "global model on the edge's mix | the edge runs | gain | fleet mixture in the edge's mix only | local "
                 + "fine-tune | local gain | share of the local gain | knowledge bytes (max) | hard rows of labelled | cloud "
-                + "fine-tune s | validation F1: global / offer |\n");
+                + "fine-tune s | validation F1: global / offer before the mix adaptation |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         java.util.Map<Double, double[]> adoptions = new java.util.HashMap<>();
         StringBuilder detections = new StringBuilder();

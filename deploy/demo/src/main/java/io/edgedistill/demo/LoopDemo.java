@@ -223,7 +223,7 @@ final class LoopDemo {
             List<RoundOutcome> outcomes = rounds.run();
             DriftOutcome drift = o.drift() ? new DriftPhase(fleet, data).run() : null;
             // after the rounds and the drift phase, alone: its training competes with nothing the report measures (once,
-            // started concurrently with the drift phase's edge restart, it came out at a third of its usual macro-F1)
+            // started concurrently with the drift phase, it came out at a third of its usual macro-F1)
             if (!o.latency()) {
                 rounds.startPooledReference();
             }

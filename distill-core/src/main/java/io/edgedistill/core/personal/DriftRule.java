@@ -15,8 +15,8 @@ import java.util.function.IntFunction;
  *       labels needed: a new tool or an unknown attack makes the model unsure before anyone labels a flow);</li>
  *   <li>its recall of one class falls by {@link Trigger#classRecallDrop()}, where the class has at least
  *       {@link Trigger#minClassRows()} labelled rows (a new tool for one attack type can hide in the macro-F1 when the
- *       mix changes too). A class that had too few rows in the reference is compared with the reference's mean recall
- *       over the classes it had: a class that appears and the model misses is drift;</li>
+ *       mix changes too). A class that had fewer than half that many rows in the reference is compared with the
+ *       reference's mean recall over the classes it had: a class that appears and the model misses is drift;</li>
  * </ul>
  * or its macro-F1 is under an absolute floor (a model that was never good there).
  */
@@ -69,6 +69,11 @@ public final class DriftRule {
             }
         }
 
+        /** Whether its macro-F1 and confidence are numbers (a reference must be). */
+        public boolean finite() {
+            return Double.isFinite(macroF1) && Double.isFinite(confidence);
+        }
+
         /** A reading without per-class figures. */
         public Reading(double macroF1, double confidence) {
             this(macroF1, confidence, new long[0], new double[0], new double[0]);
@@ -112,7 +117,8 @@ public final class DriftRule {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Reading r && r.macroF1 == macroF1 && r.confidence == confidence
+            return o instanceof Reading r && Double.compare(r.macroF1, macroF1) == 0
+                    && Double.compare(r.confidence, confidence) == 0
                     && java.util.Arrays.equals(r.classRows, classRows) && java.util.Arrays.equals(r.classRecall, classRecall)
                     && java.util.Arrays.equals(r.classF1, classF1);
         }
@@ -175,7 +181,7 @@ public final class DriftRule {
                 n++;
             }
         }
-        if (n == 0 || (a - b) / n < t.f1Drop()) {
+        if (n == 0 || !((a - b) / n >= t.f1Drop())) {
             return Optional.empty();
         }
         return Optional.of(String.format(Locale.ROOT, "macro-F1 over the %d classes with %d rows or more fell from %.3f "
@@ -189,9 +195,11 @@ public final class DriftRule {
             if (now.classRows()[c] < t.minClassRows()) {
                 continue;
             }
-            boolean known = c < was.classRows().length && was.classRows()[c] >= t.minClassRows();
+            // a class the reference saw at least half as often as the rule needs is compared with its own recall; a
+            // class it barely saw (a new or unfamiliar one) with the reference's mean recall
+            boolean known = c < was.classRows().length && 2L * was.classRows()[c] >= t.minClassRows();
             double ref = known ? was.classRecall()[c] : wasMean;
-            if (!Double.isNaN(ref) && ref - now.classRecall()[c] >= t.classRecallDrop()) {
+            if (ref - now.classRecall()[c] >= t.classRecallDrop()) { // false for NaN
                 return Optional.of(String.format(Locale.ROOT, "recall of %s fell from %.3f%s to %.3f on %d rows "
                         + "(by %.3f or more)", className.apply(c), ref,
                         known ? "" : " (the reference's mean recall; the class was rare)", now.classRecall()[c],

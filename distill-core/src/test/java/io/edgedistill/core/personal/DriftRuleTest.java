@@ -26,6 +26,12 @@ class DriftRuleTest {
         assertThat(DriftRule.drift(ref, r(0.80, 0.90), 0.85, DriftRule.Trigger.OFF, c -> ""))
                 .get(org.assertj.core.api.InstanceOfAssertFactories.STRING).contains("macro-F1 0.800 < 0.850");
         assertThat(DriftRule.drift(r(0.95, 0.95), r(0.10, 0.20), 0, DriftRule.Trigger.OFF, c -> "")).isEmpty();
+        // per-class figures that are not numbers are never drift
+        DriftRule.Reading nan = new DriftRule.Reading(0.8, 0.9, new long[] {100, 100}, new double[] {Double.NaN, 0.9},
+                new double[] {Double.NaN, 0.9});
+        assertThat(DriftRule.drift(nan, nan, 0, T, c -> "")).isEmpty();
+        assertThat(nan.finite()).isTrue();
+        assertThat(r(Double.NaN, 0.9).finite()).isFalse();
     }
 
     @Test

@@ -62,6 +62,9 @@ public final class DriftWatch {
     synchronized Optional<String> drift(String modelKey, Reading now, java.util.function.IntFunction<String> className) {
         Reference ref = reference;
         if (ref == null || !ref.modelKey().equals(modelKey)) {
+            if (!now.finite()) {
+                return Optional.empty(); // no reference from a reading that is not a number
+            }
             ref = new Reference(modelKey, now);
             reference = ref;
             write(ref);
@@ -85,12 +88,19 @@ public final class DriftWatch {
             long[] n = Arrays.stream(list(p, "classRows")).mapToLong(Long::parseLong).toArray();
             double[] rec = Arrays.stream(list(p, "classRecall")).mapToDouble(Double::parseDouble).toArray();
             double[] f1 = Arrays.stream(list(p, "classF1")).mapToDouble(Double::parseDouble).toArray();
+            double macroF1 = Double.parseDouble(p.getProperty("macroF1"));
+            double confidence = Double.parseDouble(p.getProperty("confidence"));
             String model = p.getProperty("model");
             if (model == null || model.isBlank()) {
                 throw new IllegalArgumentException("no model");
             }
-            return new Reference(model, new Reading(Double.parseDouble(p.getProperty("macroF1")),
-                    Double.parseDouble(p.getProperty("confidence")), n, rec, f1));
+            // per-class figures that do not line up (an earlier or damaged file) leave the scores without them
+            Reading reading = n.length == rec.length && n.length == f1.length
+                    ? new Reading(macroF1, confidence, n, rec, f1) : new Reading(macroF1, confidence);
+            if (!reading.finite()) {
+                throw new IllegalArgumentException("macro-F1 or confidence is not a number");
+            }
+            return new Reference(model, reading);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Ignoring the drift reference in {} (the next reading becomes the reference): {}", file, e.toString());
             return null;
@@ -124,6 +134,11 @@ public final class DriftWatch {
             }
             Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(stateFile.resolveSibling(stateFile.getFileName() + ".tmp"));
+            } catch (IOException ignored) {
+                // nothing more to do: the next reference is written afresh
+            }
             // the reference still holds in memory; only a restart would lose it
             LOG.warn("Cannot keep the drift reference in {}: {}", stateFile, new UncheckedIOException(e).getMessage());
         }

@@ -10,7 +10,8 @@ import io.edgedistill.core.personal.DriftRule;
  * @param cohort              cohort for personalised models (blank = the edge id)
  * @param preferPersonalised  keep running a personalised model when a newer global one arrives
  * @param knowledgeThreshold  send reverse-distillation knowledge when the live model's local macro-F1 is below
- *                            (an absolute floor; 0 = none)
+ *                            (an absolute floor; 0 = none; an edge that sends no knowledge at all has floor 0 and
+ *                            {@link DriftRule.Trigger#OFF})
  * @param confidenceThreshold samples predicted with a lower top probability count as unsure (knowledge)
  * @param alertThreshold      minimum probability of a predicted attack class to raise an alert
  * @param maxAlertsPerSecond  alerts above this rate are counted as suppressed, not sent

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.model.ClassificationMetrics;
+import io.edgedistill.core.personal.DriftRule;
 import io.edgedistill.core.personal.HardSampleKnowledge;
 import io.edgedistill.core.summary.EdgeSummarizer;
 import io.edgedistill.core.summary.SummaryKind;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reverse distillation (docs/design.md §3.5), the edge's way of telling the cloud where the global model fails on its
- * traffic: when its {@link DriftWatch} sees drift (the live model's local macro-F1 or mean confidence fell below its
- * reference by a set amount, or the macro-F1 is under the absolute floor {@code knowledgeThreshold}), it sends
+ * traffic: when its {@link DriftWatch} sees drift (the live model's local macro-F1, mean confidence or one class's
+ * recall fell below its reference by a set amount, or the macro-F1 is under the absolute floor
+ * {@code knowledgeThreshold}), it sends
  * knowledge on only the samples the model misclassifies or is unsure of. Raw rows never leave the edge, and hold-out rows ({@link LabelledRows#heldOut})
  * are never part of it, so that the edge can still judge a personalised model trained on this knowledge.
  *
@@ -90,11 +92,11 @@ final class KnowledgeReporter {
         int[] pred = predict(m, l);
         ClassificationMetrics cm = ClassificationMetrics.of(l.y(), pred, m.classes().size());
         lastEvaluation = cm;
-        lastKnowledgeKey = key;
-        io.edgedistill.core.personal.DriftRule.Reading reading = io.edgedistill.core.personal.DriftRule.Reading.of(cm.macroF1(), meanConfidence(m, d), l.y(), pred,
+        DriftRule.Reading reading = DriftRule.Reading.of(cm.macroF1(), meanConfidence(m, d), l.y(), pred,
                 m.classes().size());
         Optional<String> drifted = drift.drift(m.modelId() + "@" + m.version(), reading, m.classes()::get);
         if (drifted.isEmpty()) {
+            lastKnowledgeKey = key;
             LOG.info("[{}] {} holds locally (macro-F1 {}, accuracy {}, mean confidence {}): no knowledge sent",
                     settings.edgeId(), m, fmt(cm.macroF1()), fmt(cm.accuracy()), fmt(reading.confidence()));
             return Optional.empty();
@@ -102,6 +104,7 @@ final class KnowledgeReporter {
         HardSamples hard = hardSamples(m, round, d, l, pred);
         EdgeKnowledge k = knowledge(m, round, d, hard, cm);
         out.knowledge(k);
+        lastKnowledgeKey = key; // once sent: a failure above evaluates the same model, window and round again
         sent.incrementAndGet();
         lastDrift = new DriftWatch.Detected(drifted.get(), reading);
         LOG.info("[{}] drift under {} ({}): sent knowledge on {} hard samples in {} classes", settings.edgeId(), m,
@@ -113,11 +116,11 @@ final class KnowledgeReporter {
     private static double meanConfidence(DeployedModel m, LocalData d) {
         Dataset all = d.preprocessed(m.specJson());
         int c = m.classes().size();
-        return io.edgedistill.core.personal.DriftRule.meanConfidence(m.model().predictProba(all.x(), all.size()), all.size(), c);
+        return DriftRule.meanConfidence(m.model().predictProba(all.x(), all.size()), all.size(), c);
     }
 
     /** The live model's drift reference on this edge, once it has one ({@link DriftWatch}). */
-    Optional<io.edgedistill.core.personal.DriftRule.Reading> driftReference() {
+    Optional<DriftRule.Reading> driftReference() {
         DeployedModel m = slot.live();
         return m == null ? Optional.empty() : drift.reference(m.modelId() + "@" + m.version());
     }

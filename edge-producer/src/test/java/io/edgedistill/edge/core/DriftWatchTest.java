@@ -61,6 +61,14 @@ class DriftWatchTest {
         assertThat(restarted.drift("m@2", r(0.80, 0.97))).as("another model: a new reference").isEmpty();
         assertThat(new DriftWatch(s, file).reference("m@2")).contains(r(0.80, 0.97));
 
+        // a file without the per-class figures (an earlier format) keeps its scores
+        java.nio.file.Files.writeString(file, "model=m@3\nmacroF1=0.9\nconfidence=0.95\nclassRows=10,20\nclassRecall=0.5,0.5\n");
+        assertThat(new DriftWatch(s, file).reference("m@3")).contains(r(0.9, 0.95));
+        // a reading that is not a number never becomes a reference
+        DriftWatch fresh = new DriftWatch(s, null);
+        assertThat(fresh.drift("m@4", r(Double.NaN, 0.9))).isEmpty();
+        assertThat(fresh.reference("m@4")).isEmpty();
+
         java.nio.file.Files.writeString(file, "model=m@2\nmacroF1=not-a-number\n");
         DriftWatch broken = new DriftWatch(s, file);
         assertThat(broken.reference("m@2")).isEmpty();
