@@ -52,6 +52,7 @@ final class DriftExperiment {
     static final double RESERVE = 0.2;
     static final double HOLD_OUT = 0.3;
     static final int DRIFTED_ROWS = 4000;
+    /** The edge's default {@code edge.knowledge.confidence}: rows predicted with a lower top probability are unsure. */
     static final float CONFIDENCE_THRESHOLD = 0.6f;
     /** Reserve rows a class needs to be the novel one (so that the drifted edge holds enough of it to learn from). */
     static final int NOVEL_MIN_ROWS = 100;
@@ -113,6 +114,7 @@ final class DriftExperiment {
     private final double countCap;
     private final double tolerance;
     private final double minGain;
+    private final float confidence;
 
     /**
      * @param tolerance the updater's gate ({@code updater.training.personalised-tolerance}): a personalised model is
@@ -120,9 +122,12 @@ final class DriftExperiment {
      *                  much below the global model's
      * @param minGain   the edge's gate ({@code personalised-min-gain}): it runs the offer only if it beats the running
      *                  model on its hold-out by this much
+     * @param confidence the edge's {@code edge.knowledge.confidence}: rows it predicts with a lower top probability
+     *                   are unsure and go into the knowledge with its mistakes (above 1: every row does)
      */
     DriftExperiment(Dataset train, Dataset test, ColumnLayout layout, int benign, SubclusterSettings settings,
-                    CohortTraining.Settings cohort, double countCap, double tolerance, double minGain) {
+                    CohortTraining.Settings cohort, double countCap, double tolerance, double minGain, float confidence) {
+        this.confidence = confidence;
         this.tolerance = tolerance;
         this.minGain = minGain;
         this.train = train;
@@ -173,7 +178,7 @@ final class DriftExperiment {
             conf[i] = proba[i * c + pred[i]];
         }
         HardSampleKnowledge k = HardSampleKnowledge.of("drifted", local.x(), local.y(), pred, conf, c,
-                CONFIDENCE_THRESHOLD, options(rs + 300));
+                confidence, options(rs + 300));
         MixturePrior knowledge = k.hard().subClusterCount() == 0 ? null
                 : MixturePrior.pool(List.of(k.hard()), layout, MixtureOptions.defaults());
         // the cloud's personalised model, and the ablation without the knowledge's sub-clusters

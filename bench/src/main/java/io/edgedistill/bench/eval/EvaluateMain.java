@@ -207,6 +207,10 @@ public final class EvaluateMain implements Callable<Integer> {
     @Option(names = "--cohort-min-gain", defaultValue = "0.01", description = "reverse distillation: the edge's "
             + "personalised-min-gain on its hold-out (default ${DEFAULT-VALUE})")
     double cohortMinGain;
+    @Option(names = "--knowledge-confidence", defaultValue = "0.6", description = "reverse distillation: the edge's "
+            + "edge.knowledge.confidence; rows predicted with a lower top probability go into the knowledge with the "
+            + "mistakes (above 1: every row, the whole class) (default ${DEFAULT-VALUE})")
+    float knowledgeConfidence;
     @Option(names = "--cohort-keep-per-class", defaultValue = "" + CohortTraining.Settings.DEFAULT_KEEP_PER_CLASS,
             description = "cohort fine-tune: fleet rows of each class the edge does not report (default ${DEFAULT-VALUE})")
     int cohortKeepPerClass;
@@ -380,13 +384,13 @@ public final class EvaluateMain implements Callable<Integer> {
                 cohortLr, CohortTraining.Settings.DEFAULT_WEIGHT_DECAY);
         DriftExperiment x = new DriftExperiment(prep.train(), prep.test(), ColumnLayout.of(prep.spec()),
                 prep.spec().benignIndex(), new SubclusterSettings(subclusters, kMin, generatedPerClass, teacherPerClass,
-                false, float16, shipped()), cs, countCap, cohortTolerance, cohortMinGain);
+                false, float16, shipped()), cs, countCap, cohortTolerance, cohortMinGain, knowledgeConfidence);
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n#### Reverse distillation: %d fleet edges, one "
                 + "drifted edge (%d rows from the %.0f %% reserve, %.0f %% held out); cohort fine-tune %d rows/class, keep %d, %d "
-                + "epochs, lr %s; gates: tolerance %s on the validation rows, edge min gain %s%n%n", edges,
+                + "epochs, lr %s; gates: tolerance %s on the validation rows, edge min gain %s; knowledge confidence %s%n%n", edges,
                 DriftExperiment.DRIFTED_ROWS, 100 * DriftExperiment.RESERVE, 100 * DriftExperiment.HOLD_OUT,
                 cohortRowsPerClass, cohortKeepPerClass, cohortEpochs, trim(cohortLr), trim(cohortTolerance),
-                trim(cohortMinGain)));
+                trim(cohortMinGain), trim(knowledgeConfidence)));
         sb.append("| scenario | beta | trials | hold-out F1: global | personalised | gain | offered / taken | of which the "
                 + "global model on the edge's mix | the edge runs | gain | fleet mixture in the edge's mix only | local "
                 + "fine-tune | local gain | share of the local gain | knowledge bytes (max) | hard rows of labelled | cloud "

@@ -18,7 +18,8 @@ class DriftExperimentTest {
 
     private static DriftExperiment experiment() {
         return new DriftExperiment(DATA.train(), DATA.test(), ColumnLayout.of(DATA.spec()), DATA.spec().benignIndex(),
-                SubclusterSettings.defaults(), CohortTraining.Settings.defaults(), PoisonDetector.DEFAULT_COUNT_CAP, 0.05, 0.01);
+                SubclusterSettings.defaults(), CohortTraining.Settings.defaults(), PoisonDetector.DEFAULT_COUNT_CAP, 0.05, 0.01,
+                DriftExperiment.CONFIDENCE_THRESHOLD);
     }
 
     @Test
