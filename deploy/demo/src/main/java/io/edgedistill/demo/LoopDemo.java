@@ -329,8 +329,10 @@ final class LoopDemo {
             }
             List<Long> lat = new ArrayList<>(swaps.swapAt().values());
             lat.sort(Long::compare);
-            System.out.printf("  round %d: %s, held-out macro-F1 %.3f (before %.3f), last edge swapped after %.1f s%n", roundId,
-                    live == null ? "no model" : name(live), f1, lastF1, lat.isEmpty() ? Double.NaN : lat.get(lat.size() - 1) / 1e3);
+            System.out.printf("  round %d: %s, held-out macro-F1 %.3f (%s), last edge swapped after %.1f s%n", roundId,
+                    live == null ? "no model" : name(live), f1,
+                    Double.isNaN(lastF1) ? "the first model" : String.format(java.util.Locale.ROOT, "before %.3f", lastF1),
+                    lat.isEmpty() ? Double.NaN : lat.get(lat.size() - 1) / 1e3);
             return new RoundOutcome(roundId, name(live), lastF1, f1, validationF1(live), lat, "", uplink, timeline);
         }
 
