@@ -247,8 +247,8 @@ final class DriftExperiment {
         int c = m.numClasses();
         float[] proba = m.predictProba(d.x(), d.size());
         int[] pred = m.predict(d.x(), d.size());
-        return DriftRule.Reading.of(io.edgedistill.core.model.ClassificationMetrics.of(d.y(), pred, c).macroF1(),
-                DriftRule.meanConfidence(proba, d.size(), c), d.y(), pred, c);
+        return DriftRule.Reading.of(io.edgedistill.core.model.ClassificationMetrics.of(d.y(), pred, c),
+                DriftRule.meanConfidence(proba, d.size(), c), d.y(), pred);
     }
 
     /** A cohort fine-tune and the rows per class it was trained on, as the updater offers it. */

@@ -4,6 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
+import io.edgedistill.core.model.ClassificationMetrics;
+
 /**
  * When a fall of a model's scores on an edge's traffic is drift (the trigger of reverse-distillation knowledge). A
  * reading of the model on the edge's window is compared with a reference reading of the same model (the edge keeps
@@ -79,27 +81,25 @@ public final class DriftRule {
             this(macroF1, confidence, new long[0], new double[0], new double[0]);
         }
 
-        /** A reading with the per-class recall and F1 of {@code predicted} against {@code truth}. */
-        public static Reading of(double macroF1, double confidence, int[] truth, int[] predicted, int classes) {
+        /**
+         * A reading from the scores of {@code predicted} against {@code truth} ({@code scores}: their macro-F1 and F1
+         * per class), with the recall per class counted here.
+         */
+        public static Reading of(ClassificationMetrics scores, double confidence, int[] truth, int[] predicted) {
+            int classes = scores.perClassF1().length;
             long[] rows = new long[classes];
             long[] hit = new long[classes];
-            long[] called = new long[classes];
             for (int i = 0; i < truth.length; i++) {
                 rows[truth[i]]++;
-                if (predicted[i] >= 0 && predicted[i] < classes) {
-                    called[predicted[i]]++;
-                }
                 if (predicted[i] == truth[i]) {
                     hit[truth[i]]++;
                 }
             }
             double[] recall = new double[classes];
-            double[] f1 = new double[classes];
             for (int c = 0; c < classes; c++) {
                 recall[c] = rows[c] == 0 ? Double.NaN : (double) hit[c] / rows[c];
-                f1[c] = rows[c] == 0 ? Double.NaN : 2.0 * hit[c] / (rows[c] + called[c]);
             }
-            return new Reading(macroF1, confidence, rows, recall, f1);
+            return new Reading(scores.macroF1(), confidence, rows, recall, scores.perClassF1().clone());
         }
 
         /** Mean recall over the classes with at least {@code minRows} rows; NaN for none. */

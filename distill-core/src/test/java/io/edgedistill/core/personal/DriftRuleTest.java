@@ -3,12 +3,18 @@ package io.edgedistill.core.personal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.edgedistill.core.model.ClassificationMetrics;
 import org.junit.jupiter.api.Test;
 
 class DriftRuleTest {
     private static final DriftRule.Trigger T = DriftRule.Trigger.DEFAULT;
     /** The default without the macro-F1 rule, to see the class rule alone. */
     private static final DriftRule.Trigger CLASS_ONLY = new DriftRule.Trigger(0, 0.05, 0.2, 50);
+
+    /** The reading of {@code pred} against {@code truth} over 3 classes, at mean confidence 0.9. */
+    private static DriftRule.Reading reading(int[] truth, int[] pred) {
+        return DriftRule.Reading.of(ClassificationMetrics.of(truth, pred, 3), 0.9, truth, pred);
+    }
 
     private static DriftRule.Reading r(double f1, double confidence) {
         return new DriftRule.Reading(f1, confidence);
@@ -43,7 +49,7 @@ class DriftRuleTest {
             truth[i] = i < 100 ? 0 : i < 200 ? 1 : 2;
             pred[i] = i % 10 == 0 ? (truth[i] + 1) % 3 : truth[i];
         }
-        DriftRule.Reading ref = DriftRule.Reading.of(0.8, 0.9, truth, pred, 3);
+        DriftRule.Reading ref = reading(truth, pred);
         assertThat(DriftRule.drift(ref, ref, 0, CLASS_ONLY, c -> "class " + c)).isEmpty();
         assertThat(ref.meanRecall(50)).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-9));
 
@@ -52,7 +58,7 @@ class DriftRuleTest {
         for (int i = 100; i < 130; i++) {
             p2[i] = 0;
         }
-        assertThat(DriftRule.drift(ref, DriftRule.Reading.of(0.8, 0.9, truth, p2, 3), 0, CLASS_ONLY, c -> "class-" + c))
+        assertThat(DriftRule.drift(ref, reading(truth, p2), 0, CLASS_ONLY, c -> "class-" + c))
                 .get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .contains("recall of class-1 fell from 0.900 to 0.630 on 100 rows");
         // a class that had too few rows and now has many, missed: compared with the reference's mean recall
@@ -60,14 +66,14 @@ class DriftRuleTest {
         int[] p3 = java.util.Arrays.copyOf(pred, 305);
         java.util.Arrays.fill(t3, 205, 305, 2);
         java.util.Arrays.fill(p3, 205, 305, 0);
-        assertThat(DriftRule.drift(ref, DriftRule.Reading.of(0.8, 0.9, t3, p3, 3), 0, CLASS_ONLY, c -> "class " + c))
+        assertThat(DriftRule.drift(ref, reading(t3, p3), 0, CLASS_ONLY, c -> "class " + c))
                 .get(org.assertj.core.api.InstanceOfAssertFactories.STRING).contains("the class was rare");
         // the same fall on fewer rows than minClassRows is noise
         int[] t4 = java.util.Arrays.copyOf(truth, 240);
         int[] p4 = java.util.Arrays.copyOf(pred, 240);
         java.util.Arrays.fill(t4, 205, 240, 2);
         java.util.Arrays.fill(p4, 205, 240, 0);
-        assertThat(DriftRule.drift(ref, DriftRule.Reading.of(0.8, 0.9, t4, p4, 3), 0, CLASS_ONLY, c -> "class " + c)).isEmpty();
+        assertThat(DriftRule.drift(ref, reading(t4, p4), 0, CLASS_ONLY, c -> "class " + c)).isEmpty();
     }
 
     @Test
@@ -81,14 +87,14 @@ class DriftRuleTest {
         int[] p1 = t1.clone();
         int[] p2 = t2.clone();
         t2[200] = t2[201] = t2[202] = 2;
-        DriftRule.Reading a = DriftRule.Reading.of(1.0, 0.9, t1, p1, 3);
-        DriftRule.Reading b = DriftRule.Reading.of(2.0 / 3, 0.9, t2, p2, 3); // the plain macro-F1 falls by a third
+        DriftRule.Reading a = reading(t1, p1);
+        DriftRule.Reading b = reading(t2, p2); // the plain macro-F1 falls by a third
         assertThat(b.classF1()[2]).isZero();
         assertThat(DriftRule.drift(a, b, 0, T, c -> "")).as("a rare class does not swing the rule").isEmpty();
         // class 1 called class 0 for half its rows: both classes' F1 fall
         int[] p3 = p1.clone();
         java.util.Arrays.fill(p3, 100, 150, 0);
-        assertThat(DriftRule.drift(a, DriftRule.Reading.of(0.7, 0.9, t1, p3, 3), 0, T, c -> ""))
+        assertThat(DriftRule.drift(a, reading(t1, p3), 0, T, c -> ""))
                 .get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .contains("macro-F1 over the 2 classes with 50 rows or more fell from 1.000 to 0.733");
     }

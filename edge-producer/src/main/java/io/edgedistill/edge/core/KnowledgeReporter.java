@@ -89,11 +89,16 @@ final class KnowledgeReporter {
         if (l.n() == 0) {
             return Optional.empty();
         }
-        int[] pred = predict(m, l);
-        ClassificationMetrics cm = ClassificationMetrics.of(l.y(), pred, m.classes().size());
+        // the model's class probabilities for every local row, once: the labelled rows' predictions, the mean
+        // confidence (every row, no labels needed) and the hard rows' confidence all read them
+        Dataset window = d.preprocessed(m.specJson());
+        int c = m.classes().size();
+        float[] proba = m.model().predictProba(window.x(), window.size());
+        int[] pred = predict(proba, l, c);
+        ClassificationMetrics cm = ClassificationMetrics.of(l.y(), pred, c);
         lastEvaluation = cm;
-        DriftRule.Reading reading = DriftRule.Reading.of(cm.macroF1(), meanConfidence(m, d), l.y(), pred,
-                m.classes().size());
+        DriftRule.Reading reading = DriftRule.Reading.of(cm, DriftRule.meanConfidence(proba, window.size(), c), l.y(),
+                pred);
         Optional<String> drifted = drift.drift(m.modelId() + "@" + m.version(), reading, m.classes()::get);
         if (drifted.isEmpty()) {
             lastKnowledgeKey = key;
@@ -101,7 +106,7 @@ final class KnowledgeReporter {
                     settings.edgeId(), m, fmt(cm.macroF1()), fmt(cm.accuracy()), fmt(reading.confidence()));
             return Optional.empty();
         }
-        HardSamples hard = hardSamples(m, round, d, l, pred);
+        HardSamples hard = hardSamples(m, round, d, l, pred, proba);
         EdgeKnowledge k = knowledge(m, round, d, hard, cm);
         out.knowledge(k);
         lastKnowledgeKey = key; // once sent: a failure above evaluates the same model, window and round again
@@ -112,25 +117,17 @@ final class KnowledgeReporter {
         return Optional.of(k);
     }
 
-    /** The live model's mean top-class probability over every local row, labelled or not (no labels needed). */
-    private static double meanConfidence(DeployedModel m, LocalData d) {
-        Dataset all = d.preprocessed(m.specJson());
-        int c = m.classes().size();
-        return DriftRule.meanConfidence(m.model().predictProba(all.x(), all.size()), all.size(), c);
-    }
-
     /** The live model's drift reference on this edge, once it has one ({@link DriftWatch}). */
     Optional<DriftRule.Reading> driftReference() {
         DeployedModel m = slot.live();
         return m == null ? Optional.empty() : drift.reference(m.modelId() + "@" + m.version());
     }
 
-    private static int[] predict(DeployedModel m, LabelledRows l) {
-        float[] proba = m.model().predictProba(l.x(), l.n());
-        int c = m.classes().size();
+    /** The labelled rows' predictions, from the class probabilities of every local row ({@code proba}). */
+    private static int[] predict(float[] proba, LabelledRows l, int c) {
         int[] pred = new int[l.n()];
         for (int i = 0; i < l.n(); i++) {
-            pred[i] = ClassProbabilities.argmax(proba, i, c);
+            pred[i] = ClassProbabilities.argmax(proba, l.rows()[i], c);
         }
         return pred;
     }
@@ -145,7 +142,9 @@ final class KnowledgeReporter {
                                HardSampleKnowledge v2) {
     }
 
-    private HardSamples hardSamples(DeployedModel m, RoundSpec round, LocalData d, LabelledRows l, int[] pred) {
+    /** @param proba the live model's class probabilities for every local row */
+    private HardSamples hardSamples(DeployedModel m, RoundSpec round, LocalData d, LabelledRows l, int[] pred,
+                                    float[] proba) {
         EdgeSummarizer summarizer = SummaryAnswerer.summarizer(round);
         List<String> roundClasses = round.getClasses();
         int[] modelToRound = new int[m.classes().size()];
@@ -158,7 +157,6 @@ final class KnowledgeReporter {
                 totals[modelToRound[l.y()[i]]]++;
             }
         }
-        float[] proba = m.model().predictProba(l.x(), l.n());
         int mc = m.classes().size();
         // the rows knowledge is computed on: labelled, outside the hold-out (it judges personalised models), of a class
         // the round knows (a prediction the round does not know is a mistake: -1)
@@ -176,7 +174,7 @@ final class KnowledgeReporter {
             System.arraycopy(roundView.x(), l.rows()[i] * dim, xs, r * dim, dim);
             ys[r] = modelToRound[l.y()[i]];
             ps[r] = modelToRound[pred[i]];
-            conf[r] = proba[i * mc + pred[i]];
+            conf[r] = proba[l.rows()[i] * mc + pred[i]];
         }
         HardSampleKnowledge v2 = keep.length == 0 ? null : HardSampleKnowledge.of(settings.edgeId(), xs, ys, ps, conf,
                 roundClasses.size(), settings.confidenceThreshold(), RoundSpecs.subClusterOptions(round).orElse(null));

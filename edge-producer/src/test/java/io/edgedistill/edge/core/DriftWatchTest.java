@@ -52,7 +52,10 @@ class DriftWatchTest {
             throws Exception {
         java.nio.file.Path file = dir.resolve("edge-1").resolve("drift-reference.properties");
         EdgeSettings s = settings(0.0, DriftRule.Trigger.DEFAULT);
-        DriftRule.Reading first = DriftRule.Reading.of(0.95, 0.97, new int[] {0, 0, 1}, new int[] {0, 1, 1}, 3);
+        int[] truth = {0, 0, 1};
+        int[] pred = {0, 0, 1}; // macro-F1 1.0; class 2 without rows (NaN recall and F1, kept as such)
+        DriftRule.Reading first = DriftRule.Reading.of(io.edgedistill.core.model.ClassificationMetrics.of(truth, pred, 3),
+                0.97, truth, pred);
         new DriftWatch(s, file).drift("m@1", first);
 
         DriftWatch restarted = new DriftWatch(s, file);

@@ -231,7 +231,7 @@ class ModelUpdateServiceTest {
     void knowledgeV2TeachesTheCohortsModelAClassTheFleetNeverSentAndLeavesTheGlobalModelAlone() {
         int novel = 6;
         ModelUpdateService s = service(Map.of());
-        SyntheticSet set = withoutClass(fx.withMixture(fx.set(1, 10, false), 8), novel);
+        SyntheticSet set = fleetSetWithout(1, novel);
         s.onSyntheticSet(set);
         MlpModel global = liveModel(s, Fixtures.TASK);
         float[] x = rowsOf(novel);
@@ -252,7 +252,7 @@ class ModelUpdateServiceTest {
     void theGlobalModelAdoptsANoveltyOnceThreeEdgesReportIt() {
         int novel = 6;
         ModelUpdateService s = service(Map.of());
-        SyntheticSet set = withoutClass(fx.withMixture(fx.set(1, 10, false), 8), novel);
+        SyntheticSet set = fleetSetWithout(1, novel);
         s.onSyntheticSet(set);
         MlpModel before = liveModel(s, Fixtures.TASK);
         s.onKnowledge(novelKnowledge("edge-7", novel, set));
@@ -270,7 +270,7 @@ class ModelUpdateServiceTest {
         int n = x.length / fx.train.dim();
         assertThat(recall(after, x, n, novel)).isGreaterThan(recall(before, x, n, novel) + 0.3);
         // the next set keeps it
-        List<HistoryEntry> next = s.onSyntheticSet(withoutClass(fx.withMixture(fx.set(2, 10, false), 8), novel));
+        List<HistoryEntry> next = s.onSyntheticSet(fleetSetWithout(2, novel));
         assertThat(next.get(0).trigger()).contains("with adopted novelty");
     }
 
@@ -313,6 +313,11 @@ class ModelUpdateServiceTest {
 
     private static double recall(MlpModel m, float[] x, int n, int c) {
         return java.util.Arrays.stream(m.predict(x, n)).filter(p -> p == c).count() / (double) n;
+    }
+
+    /** Set {@code version} with a mixture, as a fleet that never holds class {@code c} sends it. */
+    private SyntheticSet fleetSetWithout(long version, int c) {
+        return withoutClass(fx.withMixture(fx.set(version, 10, false), 8), c);
     }
 
     /** The set as a fleet without class c would send it: no samples and no mixture of it. */
