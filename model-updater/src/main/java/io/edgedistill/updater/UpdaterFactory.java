@@ -146,7 +146,8 @@ public class UpdaterFactory {
     @Context
     @Requires(property = "updater.kafka.enabled", notEquals = "false")
     @Bean(preDestroy = "close")
-    UpdaterKafkaLoop kafkaLoop(ModelUpdateService service, KafkaClientSettings client, UpdaterConfig config) {
+    UpdaterKafkaLoop kafkaLoop(ModelUpdateService service, KafkaClientSettings client, UpdaterConfig config,
+                               MeterRegistry meters) {
         Thread warmUp = new Thread(() -> {
             try {
                 service.warmUp();
@@ -156,8 +157,11 @@ public class UpdaterFactory {
         }, "updater-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
-        UpdaterKafkaLoop loop = new UpdaterKafkaLoop(service, client, config.kafka().groupId(),
+        UpdaterKafkaLoop loop = new UpdaterKafkaLoop(service, client, config.kafka(),
                 io.edgedistill.core.signing.ContributionSignature.parseEdgeKeys(config.rollout().edgeKeys()));
+        Gauge.builder("updater.active", loop, l -> l.active() ? 1 : 0)
+                .description("1 while this instance is the active updater of its group (the others are standbys)")
+                .register(meters);
         loop.start();
         LOG.info("model-updater Kafka loop started against {}", client);
         return loop;

@@ -81,11 +81,15 @@ public record UpdaterConfig(Kafka kafka, Signing signing, Validation validation,
      *
      * @param enabled false = no Kafka: HTTP and the service only, updates kept in memory (tests, dry runs)
      * @param groupId consumer group of {@code distill.synthetic-sets} and {@code edge.knowledge}; the ACL plan allows
-     *                groups starting with {@code model-updater}
+     *                groups starting with {@code model-updater}. Instances in one group are one active updater and
+     *                standbys ({@code ActiveStandbyAssignor}): only the active one trains, signs and publishes
+     * @param sessionTimeoutMs how long the group waits for a silent member: a standby takes over this long after the
+     *                active instance dies
      */
     @ConfigurationProperties("kafka")
     public record Kafka(@Bindable(defaultValue = "true") boolean enabled,
-                        @Bindable(defaultValue = "model-updater") String groupId) {
+                        @Bindable(defaultValue = "model-updater") String groupId,
+                        @Bindable(defaultValue = "45000") int sessionTimeoutMs) {
     }
 
     /**

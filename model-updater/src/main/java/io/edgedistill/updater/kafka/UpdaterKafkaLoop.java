@@ -23,6 +23,7 @@ import io.edgedistill.schemas.dlq.KafkaDeadLetterSink;
 import io.edgedistill.schemas.dlq.RecordValidator;
 import io.edgedistill.schemas.dlq.SafeDecoder;
 import io.edgedistill.schemas.serde.AvroSerdes;
+import io.edgedistill.updater.config.UpdaterConfig;
 import io.edgedistill.updater.service.ModelUpdateService;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -47,6 +48,13 @@ import org.slf4j.LoggerFactory;
  * set per task is trained on. It also reads the compacted {@code edge.status} from the beginning, without a group (what
  * each edge runs and how it scores on its hold-out: the staged rollout's input), and lets the service decide the
  * canaries that are due after every poll.
+ *
+ * <p>Several instances in one group are one <em>active</em> updater and standbys ({@link ActiveStandbyAssignor}): the
+ * active one holds every partition and is the only one that trains, signs, publishes and decides canaries. Every
+ * instance follows {@code models.updates}, so a standby knows the live models, their versions and the synthetic-set
+ * versions they were built from. When the active instance dies, a standby gets the partitions after the session
+ * timeout, reads {@code models.updates} to its end, resumes the canaries that wait for reports and carries on from the
+ * group's committed offsets; a set whose model the dead instance had already published is not trained again.
  */
 public final class UpdaterKafkaLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpdaterKafkaLoop.class);
@@ -56,6 +64,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private final ModelUpdateService service;
     private final KafkaClientSettings client;
     private final String groupId;
+    private final int sessionTimeoutMs;
     private final Map<String, ContributionSignature.EdgeKey> edgeKeys;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -64,29 +73,39 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> main;
     private volatile KafkaConsumer<byte[], byte[]> rounds;
     private volatile KafkaConsumer<byte[], byte[]> statuses;
+    /** Follows {@code models.updates} from the beginning (restoration, then what any instance publishes). */
+    private volatile KafkaConsumer<byte[], byte[]> updatesFollower;
+    private volatile boolean active;
+    private final java.util.concurrent.atomic.AtomicLong takeovers = new java.util.concurrent.atomic.AtomicLong();
     private Thread thread;
     private KafkaDeadLetterSink sink;
 
     /**
      * A loop whose clients (consumers and dead-letter producer) connect with the service's Kafka client settings.
      *
-     * @param groupId consumer group of {@code distill.synthetic-sets} and {@code edge.knowledge}
-     */
-    public UpdaterKafkaLoop(ModelUpdateService service, KafkaClientSettings client, String groupId) {
-        this(service, client, groupId, Map.of());
-    }
-
-    /**
+     * @param kafka    the consumer group of {@code distill.synthetic-sets} and {@code edge.knowledge} and its session
+     *                 timeout ({@code updater.kafka.*})
      * @param edgeKeys the edges' keys ({@code updater.rollout.edge-keys}): when any is set, an edge status or knowledge
      *                 record counts only when signed by the edge it names; others are dead-lettered as
      *                 {@value #BAD_STATUS_SIGNATURE} or {@value #BAD_KNOWLEDGE_SIGNATURE}
      */
-    public UpdaterKafkaLoop(ModelUpdateService service, KafkaClientSettings client, String groupId,
+    public UpdaterKafkaLoop(ModelUpdateService service, KafkaClientSettings client, UpdaterConfig.Kafka kafka,
                             Map<String, ContributionSignature.EdgeKey> edgeKeys) {
         this.service = service;
         this.client = client;
-        this.groupId = groupId;
+        this.groupId = kafka.groupId();
+        this.sessionTimeoutMs = kafka.sessionTimeoutMs();
         this.edgeKeys = Map.copyOf(edgeKeys);
+    }
+
+    /** Whether this instance is the active updater now (it holds the group's partitions); the others are standbys. */
+    public boolean active() {
+        return active;
+    }
+
+    /** How many times this instance became the active updater. */
+    public long takeovers() {
+        return takeovers.get();
     }
 
     /** Dead-letter error class of an edge status not signed by the edge it names (with edge keys configured). */
@@ -181,6 +200,9 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
         cfg.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
         if (group != null) {
             cfg.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            cfg.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, ActiveStandbyAssignor.class.getName());
+            cfg.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs);
+            cfg.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, sessionTimeoutMs / 5));
         }
         return cfg;
     }
@@ -211,12 +233,13 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
             SafeDecoder<EdgeStatus> statusDecoder = decoder(Validators.STATUS);
             restore(updates);
             restored.countDown();
+            active = false;
             rounds = new KafkaConsumer<>(consumerConfig(null));
             assignAllFromBeginning(rounds, Topics.ROUNDS);
             statuses = new KafkaConsumer<>(consumerConfig(null));
             readToEnd(statuses, assignAllFromBeginning(statuses, Topics.STATUS), statusDecoder);
             main = new KafkaConsumer<>(consumerConfig(groupId));
-            main.subscribe(List.of(Topics.SYNTHETIC_SETS, Topics.KNOWLEDGE));
+            main.subscribe(List.of(Topics.SYNTHETIC_SETS, Topics.KNOWLEDGE), new ActiveOrStandby(updates));
             LOG.info("model-updater consuming {} and {} (group {}), rounds from {}", Topics.SYNTHETIC_SETS,
                     Topics.KNOWLEDGE, groupId, client.bootstrapServers());
             while (running.get()) {
@@ -226,7 +249,10 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : statuses.poll(Duration.ZERO)) {
                     takeStatus(r, statusDecoder);
                 }
-                service.tick(Instant.now());
+                follow(updates);
+                if (active) {
+                    service.tick(Instant.now());
+                }
                 ConsumerRecords<byte[], byte[]> batch = main.poll(Duration.ofMillis(300));
                 if (batch.isEmpty()) {
                     continue;
@@ -265,6 +291,9 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
             closeQuietly(main);
             closeQuietly(rounds);
             closeQuietly(statuses);
+            closeQuietly(updatesFollower);
+            updatesFollower = null;
+            active = false;
             main = null;
             rounds = null;
             statuses = null;
@@ -275,24 +304,76 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
         }
     }
 
+    /** Reads {@code models.updates} from the beginning to its end (the live models), and keeps following it. */
     private void restore(SafeDecoder<ModelUpdate> decoder) {
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig(null))) {
-            List<TopicPartition> parts = assignAllFromBeginning(c, Topics.MODEL_UPDATES);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            int n = 0;
-            while (running.get() && parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) {
-                        continue; // tombstone: a deleted model
-                    }
-                    Optional<ModelUpdate> u = decoder.decode(r);
-                    u.ifPresent(service::restoreLive);
-                    n++;
-                }
+        updatesFollower = new KafkaConsumer<>(consumerConfig(null));
+        List<TopicPartition> parts = assignAllFromBeginning(updatesFollower, Topics.MODEL_UPDATES);
+        int n = readToEnd(updatesFollower, parts, r -> takeUpdate(r, decoder));
+        service.finishRestore(Instant.now());
+        LOG.info("Restored from {}: {} records, {} live models", Topics.MODEL_UPDATES, n, service.liveModels().size());
+    }
+
+    private void takeUpdate(ConsumerRecord<byte[], byte[]> r, SafeDecoder<ModelUpdate> decoder) {
+        if (r.value() != null) { // null: a tombstone, a deleted model
+            decoder.decode(r).ifPresent(service::restoreLive);
+        }
+    }
+
+    /**
+     * What the other instances published: a standby takes every update (versions, live models, the sets they were
+     * built from); the active instance is the only publisher, so it only keeps its position.
+     */
+    private void follow(SafeDecoder<ModelUpdate> decoder) {
+        for (ConsumerRecord<byte[], byte[]> r : updatesFollower.poll(Duration.ZERO)) {
+            if (!active) {
+                takeUpdate(r, decoder);
             }
+        }
+    }
+
+    /**
+     * Becomes the active updater when the group gives this instance its partitions, and a standby when it takes them
+     * away. Runs on the loop's thread, inside {@code poll}.
+     */
+    private final class ActiveOrStandby implements org.apache.kafka.clients.consumer.ConsumerRebalanceListener {
+        private final SafeDecoder<ModelUpdate> updates;
+
+        ActiveOrStandby(SafeDecoder<ModelUpdate> updates) {
+            this.updates = updates;
+        }
+
+        @Override
+        public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+            if (active || main.assignment().isEmpty()) {
+                return;
+            }
+            // everything the previous active instance published, before its uncommitted sets are handled again
+            List<TopicPartition> parts = new ArrayList<>(updatesFollower.assignment());
+            int n = readToEnd(updatesFollower, parts, r -> takeUpdate(r, updates));
             service.finishRestore(Instant.now());
-            LOG.info("Restored from {}: {} records, {} live models", Topics.MODEL_UPDATES, n,
-                    service.liveModels().size());
+            active = true;
+            takeovers.incrementAndGet();
+            LOG.info("This instance is now the active model updater of group {} ({} partitions; {} model updates read "
+                    + "since it last followed)", groupId, main.assignment().size(), n);
+        }
+
+        @Override
+        public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+            standbyWhenEmpty(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(java.util.Collection<TopicPartition> partitions) {
+            standbyWhenEmpty(partitions);
+        }
+
+        private void standbyWhenEmpty(java.util.Collection<TopicPartition> leaving) {
+            java.util.Set<TopicPartition> left = new java.util.HashSet<>(main.assignment());
+            left.removeAll(leaving);
+            if (active && left.isEmpty()) {
+                active = false;
+                LOG.info("This instance is now a standby model updater of group {}", groupId);
+            }
         }
     }
 
@@ -301,12 +382,21 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
      * knows the fleet and the canaries' scores when it chooses canaries.
      */
     private void readToEnd(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts, SafeDecoder<EdgeStatus> decoder) {
+        readToEnd(c, parts, r -> takeStatus(r, decoder));
+    }
+
+    /** Polls until the consumer's position reaches the end offsets of now; returns the records read. */
+    private int readToEnd(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts,
+                          java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> take) {
         Map<TopicPartition, Long> end = c.endOffsets(parts);
+        int n = 0;
         while (running.get() && parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
             for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                takeStatus(r, decoder);
+                take.accept(r);
+                n++;
             }
         }
+        return n;
     }
 
     private static List<TopicPartition> assignAllFromBeginning(KafkaConsumer<byte[], byte[]> c, String topic) {

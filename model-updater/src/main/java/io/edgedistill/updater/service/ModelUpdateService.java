@@ -23,6 +23,7 @@ import io.edgedistill.schemas.EdgeKnowledge;
 import io.edgedistill.schemas.EdgeStatus;
 import io.edgedistill.schemas.ModelUpdate;
 import io.edgedistill.schemas.SyntheticSet;
+import io.edgedistill.schemas.Topics;
 import io.edgedistill.updater.config.UpdaterConfig.Training;
 import io.edgedistill.updater.signing.UpdateSigner;
 import org.slf4j.Logger;
@@ -70,6 +71,11 @@ public final class ModelUpdateService implements AutoCloseable {
     private final AlertPublisher alerts;
     /** Updates for some edges seen while restoring, per model id in topic order: sorted out once the fleet's are known. */
     private final Map<String, List<ModelUpdate>> restoredCanaries = new LinkedHashMap<>();
+    /**
+     * model id → the newest synthetic-set version a model on {@code models.updates} was built from, as restored or
+     * followed (another updater instance's publications): a set whose model is already out is not trained again.
+     */
+    private final Map<String, Long> publishedFromSet = new ConcurrentHashMap<>();
 
     /**
      * Every new model to every edge at once (no staged rollout).
@@ -141,6 +147,15 @@ public final class ModelUpdateService implements AutoCloseable {
         SyntheticSet current = latestSets.get(task);
         if (current != null && set.getVersion() <= current.getVersion()) {
             LOG.info("Synthetic set {} v{} skipped: v{} already handled", task, set.getVersion(), current.getVersion());
+            return List.of();
+        }
+        Long published = publishedFromSet.get(task);
+        if (published != null && set.getVersion() <= published) {
+            if (specs.forNewSet(set) != null) {
+                latestSets.put(task, set); // cohorts' knowledge is judged against it
+            }
+            LOG.info("Synthetic set {} v{} skipped: a model built from set v{} is already on {} (published before this "
+                    + "instance took over, or before it restarted)", task, set.getVersion(), published, Topics.MODEL_UPDATES);
             return List.of();
         }
         FeatureSpec spec = specs.forNewSet(set);
@@ -242,11 +257,13 @@ public final class ModelUpdateService implements AutoCloseable {
     }
 
     /**
-     * Restores a live model from the compacted updates topic at start-up, so versions stay monotonic and the
-     * refusal test compares against what edges run. Updates that fail to parse are ignored with a warning.
+     * Restores a live model from the compacted updates topic at start-up, and takes what the active instance publishes
+     * while this one is a standby, so versions stay monotonic, the refusal test compares against what edges run and a
+     * set whose model is out is not trained again. Updates that fail to parse are ignored with a warning.
      */
     public synchronized void restoreLive(ModelUpdate update) {
         live.published(update.getModelId(), update.getVersion());
+        publishedFromSet.merge(update.getModelId(), update.getSyntheticSetVersion(), Math::max);
         if (!update.getAudience().isEmpty()) {
             restoredCanaries.computeIfAbsent(update.getModelId(), m -> new ArrayList<>()).add(update);
             return; // for some edges only: not the fleet's model

@@ -155,11 +155,19 @@ public final class StagedRollout {
         return scores.getOrDefault(taskId + "|" + edgeId, Map.of());
     }
 
-    /** {@code version} of {@code taskId} is now the fleet's model: canaries are compared with it from now on. */
-    public void fleetModel(String taskId, long version) {
+    /**
+     * {@code version} of {@code taskId} is now the fleet's model: canaries are compared with it from now on, and a
+     * canary of an older version is no longer pending (another updater instance decided it, or a newer model replaced
+     * it).
+     */
+    public synchronized void fleetModel(String taskId, long version) {
         Set<Long> versions = ConcurrentHashMap.newKeySet();
         versions.add(version);
         fleetWeights.put(taskId, versions);
+        Canary c = pending.get(taskId);
+        if (c != null && c.version() < version) {
+            pending.remove(taskId);
+        }
     }
 
     /** {@code version} carries the fleet's model's weights again (the canaries' return to it after a rollback). */

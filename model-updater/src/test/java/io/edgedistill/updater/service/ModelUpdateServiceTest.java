@@ -141,6 +141,27 @@ class ModelUpdateServiceTest {
     }
 
     @Test
+    void aStandbyThatTakesOverDoesNotTrainASetWhoseModelTheActiveInstanceAlreadyPublished() {
+        ModelUpdateService active = service(Map.of());
+        active.onSyntheticSet(fx.set(1, 10, false));
+        ModelUpdate byActive = published.get(0);
+
+        // the standby followed models.updates; the active instance died before committing set v1's offset
+        List<ModelUpdate> fromStandby = new ArrayList<>();
+        ModelUpdateService standby = new ModelUpdateService(ValidationSource.generated(9001, 3000, 80), signer,
+                fromStandby::add, fast(), Map.of());
+        standby.registerPreprocessing(fx.specJson, fx.specSha);
+        standby.restoreLive(byActive);
+
+        assertThat(standby.onSyntheticSet(fx.set(1, 10, false))).isEmpty();
+        assertThat(fromStandby).isEmpty();
+        // the next set is trained, numbered after the active instance's version
+        assertThat(standby.onSyntheticSet(fx.set(2, 10, false))).singleElement()
+                .satisfies(e -> assertThat(e.status()).isIn(Status.PUBLISHED, Status.REFUSED));
+        assertThat(fromStandby).allSatisfy(u -> assertThat(u.getVersion()).isEqualTo(byActive.getVersion() + 1));
+    }
+
+    @Test
     void aSetWaitsForItsPreprocessingSpec() {
         ModelUpdateService s = new ModelUpdateService(ValidationSource.generated(9001, 3000, 80), signer,
                 published::add, fast(), Map.of());
