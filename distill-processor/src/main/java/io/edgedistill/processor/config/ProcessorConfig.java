@@ -170,11 +170,22 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
      *                        knowledge and flows go to the dead-letter topics as {@code DistrustedEdge}, and their
      *                        contributions already in the current round leave the targets, exactly as if never sent
      *                        (the next synthetic set records them in its provenance's exclusions)
+     * @param batchAbove      a round's contributions are screened and aggregated as each arrives while the round holds at
+     *                        most this many; beyond, those that arrive together are screened together (the screens
+     *                        compare every contribution with the others, so screening each arrival of a large fleet
+     *                        costs time that grows with the square of its size)
+     * @param batchIntervalMs beyond {@code batchAbove}, how long arrivals may wait to be screened together
      */
     @ConfigurationProperties("contributions")
     public record Contributions(@Nullable List<String> edgeKeys, @Bindable(defaultValue = "1.0") double knowledgeWeight,
-                                Poison poison, Backdoor backdoor, @Nullable List<String> distrustedEdges) {
+                                Poison poison, Backdoor backdoor, @Nullable List<String> distrustedEdges,
+                                @Bindable(defaultValue = "32") int batchAbove,
+                                @Bindable(defaultValue = "500") long batchIntervalMs) {
         public Contributions {
+            if (batchIntervalMs < 1) {
+                throw new IllegalArgumentException("processor.contributions.batch-interval-ms must be at least 1, not "
+                        + batchIntervalMs);
+            }
             edgeKeys = orEmpty(edgeKeys);
             distrustedEdges = orEmpty(distrustedEdges).stream().map(String::strip).filter(e -> !e.isEmpty()).toList();
         }

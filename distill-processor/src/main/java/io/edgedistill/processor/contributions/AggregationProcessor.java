@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Aggregates validated contributions of a task (input keyed by task id, one partition per task group): keeps
  * every (kind, edge)'s latest submission of the current round in the changelogged submissions store,
- * re-screens the round with the poisoning detector, records quarantine decisions in the changelogged
+ * re-screens the round with the poisoning detector and the backdoor screen (at each arrival while the round holds at
+ * most {@code processor.contributions.batch-above} contributions, else the arrivals of each
+ * {@code batch-interval-ms} together), records quarantine decisions in the changelogged
  * quarantine store, emits a POISONED_CONTRIBUTION alert for every new quarantine, and publishes the new
  * count-weighted targets (with provenance) to the {@link TargetsRegistry}. On start it rebuilds the
  * in-memory state from the stores. Submissions of earlier rounds are pruned when a newer round's arrive.
@@ -47,6 +49,10 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
     private final ProcessorMetrics metrics;
     private final PoisonDetector detector;
     private final Map<String, AggregationState> states = new HashMap<>();
+    /** Round key → the contributions (store key, kind) that arrived since the round's last screen. */
+    private final Map<String, List<String[]>> waiting = new HashMap<>();
+    /** Round key → when the round was last screened (wall clock). */
+    private final Map<String, Long> lastScreen = new HashMap<>();
     private final java.util.function.Supplier<java.util.Set<String>> distrusted;
     private ProcessorContext<String, AttackAlert> context;
     private KeyValueStore<String, byte[]> rounds;
@@ -82,6 +88,39 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
         rebuild();
         context.schedule(java.time.Duration.ofSeconds(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
                 this::reviewDistrust);
+        context.schedule(java.time.Duration.ofMillis(config.batchIntervalMs()),
+                org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, this::screenWaiting);
+    }
+
+    /** Screens the contributions that arrived since their round's last screen and wait for the next (a large round). */
+    private void screenWaiting(long wallClock) {
+        for (AggregationState st : List.copyOf(states.values())) {
+            String sk = RoundSpecs.roundKey(st.taskId(), st.roundId());
+            if (!waiting.getOrDefault(sk, List.of()).isEmpty()) {
+                RoundSpec round = currentRound(st.taskId());
+                if (round != null && round.getRoundId() == st.roundId()) {
+                    screen(st, round, System.currentTimeMillis(), wallClock);
+                }
+            }
+        }
+    }
+
+    /**
+     * Screens every contribution of the round (the poisoning detector, the backdoor screen), records the decisions and
+     * alerts, counts the contributions that arrived since the last screen as accepted or not, and publishes the targets.
+     */
+    private void screen(AggregationState st, RoundSpec round, long now, long timestamp) {
+        String sk = RoundSpecs.roundKey(st.taskId(), st.roundId());
+        record(st, st.recompute(now), now, timestamp);
+        lastScreen.put(sk, now);
+        for (String[] w : waiting.getOrDefault(sk, List.of())) {
+            if (st.quarantined().stream().noneMatch(q -> q.key().equals(w[0]))) {
+                (SummaryKind.valueOf(w[1]) == SummaryKind.KNOWLEDGE ? metrics.knowledgeAccepted : metrics.summariesAccepted)
+                        .increment();
+            }
+        }
+        waiting.remove(sk);
+        publish(st, round);
     }
 
     /** Screens every current round again when the distrusted edges changed (an operator's trust list applied). */
@@ -95,8 +134,7 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
                 long now = System.currentTimeMillis();
                 LOG.info("task {} round {}: the distrusted edges changed, targets recomputed without them", st.taskId(),
                         st.roundId());
-                record(st, st.recompute(now), null, now, wallClock);
-                publish(st, round);
+                screen(st, round, now, wallClock);
             }
         }
     }
@@ -172,22 +210,21 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
         prune(taskId, s.roundId());
         long now = System.currentTimeMillis();
         AggregationState st = state(taskId, s);
-        AggregationState.Change change = st.submit(s, now);
+        st.stage(s);
         String key = AggregationState.key(taskId, s.roundId(), s.kind(), s.edgeId());
         submissions.put(key, CoreSummaryCodec.encode(s));
-        boolean thisQuarantined = record(st, change, key, now, record.timestamp());
-        if (!thisQuarantined && st.quarantined().stream().noneMatch(q -> q.key().equals(key))) {
-            (s.kind() == SummaryKind.KNOWLEDGE ? metrics.knowledgeAccepted : metrics.summariesAccepted).increment();
+        String sk = RoundSpecs.roundKey(taskId, s.roundId());
+        waiting.computeIfAbsent(sk, k -> new ArrayList<>()).add(new String[] {key, s.kind().name()});
+        // a small round is screened at each arrival; a large one at most every batch-interval-ms (screenWaiting)
+        if (st.submissionCount() <= config.batchAbove() || now - lastScreen.getOrDefault(sk, 0L) >= config.batchIntervalMs()) {
+            screen(st, round, now, record.timestamp());
         }
-        publish(st, round);
     }
 
-    /** Records a screening's quarantine decisions and alerts; whether {@code key} is newly quarantined. */
-    private boolean record(AggregationState st, AggregationState.Change change, String key, long now, long timestamp) {
-        boolean quarantinedNow = false;
+    /** Records a screening's quarantine decisions and alerts. */
+    private void record(AggregationState st, AggregationState.Change change, long now, long timestamp) {
         for (QuarantineEntry q : change.newlyQuarantined()) {
             quarantine.put(q.key(), q.encode());
-            quarantinedNow |= q.key().equals(key);
             metrics.contributionsQuarantined.increment();
             metrics.poisonAlerts.increment();
             context.forward(new Record<>(q.edgeId(), alert(q, now), timestamp));
@@ -201,7 +238,6 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
             metrics.poisonAlerts.increment();
             context.forward(new Record<>(q.edgeId(), alert(q, now), timestamp));
         }
-        return quarantinedNow;
     }
 
     private void publish(AggregationState st, RoundSpec round) {
@@ -219,6 +255,8 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
             AggregationState st = it.next();
             if (st.taskId().equals(taskId) && st.roundId() != roundId) {
                 it.remove();
+                waiting.remove(RoundSpecs.roundKey(st.taskId(), st.roundId()));
+                lastScreen.remove(RoundSpecs.roundKey(st.taskId(), st.roundId()));
                 stale = true;
             }
         }

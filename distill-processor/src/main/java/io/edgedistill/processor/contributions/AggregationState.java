@@ -120,12 +120,20 @@ public final class AggregationState {
 
     /** Adds (or replaces) a submission and re-screens the round. */
     public Change submit(SummaryStats s, long now) {
+        boolean replaced = stage(s);
+        Change c = recompute(now);
+        return new Change(c.newlyQuarantined(), c.released(), c.targets(), replaced);
+    }
+
+    /**
+     * Takes a submission without screening it yet (a re-send replaces the earlier one); the next {@link #recompute}
+     * screens it with the others. Whether it replaced an earlier one.
+     */
+    public boolean stage(SummaryStats s) {
         if (s.roundId() != roundId || s.k() != k || s.numClasses() != numClasses || s.embedDim() != embedDim) {
             throw new IllegalArgumentException("summary " + s + " does not belong to " + taskId + " round " + roundId);
         }
-        boolean replaced = submissions.put(key(taskId, roundId, s.kind(), s.edgeId()), s) != null;
-        Change c = recompute(now);
-        return new Change(c.newlyQuarantined(), c.released(), c.targets(), replaced);
+        return submissions.put(key(taskId, roundId, s.kind(), s.edgeId()), s) != null;
     }
 
     /** Screens every submission, updates the quarantine decisions and the targets. */
