@@ -63,6 +63,10 @@ public final class DemoMain implements Callable<Integer> {
             + "if its macro-F1 on the edge's labelled hold-out beats the running model's by this much (default: ${DEFAULT-VALUE}).")
     double personalisedMinGain;
 
+    @Option(names = "--traffic-rate", defaultValue = "" + LoopDemo.Options.TRAFFIC_RATE, description = "Flows per second each edge streams to the "
+            + "processor (default: ${DEFAULT-VALUE}); a large fleet on one machine keeps the total by lowering it.")
+    double trafficRate;
+
     @Option(names = "--latency-rounds", defaultValue = "0", description = "The latency benchmark: run exactly this many "
             + "rounds (no convergence stop, no drift phase, no pooled reference) and report round start -> edges p50/p99, each "
             + "round's timeline and the machine's matmul GFLOP/s before and after (default: ${DEFAULT-VALUE} = the demo).")
@@ -97,7 +101,7 @@ public final class DemoMain implements Callable<Integer> {
             // the data first: a file that does not match its description stops the demo before anything starts
             boolean latency = latencyRounds > 0;
             options = new LoopDemo.Options(edges, beta, ipc, rows, dataset, format, test, latency ? latencyRounds : maxRounds,
-                    seed, poisonedEdges, personalisedMinGain, !latency, latency, java.util.Map.of(), null, !noDashboard);
+                    seed, poisonedEdges, personalisedMinGain, !latency, latency, java.util.Map.of(), null, !noDashboard, trafficRate);
             if (keepRunning && noDashboard) {
                 System.out.println("--keep-running without the dashboard: the system stays up, with no page to look at");
             }

@@ -18,8 +18,6 @@ import io.edgedistill.schemas.client.KafkaClientSettings;
 final class EdgeFleet implements AutoCloseable {
 
     /** 20 flows/s per edge: enough to show scoring and alerts, little enough to leave the 2 cores to learning. */
-    private static final TrafficStreamer.Settings TRAFFIC =
-            new TrafficStreamer.Settings(20, 10_000, 32L << 20, 60_000, 5, 64 << 10, "none", 0);
 
     private final LocalStack stack;
     private final LoopDemo.Options o;
@@ -82,7 +80,8 @@ final class EdgeFleet implements AutoCloseable {
         EdgeSettings settings = new EdgeSettings(id, o.task(), "", true, 0.0, 0.6f, 0.5, 50, true,
                 o.personalisedMinGain(), io.edgedistill.core.personal.DriftRule.Trigger.DEFAULT);
         EdgeRuntime edge = EdgeRuntime.create(settings, data, ModelVerifier.fromConfig(List.of(trusted)),
-                new EdgeRuntime.Settings(stack.clientSettings(id), TRAFFIC, true, 512, Duration.ofSeconds(3), keys.edgeKeys.get(id),
+                new EdgeRuntime.Settings(stack.clientSettings(id),
+                        new TrafficStreamer.Settings(o.trafficRate(), 10_000, 32L << 20, 60_000, 5, 64 << 10, "none", 0), true, 512, Duration.ofSeconds(3), keys.edgeKeys.get(id),
                         TrafficMac.edgeKey(keys.trafficMaster, id)));
         edge.start();
         return edge;

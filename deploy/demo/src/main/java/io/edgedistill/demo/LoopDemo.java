@@ -49,10 +49,21 @@ final class LoopDemo {
      *                         sharing one stack, as the tests do, each take their own: a task's rounds, sets and live
      *                         model stay on the compacted topics)
      * @param dashboard        start the console (its JVM costs start-up time and about a CPU-second per round)
+     * @param trafficRate      flows per second each edge streams to the processor
      */
     record Options(int edges, double beta, int ipc, int rows, Path dataset, String format, Path test, int maxRounds, long seed,
                    int poisonedEdges, double personalisedMinGain, boolean drift, boolean latency,
-                   Map<String, String> updaterOverrides, String taskId, boolean dashboard) {
+                   Map<String, String> updaterOverrides, String taskId, boolean dashboard, double trafficRate) {
+
+        /** Flows per second each simulated edge streams, unless {@code --traffic-rate} says otherwise. */
+        static final double TRAFFIC_RATE = 20;
+
+        Options(int edges, double beta, int ipc, int rows, Path dataset, String format, Path test, int maxRounds, long seed,
+                int poisonedEdges, double personalisedMinGain, boolean drift, boolean latency,
+                Map<String, String> updaterOverrides, String taskId, boolean dashboard) {
+            this(edges, beta, ipc, rows, dataset, format, test, maxRounds, seed, poisonedEdges, personalisedMinGain, drift, latency,
+                    updaterOverrides, taskId, dashboard, TRAFFIC_RATE);
+        }
 
         Options(int edges, double beta, int ipc, int rows, Path dataset, String format, Path test, int maxRounds, long seed,
                 int poisonedEdges, double personalisedMinGain, boolean drift, boolean latency,
@@ -68,6 +79,9 @@ final class LoopDemo {
             }
             if (test != null && dataset == null) {
                 throw new DataDescription.Mismatch("--test needs --dataset");
+            }
+            if (!(trafficRate > 0)) {
+                throw new IllegalArgumentException("--traffic-rate must be above 0, not " + trafficRate);
             }
         }
 
@@ -221,6 +235,7 @@ final class LoopDemo {
             Rounds rounds = new Rounds(processor, updater, observer, fleet, new RoundWatcher(updater, observer, fleet.edges()),
                     shards, cpu, references);
             List<RoundOutcome> outcomes = rounds.run();
+            System.out.println("  " + processorFootprint(processor));
             DriftOutcome drift = o.drift() ? new DriftPhase(fleet, data).run() : null;
             // after the rounds and the drift phase, alone: its training competes with nothing the report measures (once,
             // started concurrently with the drift phase, it came out at a third of its usual macro-F1)
@@ -240,6 +255,41 @@ final class LoopDemo {
             whileUp.accept(new Running(dashboard, console == null ? null : console.url(""), outcome));
             return outcome;
         }
+    }
+
+    /**
+     * What the processor holds after the rounds: heap in use (from its {@code /metrics}) and the size of its state stores'
+     * changelog topics; with more edges, these are the figures that grow.
+     */
+    private String processorFootprint(ServiceProcess processor) {
+        String heap;
+        try {
+            JsonNode used = JSON.readTree(processor.get("/metrics/jvm.memory.used?tag=area:heap"));
+            JsonNode max = JSON.readTree(processor.get("/metrics/jvm.memory.max?tag=area:heap"));
+            heap = String.format("heap in use %.0f MiB (max %.0f MiB)", used.path("measurements").path(0).path("value").asDouble() / (1 << 20),
+                    max.path("measurements").path(0).path("value").asDouble() / (1 << 20));
+        } catch (Exception e) {
+            heap = "heap unknown (" + e.getMessage() + ")";
+        }
+        // the processor's state, durably: its stores' changelog topics on the broker (RocksDB keeps recent writes in
+        // memory, so the files on the processor's disk say little)
+        String app = settings.processorApplicationId() + "-";
+        long bytes = 0;
+        try (org.apache.kafka.clients.admin.Admin admin = stack.admin()) {
+            for (var dirs : admin.describeLogDirs(admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList())
+                    .allDescriptions().get().values()) {
+                for (var d : dirs.values()) {
+                    for (var r : d.replicaInfos().entrySet()) {
+                        String topic = r.getKey().topic();
+                        bytes += topic.startsWith(app) && topic.endsWith("-changelog") ? r.getValue().size() : 0;
+                    }
+                }
+            }
+        } catch (Exception e) {
+            return String.format("processor after the rounds (%d edges): %s, state stores unknown (%s)", o.edges(), heap, e);
+        }
+        return String.format("processor after the rounds (%d edges): %s, its state stores' changelogs %.2f MiB", o.edges(),
+                heap, bytes / (double) (1 << 20));
     }
 
     /** The processes whose CPU a round's timeline reports. */

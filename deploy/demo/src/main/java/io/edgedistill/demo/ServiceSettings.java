@@ -25,6 +25,7 @@ final class ServiceSettings {
     final byte[] trafficMaster = new byte[32];
     /** The updater's signing key for this run: edges and the processor trust only it. */
     private final KeyPair updaterKey = Ed25519Keys.generate();
+    private final String processorApplicationId = "distill-processor-demo-" + UUID.randomUUID();
     private final LocalStack stack;
     private final LoopDemo.Options o;
     private final DemoData data;
@@ -43,11 +44,16 @@ final class ServiceSettings {
         return Ed25519Keys.keyId(updaterKey.getPublic());
     }
 
+    /** The processor's Streams application id (this run's own: prefix of its internal topics). */
+    String processorApplicationId() {
+        return processorApplicationId;
+    }
+
     Map<String, String> processorProps(Path dir) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("edgedistill.kafka.bootstrap-servers", stack.bootstrapServers());
         p.put("edgedistill.kafka.registry-url", stack.registryUrl());
-        p.put("processor.streams.application-id", "distill-processor-demo-" + UUID.randomUUID());
+        p.put("processor.streams.application-id", processorApplicationId);
         p.put("processor.streams.state-dir", dir.resolve("processor-state").toString());
         p.put("processor.rounds.task-id", o.task());
         p.put("processor.rounds.samples-per-class", String.valueOf(o.ipc()));
