@@ -64,8 +64,10 @@ import org.apache.kafka.streams.kstream.Produced;
  *
  * <pre>mvn -pl distill-processor exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.edgedistill.processor.bench.ScoringBench -Dexec.args="200000 2"</pre>
- * Arguments: flows (default 200000), repetitions (default 2), stream threads (default 2), {@code authenticated}
- * (default false: flows carry the edges' HMAC tags and the processor checks them with a traffic master key).
+ * Arguments: flows (default 200000), repetitions (default 2), stream threads per instance (default 2),
+ * {@code authenticated} (default false: flows carry the edges' HMAC tags and the processor checks them with a traffic
+ * master key), scoring instances of one application id (default 1: more split the partitions of {@code edge.traffic},
+ * in this JVM, each with its own topology and state directory).
  */
 public final class ScoringBench {
     private ScoringBench() {
@@ -77,6 +79,7 @@ public final class ScoringBench {
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         boolean authenticated = args.length > 3 && Boolean.parseBoolean(args[3]);
+        int instances = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         byte[] master = new byte[32];
         new java.util.Random(5).nextBytes(master);
         ProcessorTopology.TopicSerdes serdes = Fixtures.plainSerdes();
@@ -174,7 +177,7 @@ public final class ScoringBench {
             List<double[]> results = new ArrayList<>();
             for (int r = 0; r < reps; r++) {
                 double pt = passThrough(kafka.bootstrapServers(), n, threads);
-                double sc = scoring(kafka.bootstrapServers(), n, threads, serdes, authenticated ? master : null);
+                double sc = scoring(kafka.bootstrapServers(), n, threads, serdes, authenticated ? master : null, instances);
                 results.add(new double[] {pt, sc});
                 System.out.printf(Locale.ROOT, "rep %d: pass-through %,.0f flows/s | scoring %,.0f flows/s | ratio %.2f%n",
                         r + 1, pt, sc, sc / pt);
@@ -184,8 +187,9 @@ public final class ScoringBench {
             double[] ptSorted = results.stream().mapToDouble(a -> a[0]).sorted().toArray();
             double[] scSorted = results.stream().mapToDouble(a -> a[1]).sorted().toArray();
             double[] ratios = results.stream().mapToDouble(a -> a[1] / a[0]).sorted().toArray();
-            System.out.printf(Locale.ROOT, "BEST: pass-through %,.0f flows/s, scoring %,.0f flows/s, ratio %.2f (%d flows, %d threads, EOS v2%s)%n",
-                    pt, sc, sc / pt, n, threads, authenticated ? ", HMAC-tagged flows checked" : "");
+            System.out.printf(Locale.ROOT, "BEST: pass-through %,.0f flows/s, scoring %,.0f flows/s, ratio %.2f (%d flows, %d "
+                    + "scoring instance(s) x %d threads, EOS v2%s)%n", pt, sc, sc / pt, n, instances, threads,
+                    authenticated ? ", HMAC-tagged flows checked" : "");
             System.out.printf(Locale.ROOT, "MEDIAN: pass-through %,.0f flows/s, scoring %,.0f flows/s, median per-rep ratio %.2f%n",
                     ptSorted[ptSorted.length / 2], scSorted[scSorted.length / 2], ratios[ratios.length / 2]);
         }
@@ -206,34 +210,47 @@ public final class ScoringBench {
         b.stream(Topics.TRAFFIC, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .peek((k, v) -> count.incrementAndGet())
                 .to("bench.passthrough", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-        try (KafkaStreams s = new KafkaStreams(b.build(), props(bootstrap, "bench-pt-" + UUID.randomUUID(), threads))) {
-            return measure(s, count::get, n);
-        }
+        return measure(new KafkaStreams(b.build(), props(bootstrap, "bench-pt-" + UUID.randomUUID(), threads)), count::get, n);
     }
 
     private static double scoring(String bootstrap, int n, int threads, ProcessorTopology.TopicSerdes serdes,
-                                  byte[] trafficMaster) throws Exception {
-        ProcessorMetrics metrics = ProcessorMetrics.inMemory();
+                                  byte[] trafficMaster, int instances) throws Exception {
+        ProcessorMetrics metrics = ProcessorMetrics.inMemory(); // shared: the instances' counts add up
         // the shipped scoring settings (batch size, batch time, alert threshold), scoring the bench's model
         Map<String, Object> overrides = new java.util.HashMap<>(Map.of("processor.scoring.model-id", "bench"));
         if (trafficMaster != null) {
             overrides.put("processor.scoring.traffic-master-key", java.util.Base64.getEncoder().encodeToString(trafficMaster));
         }
         ProcessorConfig cfg = TestConfig.processor(overrides);
-        var topology = ProcessorTopology.build(cfg, serdes,
-                new ProcessorTopology.Services(new TargetsRegistry(), new LiveModels(metrics), metrics));
-        try (KafkaStreams s = new KafkaStreams(topology, props(bootstrap, "bench-score-" + UUID.randomUUID(), threads))) {
-            double rate = measure(s, () -> (long) (metrics.flowsScored.count() + metrics.flowsUnscored.count()), n);
+        // instances of one application id in this JVM, each with its own topology, state directory and live models, as
+        // separate processor JVMs would be (they split the partitions of edge.traffic)
+        String appId = "bench-score-" + UUID.randomUUID();
+        List<KafkaStreams> all = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            var topology = ProcessorTopology.build(cfg, serdes,
+                    new ProcessorTopology.Services(new TargetsRegistry(), new LiveModels(metrics), metrics));
+            all.add(new KafkaStreams(topology, props(bootstrap, appId, threads)));
+        }
+        try {
+            double rate = measure(all, () -> (long) (metrics.flowsScored.count() + metrics.flowsUnscored.count()), n);
             System.out.printf(Locale.ROOT, "  scored %,.0f, unscored %,.0f, alerts %,.0f, dead-lettered %,.0f%n",
                     metrics.flowsScored.count(), metrics.flowsUnscored.count(), metrics.attackAlerts.count(),
                     metrics.trafficDeadLettered.count());
             return rate;
+        } finally {
+            all.forEach(KafkaStreams::close);
+        }
+    }
+
+    private static double measure(KafkaStreams s, LongSupplier processed, int n) throws InterruptedException {
+        try (s) {
+            return measure(List.of(s), processed, n);
         }
     }
 
     /** Rate between the first processed flow and the n-th (start-up and rebalancing excluded). */
-    private static double measure(KafkaStreams s, LongSupplier processed, int n) throws InterruptedException {
-        s.start();
+    private static double measure(List<KafkaStreams> all, LongSupplier processed, int n) throws InterruptedException {
+        all.forEach(KafkaStreams::start);
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         long first = -1;
         long firstCount = 0;
@@ -246,7 +263,7 @@ public final class ScoringBench {
             Thread.sleep(2);
         }
         long end = System.nanoTime();
-        s.close(Duration.ofSeconds(30));
+        all.forEach(s -> s.close(Duration.ofSeconds(30)));
         return (processed.getAsLong() - firstCount) / ((end - first) / 1e9);
     }
 }

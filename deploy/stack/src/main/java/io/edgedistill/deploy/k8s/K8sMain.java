@@ -27,7 +27,7 @@ public final class K8sMain implements Callable<Integer> {
     /** The edge ids given a KafkaUser in the base (the example edge's). */
     public static final List<String> EXAMPLE_EDGES = List.of("edge-example");
     /** The overlays rendered. */
-    public static final List<String> OVERLAYS = List.of("dev", "production");
+    public static final List<String> OVERLAYS = List.of("dev", "production", "keda");
 
     @Override
     public Integer call() {

@@ -186,7 +186,57 @@ class KubernetesManifestsTest {
                 .orElseThrow();
         assertThat(sts.path("spec").path("replicas").asInt()).isEqualTo(2);
         assertThat(env(sts, "PROCESSOR_STREAMS_STANDBY_REPLICAS")).isEqualTo("1");
+        // and two updaters, one active and one standby of the same group
+        ObjectNode updater = rendered("production").stream().filter(d -> d.path("kind").asText().equals("Deployment")
+                && d.path("metadata").path("name").asText().equals("model-updater")).findFirst().orElseThrow();
+        assertThat(updater.path("spec").path("replicas").asInt()).isEqualTo(2);
+        assertThat(env(updater, "UPDATER_KAFKA_GROUP_ID")).isNull();
         assertThat(OPERATOR_SECRETS).allSatisfy(s -> assertThat(Files.readString(K8S.resolve("README.md"))).contains(s));
+    }
+
+    /**
+     * The keda overlay's {@code ScaledObject} scales the processor's StatefulSet on the lag of the processor's own consumer
+     * group on {@code edge.traffic}, reached as the services reach the cluster, never beyond the topic's partitions, and
+     * its authentication names only secrets that exist.
+     */
+    @Test
+    void theKedaScaledObjectWatchesTheProcessorsGroupOnTheTrafficTopic() throws Exception {
+        List<ObjectNode> docs = rendered("keda");
+        ObjectNode so = docs.stream().filter(d -> d.path("kind").asText().equals("ScaledObject")).findFirst().orElseThrow();
+        ObjectNode sts = docs.stream().filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
+        assertThat(so.path("spec").path("scaleTargetRef").path("kind").asText()).isEqualTo("StatefulSet");
+        assertThat(so.path("spec").path("scaleTargetRef").path("name").asText()).isEqualTo(sts.path("metadata").path("name").asText());
+        JsonNode trigger = so.path("spec").path("triggers").path(0);
+        assertThat(trigger.path("type").asText()).isEqualTo("kafka");
+        JsonNode m = trigger.path("metadata");
+        // the group is the Streams application id: the processor's default, not overridden in the StatefulSet
+        assertThat(env(sts, "PROCESSOR_STREAMS_APPLICATION_ID")).isNull();
+        assertThat(m.path("consumerGroup").asText()).isEqualTo("distill-processor");
+        assertThat(Files.readString(K8S.resolve("../../distill-processor/README.md")))
+                .contains("| `processor.streams.application-id` | String | `distill-processor` |");
+        assertThat(m.path("topic").asText()).isEqualTo(Topics.TRAFFIC);
+        ObjectNode clientConfig = docs.stream().filter(d -> d.path("metadata").path("name").asText().equals("edgedistill-kafka-client"))
+                .findFirst().orElseThrow();
+        assertThat(m.path("bootstrapServers").asText()).isEqualTo(clientConfig.path("data").path("bootstrap-servers").asText());
+        int partitions = docs.stream().filter(d -> d.path("kind").asText().equals("KafkaTopic")
+                        && d.path("spec").path("topicName").asText().equals(Topics.TRAFFIC))
+                .findFirst().orElseThrow().path("spec").path("partitions").asInt();
+        assertThat(so.path("spec").path("maxReplicaCount").asInt()).isBetween(1, partitions);
+        assertThat(so.path("spec").path("minReplicaCount").asInt()).isEqualTo(sts.path("spec").path("replicas").asInt());
+
+        ObjectNode auth = docs.stream().filter(d -> d.path("kind").asText().equals("TriggerAuthentication")
+                && d.path("metadata").path("name").asText().equals(trigger.path("authenticationRef").path("name").asText()))
+                .findFirst().orElseThrow();
+        Set<String> users = names(docs, "KafkaUser");
+        Set<String> secrets = names(docs, "Secret");
+        Set<String> params = new HashSet<>();
+        for (JsonNode ref : auth.path("spec").path("secretTargetRef")) {
+            String name = ref.path("name").asText();
+            assertThat(users.contains(name) || secrets.contains(name) || name.equals("edgedistill-cluster-ca-cert"))
+                    .as("secret %s is a KafkaUser's, the cluster CA's or in the overlay", name).isTrue();
+            params.add(ref.path("parameter").asText());
+        }
+        assertThat(params).contains("sasl", "username", "password", "tls", "ca");
     }
 
     /**
@@ -226,7 +276,7 @@ class KubernetesManifestsTest {
                 }
             }
         }
-        assertThat(containers).isEqualTo(2 * 3);
+        assertThat(containers).isEqualTo(K8sMain.OVERLAYS.size() * 3);
     }
 
     /** Micronaut's environment-variable form of a key. */
