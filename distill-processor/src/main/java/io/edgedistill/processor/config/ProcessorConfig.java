@@ -277,6 +277,9 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
      *                             previous round's edges, else the registered fleet); 0 = build from the first answer
      * @param quorumWaitMs         the deadline for stragglers, after the round's creation: then the set is built from
      *                             the edges that answered
+     * @param quorumQuietMs        short of a quorum, the set also waits until no new edge has answered for this long
+     *                             (a large fleet's summaries still queued ahead of the aggregation keep it waiting)
+     * @param quorumMaxWaitMs      the first set never waits longer than this after the round's creation
      */
     @ConfigurationProperties("synthesis")
     public record Synthesis(
@@ -288,7 +291,9 @@ public record ProcessorConfig(Streams streams, Rounds rounds, Contributions cont
             @Bindable(defaultValue = "500") long debounceMs,
             @Bindable(defaultValue = "1.0") float softLabelTemperature,
             @Bindable(defaultValue = "1.0") double quorum,
-            @Bindable(defaultValue = "10000") long quorumWaitMs) {
+            @Bindable(defaultValue = "10000") long quorumWaitMs,
+            @Bindable(defaultValue = "2000") long quorumQuietMs,
+            @Bindable(defaultValue = "60000") long quorumMaxWaitMs) {
     }
 
     /**

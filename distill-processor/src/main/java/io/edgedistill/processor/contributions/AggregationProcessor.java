@@ -53,6 +53,8 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
     private final Map<String, List<String[]>> waiting = new HashMap<>();
     /** Round key → when the round was last screened (wall clock). */
     private final Map<String, Long> lastScreen = new HashMap<>();
+    /** Quarantine decisions of the restart's screening, recorded and alerted at the first punctuation. */
+    private final List<Map.Entry<AggregationState, AggregationState.Change>> restoredDecisions = new ArrayList<>();
     private final java.util.function.Supplier<java.util.Set<String>> distrusted;
     private ProcessorContext<String, AttackAlert> context;
     private KeyValueStore<String, byte[]> rounds;
@@ -94,6 +96,10 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
 
     /** Screens the contributions that arrived since their round's last screen and wait for the next (a large round). */
     private void screenWaiting(long wallClock) {
+        for (Map.Entry<AggregationState, AggregationState.Change> d : restoredDecisions) {
+            record(d.getKey(), d.getValue(), System.currentTimeMillis(), wallClock);
+        }
+        restoredDecisions.clear();
         for (AggregationState st : List.copyOf(states.values())) {
             String sk = RoundSpecs.roundKey(st.taskId(), st.roundId());
             if (!waiting.getOrDefault(sk, List.of()).isEmpty()) {
@@ -160,7 +166,12 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
             }
         }
         for (AggregationState st : states.values()) {
-            st.recompute(System.currentTimeMillis());
+            AggregationState.Change change = st.recompute(System.currentTimeMillis());
+            if (!change.newlyQuarantined().isEmpty()) {
+                // contributions stored but not screened before the restart (a large round screens in batches): their
+                // decisions and alerts go out at the first punctuation (init may not forward)
+                restoredDecisions.add(Map.entry(st, change));
+            }
             publish(st, currentRound(st.taskId()));
             LOG.info("restored task {} round {}: {} submissions, {} quarantined", st.taskId(), st.roundId(),
                     st.submissionCount(), st.quarantined().size());

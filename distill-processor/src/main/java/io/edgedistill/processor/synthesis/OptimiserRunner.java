@@ -95,7 +95,8 @@ public final class OptimiserRunner implements AutoCloseable {
     public OptimiserRunner(ProcessorConfig.Synthesis config, SyntheticSetSink sink, SyntheticSetState state,
                            ProcessorMetrics metrics, int fleet, java.util.function.Predicate<String> owns) {
         this.owns = owns;
-        this.quorum = new RoundQuorum(config.quorum(), config.quorumWaitMs(), fleet);
+        this.quorum = new RoundQuorum(config.quorum(), config.quorumWaitMs(), config.quorumQuietMs(),
+                config.quorumMaxWaitMs(), fleet);
         this.config = config;
         this.sink = sink;
         this.state = state;
@@ -155,6 +156,18 @@ public final class OptimiserRunner implements AutoCloseable {
             u = pending.remove(taskId);
         }
         if (u == null) {
+            return;
+        }
+        // a run scheduled before later answers moved the round's deadline waits for it
+        RoundQuorum.Verdict q = quorum.judge(u, System.currentTimeMillis());
+        if (!q.met()) {
+            synchronized (scheduled) {
+                pending.putIfAbsent(taskId, u);
+                if (!scheduled.containsKey(taskId)) {
+                    scheduled.put(taskId, new Scheduled(worker.schedule(() -> runPending(taskId), q.waitMs(),
+                            TimeUnit.MILLISECONDS), System.currentTimeMillis() + q.waitMs()));
+                }
+            }
             return;
         }
         try {

@@ -23,23 +23,40 @@ import io.edgedistill.processor.contributions.TargetUpdate;
  * being excluded. Reverse-distillation knowledge does not count. The deadline runs from the round spec's creation,
  * so contributions to an old round (knowledge after a drift) are never held back. Thread-safe.
  *
- * @param share    the share of the expected edges that makes a quorum (rounded up); 0 = no quorum
- * @param waitMs   the deadline after the round's creation, in milliseconds
- * @param fleet    the registered fleet's size; 0 = unknown
+ * <p>The deadline moves while answers keep coming: a large fleet's summaries may all be on the topic but still queued
+ * ahead of the aggregation when {@code waitMs} has passed, and a set built then would come from the few edges
+ * aggregated so far. So short of a quorum the set waits until {@code waitMs} has passed <em>and</em> no new edge has
+ * answered for {@code quietMs}, and never longer than {@code maxWaitMs} after the round's creation.
+ *
+ * @param share     the share of the expected edges that makes a quorum (rounded up); 0 = no quorum
+ * @param waitMs    the deadline after the round's creation, in milliseconds
+ * @param quietMs   short of a quorum, the set also waits until no new edge has answered for this long
+ * @param maxWaitMs the set never waits longer than this after the round's creation
+ * @param fleet     the registered fleet's size; 0 = unknown
  */
-public record RoundQuorum(double share, long waitMs, int fleet, Answers answers) {
+public record RoundQuorum(double share, long waitMs, long quietMs, long maxWaitMs, int fleet, Answers answers) {
 
     /** Who answered which round of which task (the state a quorum is judged from). */
     public static final class Answers {
         private final Map<String, TreeMap<Long, Set<String>>> byTask = new HashMap<>();
+        /** "task|round" → when the round's last new edge answered. */
+        private final Map<String, Long> lastAnswer = new HashMap<>();
 
         synchronized int record(TargetUpdate u) {
+            return record(u, System.currentTimeMillis());
+        }
+
+        synchronized int record(TargetUpdate u, long nowMillis) {
             TreeMap<Long, Set<String>> rounds = byTask.computeIfAbsent(u.taskId(), t -> new TreeMap<>());
             Set<String> edges = rounds.computeIfAbsent(u.roundId(), r -> new HashSet<>());
             Long previous = rounds.lowerKey(u.roundId());
             if (previous != null) {
+                for (Long old : rounds.headMap(previous, false).keySet()) {
+                    lastAnswer.remove(u.taskId() + "|" + old);
+                }
                 rounds.headMap(previous, false).clear(); // only a round and the one before it are ever asked for
             }
+            int before = edges.size();
             for (SummaryStats s : u.accepted()) {
                 if (s.kind() == SummaryKind.DATA) {
                     edges.add(s.edgeId());
@@ -50,7 +67,15 @@ public record RoundQuorum(double share, long waitMs, int fleet, Answers answers)
                     edges.add(q.edgeId());
                 }
             }
+            if (edges.size() > before) {
+                lastAnswer.put(u.taskId() + "|" + u.roundId(), nowMillis);
+            }
             return edges.size();
+        }
+
+        /** When the round's last new edge answered (0: none yet). */
+        synchronized long lastAnswer(String taskId, long roundId) {
+            return lastAnswer.getOrDefault(taskId + "|" + roundId, 0L);
         }
 
         synchronized int previousRound(String taskId, long roundId) {
@@ -60,8 +85,13 @@ public record RoundQuorum(double share, long waitMs, int fleet, Answers answers)
         }
     }
 
+    public RoundQuorum(double share, long waitMs, long quietMs, long maxWaitMs, int fleet) {
+        this(share, waitMs, quietMs, maxWaitMs, fleet, new Answers());
+    }
+
+    /** A quorum whose deadline does not move with late answers (quiet 0, no cap beyond {@code waitMs}). */
     public RoundQuorum(double share, long waitMs, int fleet) {
-        this(share, waitMs, fleet, new Answers());
+        this(share, waitMs, 0, waitMs, fleet);
     }
 
     /**
@@ -82,7 +112,7 @@ public record RoundQuorum(double share, long waitMs, int fleet, Answers answers)
 
     /** Records the update's answers; how long the set must still wait (0 = build it now). */
     public Verdict judge(TargetUpdate u, long nowMillis) {
-        int answered = answers.record(u);
+        int answered = answers.record(u, nowMillis);
         int previous = answers.previousRound(u.taskId(), u.roundId());
         int expected = previous > 0 ? previous : fleet;
         int needed = share <= 0 || expected == 0 ? 0 : (int) Math.ceil(share * expected - 1e-9);
@@ -90,6 +120,8 @@ public record RoundQuorum(double share, long waitMs, int fleet, Answers answers)
             return new Verdict(answered, needed, expected, 0);
         }
         long created = u.round().getCreatedAt() == null ? 0 : u.round().getCreatedAt().toEpochMilli();
-        return new Verdict(answered, needed, expected, Math.max(0, created + waitMs - nowMillis));
+        long deadline = Math.min(created + Math.max(waitMs, maxWaitMs),
+                Math.max(created + waitMs, answers.lastAnswer(u.taskId(), u.roundId()) + quietMs));
+        return new Verdict(answered, needed, expected, Math.max(0, deadline - nowMillis));
     }
 }

@@ -17,7 +17,13 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.edgedistill.core.summary.SummaryStats;
+import io.edgedistill.schemas.AttackAlert;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -79,5 +85,56 @@ class BatchedScreeningTest {
             driver.advanceWallClockTime(Duration.ofSeconds(60));
             assertThat(targets.latest(Fixtures.TASK).orElseThrow().revision()).isEqualTo(revision);
         }
+    }
+
+    @Test
+    void aPoisonedContributionStoredButNotYetScreenedIsQuarantinedWithItsAlertAfterARestart() {
+        var cfg = Fixtures.config(Map.of("processor.contributions.batch-above", 2,
+                "processor.contributions.batch-interval-ms", 60_000)).contributions();
+        // the stores outlive the processor (as the changelogged stores do a restart)
+        KeyValueStore<String, byte[]> rounds = store(ProcessorTopology.ROUNDS_STORE, Serdes.ByteArray());
+        KeyValueStore<String, byte[]> submissions = store(ProcessorTopology.SUBMISSIONS_STORE, Serdes.ByteArray());
+        KeyValueStore<String, String> quarantine = store(ProcessorTopology.QUARANTINE_STORE, Serdes.String());
+        io.edgedistill.schemas.RoundSpec round = Fixtures.round(1);
+        MockProcessorContext<String, AttackAlert> first = context(rounds, submissions, quarantine);
+        rounds.put(Fixtures.TASK, enc(serdes.rounds(), round));
+        AggregationProcessor before = new AggregationProcessor(cfg, serdes.rounds().deserializer(), targets, metrics);
+        before.init(first);
+        for (int i = 0; i < 5; i++) {
+            before.process(record(Fixtures.summary("edge-" + i, 1, new long[] {200 + 10 * i, 150, 100}, 10 + i), round));
+        }
+        before.process(record(Fixtures.summary("edge-evil", 1, new long[] {200, 200, 100}, 77, true), round));
+        assertThat(first.forwarded()).as("stored, not screened yet").isEmpty();
+        assertThat(submissions.get("test-task|1|DATA|edge-evil")).isNotNull();
+
+        // the processor stops before the screen; the next one rebuilds the round and decides at its first punctuation
+        ProcessorMetrics after = ProcessorMetrics.inMemory();
+        MockProcessorContext<String, AttackAlert> second = context(rounds, submissions, quarantine);
+        new AggregationProcessor(cfg, serdes.rounds().deserializer(), new TargetsRegistry(), after).init(second);
+        assertThat(second.forwarded()).isEmpty();
+        second.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(System.currentTimeMillis()));
+        assertThat(second.forwarded().stream().map(f -> (String) f.record().key()).toList()).containsExactly("edge-evil");
+        assertThat(quarantine.get("test-task|1|DATA|edge-evil")).isNotNull();
+        assertThat(after.contributionsQuarantined.count()).isEqualTo(1);
+    }
+
+    private static <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
+                .withLoggingDisabled().build();
+    }
+
+    private static MockProcessorContext<String, AttackAlert> context(KeyValueStore<?, ?>... stores) {
+        MockProcessorContext<String, AttackAlert> c = new MockProcessorContext<>();
+        for (KeyValueStore<?, ?> st : stores) {
+            if (!st.isOpen()) {
+                st.init(c.getStateStoreContext(), st);
+            }
+            c.addStateStore(st);
+        }
+        return c;
+    }
+
+    private static Record<String, SummaryStats> record(EdgeSummary s, io.edgedistill.schemas.RoundSpec round) {
+        return new Record<>(Fixtures.TASK, ContributionAdapter.SUMMARIES.toCore(s, round), System.currentTimeMillis());
     }
 }

@@ -141,4 +141,24 @@ class OptimiserRunnerTest {
         assertThat(q.judge(update(r2, 5, 4), now).complete()).as("every edge of the previous round").isTrue();
         assertThat(q.judge(update(r2, 3, 5), now + 10_000).met()).as("at the deadline").isTrue();
     }
+
+    @Test
+    void theDeadlineWaitsWhileEdgesKeepAnsweringAndNeverPastTheCap() {
+        // 10 edges registered; their summaries reach the aggregation slowly (a backlog), past the 10 s deadline
+        RoundQuorum q = new RoundQuorum(1.0, 10_000, 2_000, 60_000, 10);
+        long t0 = System.currentTimeMillis();
+        io.edgedistill.schemas.RoundSpec r1 = io.edgedistill.schemas.RoundSpec.newBuilder(Fixtures.round(1))
+                .setCreatedAt(java.time.Instant.ofEpochMilli(t0)).build();
+        assertThat(q.judge(update(r1, 2, 2), t0 + 1_000).waitMs()).isEqualTo(9_000);
+        // an edge answers 9.5 s in: the set waits until 2 s without a new answer, past the deadline
+        RoundQuorum.Verdict late = q.judge(update(r1, 3, 3), t0 + 9_500);
+        assertThat(late.waitMs()).isEqualTo(2_000);
+        assertThat(q.judge(update(r1, 3, 3), t0 + 10_500).waitMs()).as("a re-screen, no new edge").isEqualTo(1_000);
+        assertThat(q.judge(update(r1, 3, 3), t0 + 11_500).met()).as("quiet for 2 s").isTrue();
+        // edges that keep answering hold it back at most until the cap
+        assertThat(q.judge(update(r1, 4, 4), t0 + 59_000).waitMs()).isEqualTo(1_000);
+        assertThat(q.judge(update(r1, 5, 5), t0 + 60_000).met()).as("at the cap").isTrue();
+        // every edge answered: at once
+        assertThat(q.judge(update(r1, 10, 10), t0 + 20_000).met()).isTrue();
+    }
 }
