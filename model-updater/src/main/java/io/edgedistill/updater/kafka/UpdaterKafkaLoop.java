@@ -304,12 +304,14 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
         }
     }
 
-    /** Reads {@code models.updates} from the beginning to its end (the live models), and keeps following it. */
+    /**
+     * Reads {@code models.updates} from the beginning to its end (the live models), and keeps following it. The
+     * canaries waiting for reports are resumed when this instance becomes the active one, from what it read by then.
+     */
     private void restore(SafeDecoder<ModelUpdate> decoder) {
         updatesFollower = new KafkaConsumer<>(consumerConfig(null));
         List<TopicPartition> parts = assignAllFromBeginning(updatesFollower, Topics.MODEL_UPDATES);
         int n = readToEnd(updatesFollower, parts, r -> takeUpdate(r, decoder));
-        service.finishRestore(Instant.now());
         LOG.info("Restored from {}: {} records, {} live models", Topics.MODEL_UPDATES, n, service.liveModels().size());
     }
 
@@ -320,14 +322,14 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     }
 
     /**
-     * What the other instances published: a standby takes every update (versions, live models, the sets they were
-     * built from); the active instance is the only publisher, so it only keeps its position.
+     * Everything published on {@code models.updates}, by any instance: versions, live models, the sets they were built
+     * from, the canaries. The service ignores what it already knows (an older or equal version), so the active
+     * instance reading its own updates back changes nothing, and an instance that was active while another took over
+     * (a long pause) still learns what the other published.
      */
     private void follow(SafeDecoder<ModelUpdate> decoder) {
         for (ConsumerRecord<byte[], byte[]> r : updatesFollower.poll(Duration.ZERO)) {
-            if (!active) {
-                takeUpdate(r, decoder);
-            }
+            takeUpdate(r, decoder);
         }
     }
 

@@ -71,6 +71,8 @@ public final class ModelUpdateService implements AutoCloseable {
     private final AlertPublisher alerts;
     /** Updates for some edges seen while restoring, per model id in topic order: sorted out once the fleet's are known. */
     private final Map<String, List<ModelUpdate>> restoredCanaries = new LinkedHashMap<>();
+    /** Canary updates kept per model id between restorations (the newest and the returns to the fleet's model after it). */
+    private static final int KEPT_CANARIES = 8;
     /**
      * model id → the newest synthetic-set version a model on {@code models.updates} was built from, as restored or
      * followed (another updater instance's publications): a set whose model is already out is not trained again.
@@ -265,7 +267,13 @@ public final class ModelUpdateService implements AutoCloseable {
         live.published(update.getModelId(), update.getVersion());
         publishedFromSet.merge(update.getModelId(), update.getSyntheticSetVersion(), Math::max);
         if (!update.getAudience().isEmpty()) {
-            restoredCanaries.computeIfAbsent(update.getModelId(), m -> new ArrayList<>()).add(update);
+            List<ModelUpdate> canaries = restoredCanaries.computeIfAbsent(update.getModelId(), m -> new ArrayList<>());
+            if (canaries.stream().noneMatch(c -> c.getVersion() == update.getVersion())) {
+                canaries.add(update);
+            }
+            if (canaries.size() > KEPT_CANARIES) {
+                canaries.remove(0); // the oldest: only the newest canary and the returns after it matter
+            }
             return; // for some edges only: not the fleet's model
         }
         LiveModel prev = live.get(update.getModelId());
@@ -297,6 +305,7 @@ public final class ModelUpdateService implements AutoCloseable {
      * {@code updater.rollout.wait-ms} from now.
      */
     public synchronized void finishRestore(Instant now) {
+        rollout.clearPending(); // rebuilt from what models.updates says now: another instance may have decided them
         for (List<ModelUpdate> updates : restoredCanaries.values()) {
             ModelUpdate newest = updates.stream().max(java.util.Comparator.comparingLong(ModelUpdate::getVersion)).orElseThrow();
             LiveModel fleet = live.get(newest.getModelId());

@@ -210,6 +210,11 @@ public final class StagedRollout {
         pending.put(c.taskId(), c);
     }
 
+    /** Forgets every pending canary (before they are rebuilt from {@code models.updates}). */
+    public synchronized void clearPending() {
+        pending.clear();
+    }
+
     /** A canary whose decision could not be published: decided again at the next {@link #due}, as it was. */
     public synchronized void retry(Canary c) {
         pending.putIfAbsent(c.taskId(), new Canary(c.candidate(), c.previous(), c.canaries(), c.started(), c.started()));

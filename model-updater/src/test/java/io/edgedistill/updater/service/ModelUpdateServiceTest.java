@@ -156,9 +156,12 @@ class ModelUpdateServiceTest {
         assertThat(standby.onSyntheticSet(fx.set(1, 10, false))).isEmpty();
         assertThat(fromStandby).isEmpty();
         // the next set is trained, numbered after the active instance's version
-        assertThat(standby.onSyntheticSet(fx.set(2, 10, false))).singleElement()
-                .satisfies(e -> assertThat(e.status()).isIn(Status.PUBLISHED, Status.REFUSED));
-        assertThat(fromStandby).allSatisfy(u -> assertThat(u.getVersion()).isEqualTo(byActive.getVersion() + 1));
+        assertThat(standby.onSyntheticSet(fx.set(2, 10, false))).singleElement().satisfies(e -> {
+            assertThat(e.status()).isIn(Status.PUBLISHED, Status.REFUSED);
+            assertThat(e.version()).isEqualTo(byActive.getVersion() + 1);
+        });
+        assertThat(fromStandby).hasSizeLessThanOrEqualTo(1)
+                .allSatisfy(u -> assertThat(u.getVersion()).isEqualTo(byActive.getVersion() + 1));
     }
 
     @Test
