@@ -153,20 +153,7 @@ class ScaleOutSystemTest {
                     counted.size() + targets.path("excluded").asInt(), EDGES, takeover, sent, versions, beforeKill));
         } finally {
             instances.forEach(ServiceProcess::close);
-            keepLogs(instances);
-        }
-    }
-
-    /** The instances' logs outlive the test's temporary directory: {@code target/scale-out-logs/processor-<i>.log}. */
-    private static void keepLogs(List<ServiceProcess> instances) {
-        try {
-            Path logs = Files.createDirectories(Path.of("target", "scale-out-logs"));
-            for (int i = 0; i < instances.size(); i++) {
-                Files.copy(instances.get(i).logFile(), logs.resolve("processor-" + i + ".log"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (java.io.IOException e) {
-            System.err.println("could not keep the instances' logs: " + e);
+            SystemFixture.keepLogs(instances, "scale-out-logs");
         }
     }
 

@@ -88,6 +88,23 @@ final class SystemFixture {
         return u;
     }
 
+    /**
+     * Copies the services' logs (closed or killed) out of the test's temporary directory, to
+     * {@code target/<dir>/<n>-<log file name>}, so that a failed run can be read afterwards.
+     */
+    static void keepLogs(List<ServiceProcess> services, String dir) {
+        try {
+            Path logs = java.nio.file.Files.createDirectories(Path.of("target", dir));
+            for (int i = 0; i < services.size(); i++) {
+                Path log = services.get(i).logFile();
+                java.nio.file.Files.copy(log, logs.resolve(i + "-" + log.getFileName()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("could not keep the services' logs: " + e);
+        }
+    }
+
     static JsonNode getJson(ServiceProcess s, String path) {
         try {
             return JSON.readTree(s.get(path));
