@@ -17,8 +17,6 @@ import io.edgedistill.schemas.client.KafkaClientSettings;
 /** The simulated edges of a run, in this JVM: each a full {@link EdgeRuntime} on its own shard of the rows. */
 final class EdgeFleet implements AutoCloseable {
 
-    /** 20 flows/s per edge: enough to show scoring and alerts, little enough to leave the 2 cores to learning. */
-
     private final LocalStack stack;
     private final LoopDemo.Options o;
     private final ServiceSettings keys;

@@ -55,7 +55,10 @@ final class LoopDemo {
                    int poisonedEdges, double personalisedMinGain, boolean drift, boolean latency,
                    Map<String, String> updaterOverrides, String taskId, boolean dashboard, double trafficRate) {
 
-        /** Flows per second each simulated edge streams, unless {@code --traffic-rate} says otherwise. */
+        /**
+         * Flows per second each simulated edge streams, unless {@code --traffic-rate} says otherwise: enough to show
+         * scoring and alerts, little enough to leave the 2 cores to learning.
+         */
         static final double TRAFFIC_RATE = 20;
 
         Options(int edges, double beta, int ipc, int rows, Path dataset, String format, Path test, int maxRounds, long seed,
