@@ -86,8 +86,9 @@ public class UpdaterFactory {
     @Singleton
     @Requires(property = "updater.kafka.enabled", notEquals = "false")
     @Bean(preDestroy = "close")
-    KafkaModelPublisher kafkaPublisher(KafkaClientSettings client) {
-        return new KafkaModelPublisher(client, CLIENT_ID);
+    KafkaModelPublisher kafkaPublisher(KafkaClientSettings client, UpdaterConfig config) {
+        // one transactional id per updater group: the active instance's producer fences any earlier one
+        return new KafkaModelPublisher(client, CLIENT_ID, config.kafka().groupId() + "-publisher");
     }
 
     @Singleton
@@ -147,7 +148,7 @@ public class UpdaterFactory {
     @Requires(property = "updater.kafka.enabled", notEquals = "false")
     @Bean(preDestroy = "close")
     UpdaterKafkaLoop kafkaLoop(ModelUpdateService service, KafkaClientSettings client, UpdaterConfig config,
-                               MeterRegistry meters) {
+                               MeterRegistry meters, KafkaModelPublisher publisher) {
         Thread warmUp = new Thread(() -> {
             try {
                 service.warmUp();
@@ -158,7 +159,18 @@ public class UpdaterFactory {
         warmUp.setDaemon(true);
         warmUp.start();
         UpdaterKafkaLoop loop = new UpdaterKafkaLoop(service, client, config.kafka(),
-                io.edgedistill.core.signing.ContributionSignature.parseEdgeKeys(config.rollout().edgeKeys()));
+                io.edgedistill.core.signing.ContributionSignature.parseEdgeKeys(config.rollout().edgeKeys()),
+                new UpdaterKafkaLoop.Role() {
+                    @Override
+                    public void becameActive() {
+                        publisher.activate();
+                    }
+
+                    @Override
+                    public void becameStandby() {
+                        publisher.deactivate();
+                    }
+                });
         Gauge.builder("updater.active", loop, l -> l.active() ? 1 : 0)
                 .description("1 while this instance is the active updater of its group (the others are standbys)")
                 .register(meters);

@@ -65,6 +65,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private final KafkaClientSettings client;
     private final String groupId;
     private final int sessionTimeoutMs;
+    private final Role role;
     private final Map<String, ContributionSignature.EdgeKey> edgeKeys;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -91,6 +92,27 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
      */
     public UpdaterKafkaLoop(ModelUpdateService service, KafkaClientSettings client, UpdaterConfig.Kafka kafka,
                             Map<String, ContributionSignature.EdgeKey> edgeKeys) {
+        this(service, client, kafka, edgeKeys, Role.NONE);
+    }
+
+    /** What changes with this instance's role: the publisher's producer (only the active instance holds one). */
+    public interface Role {
+        Role NONE = new Role() {
+        };
+
+        /** This instance became the active updater (before it handles anything). */
+        default void becameActive() {
+        }
+
+        /** This instance is a standby now (or its loop stopped). */
+        default void becameStandby() {
+        }
+    }
+
+    /** @param role told when this instance becomes the active updater and when it stops being it */
+    public UpdaterKafkaLoop(ModelUpdateService service, KafkaClientSettings client, UpdaterConfig.Kafka kafka,
+                            Map<String, ContributionSignature.EdgeKey> edgeKeys, Role role) {
+        this.role = role;
         this.service = service;
         this.client = client;
         this.groupId = kafka.groupId();
@@ -293,6 +315,9 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
             closeQuietly(statuses);
             closeQuietly(updatesFollower);
             updatesFollower = null;
+            if (active) {
+                role.becameStandby();
+            }
             active = false;
             main = null;
             rounds = null;
@@ -352,6 +377,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
             // everything the previous active instance published, before its uncommitted sets are handled again
             List<TopicPartition> parts = new ArrayList<>(updatesFollower.assignment());
             int n = readToEnd(updatesFollower, parts, r -> takeUpdate(r, updates));
+            role.becameActive(); // fences a previous active instance's publisher
             service.finishRestore(Instant.now());
             active = true;
             takeovers.incrementAndGet();
@@ -374,6 +400,7 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
             left.removeAll(leaving);
             if (active && left.isEmpty()) {
                 active = false;
+                role.becameStandby();
                 LOG.info("This instance is now a standby model updater of group {}", groupId);
             }
         }
