@@ -49,10 +49,6 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
     private final ProcessorMetrics metrics;
     private final PoisonDetector detector;
     private final Map<String, AggregationState> states = new HashMap<>();
-    /** Round key → the contributions (store key, kind) that arrived since the round's last screen. */
-    private final Map<String, List<String[]>> waiting = new HashMap<>();
-    /** Round key → when the round was last screened (wall clock). */
-    private final Map<String, Long> lastScreen = new HashMap<>();
     /** Quarantine decisions of the restart's screening, recorded and alerted at the first punctuation. */
     private final List<Map.Entry<AggregationState, AggregationState.Change>> restoredDecisions = new ArrayList<>();
     private final java.util.function.Supplier<java.util.Set<String>> distrusted;
@@ -101,8 +97,7 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
         }
         restoredDecisions.clear();
         for (AggregationState st : List.copyOf(states.values())) {
-            String sk = RoundSpecs.roundKey(st.taskId(), st.roundId());
-            if (!waiting.getOrDefault(sk, List.of()).isEmpty()) {
+            if (st.hasUnscreened()) {
                 RoundSpec round = currentRound(st.taskId());
                 if (round != null && round.getRoundId() == st.roundId()) {
                     screen(st, round, System.currentTimeMillis(), wallClock);
@@ -116,16 +111,14 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
      * alerts, counts the contributions that arrived since the last screen as accepted or not, and publishes the targets.
      */
     private void screen(AggregationState st, RoundSpec round, long now, long timestamp) {
-        String sk = RoundSpecs.roundKey(st.taskId(), st.roundId());
+        List<SummaryStats> arrived = st.takeUnscreened();
         record(st, st.recompute(now), now, timestamp);
-        lastScreen.put(sk, now);
-        for (String[] w : waiting.getOrDefault(sk, List.of())) {
-            if (st.quarantined().stream().noneMatch(q -> q.key().equals(w[0]))) {
-                (SummaryKind.valueOf(w[1]) == SummaryKind.KNOWLEDGE ? metrics.knowledgeAccepted : metrics.summariesAccepted)
-                        .increment();
+        for (SummaryStats s : arrived) {
+            String key = AggregationState.key(st.taskId(), st.roundId(), s.kind(), s.edgeId());
+            if (st.quarantined().stream().noneMatch(q -> q.key().equals(key))) {
+                (s.kind() == SummaryKind.KNOWLEDGE ? metrics.knowledgeAccepted : metrics.summariesAccepted).increment();
             }
         }
-        waiting.remove(sk);
         publish(st, round);
     }
 
@@ -224,10 +217,8 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
         st.stage(s);
         String key = AggregationState.key(taskId, s.roundId(), s.kind(), s.edgeId());
         submissions.put(key, CoreSummaryCodec.encode(s));
-        String sk = RoundSpecs.roundKey(taskId, s.roundId());
-        waiting.computeIfAbsent(sk, k -> new ArrayList<>()).add(new String[] {key, s.kind().name()});
         // a small round is screened at each arrival; a large one at most every batch-interval-ms (screenWaiting)
-        if (st.submissionCount() <= config.batchAbove() || now - lastScreen.getOrDefault(sk, 0L) >= config.batchIntervalMs()) {
+        if (st.submissionCount() <= config.batchAbove() || now - st.lastScreened() >= config.batchIntervalMs()) {
             screen(st, round, now, record.timestamp());
         }
     }
@@ -266,8 +257,6 @@ public final class AggregationProcessor implements Processor<String, SummaryStat
             AggregationState st = it.next();
             if (st.taskId().equals(taskId) && st.roundId() != roundId) {
                 it.remove();
-                waiting.remove(RoundSpecs.roundKey(st.taskId(), st.roundId()));
-                lastScreen.remove(RoundSpecs.roundKey(st.taskId(), st.roundId()));
                 stale = true;
             }
         }

@@ -51,6 +51,10 @@ public final class AggregationState {
     private final TreeMap<String, SummaryStats> submissions = new TreeMap<>();
     private final Map<String, QuarantineEntry> quarantined = new LinkedHashMap<>();
     private TargetSnapshot targets;
+    /** Submissions staged since the last screening, in arrival order. */
+    private final List<SummaryStats> unscreened = new ArrayList<>();
+    /** When the last screening ran (0: never). */
+    private long lastScreened;
 
     public AggregationState(String taskId, long roundId, int k, int numClasses, int embedDim, int dIn,
                             PoisonDetector detector, double knowledgeWeight) {
@@ -133,11 +137,31 @@ public final class AggregationState {
         if (s.roundId() != roundId || s.k() != k || s.numClasses() != numClasses || s.embedDim() != embedDim) {
             throw new IllegalArgumentException("summary " + s + " does not belong to " + taskId + " round " + roundId);
         }
+        unscreened.add(s);
         return submissions.put(key(taskId, roundId, s.kind(), s.edgeId()), s) != null;
+    }
+
+    /** The submissions staged since the last screening (which the next {@link #recompute} screens), and clears them. */
+    public List<SummaryStats> takeUnscreened() {
+        List<SummaryStats> out = List.copyOf(unscreened);
+        unscreened.clear();
+        return out;
+    }
+
+    /** Whether submissions wait for a screening. */
+    public boolean hasUnscreened() {
+        return !unscreened.isEmpty();
+    }
+
+    /** When the last screening ran (wall clock; 0: never). */
+    public long lastScreened() {
+        return lastScreened;
     }
 
     /** Screens every submission, updates the quarantine decisions and the targets. */
     public Change recompute(long now) {
+        unscreened.clear();
+        lastScreened = now;
         distrusted = java.util.Set.copyOf(distrustedNow.get());
         List<SummaryStats> trusted = submissions.values().stream().filter(s -> !distrusted.contains(s.edgeId())).toList();
         PoisonDetector.Result r = screenBackdoors(detector.screen(trusted));

@@ -136,9 +136,14 @@ public final class OptimiserRunner implements AutoCloseable {
             if (s != null && !s.run().cancel(false)) {
                 return; // running now: it takes the pending update, or leaves it for the next call
             }
-            scheduled.put(update.taskId(), new Scheduled(
-                    worker.schedule(() -> runPending(update.taskId()), delay, TimeUnit.MILLISECONDS), now + delay));
+            schedule(update.taskId(), delay, now);
         }
+    }
+
+    /** A run of the task's pending update in {@code delay} ms; the caller holds {@code scheduled}'s lock. */
+    private void schedule(String taskId, long delay, long now) {
+        scheduled.put(taskId, new Scheduled(worker.schedule(() -> runPending(taskId), delay, TimeUnit.MILLISECONDS),
+                now + delay));
     }
 
     public Optional<RunResult> lastRun(String taskId) {
@@ -159,13 +164,13 @@ public final class OptimiserRunner implements AutoCloseable {
             return;
         }
         // a run scheduled before later answers moved the round's deadline waits for it
-        RoundQuorum.Verdict q = quorum.judge(u, System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        RoundQuorum.Verdict q = quorum.judge(u, now);
         if (!q.met()) {
             synchronized (scheduled) {
                 pending.putIfAbsent(taskId, u);
                 if (!scheduled.containsKey(taskId)) {
-                    scheduled.put(taskId, new Scheduled(worker.schedule(() -> runPending(taskId), q.waitMs(),
-                            TimeUnit.MILLISECONDS), System.currentTimeMillis() + q.waitMs()));
+                    schedule(taskId, q.waitMs(), now);
                 }
             }
             return;

@@ -38,50 +38,48 @@ public record RoundQuorum(double share, long waitMs, long quietMs, long maxWaitM
 
     /** Who answered which round of which task (the state a quorum is judged from). */
     public static final class Answers {
-        private final Map<String, TreeMap<Long, Set<String>>> byTask = new HashMap<>();
-        /** "task|round" → when the round's last new edge answered. */
-        private final Map<String, Long> lastAnswer = new HashMap<>();
-
-        synchronized int record(TargetUpdate u) {
-            return record(u, System.currentTimeMillis());
+        /** A round's answers: the edges that answered, and when the last new one did. */
+        private static final class Round {
+            final Set<String> edges = new HashSet<>();
+            long lastAnswer;
         }
 
+        private final Map<String, TreeMap<Long, Round>> byTask = new HashMap<>();
+
         synchronized int record(TargetUpdate u, long nowMillis) {
-            TreeMap<Long, Set<String>> rounds = byTask.computeIfAbsent(u.taskId(), t -> new TreeMap<>());
-            Set<String> edges = rounds.computeIfAbsent(u.roundId(), r -> new HashSet<>());
+            TreeMap<Long, Round> rounds = byTask.computeIfAbsent(u.taskId(), t -> new TreeMap<>());
+            Round round = rounds.computeIfAbsent(u.roundId(), r -> new Round());
             Long previous = rounds.lowerKey(u.roundId());
             if (previous != null) {
-                for (Long old : rounds.headMap(previous, false).keySet()) {
-                    lastAnswer.remove(u.taskId() + "|" + old);
-                }
                 rounds.headMap(previous, false).clear(); // only a round and the one before it are ever asked for
             }
-            int before = edges.size();
+            int before = round.edges.size();
             for (SummaryStats s : u.accepted()) {
                 if (s.kind() == SummaryKind.DATA) {
-                    edges.add(s.edgeId());
+                    round.edges.add(s.edgeId());
                 }
             }
             for (QuarantineEntry q : u.excluded()) {
                 if (q.kind() == SummaryKind.DATA) {
-                    edges.add(q.edgeId());
+                    round.edges.add(q.edgeId());
                 }
             }
-            if (edges.size() > before) {
-                lastAnswer.put(u.taskId() + "|" + u.roundId(), nowMillis);
+            if (round.edges.size() > before) {
+                round.lastAnswer = nowMillis;
             }
-            return edges.size();
+            return round.edges.size();
         }
 
         /** When the round's last new edge answered (0: none yet). */
         synchronized long lastAnswer(String taskId, long roundId) {
-            return lastAnswer.getOrDefault(taskId + "|" + roundId, 0L);
+            Round r = byTask.getOrDefault(taskId, new TreeMap<>()).get(roundId);
+            return r == null ? 0 : r.lastAnswer;
         }
 
         synchronized int previousRound(String taskId, long roundId) {
-            TreeMap<Long, Set<String>> rounds = byTask.get(taskId);
-            Map.Entry<Long, Set<String>> prev = rounds == null ? null : rounds.lowerEntry(roundId);
-            return prev == null ? 0 : prev.getValue().size();
+            TreeMap<Long, Round> rounds = byTask.get(taskId);
+            Map.Entry<Long, Round> prev = rounds == null ? null : rounds.lowerEntry(roundId);
+            return prev == null ? 0 : prev.getValue().edges.size();
         }
     }
 
