@@ -116,27 +116,36 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
     /** The publication failed: a fenced producer is dropped (another instance is active), any other aborts. */
     private KafkaException failed(ModelUpdate update, Throwable cause) {
         String what = update.getModelId() + " v" + update.getVersion();
-        if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
-            LOG.warn("Model update {} refused: another updater instance is active now (this one was fenced)", what);
-            closeProducer();
+        if (fenced(cause)) {
+            dropFenced(what);
             return new KafkaException("fenced: another updater instance is active; " + what + " is not published", cause);
         }
         try {
             producer.abortTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException fenced) {
-            LOG.warn("Model update {} refused: another updater instance is active now (this one was fenced)", what);
-            closeProducer();
         } catch (RuntimeException abort) {
-            // the producer is unusable (e.g. a fatal error after a timeout): a new one, as the active instance still
-            LOG.warn("aborting the transaction of {} failed: {}; the producer is renewed", what, abort.toString());
-            try {
-                activate();
-            } catch (RuntimeException again) {
-                LOG.warn("renewing the producer failed: {}", again.toString());
-                closeProducer();
+            if (fenced(abort)) {
+                dropFenced(what);
+            } else {
+                // the producer is unusable (e.g. a fatal error after a timeout): a new one, as the active instance still
+                LOG.warn("aborting the transaction of {} failed: {}; the producer is renewed", what, abort.toString());
+                try {
+                    activate();
+                } catch (RuntimeException again) {
+                    LOG.warn("renewing the producer failed: {}", again.toString());
+                    closeProducer();
+                }
             }
         }
         return new KafkaException("publishing " + what + " failed", cause);
+    }
+
+    private static boolean fenced(Throwable e) {
+        return e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException;
+    }
+
+    private void dropFenced(String what) {
+        LOG.warn("Model update {} refused: another updater instance is active now (this one was fenced)", what);
+        closeProducer();
     }
 
     private void closeProducer() {

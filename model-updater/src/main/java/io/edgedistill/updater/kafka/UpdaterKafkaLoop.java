@@ -81,6 +81,15 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
     private Thread thread;
     private KafkaDeadLetterSink sink;
 
+    /** What changes with this instance's role: the publisher's producer (only the active instance holds one). */
+    public interface Role {
+        /** This instance became the active updater (before it handles anything). */
+        void becameActive();
+
+        /** This instance is a standby now (or its loop stopped). */
+        void becameStandby();
+    }
+
     /**
      * A loop whose clients (consumers and dead-letter producer) connect with the service's Kafka client settings.
      *
@@ -89,27 +98,8 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
      * @param edgeKeys the edges' keys ({@code updater.rollout.edge-keys}): when any is set, an edge status or knowledge
      *                 record counts only when signed by the edge it names; others are dead-lettered as
      *                 {@value #BAD_STATUS_SIGNATURE} or {@value #BAD_KNOWLEDGE_SIGNATURE}
+     * @param role     told when this instance becomes the active updater and when it stops being it
      */
-    public UpdaterKafkaLoop(ModelUpdateService service, KafkaClientSettings client, UpdaterConfig.Kafka kafka,
-                            Map<String, ContributionSignature.EdgeKey> edgeKeys) {
-        this(service, client, kafka, edgeKeys, Role.NONE);
-    }
-
-    /** What changes with this instance's role: the publisher's producer (only the active instance holds one). */
-    public interface Role {
-        Role NONE = new Role() {
-        };
-
-        /** This instance became the active updater (before it handles anything). */
-        default void becameActive() {
-        }
-
-        /** This instance is a standby now (or its loop stopped). */
-        default void becameStandby() {
-        }
-    }
-
-    /** @param role told when this instance becomes the active updater and when it stops being it */
     public UpdaterKafkaLoop(ModelUpdateService service, KafkaClientSettings client, UpdaterConfig.Kafka kafka,
                             Map<String, ContributionSignature.EdgeKey> edgeKeys, Role role) {
         this.role = role;
@@ -259,7 +249,9 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
             rounds = new KafkaConsumer<>(consumerConfig(null));
             assignAllFromBeginning(rounds, Topics.ROUNDS);
             statuses = new KafkaConsumer<>(consumerConfig(null));
-            readToEnd(statuses, assignAllFromBeginning(statuses, Topics.STATUS), statusDecoder);
+            // every edge status on the topic before the first synthetic set is handled, so that a restarted updater
+            // knows the fleet and the canaries' scores when it chooses canaries
+            readToEnd(statuses, assignAllFromBeginning(statuses, Topics.STATUS), r -> takeStatus(r, statusDecoder));
             main = new KafkaConsumer<>(consumerConfig(groupId));
             main.subscribe(List.of(Topics.SYNTHETIC_SETS, Topics.KNOWLEDGE), new ActiveOrStandby(updates));
             LOG.info("model-updater consuming {} and {} (group {}), rounds from {}", Topics.SYNTHETIC_SETS,
@@ -404,14 +396,6 @@ public final class UpdaterKafkaLoop implements AutoCloseable {
                 LOG.info("This instance is now a standby model updater of group {}", groupId);
             }
         }
-    }
-
-    /**
-     * Takes every edge status on the topic before the first synthetic set is handled, so that a restarted updater
-     * knows the fleet and the canaries' scores when it chooses canaries.
-     */
-    private void readToEnd(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts, SafeDecoder<EdgeStatus> decoder) {
-        readToEnd(c, parts, r -> takeStatus(r, decoder));
     }
 
     /** Polls until the consumer's position reaches the end offsets of now; returns the records read. */
