@@ -36,7 +36,7 @@ public final class ContributionSignature {
 
     public static byte[] sign(PrivateKey key, String topic, byte[] value) {
         try {
-            Signature s = Signature.getInstance(SignedPayload.ALGORITHM);
+            Signature s = Ed25519Keys.signature();
             s.initSign(key);
             update(s, topic, value);
             return s.sign();
@@ -50,7 +50,7 @@ public final class ContributionSignature {
             return false;
         }
         try {
-            Signature s = Signature.getInstance(SignedPayload.ALGORITHM);
+            Signature s = Ed25519Keys.signature();
             s.initVerify(key);
             update(s, topic, value);
             return s.verify(signature);

@@ -7,19 +7,40 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
 
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
 /**
  * Ed25519 key helpers: generation, Base64 encodings (private keys as PKCS#8, public keys as X.509
  * SubjectPublicKeyInfo, both DER, the same bytes {@code openssl genpkey -algorithm ed25519} writes between
- * the PEM armour lines), and a stable key id derived from the public key.
+ * the PEM armour lines), a stable key id derived from the public key, and the {@link Signature} engine every
+ * signer and verifier of the project uses.
  */
 public final class Ed25519Keys {
+    /**
+     * Bouncy Castle as a provider instance (not installed in the JVM): its Ed25519 signs in about 60 µs where
+     * JDK 17's SunEC takes about 650 µs (an edge signs every alert it writes), with byte-identical signatures
+     * (RFC 8032 signatures are deterministic) and keys of any provider.
+     */
+    private static final Provider ENGINE = new BouncyCastleProvider();
+
     private Ed25519Keys() {
+    }
+
+    /** A fresh Ed25519 {@link Signature} engine (not thread-safe: one per signing or verification). */
+    public static Signature signature() {
+        try {
+            return Signature.getInstance(SignedPayload.ALGORITHM, ENGINE);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 unavailable", e);
+        }
     }
 
     /** A fresh key pair (for development and tests; production keys come from configuration). */

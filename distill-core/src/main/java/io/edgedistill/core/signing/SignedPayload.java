@@ -89,7 +89,7 @@ public record SignedPayload(String modelId, long version, String format, String 
     /** Signs the canonical bytes with an Ed25519 private key. */
     public byte[] sign(PrivateKey key) {
         try {
-            Signature s = Signature.getInstance(ALGORITHM);
+            Signature s = Ed25519Keys.signature();
             s.initSign(key);
             s.update(canonicalBytes());
             return s.sign();
@@ -107,7 +107,7 @@ public record SignedPayload(String modelId, long version, String format, String 
             return false;
         }
         try {
-            Signature s = Signature.getInstance(ALGORITHM);
+            Signature s = Ed25519Keys.signature();
             s.initVerify(key);
             s.update(canonicalBytes());
             return s.verify(signature);

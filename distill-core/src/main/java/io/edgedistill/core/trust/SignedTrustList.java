@@ -37,7 +37,7 @@ public record SignedTrustList(String payload, String rootKeyId, byte[] signature
     public static SignedTrustList sign(TrustList list, KeyPair root) {
         String json = list.toJson();
         try {
-            Signature s = Signature.getInstance(SignedPayload.ALGORITHM);
+            Signature s = Ed25519Keys.signature();
             s.initSign(root.getPrivate());
             s.update(DOMAIN);
             s.update(json.getBytes(StandardCharsets.UTF_8));
@@ -55,7 +55,7 @@ public record SignedTrustList(String payload, String rootKeyId, byte[] signature
         }
         boolean ok;
         try {
-            Signature s = Signature.getInstance(SignedPayload.ALGORITHM);
+            Signature s = Ed25519Keys.signature();
             s.initVerify(root);
             s.update(DOMAIN);
             s.update(payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8));
