@@ -13,16 +13,34 @@ import java.util.Arrays;
  * <p>The initial k is min(M, ⌊n / kMin⌋), so that the floor is reachable without merging in the common case.
  * All arithmetic is in double in a fixed order and ties go to the lowest index, so the fit is a pure function
  * of the rows (in their order) and the seed.
+ *
+ * <p>Lloyd's iterations skip the distances that cannot change an assignment (Hamerly's bounds: a row whose
+ * distance to its centroid is below half the gap from that centroid to the next one, or below a lower bound of its
+ * distance to every other centroid, keeps its centroid). The assignments are exactly Lloyd's: a row is searched in
+ * full, in the same order and with the same ties, whenever the bounds do not prove the answer with a wide margin.
+ * An edge with many rows spends most of its summary here.
  */
 final class FlooredKMeans {
+    /**
+     * A row keeps its centroid without a search only when its bounds prove it nearest by this relative margin, far
+     * beyond the rounding of the bounds, so that the pruning never changes an assignment.
+     */
+    private static final double SAFE = 1 - 1e-9;
     private final int maxClusters;
     private final int kMin;
     private final int maxIterations;
+    private final boolean prune;
 
     FlooredKMeans(int maxClusters, int kMin, int maxIterations) {
+        this(maxClusters, kMin, maxIterations, true);
+    }
+
+    /** With {@code prune} false every row is searched in full in every iteration (plain Lloyd, for tests). */
+    FlooredKMeans(int maxClusters, int kMin, int maxIterations, boolean prune) {
         this.maxClusters = maxClusters;
         this.kMin = kMin;
         this.maxIterations = maxIterations;
+        this.prune = prune;
     }
 
     /** Cluster ids in [0, k) for each of the n rows of {@code rows} (n × d, row-major); n must be ≥ kMin. */
@@ -35,19 +53,39 @@ final class FlooredKMeans {
         k = centroids.length / d;
         int[] assign = new int[n];
         Arrays.fill(assign, -1);
+        double[] upper = new double[n];
+        double[] lower = new double[n];
+        double[] halfGap = new double[k];
+        double[] previous = new double[k * d];
         for (int it = 0; it < maxIterations; it++) {
+            if (it > 0) {
+                halfGaps(centroids, k, d, halfGap);
+            }
             int changed = 0;
             for (int i = 0; i < n; i++) {
-                int best = nearest(rows, i * d, centroids, k, d, -1);
-                if (best != assign[i]) {
+                int a = assign[i];
+                if (prune && a >= 0) {
+                    double bound = Math.max(halfGap[a], lower[i]) * SAFE;
+                    if (upper[i] < bound) {
+                        continue;
+                    }
+                    upper[i] = Math.sqrt(dist2(rows, i * d, centroids, a * d, d));
+                    if (upper[i] < bound) {
+                        continue;
+                    }
+                }
+                int best = search(rows, i * d, centroids, k, d, upper, lower, i);
+                if (best != a) {
                     assign[i] = best;
                     changed++;
                 }
             }
+            System.arraycopy(centroids, 0, previous, 0, k * d);
             recompute(rows, n, d, assign, centroids, k);
             if (changed == 0) {
                 break;
             }
+            drift(previous, centroids, k, d, assign, upper, lower);
         }
         enforceFloor(rows, n, d, assign, centroids, k);
         return compact(assign, k);
@@ -139,20 +177,75 @@ final class FlooredKMeans {
         }
     }
 
-    private static int nearest(float[] rows, int off, double[] centroids, int k, int d, int skip) {
+    /**
+     * Lloyd's assignment: every distance from row {@code off}, nearest first, ties to the lowest index. Leaves the
+     * distances to the nearest and to the second nearest centroid in {@code upper[i]} and {@code lower[i]}.
+     */
+    private static int search(float[] rows, int off, double[] centroids, int k, int d, double[] upper,
+                              double[] lower, int i) {
         int best = -1;
-        double bestDist = Double.POSITIVE_INFINITY;
+        double first = Double.POSITIVE_INFINITY;
+        double second = Double.POSITIVE_INFINITY;
         for (int j = 0; j < k; j++) {
-            if (j == skip) {
-                continue;
-            }
             double dd = dist2(rows, off, centroids, j * d, d);
-            if (dd < bestDist) {
-                bestDist = dd;
+            if (dd < first) {
+                second = first;
+                first = dd;
                 best = j;
+            } else if (dd < second) {
+                second = dd;
             }
         }
+        upper[i] = Math.sqrt(first);
+        lower[i] = Math.sqrt(second);
         return best;
+    }
+
+    /** Half the distance from each centroid to its nearest other centroid (infinite when there is none). */
+    private static void halfGaps(double[] centroids, int k, int d, double[] halfGap) {
+        Arrays.fill(halfGap, Double.POSITIVE_INFINITY);
+        for (int a = 0; a < k; a++) {
+            for (int b = a + 1; b < k; b++) {
+                double dd = 0;
+                for (int t = 0; t < d; t++) {
+                    double diff = centroids[a * d + t] - centroids[b * d + t];
+                    dd += diff * diff;
+                }
+                double half = 0.5 * Math.sqrt(dd);
+                halfGap[a] = Math.min(halfGap[a], half);
+                halfGap[b] = Math.min(halfGap[b], half);
+            }
+        }
+    }
+
+    /**
+     * After the centroids moved: a row's distance to its own centroid grows by at most that centroid's move, and its
+     * distance to any other centroid shrinks by at most the largest move among the others.
+     */
+    private static void drift(double[] previous, double[] centroids, int k, int d, int[] assign, double[] upper,
+                              double[] lower) {
+        double[] moved = new double[k];
+        int top = 0;
+        for (int j = 0; j < k; j++) {
+            double dd = 0;
+            for (int t = 0; t < d; t++) {
+                double diff = centroids[j * d + t] - previous[j * d + t];
+                dd += diff * diff;
+            }
+            moved[j] = Math.sqrt(dd);
+            top = moved[j] > moved[top] ? j : top;
+        }
+        double runnerUp = 0;
+        for (int j = 0; j < k; j++) {
+            if (j != top) {
+                runnerUp = Math.max(runnerUp, moved[j]);
+            }
+        }
+        for (int i = 0; i < assign.length; i++) {
+            int a = assign[i];
+            upper[i] += moved[a];
+            lower[i] -= a == top ? runnerUp : moved[top];
+        }
     }
 
     private static void recompute(float[] rows, int n, int d, int[] assign, double[] centroids, int k) {

@@ -1,0 +1,41 @@
+package io.edgedistill.core.mixture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+
+import io.edgedistill.core.nn.SplitMix64;
+import org.junit.jupiter.api.Test;
+
+class FlooredKMeansTest {
+
+    /** The pruned iterations assign exactly as plain Lloyd does, on data with heavy tails, duplicates and ties. */
+    @Test
+    void pruningNeverChangesAnAssignment() {
+        for (long seed = 1; seed <= 6; seed++) {
+            Random r = new Random(seed);
+            int n = 1500;
+            int d = 12;
+            float[] x = new float[n * d];
+            for (int i = 0; i < n; i++) {
+                int mode = r.nextInt(7);
+                for (int t = 0; t < d; t++) {
+                    double v = switch ((int) (seed % 3)) {
+                        case 0 -> mode + 0.4 * r.nextGaussian();                 // blobs
+                        case 1 -> Math.pow(r.nextGaussian(), 3);                 // heavy tails
+                        default -> (t % 3 == mode % 3) ? 1 : 0;                  // one-hot patterns: many ties
+                    };
+                    x[i * d + t] = (float) v;
+                }
+                if (i > 0 && r.nextInt(6) == 0) { // exact duplicates of an earlier row
+                    System.arraycopy(x, r.nextInt(i) * d, x, i * d, d);
+                }
+            }
+            for (int m : new int[] {1, 2, 8, 32, 64}) {
+                int[] plain = new FlooredKMeans(m, 10, 25, false).fit(x, n, d, SplitMix64.keyed(seed, m));
+                int[] pruned = new FlooredKMeans(m, 10, 25, true).fit(x, n, d, SplitMix64.keyed(seed, m));
+                assertThat(pruned).as("seed %d, M %d", seed, m).containsExactly(plain);
+            }
+        }
+    }
+}
