@@ -138,7 +138,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         writeConfiguration();
         List<String> cmd = new ArrayList<>(List.of(
                 java.javaExecutable().toString(),
-                "-Xms64m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xms64m", "-Xmx768m", "-XX:+UseSerialGC", LocalJvm.COMPILER,
                 "-Djava.io.tmpdir=" + tmp,
                 "-Dquarkus.http.port=" + (security == null ? port : Preflight.freePort()),
                 "-Dquarkus.http.host=127.0.0.1",

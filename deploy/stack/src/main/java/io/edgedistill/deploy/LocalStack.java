@@ -62,7 +62,7 @@ public final class LocalStack implements AutoCloseable {
         this.aclPlan = b.secured ? AclPlan.standard() : null;
         b.edges.forEach(e -> edges.add(AclPlan.requireEdgeId(e)));
         this.broker = new KafkaBroker(dataDir.resolve("kafka"), kafkaPort, controllerPort, b.brokerConfig,
-                List.of("-Xms256m", "-Xmx" + b.brokerHeap, "-XX:+UseG1GC", "-Djava.awt.headless=true"),
+                List.of("-Xms256m", "-Xmx" + b.brokerHeap, "-XX:+UseG1GC", LocalJvm.COMPILER, "-Djava.awt.headless=true"),
                 security == null ? null : security.brokerSecurity());
         this.registry = !b.registry ? null : new ApicurioRegistry(dataDir.resolve("registry"), registryPort,
                 security == null ? null : security.registrySecurity(aclPlan.servicePrincipals()));

@@ -70,6 +70,7 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+UseSerialGC");
+        cmd.add(LocalJvm.COMPILER);
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-Dmicronaut.server.port=" + port);
         boolean https = Boolean.parseBoolean(properties.getOrDefault(HTTPS_ENABLED, "false"));
