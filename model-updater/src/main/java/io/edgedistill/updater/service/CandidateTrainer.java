@@ -162,9 +162,11 @@ final class CandidateTrainer {
     }
 
     /**
-     * One teacher and student of the real recipe on a set of typical size (9 classes x 10 samples, 64 features),
-     * so that the training code is compiled before the first set arrives: the first model is on the round's
-     * critical path (round start -> edges run it).
+     * One teacher and student of each recipe, so that the training code is compiled and the tensor kernels are made
+     * before the first set arrives: the first model is on the round's critical path (round start -> edges run it).
+     * The compact recipe on a set of typical size (9 classes x 10 samples, 64 features); the generated recipe for
+     * one epoch at its batch sizes on 1,024 rows (without it the first generated model took about 0.5 s longer
+     * than the next: {@code bench.perf.TrainingWarmth}).
      */
     void warmUp() {
         int c = 9;
@@ -175,5 +177,13 @@ final class CandidateTrainer {
         MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, c, settings.teacherConfig(1));
         MlpModel student = MlpTrainer.distill(teacher, settings.studentHidden(), x, n, y, settings.studentConfig(2));
         student.predict(x, n);
+        GeneratedTraining.Settings g = settings.generatedSettings();
+        GeneratedTraining.Settings oneEpoch = new GeneratedTraining.Settings(g.rowsPerClass(), g.minPerClass(), 1, 1,
+                g.temperature(), g.alpha());
+        int m = 1024;
+        io.edgedistill.core.data.Dataset generated = io.edgedistill.core.data.Sampling.classBlobs(m, 64, c, 2);
+        MlpModel t = MlpTrainer.train(settings.teacherHidden(), generated.x(), m, generated.y(), null, c,
+                oneEpoch.teacherConfig(3));
+        MlpTrainer.distill(t, settings.studentHidden(), generated.x(), m, generated.y(), oneEpoch.studentConfig(4));
     }
 }
