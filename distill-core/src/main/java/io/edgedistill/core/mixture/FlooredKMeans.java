@@ -14,11 +14,12 @@ import java.util.Arrays;
  * All arithmetic is in double in a fixed order and ties go to the lowest index, so the fit is a pure function
  * of the rows (in their order) and the seed.
  *
- * <p>Lloyd's iterations skip the distances that cannot change an assignment (Hamerly's bounds: a row whose
- * distance to its centroid is below half the gap from that centroid to the next one, or below a lower bound of its
- * distance to every other centroid, keeps its centroid). The assignments are exactly Lloyd's: a row is searched in
- * full, in the same order and with the same ties, whenever the bounds do not prove the answer with a wide margin.
- * An edge with many rows spends most of its summary here.
+ * <p>The seeding and Lloyd's iterations skip the distances that cannot change an assignment (the triangle
+ * inequality; Elkan's bounds in the iterations: an upper bound of each row's distance to its centroid, a lower
+ * bound of its distance to every other centroid, and the distances between centroids). The assignments are exactly
+ * Lloyd's: a distance is skipped only when the bounds prove that centroid farther by a wide margin, every other one
+ * is computed as the plain search computes it, and ties go to the lowest index. An edge with many rows spends most
+ * of its summary here.
  */
 final class FlooredKMeans {
     /**
@@ -48,36 +49,34 @@ final class FlooredKMeans {
         if (n < kMin) {
             throw new IllegalArgumentException(n + " rows are below the floor " + kMin);
         }
-        int k = Math.max(1, Math.min(maxClusters, n / kMin));
-        double[] centroids = plusPlus(rows, n, d, k, rng);
-        k = centroids.length / d;
-        int[] assign = new int[n];
-        Arrays.fill(assign, -1);
+        int k0 = Math.max(1, Math.min(maxClusters, n / kMin));
+        Seeds seeds = plusPlus(rows, n, d, k0, rng, prune);
+        double[] centroids = seeds.centroids();
+        int k = centroids.length / d;
+        int[] assign = seeds.nearest().clone(); // Lloyd's first assignment: the seeding found each row's nearest seed
+        if (!prune) {
+            Arrays.fill(assign, -1); // plain Lloyd searches in its first iteration too
+        }
         double[] upper = new double[n];
-        double[] lower = new double[n];
+        for (int i = 0; i < n; i++) {
+            upper[i] = Math.sqrt(seeds.d2()[i]);
+        }
+        double[] lower = seeds.lower(); // n × k0: a lower bound of each row's distance to each centroid
+        double[] gaps = new double[k * k];
         double[] halfGap = new double[k];
+        double[] moved = new double[k];
         double[] previous = new double[k * d];
         for (int it = 0; it < maxIterations; it++) {
-            if (it > 0) {
-                halfGaps(centroids, k, d, halfGap);
-            }
-            int changed = 0;
-            for (int i = 0; i < n; i++) {
-                int a = assign[i];
-                if (prune && a >= 0) {
-                    double bound = Math.max(halfGap[a], lower[i]) * SAFE;
-                    if (upper[i] < bound) {
-                        continue;
+            int changed = prune && it == 0 ? n : 0;
+            if (!prune || it > 0) {
+                gaps(centroids, k, d, gaps, halfGap);
+                for (int i = 0; i < n; i++) {
+                    int best = prune ? elkan(rows, i, d, centroids, k, k0, assign[i], upper, lower, gaps, halfGap)
+                            : search(rows, i * d, centroids, k, d);
+                    if (best != assign[i]) {
+                        assign[i] = best;
+                        changed++;
                     }
-                    upper[i] = Math.sqrt(dist2(rows, i * d, centroids, a * d, d));
-                    if (upper[i] < bound) {
-                        continue;
-                    }
-                }
-                int best = search(rows, i * d, centroids, k, d, upper, lower, i);
-                if (best != a) {
-                    assign[i] = best;
-                    changed++;
                 }
             }
             System.arraycopy(centroids, 0, previous, 0, k * d);
@@ -85,21 +84,38 @@ final class FlooredKMeans {
             if (changed == 0) {
                 break;
             }
-            drift(previous, centroids, k, d, assign, upper, lower);
+            if (prune) {
+                drift(previous, centroids, k, k0, d, assign, upper, lower, moved);
+            }
         }
         enforceFloor(rows, n, d, assign, centroids, k);
         return compact(assign, k);
     }
 
-    /** k-means++ seeding; returns fewer than k centroids when the rows hold fewer distinct points. */
-    private static double[] plusPlus(float[] rows, int n, int d, int k, SplitMix64 rng) {
+    /**
+     * k-means++ seeds; each row's nearest seed (ties to the lowest index) with its squared distance; and a lower bound
+     * of each row's distance to each seed (n × k, the distance itself where it was computed).
+     */
+    private record Seeds(double[] centroids, int[] nearest, double[] d2, double[] lower) {
+    }
+
+    /**
+     * k-means++ seeding; returns fewer than k centroids when the rows hold fewer distinct points. With pruning, a
+     * row skips a new seed whose distance from the row's nearest seed proves it farther (the triangle inequality,
+     * with the same margin as the iterations): the seeds and distances are those of the full computation.
+     */
+    private static Seeds plusPlus(float[] rows, int n, int d, int k, SplitMix64 rng, boolean prune) {
         double[] c = new double[k * d];
         int first = (int) Math.min(n - 1, (long) (rng.nextDouble() * n));
         copyRow(rows, first, d, c, 0);
         double[] d2 = new double[n];
+        int[] nearest = new int[n];
+        double[] lower = new double[n * k];
         for (int i = 0; i < n; i++) {
             d2[i] = dist2(rows, i * d, c, 0, d);
+            lower[i * k] = Math.sqrt(d2[i]);
         }
+        double[] gap = new double[k];
         int have = 1;
         while (have < k) {
             double total = 0;
@@ -120,12 +136,25 @@ final class FlooredKMeans {
                 }
             }
             copyRow(rows, pick, d, c, have * d);
+            for (int j = 0; j < have; j++) {
+                gap[j] = Math.sqrt(centroidDist2(c, j, have, d));
+            }
             for (int i = 0; i < n; i++) {
-                d2[i] = Math.min(d2[i], dist2(rows, i * d, c, have * d, d));
+                double own = Math.sqrt(d2[i]);
+                if (prune && gap[nearest[i]] * SAFE > 2 * own) {
+                    lower[i * k + have] = gap[nearest[i]] - own;
+                    continue;
+                }
+                double dd = dist2(rows, i * d, c, have * d, d);
+                lower[i * k + have] = Math.sqrt(dd);
+                if (dd < d2[i]) {
+                    d2[i] = dd;
+                    nearest[i] = have;
+                }
             }
             have++;
         }
-        return have == k ? c : Arrays.copyOf(c, have * d);
+        return new Seeds(have == k ? c : Arrays.copyOf(c, have * d), nearest, d2, lower);
     }
 
     private void enforceFloor(float[] rows, int n, int d, int[] assign, double[] centroids, int k) {
@@ -177,55 +206,83 @@ final class FlooredKMeans {
         }
     }
 
-    /**
-     * Lloyd's assignment: every distance from row {@code off}, nearest first, ties to the lowest index. Leaves the
-     * distances to the nearest and to the second nearest centroid in {@code upper[i]} and {@code lower[i]}.
-     */
-    private static int search(float[] rows, int off, double[] centroids, int k, int d, double[] upper,
-                              double[] lower, int i) {
+    /** Lloyd's assignment: every distance from row {@code off}, nearest first, ties to the lowest index. */
+    private static int search(float[] rows, int off, double[] centroids, int k, int d) {
         int best = -1;
-        double first = Double.POSITIVE_INFINITY;
-        double second = Double.POSITIVE_INFINITY;
+        double bestDist = Double.POSITIVE_INFINITY;
         for (int j = 0; j < k; j++) {
             double dd = dist2(rows, off, centroids, j * d, d);
-            if (dd < first) {
-                second = first;
-                first = dd;
+            if (dd < bestDist) {
+                bestDist = dd;
                 best = j;
-            } else if (dd < second) {
-                second = dd;
             }
         }
-        upper[i] = Math.sqrt(first);
-        lower[i] = Math.sqrt(second);
         return best;
     }
 
-    /** Half the distance from each centroid to its nearest other centroid (infinite when there is none). */
-    private static void halfGaps(double[] centroids, int k, int d, double[] halfGap) {
+    /**
+     * Lloyd's assignment of row i with Elkan's bounds: a centroid is skipped when its lower bound, or half its
+     * distance from the row's centroid, proves it farther than the row's centroid by the margin {@link #SAFE}; every
+     * other distance is computed as {@link #search} computes it, and ties go to the lowest index, so the answer is
+     * {@link #search}'s. Tightens the row's bounds on the way.
+     */
+    static int elkan(float[] rows, int i, int d, double[] centroids, int k, int stride, int a, double[] upper,
+                             double[] lower, double[] gaps, double[] halfGap) {
+        if (upper[i] < halfGap[a] * SAFE) {
+            return a;
+        }
+        int off = i * d;
+        int best = a;
+        double bestD2 = Double.NaN; // the distance to a, once computed
+        for (int j = 0; j < k; j++) {
+            if (j == a) {
+                continue;
+            }
+            double bound = Math.max(lower[i * stride + j], 0.5 * gaps[a * k + j]) * SAFE;
+            if (upper[i] < bound) {
+                continue;
+            }
+            if (Double.isNaN(bestD2)) {
+                bestD2 = dist2(rows, off, centroids, a * d, d);
+                upper[i] = Math.sqrt(bestD2);
+                lower[i * stride + a] = upper[i];
+                if (upper[i] < bound) {
+                    continue;
+                }
+            }
+            double dd = dist2(rows, off, centroids, j * d, d);
+            lower[i * stride + j] = Math.sqrt(dd);
+            if (dd < bestD2 || (dd == bestD2 && j < best)) {
+                best = j;
+                bestD2 = dd;
+            }
+        }
+        if (best != a) {
+            upper[i] = Math.sqrt(bestD2);
+        }
+        return best;
+    }
+
+    /** Distances between centroids (k × k), and half the distance from each to its nearest other (infinite alone). */
+    private static void gaps(double[] centroids, int k, int d, double[] gaps, double[] halfGap) {
         Arrays.fill(halfGap, Double.POSITIVE_INFINITY);
         for (int a = 0; a < k; a++) {
             for (int b = a + 1; b < k; b++) {
-                double dd = 0;
-                for (int t = 0; t < d; t++) {
-                    double diff = centroids[a * d + t] - centroids[b * d + t];
-                    dd += diff * diff;
-                }
-                double half = 0.5 * Math.sqrt(dd);
-                halfGap[a] = Math.min(halfGap[a], half);
-                halfGap[b] = Math.min(halfGap[b], half);
+                double g = Math.sqrt(centroidDist2(centroids, a, b, d));
+                gaps[a * k + b] = g;
+                gaps[b * k + a] = g;
+                halfGap[a] = Math.min(halfGap[a], 0.5 * g);
+                halfGap[b] = Math.min(halfGap[b], 0.5 * g);
             }
         }
     }
 
     /**
      * After the centroids moved: a row's distance to its own centroid grows by at most that centroid's move, and its
-     * distance to any other centroid shrinks by at most the largest move among the others.
+     * distance to any centroid shrinks by at most that centroid's move.
      */
-    private static void drift(double[] previous, double[] centroids, int k, int d, int[] assign, double[] upper,
-                              double[] lower) {
-        double[] moved = new double[k];
-        int top = 0;
+    private static void drift(double[] previous, double[] centroids, int k, int stride, int d, int[] assign,
+                              double[] upper, double[] lower, double[] moved) {
         for (int j = 0; j < k; j++) {
             double dd = 0;
             for (int t = 0; t < d; t++) {
@@ -233,18 +290,12 @@ final class FlooredKMeans {
                 dd += diff * diff;
             }
             moved[j] = Math.sqrt(dd);
-            top = moved[j] > moved[top] ? j : top;
-        }
-        double runnerUp = 0;
-        for (int j = 0; j < k; j++) {
-            if (j != top) {
-                runnerUp = Math.max(runnerUp, moved[j]);
-            }
         }
         for (int i = 0; i < assign.length; i++) {
-            int a = assign[i];
-            upper[i] += moved[a];
-            lower[i] -= a == top ? runnerUp : moved[top];
+            upper[i] += moved[assign[i]];
+            for (int j = 0; j < k; j++) {
+                lower[i * stride + j] -= moved[j];
+            }
         }
     }
 
@@ -305,6 +356,15 @@ final class FlooredKMeans {
         double s = 0;
         for (int t = 0; t < d; t++) {
             double diff = rows[off + t] - c[coff + t];
+            s += diff * diff;
+        }
+        return s;
+    }
+
+    private static double centroidDist2(double[] c, int a, int b, int d) {
+        double s = 0;
+        for (int t = 0; t < d; t++) {
+            double diff = c[a * d + t] - c[b * d + t];
             s += diff * diff;
         }
         return s;

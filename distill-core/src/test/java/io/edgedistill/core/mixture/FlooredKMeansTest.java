@@ -38,4 +38,36 @@ class FlooredKMeansTest {
             }
         }
     }
+
+    /** Few distinct points on a grid: rows equidistant from two centroids everywhere, so the ties decide. */
+    @Test
+    void tiesGoToTheLowestIndexAsInPlainLloyd() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Random r = new Random(seed);
+            int n = 400;
+            float[] x = new float[n * 2];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextInt(4);
+            }
+            for (int m : new int[] {2, 3, 4, 5, 6}) {
+                int[] plain = new FlooredKMeans(m, 10, 25, false).fit(x, n, 2, SplitMix64.keyed(seed, m));
+                int[] pruned = new FlooredKMeans(m, 10, 25, true).fit(x, n, 2, SplitMix64.keyed(seed, m));
+                assertThat(pruned).as("seed %d, M %d", seed, m).containsExactly(plain);
+            }
+        }
+    }
+
+    /** A row halfway between centroids 0 and 1, assigned to 1: Lloyd gives it to 0, the lower index. */
+    @Test
+    void anExactTieMovesTheRowToTheLowerIndex() {
+        float[] row = {1f, 0f};
+        double[] centroids = {0, 0, 2, 0};
+        double[] upper = {1.5};           // loose: the distance to centroid 1 is 1
+        double[] lower = {0, 0};          // nothing known of the other centroid
+        double[] gaps = {0, 2, 2, 0};
+        double[] halfGap = {1, 1};
+        int best = FlooredKMeans.elkan(row, 0, 2, centroids, 2, 2, 1, upper, lower, gaps, halfGap);
+        assertThat(best).isZero();
+        assertThat(upper[0]).isEqualTo(1.0);
+    }
 }
