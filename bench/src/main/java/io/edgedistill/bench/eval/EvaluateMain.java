@@ -115,6 +115,9 @@ public final class EvaluateMain implements Callable<Integer> {
     int mlpHidden;
     @Option(names = "--fed-epochs", defaultValue = "3", description = "FedAvg local epochs (default ${DEFAULT-VALUE})")
     int fedEpochs;
+    @Option(names = "--fedavg-rounds", defaultValue = "3",
+            description = "rounds of the fedavg-rounds method (default ${DEFAULT-VALUE})")
+    int fedAvgRounds;
     @Option(names = "--no-input-moments", description = "summaries without input-space moments (synthetic init from noise)")
     boolean noInputMoments;
 
@@ -321,6 +324,7 @@ public final class EvaluateMain implements Callable<Integer> {
         h.detector(new PoisonDetector.Config(zThreshold, 1.5, minClassCount, 2, peerSlack, countCap, weightedTrace,
                 minJudgedCount));
         h.edgeFraction(edgeFraction);
+        h.fedAvgRounds(fedAvgRounds);
         md.append(String.format(Locale.ROOT, "detector: z %s, peer slack %s, count cap %s, trace %s, min class count %d, min judged count %d; edge fraction %s%n",
                 trim(zThreshold), trim(peerSlack), trim(countCap), weightedTrace ? "count-weighted" : "median", minClassCount,
                 minJudgedCount, trim(edgeFraction)));

@@ -60,6 +60,12 @@ public final class Harness {
     public static final String POOLED = "pooled";
     public static final String RANDOM = "random-subset";
     public static final String FEDAVG = "fedavg-1shot";
+    /**
+     * FedAvg over several rounds ({@link #fedAvgRounds}): each round every edge trains the global model on its rows
+     * and uploads it, the cloud averages them weighted by rows. A baseline of the uplink bytes: one model per edge
+     * per round.
+     */
+    public static final String FEDAVG_ROUNDS = "fedavg-rounds";
     public static final String LOCAL = "local-distill-merge";
     public static final String COLLAB = "collabdm-unweighted";
     public static final String OURS = "ours";
@@ -78,7 +84,7 @@ public final class Harness {
     public static final String SHIPPED_REFINED = "shipped-refined";
     /** Every method the harness knows; {@link #METHODS} (the default run) plus the sub-cluster methods. */
     public static final List<String> ALL_METHODS = List.of(POOLED, RANDOM, FEDAVG, LOCAL, COLLAB, OURS, OURS_CORE,
-            SUBCLUSTER, SUBCLUSTER_TEACHER, SHIPPED, SHIPPED_REFINED);
+            SUBCLUSTER, SUBCLUSTER_TEACHER, SHIPPED, SHIPPED_REFINED, FEDAVG_ROUNDS);
 
     /** Settings of one configuration. */
     public record Settings(int edges, double beta, int ipc, long seed, int k, int hidden, int embed,
@@ -127,6 +133,7 @@ public final class Harness {
     private final SubclusterMethods subclusters;
     private PoisonDetector.Config detectorConfig = PoisonDetector.Config.defaults();
     private double edgeFraction = 1.0;
+    private int fedAvgRounds = 3;
 
     public Harness(Dataset train, Dataset test) {
         this(train, test, null, SubclusterSettings.defaults());
@@ -149,6 +156,14 @@ public final class Harness {
     public void detector(PoisonDetector.Config config) {
         this.detectorConfig = config;
         subclusters.countCap(config.countCap());
+    }
+
+    /** Rounds of {@link #FEDAVG_ROUNDS} (default 3). */
+    public void fedAvgRounds(int rounds) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("FedAvg needs at least one round");
+        }
+        this.fedAvgRounds = rounds;
     }
 
     /**
@@ -249,6 +264,9 @@ public final class Harness {
         if (methods.contains(FEDAVG)) {
             out.add(fedAvg(round));
         }
+        if (methods.contains(FEDAVG_ROUNDS)) {
+            out.add(fedAvgRounds(round));
+        }
         if (methods.contains(LOCAL)) {
             out.add(localDistillMerge(round));
         }
@@ -317,6 +335,30 @@ public final class Harness {
             return new Run(FEDAVG, r.rep, sc, init.sizeBytes(), secs(t0),
                     s.fedEpochs() + " local epochs, one averaging round");
         });
+    }
+
+    private Run fedAvgRounds(Round r) {
+        Settings s = r.s;
+        long t0 = System.nanoTime();
+        MlpClassifier global = new MlpClassifier(train.dim(), s.mlpHidden(), train.numClasses(), r.clfSeed());
+        MlpClassifier.TrainConfig base = MlpClassifier.TrainConfig.pooled();
+        MlpClassifier.TrainConfig cfg = new MlpClassifier.TrainConfig(s.fedEpochs(), base.batch(), base.lr(),
+                base.weightDecay(), 50, 0);
+        for (int round = 0; round < fedAvgRounds; round++) {
+            MlpClassifier[] local = new MlpClassifier[r.edgeData.length];
+            double[] w = new double[local.length];
+            for (int e = 0; e < local.length; e++) {
+                Dataset d = r.edgeData[e];
+                local[e] = global.copy();
+                local[e].train(d.x(), d.y(), d.size(), null, cfg, r.rs + 100 + 1000L * round + e);
+                w[e] = d.size();
+            }
+            global = MlpClassifier.average(local, w);
+        }
+        Metrics.Scores sc = evaluate(global);
+        return new Run(FEDAVG_ROUNDS, r.rep, sc, global.sizeBytes(), secs(t0), fedAvgRounds + " rounds of "
+                + s.fedEpochs() + " local epochs; uplink per edge per round (the bytes column), " + fedAvgRounds
+                + " times that in all");
     }
 
     private Run localDistillMerge(Round r) {

@@ -49,6 +49,24 @@ class EvaluateSmokeTest {
     }
 
     @Test
+    void fedAvgOverOneRoundIsTheOneShotAndMoreRoundsSendAModelPerRound() {
+        RawDataset raw = DataLoading.generate5gNidd(2500, 3, 40);
+        DataLoading.Prepared p = DataLoading.split(raw, 0.25, 1, "smoke");
+        Harness h = new Harness(p.train(), p.test());
+        Harness.Settings s = new Harness.Settings(3, 1.0, 2, 5, 2, 16, 8, 10, 0.03f, 0.5f, 16, 1, true, true, 3f, 3f, true);
+        h.fedAvgRounds(1);
+        List<Harness.Run> one = h.runRep(s, 0, List.of(Harness.FEDAVG, Harness.FEDAVG_ROUNDS));
+        assertThat(one.get(1).macroF1()).isEqualTo(one.get(0).macroF1());
+        assertThat(one.get(1).bytesPerEdge()).isEqualTo(one.get(0).bytesPerEdge());
+
+        h.fedAvgRounds(4);
+        Harness.Run four = h.runRep(s, 0, List.of(Harness.FEDAVG_ROUNDS)).get(0);
+        assertThat(four.bytesPerEdge()).isEqualTo(one.get(0).bytesPerEdge()); // per round
+        assertThat(four.note()).startsWith("4 rounds");
+        assertThat(four.macroF1()).isBetween(0.0, 1.0);
+    }
+
+    @Test
     void theRatioToPooledGetsAPairedIntervalAndClassesCanBeLeftOutOfTheMacroF1() {
         double[] a = {0.8, 0.6, Double.NaN};
         double[] b = {0.4, 0.6, Double.NaN};
