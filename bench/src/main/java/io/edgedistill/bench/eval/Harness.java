@@ -66,6 +66,13 @@ public final class Harness {
      * per round.
      */
     public static final String FEDAVG_ROUNDS = "fedavg-rounds";
+    /**
+     * Each edge trains its own model on its rows (the pooled recipe) and uploads it; scored is the cloud's ensemble
+     * of them (class probabilities averaged, weighted by the edges' rows). Ensemble distillation (FedDF, DENSE)
+     * distils a student from this ensemble without data, so the ensemble is the reference its student approaches:
+     * one model per edge of uplink.
+     */
+    public static final String ENSEMBLE = "edge-ensemble";
     public static final String LOCAL = "local-distill-merge";
     public static final String COLLAB = "collabdm-unweighted";
     public static final String OURS = "ours";
@@ -84,7 +91,7 @@ public final class Harness {
     public static final String SHIPPED_REFINED = "shipped-refined";
     /** Every method the harness knows; {@link #METHODS} (the default run) plus the sub-cluster methods. */
     public static final List<String> ALL_METHODS = List.of(POOLED, RANDOM, FEDAVG, LOCAL, COLLAB, OURS, OURS_CORE,
-            SUBCLUSTER, SUBCLUSTER_TEACHER, SHIPPED, SHIPPED_REFINED, FEDAVG_ROUNDS);
+            SUBCLUSTER, SUBCLUSTER_TEACHER, SHIPPED, SHIPPED_REFINED, FEDAVG_ROUNDS, ENSEMBLE);
 
     /** Settings of one configuration. */
     public record Settings(int edges, double beta, int ipc, long seed, int k, int hidden, int embed,
@@ -267,6 +274,9 @@ public final class Harness {
         if (methods.contains(FEDAVG_ROUNDS)) {
             out.add(fedAvgRounds(round));
         }
+        if (methods.contains(ENSEMBLE)) {
+            out.add(edgeEnsemble(round));
+        }
         if (methods.contains(LOCAL)) {
             out.add(localDistillMerge(round));
         }
@@ -359,6 +369,37 @@ public final class Harness {
         return new Run(FEDAVG_ROUNDS, r.rep, sc, global.sizeBytes(), secs(t0), fedAvgRounds + " rounds of "
                 + s.fedEpochs() + " local epochs; uplink per edge per round (the bytes column), " + fedAvgRounds
                 + " times that in all");
+    }
+
+    private Run edgeEnsemble(Round r) {
+        Settings s = r.s;
+        long t0 = System.nanoTime();
+        int c = test.numClasses();
+        double[] votes = new double[test.size() * c];
+        long bytes = 0;
+        for (int e = 0; e < r.edgeData.length; e++) {
+            Dataset d = r.edgeData[e];
+            if (d.size() == 0) {
+                continue;
+            }
+            MlpClassifier local = new MlpClassifier(train.dim(), s.mlpHidden(), c, r.clfSeed());
+            local.train(d.x(), d.y(), d.size(), null, MlpClassifier.TrainConfig.pooled(), r.rs + 300 + e);
+            bytes = local.sizeBytes();
+            double[] p = local.probabilities(test.x(), test.size());
+            for (int i = 0; i < votes.length; i++) {
+                votes[i] += d.size() * p[i];
+            }
+        }
+        int[] pred = new int[test.size()];
+        for (int i = 0; i < pred.length; i++) {
+            int best = 0;
+            for (int cc = 1; cc < c; cc++) {
+                best = votes[i * c + cc] > votes[i * c + best] ? cc : best;
+            }
+            pred[i] = best;
+        }
+        Metrics.Scores sc = Metrics.score(test.y(), pred, c);
+        return new Run(ENSEMBLE, r.rep, sc, bytes, secs(t0), "the edges' own models, probabilities averaged by rows");
     }
 
     private Run localDistillMerge(Round r) {

@@ -261,6 +261,29 @@ public final class MlpClassifier {
         }
     }
 
+    /** Class probabilities per row (n × c, row-major). */
+    public double[] probabilities(float[] x, int n) {
+        double[] out = new double[n * c];
+        double[] hid = new double[h];
+        double[] logits = new double[c];
+        for (int i = 0; i < n; i++) {
+            forward(x, i * d, hid, logits);
+            double mx = Double.NEGATIVE_INFINITY;
+            for (double v : logits) {
+                mx = Math.max(mx, v);
+            }
+            double sum = 0;
+            for (int cc = 0; cc < c; cc++) {
+                out[i * c + cc] = Math.exp(logits[cc] - mx);
+                sum += out[i * c + cc];
+            }
+            for (int cc = 0; cc < c; cc++) {
+                out[i * c + cc] /= sum;
+            }
+        }
+        return out;
+    }
+
     /** Predicted class per row. */
     public int[] predict(float[] x, int n) {
         return predict(x, n, null);

@@ -49,7 +49,7 @@ class EvaluateSmokeTest {
     }
 
     @Test
-    void fedAvgOverOneRoundIsTheOneShotAndMoreRoundsSendAModelPerRound() {
+    void fedAvgOverOneRoundIsTheOneShotAndModelBaselinesSendAModelPerEdgeAndRound() {
         RawDataset raw = DataLoading.generate5gNidd(2500, 3, 40);
         DataLoading.Prepared p = DataLoading.split(raw, 0.25, 1, "smoke");
         Harness h = new Harness(p.train(), p.test());
@@ -64,6 +64,10 @@ class EvaluateSmokeTest {
         assertThat(four.bytesPerEdge()).isEqualTo(one.get(0).bytesPerEdge()); // per round
         assertThat(four.note()).startsWith("4 rounds");
         assertThat(four.macroF1()).isBetween(0.0, 1.0);
+
+        Harness.Run ensemble = h.runRep(s, 0, List.of(Harness.ENSEMBLE)).get(0);
+        assertThat(ensemble.bytesPerEdge()).isEqualTo(one.get(0).bytesPerEdge()); // one model per edge
+        assertThat(ensemble.macroF1()).isBetween(0.0, 1.0);
     }
 
     @Test
