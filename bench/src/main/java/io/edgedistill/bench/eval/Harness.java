@@ -377,13 +377,17 @@ public final class Harness {
         int c = test.numClasses();
         double[] votes = new double[test.size() * c];
         long bytes = 0;
+        // the pooled recipe, with FedAvg's floor of 50 steps so that a small edge's model is trained too
+        MlpClassifier.TrainConfig base = MlpClassifier.TrainConfig.pooled();
+        MlpClassifier.TrainConfig cfg = new MlpClassifier.TrainConfig(base.epochs(), base.batch(), base.lr(),
+                base.weightDecay(), 50, 0);
         for (int e = 0; e < r.edgeData.length; e++) {
             Dataset d = r.edgeData[e];
             if (d.size() == 0) {
                 continue;
             }
             MlpClassifier local = new MlpClassifier(train.dim(), s.mlpHidden(), c, r.clfSeed());
-            local.train(d.x(), d.y(), d.size(), null, MlpClassifier.TrainConfig.pooled(), r.rs + 300 + e);
+            local.train(d.x(), d.y(), d.size(), null, cfg, r.rs + 300 + e);
             bytes = local.sizeBytes();
             double[] p = local.probabilities(test.x(), test.size());
             for (int i = 0; i < votes.length; i++) {

@@ -2,7 +2,7 @@ package io.edgedistill.deploy;
 
 /**
  * The JVM option every process of a local run shares (the broker, the registry, the services the demo and the system
- * tests start; the demo's own JVM gets the same from the {@code edgedistill} launcher).
+ * tests start; the {@code edgedistill} launcher gives every JVM it starts the same, the demo's own included).
  *
  * <p><b>C1 only</b> ({@code -XX:TieredStopAtLevel=1}). A local run puts six JVMs on one small machine, and in their
  * first minute HotSpot's optimising compiler (C2) spent 20–45 CPU-seconds in each of the broker, the processor, the

@@ -27,6 +27,11 @@ final class FlooredKMeans {
      * beyond the rounding of the bounds, so that the pruning never changes an assignment.
      */
     private static final double SAFE = 1 - 1e-9;
+    /**
+     * An absolute slack on top of {@link #SAFE}, relative to the rows' largest norm: the lower bounds are kept by
+     * subtracting centroid moves, which leaves an absolute rounding error, so a bound near 0 proves nothing.
+     */
+    private static final double SLACK = 1e-9;
     private final int maxClusters;
     private final int kMin;
     private final int maxIterations;
@@ -62,6 +67,7 @@ final class FlooredKMeans {
             upper[i] = Math.sqrt(seeds.d2()[i]);
         }
         double[] lower = seeds.lower(); // n × k0: a lower bound of each row's distance to each centroid
+        double slack = SLACK * maxNorm(rows, n, d);
         double[] gaps = new double[k * k];
         double[] halfGap = new double[k];
         double[] moved = new double[k];
@@ -71,7 +77,8 @@ final class FlooredKMeans {
             if (!prune || it > 0) {
                 gaps(centroids, k, d, gaps, halfGap);
                 for (int i = 0; i < n; i++) {
-                    int best = prune ? elkan(rows, i, d, centroids, k, k0, assign[i], upper, lower, gaps, halfGap)
+                    int best = prune ? elkan(rows, i, d, centroids, k, k0, assign[i], upper, lower, gaps, halfGap,
+                            slack)
                             : search(rows, i * d, centroids, k, d);
                     if (best != assign[i]) {
                         assign[i] = best;
@@ -222,13 +229,14 @@ final class FlooredKMeans {
 
     /**
      * Lloyd's assignment of row i with Elkan's bounds: a centroid is skipped when its lower bound, or half its
-     * distance from the row's centroid, proves it farther than the row's centroid by the margin {@link #SAFE}; every
+     * distance from the row's centroid, proves it farther than the row's centroid by the margins {@link #SAFE} and
+     * {@code slack}; every
      * other distance is computed as {@link #search} computes it, and ties go to the lowest index, so the answer is
      * {@link #search}'s. Tightens the row's bounds on the way.
      */
     static int elkan(float[] rows, int i, int d, double[] centroids, int k, int stride, int a, double[] upper,
-                             double[] lower, double[] gaps, double[] halfGap) {
-        if (upper[i] < halfGap[a] * SAFE) {
+                     double[] lower, double[] gaps, double[] halfGap, double slack) {
+        if (upper[i] < halfGap[a] * SAFE - slack) {
             return a;
         }
         int off = i * d;
@@ -238,7 +246,7 @@ final class FlooredKMeans {
             if (j == a) {
                 continue;
             }
-            double bound = Math.max(lower[i * stride + j], 0.5 * gaps[a * k + j]) * SAFE;
+            double bound = Math.max(lower[i * stride + j], 0.5 * gaps[a * k + j]) * SAFE - slack;
             if (upper[i] < bound) {
                 continue;
             }
@@ -359,6 +367,19 @@ final class FlooredKMeans {
             s += diff * diff;
         }
         return s;
+    }
+
+    /** The largest Euclidean norm of a row (the scale of the absolute slack). */
+    private static double maxNorm(float[] rows, int n, int d) {
+        double max = 0;
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int t = 0; t < d; t++) {
+                s += (double) rows[i * d + t] * rows[i * d + t];
+            }
+            max = Math.max(max, s);
+        }
+        return Math.sqrt(max);
     }
 
     private static double centroidDist2(double[] c, int a, int b, int d) {

@@ -66,8 +66,24 @@ class FlooredKMeansTest {
         double[] lower = {0, 0};          // nothing known of the other centroid
         double[] gaps = {0, 2, 2, 0};
         double[] halfGap = {1, 1};
-        int best = FlooredKMeans.elkan(row, 0, 2, centroids, 2, 2, 1, upper, lower, gaps, halfGap);
+        int best = FlooredKMeans.elkan(row, 0, 2, centroids, 2, 2, 1, upper, lower, gaps, halfGap, 1e-9);
         assertThat(best).isZero();
         assertThat(upper[0]).isEqualTo(1.0);
+    }
+
+    /**
+     * A row on two coinciding centroids, assigned to the higher one, with a lower bound that rounding left just above
+     * 0: the bound proves nothing, so the row goes to the lower index as in plain Lloyd.
+     */
+    @Test
+    void aLowerBoundNearZeroProvesNothing() {
+        float[] row = {1f, 1f};
+        double[] centroids = {1, 1, 1, 1};
+        double[] upper = {0};
+        double[] lower = {1e-16, 0};
+        double[] gaps = {0, 0, 0, 0};
+        double[] halfGap = {0, 0};
+        int best = FlooredKMeans.elkan(row, 0, 2, centroids, 2, 2, 1, upper, lower, gaps, halfGap, 1e-9 * Math.sqrt(2));
+        assertThat(best).isZero();
     }
 }
