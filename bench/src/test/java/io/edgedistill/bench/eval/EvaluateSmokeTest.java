@@ -9,6 +9,16 @@ import picocli.CommandLine;
 
 /** Fast end-to-end run of the harness on tiny generated data (sizes far below the real evaluation). */
 class EvaluateSmokeTest {
+    /** 3 edges, β 1, IPC 2, K 2, hidden 16, embed 8, 10 optimiser steps, detector hidden 16, 1 FedAvg epoch. */
+    private static final Harness.Settings TINY =
+            new Harness.Settings(3, 1.0, 2, 5, 2, 16, 8, 10, 0.03f, 0.5f, 16, 1, true, true, 3f, 3f, true);
+
+    /** A harness on 2,500 generated rows, a quarter of them held out. */
+    private static Harness tinyHarness() {
+        RawDataset raw = DataLoading.generate5gNidd(2500, 3, 40);
+        DataLoading.Prepared p = DataLoading.split(raw, 0.25, 1, "smoke");
+        return new Harness(p.train(), p.test());
+    }
 
     @Test
     void cliReportsEveryMethodWithSaneNumbers() {
@@ -27,10 +37,8 @@ class EvaluateSmokeTest {
 
     @Test
     void harnessRunsAreWithinRange() {
-        RawDataset raw = DataLoading.generate5gNidd(2500, 3, 40);
-        DataLoading.Prepared p = DataLoading.split(raw, 0.25, 1, "smoke");
-        Harness h = new Harness(p.train(), p.test());
-        Harness.Settings s = new Harness.Settings(3, 1.0, 2, 5, 2, 16, 8, 10, 0.03f, 0.5f, 16, 1, true, true, 3f, 3f, true);
+        Harness h = tinyHarness();
+        Harness.Settings s = TINY;
         List<Harness.Run> runs = h.runRep(s, 0);
         assertThat(runs).extracting(Harness.Run::method).containsExactlyElementsOf(Harness.METHODS);
         for (Harness.Run r : runs) {
@@ -50,10 +58,8 @@ class EvaluateSmokeTest {
 
     @Test
     void fedAvgOverOneRoundIsTheOneShotAndModelBaselinesSendAModelPerEdgeAndRound() {
-        RawDataset raw = DataLoading.generate5gNidd(2500, 3, 40);
-        DataLoading.Prepared p = DataLoading.split(raw, 0.25, 1, "smoke");
-        Harness h = new Harness(p.train(), p.test());
-        Harness.Settings s = new Harness.Settings(3, 1.0, 2, 5, 2, 16, 8, 10, 0.03f, 0.5f, 16, 1, true, true, 3f, 3f, true);
+        Harness h = tinyHarness();
+        Harness.Settings s = TINY;
         h.fedAvgRounds(1);
         List<Harness.Run> one = h.runRep(s, 0, List.of(Harness.FEDAVG, Harness.FEDAVG_ROUNDS));
         assertThat(one.get(1).macroF1()).isEqualTo(one.get(0).macroF1());
