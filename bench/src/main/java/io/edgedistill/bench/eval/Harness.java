@@ -328,33 +328,28 @@ public final class Harness {
                 + ":" + s.fedEpochs();
         return cache.computeIfAbsent(key, k -> {
             long t0 = System.nanoTime();
-            MlpClassifier init = new MlpClassifier(train.dim(), s.mlpHidden(), train.numClasses(), r.clfSeed());
-            MlpClassifier[] local = new MlpClassifier[r.edgeData.length];
-            double[] w = new double[local.length];
-            MlpClassifier.TrainConfig base = MlpClassifier.TrainConfig.pooled();
-            MlpClassifier.TrainConfig cfg = new MlpClassifier.TrainConfig(s.fedEpochs(), base.batch(), base.lr(),
-                    base.weightDecay(), 50, 0);
-            for (int e = 0; e < local.length; e++) {
-                Dataset d = r.edgeData[e];
-                local[e] = init.copy();
-                local[e].train(d.x(), d.y(), d.size(), null, cfg, r.rs + 100 + e);
-                w[e] = d.size();
-            }
-            MlpClassifier avg = MlpClassifier.average(local, w);
-            Metrics.Scores sc = evaluate(avg);
-            return new Run(FEDAVG, r.rep, sc, init.sizeBytes(), secs(t0),
+            MlpClassifier avg = federatedAverage(r, 1);
+            return new Run(FEDAVG, r.rep, evaluate(avg), avg.sizeBytes(), secs(t0),
                     s.fedEpochs() + " local epochs, one averaging round");
         });
     }
 
     private Run fedAvgRounds(Round r) {
-        Settings s = r.s;
         long t0 = System.nanoTime();
-        MlpClassifier global = new MlpClassifier(train.dim(), s.mlpHidden(), train.numClasses(), r.clfSeed());
-        MlpClassifier.TrainConfig base = MlpClassifier.TrainConfig.pooled();
-        MlpClassifier.TrainConfig cfg = new MlpClassifier.TrainConfig(s.fedEpochs(), base.batch(), base.lr(),
-                base.weightDecay(), 50, 0);
-        for (int round = 0; round < fedAvgRounds; round++) {
+        MlpClassifier global = federatedAverage(r, fedAvgRounds);
+        return new Run(FEDAVG_ROUNDS, r.rep, evaluate(global), global.sizeBytes(), secs(t0), fedAvgRounds
+                + " rounds of " + r.s.fedEpochs() + " local epochs; uplink per edge per round (the bytes column), "
+                + fedAvgRounds + " times that in all");
+    }
+
+    /**
+     * FedAvg from the repetition's initial classifier: each round every edge trains the global model on its rows for
+     * the local epochs and the cloud averages the models weighted by rows.
+     */
+    private MlpClassifier federatedAverage(Round r, int rounds) {
+        MlpClassifier global = new MlpClassifier(train.dim(), r.s.mlpHidden(), train.numClasses(), r.clfSeed());
+        MlpClassifier.TrainConfig cfg = localTraining(r.s.fedEpochs());
+        for (int round = 0; round < rounds; round++) {
             MlpClassifier[] local = new MlpClassifier[r.edgeData.length];
             double[] w = new double[local.length];
             for (int e = 0; e < local.length; e++) {
@@ -365,10 +360,13 @@ public final class Harness {
             }
             global = MlpClassifier.average(local, w);
         }
-        Metrics.Scores sc = evaluate(global);
-        return new Run(FEDAVG_ROUNDS, r.rep, sc, global.sizeBytes(), secs(t0), fedAvgRounds + " rounds of "
-                + s.fedEpochs() + " local epochs; uplink per edge per round (the bytes column), " + fedAvgRounds
-                + " times that in all");
+        return global;
+    }
+
+    /** An edge's training of its own model: the pooled recipe for {@code epochs}, at least 50 steps. */
+    private static MlpClassifier.TrainConfig localTraining(int epochs) {
+        MlpClassifier.TrainConfig base = MlpClassifier.TrainConfig.pooled();
+        return new MlpClassifier.TrainConfig(epochs, base.batch(), base.lr(), base.weightDecay(), 50, 0);
     }
 
     private Run edgeEnsemble(Round r) {
@@ -377,10 +375,7 @@ public final class Harness {
         int c = test.numClasses();
         double[] votes = new double[test.size() * c];
         long bytes = 0;
-        // the pooled recipe, with FedAvg's floor of 50 steps so that a small edge's model is trained too
-        MlpClassifier.TrainConfig base = MlpClassifier.TrainConfig.pooled();
-        MlpClassifier.TrainConfig cfg = new MlpClassifier.TrainConfig(base.epochs(), base.batch(), base.lr(),
-                base.weightDecay(), 50, 0);
+        MlpClassifier.TrainConfig cfg = localTraining(MlpClassifier.TrainConfig.pooled().epochs());
         for (int e = 0; e < r.edgeData.length; e++) {
             Dataset d = r.edgeData[e];
             if (d.size() == 0) {

@@ -268,18 +268,8 @@ public final class MlpClassifier {
         double[] logits = new double[c];
         for (int i = 0; i < n; i++) {
             forward(x, i * d, hid, logits);
-            double mx = Double.NEGATIVE_INFINITY;
-            for (double v : logits) {
-                mx = Math.max(mx, v);
-            }
-            double sum = 0;
-            for (int cc = 0; cc < c; cc++) {
-                out[i * c + cc] = Math.exp(logits[cc] - mx);
-                sum += out[i * c + cc];
-            }
-            for (int cc = 0; cc < c; cc++) {
-                out[i * c + cc] /= sum;
-            }
+            softmaxInPlace(logits);
+            System.arraycopy(logits, 0, out, i * c, c);
         }
         return out;
     }

@@ -144,7 +144,7 @@ final class FlooredKMeans {
             }
             copyRow(rows, pick, d, c, have * d);
             for (int j = 0; j < have; j++) {
-                gap[j] = Math.sqrt(centroidDist2(c, j, have, d));
+                gap[j] = Math.sqrt(dist2(c, j * d, c, have * d, d));
             }
             for (int i = 0; i < n; i++) {
                 double own = Math.sqrt(d2[i]);
@@ -189,11 +189,7 @@ final class FlooredKMeans {
             double bestDist = Double.POSITIVE_INFINITY;
             for (int j = 0; j < k; j++) {
                 if (alive[j] && j != small) {
-                    double dd = 0;
-                    for (int t = 0; t < d; t++) {
-                        double diff = centroids[small * d + t] - centroids[j * d + t];
-                        dd += diff * diff;
-                    }
+                    double dd = dist2(centroids, small * d, centroids, j * d, d);
                     if (dd < bestDist) {
                         bestDist = dd;
                         target = j;
@@ -276,7 +272,7 @@ final class FlooredKMeans {
         Arrays.fill(halfGap, Double.POSITIVE_INFINITY);
         for (int a = 0; a < k; a++) {
             for (int b = a + 1; b < k; b++) {
-                double g = Math.sqrt(centroidDist2(centroids, a, b, d));
+                double g = Math.sqrt(dist2(centroids, a * d, centroids, b * d, d));
                 gaps[a * k + b] = g;
                 gaps[b * k + a] = g;
                 halfGap[a] = Math.min(halfGap[a], 0.5 * g);
@@ -292,12 +288,7 @@ final class FlooredKMeans {
     private static void drift(double[] previous, double[] centroids, int k, int stride, int d, int[] assign,
                               double[] upper, double[] lower, double[] moved) {
         for (int j = 0; j < k; j++) {
-            double dd = 0;
-            for (int t = 0; t < d; t++) {
-                double diff = centroids[j * d + t] - previous[j * d + t];
-                dd += diff * diff;
-            }
-            moved[j] = Math.sqrt(dd);
+            moved[j] = Math.sqrt(dist2(centroids, j * d, previous, j * d, d));
         }
         for (int i = 0; i < assign.length; i++) {
             upper[i] += moved[assign[i]];
@@ -382,10 +373,11 @@ final class FlooredKMeans {
         return Math.sqrt(max);
     }
 
-    private static double centroidDist2(double[] c, int a, int b, int d) {
+    /** Squared distance between two points of double arrays (centroids). */
+    private static double dist2(double[] a, int aoff, double[] b, int boff, int d) {
         double s = 0;
         for (int t = 0; t < d; t++) {
-            double diff = c[a * d + t] - c[b * d + t];
+            double diff = a[aoff + t] - b[boff + t];
             s += diff * diff;
         }
         return s;

@@ -66,7 +66,7 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
             throw e;
         }
         producer = p;
-        Priming.prime(producer, serializer, Topics.MODEL_UPDATES);
+        prime();
     }
 
     /** This instance is a standby: it holds no producer, so it cannot fence the active one. */

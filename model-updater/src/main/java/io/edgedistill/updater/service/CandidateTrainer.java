@@ -3,6 +3,7 @@ package io.edgedistill.updater.service;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import io.edgedistill.core.data.Dataset;
 import io.edgedistill.core.data.FeatureSpec;
 import io.edgedistill.core.data.Sampling;
 import io.edgedistill.core.mixture.ColumnLayout;
@@ -171,7 +172,7 @@ final class CandidateTrainer {
     void warmUp() {
         int c = 9;
         int n = c * 10;
-        io.edgedistill.core.data.Dataset rows = io.edgedistill.core.data.Sampling.classBlobs(n, 64, c, 1);
+        Dataset rows = Sampling.classBlobs(n, 64, c, 1);
         float[] x = rows.x();
         int[] y = rows.y();
         MlpModel teacher = MlpTrainer.train(settings.teacherHidden(), x, n, y, null, c, settings.teacherConfig(1));
@@ -181,7 +182,7 @@ final class CandidateTrainer {
         GeneratedTraining.Settings oneEpoch = new GeneratedTraining.Settings(g.rowsPerClass(), g.minPerClass(), 1, 1,
                 g.temperature(), g.alpha());
         int m = 1024;
-        io.edgedistill.core.data.Dataset generated = io.edgedistill.core.data.Sampling.classBlobs(m, 64, c, 2);
+        Dataset generated = Sampling.classBlobs(m, 64, c, 2);
         MlpModel t = MlpTrainer.train(settings.teacherHidden(), generated.x(), m, generated.y(), null, c,
                 oneEpoch.teacherConfig(3));
         MlpTrainer.distill(t, settings.studentHidden(), generated.x(), m, generated.y(), oneEpoch.studentConfig(4));
